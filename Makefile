@@ -1,0 +1,59 @@
+# Shipdeck: `make run` opens the app on the demo workspace, `make test` runs
+# every check. Both install what is missing first (scripts/setup.sh).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/shipdeck-target
+APP_FEATURES := --features shipdeck-app/custom-protocol
+CLI := $(CARGO_TARGET_DIR)/debug/shipdeck
+APP := $(CARGO_TARGET_DIR)/debug/shipdeck-app
+DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
+DEMO ?= $(DATA_DIR)/demo-workspace
+
+.PHONY: run test setup ui build lint unit e2e screenshots bindings bench clean
+
+setup:
+	@scripts/setup.sh
+
+ui: setup
+	cd ui && npx vite build --logLevel warn
+
+build: ui
+	cargo build -p shipdeck -p shipdeck-app $(APP_FEATURES)
+
+run: build
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run needs a display; on a headless machine use: xvfb-run -a make run" >&2; exit 1; fi
+	@[ -d "$(DEMO)/.git" ] || "$(CLI)" demo create "$(DEMO)"
+	"$(APP)" "$(DEMO)"
+
+lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	scripts/check-core-deps.sh
+	cd ui && npm run --silent check && npm run --silent lint
+
+unit: build
+	cd ui && npm test --silent
+	scripts/with-keyring.sh cargo test --workspace $(APP_FEATURES)
+
+e2e: build
+	tests/e2e/run.sh
+
+test: lint unit e2e
+
+# PNGs of every view for the docs.
+screenshots: build
+	SHIPDECK_SCREENSHOTS=$(CURDIR)/docs/screenshots tests/e2e/run.sh
+
+# Regenerate ui/src/lib/bindings from the Rust types.
+bindings:
+	SHIPDECK_UPDATE_BINDINGS=1 cargo test -p shipdeck-core --test bindings
+	cd ui && npx prettier --check src >/dev/null
+
+bench: build
+	bench/startup/run.sh
+
+clean:
+	rm -rf ui/dist ui/node_modules

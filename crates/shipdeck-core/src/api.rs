@@ -1,0 +1,312 @@
+//! The API layer: one method per user action, plain serde types in and out.
+//! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::charts::{self, Chart, Theme};
+use crate::demo::{self, DemoOptions, DemoSummary};
+use crate::error::{Error, Result};
+use crate::jobs::{JobKind, JobOutput, JobRecord, JobRegistry, JobRunner, ProgressSink, RunningJob};
+use crate::logs::{read_logs, LogLine, LogQuery};
+use crate::secrets::{validate_name, Backend, Keyring};
+use crate::store::{RecentWorkspace, Store};
+use crate::workspace::{scan_history, HistoryStats, Workspace, WorkspaceInfo};
+
+pub const DATA_DIR_ENV: &str = "SHIPDECK_DATA_DIR";
+const LAST_WORKSPACE: &str = "last_workspace";
+
+/// Where Shipdeck keeps its own files.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// `explicit`, else `$SHIPDECK_DATA_DIR`, else the OS data folder
+    /// (`~/.local/share/shipdeck` on Linux).
+    pub fn resolve(explicit: Option<PathBuf>) -> Result<Paths> {
+        let data_dir = explicit
+            .or_else(|| {
+                std::env::var_os(DATA_DIR_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .or_else(|| {
+                directories::ProjectDirs::from("dev", "Shipdeck", "shipdeck")
+                    .map(|d| d.data_dir().to_path_buf())
+            })
+            .ok_or_else(|| Error::Internal("no home folder: set SHIPDECK_DATA_DIR".into()))?;
+        Ok(Paths { data_dir })
+    }
+
+    pub fn logs_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
+    pub fn demo_dir(&self) -> PathBuf {
+        self.data_dir.join("demo-workspace")
+    }
+}
+
+/// A credential as listed: its name, never its value.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CredentialInfo {
+    pub name: String,
+    pub updated_at: i64,
+    /// False when the keyring no longer holds it (removed outside Shipdeck).
+    pub present: bool,
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+async fn open_workspace(path: &Path) -> Result<Workspace> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || Workspace::open(&path)).await?
+}
+
+/// Reads a workspace's state; needs no store, changes nothing.
+pub async fn workspace_info(path: &Path) -> Result<WorkspaceInfo> {
+    let ws = open_workspace(path).await?;
+    tokio::task::spawn_blocking(move || WorkspaceInfo::read(&ws)).await?
+}
+
+#[derive(Clone)]
+pub struct Shipdeck {
+    paths: Paths,
+    store: Store,
+    jobs: JobRunner,
+    keyring: Keyring,
+}
+
+impl Shipdeck {
+    pub async fn open(paths: Paths) -> Result<Shipdeck> {
+        let keyring = Keyring::new(Backend::from_env()?);
+        let store = Store::open(&paths.data_dir).await?;
+        let jobs = JobRunner::new(store.clone(), JobRegistry::default());
+        Ok(Shipdeck {
+            paths,
+            store,
+            jobs,
+            keyring,
+        })
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn keyring(&self) -> Keyring {
+        self.keyring
+    }
+
+    async fn workspace(&self, path: &Path) -> Result<Workspace> {
+        open_workspace(path).await
+    }
+
+    async fn registered(&self, path: &Path) -> Result<Workspace> {
+        let ws = self.workspace(path).await?;
+        self.store
+            .ensure_workspace(&ws.id, &ws.root.display().to_string(), &ws.name)
+            .await?;
+        Ok(ws)
+    }
+
+    // ---- workspace ----------------------------------------------------
+
+    /// Reads a workspace's state without recording anything.
+    pub async fn workspace_info(&self, path: &Path) -> Result<WorkspaceInfo> {
+        workspace_info(path).await
+    }
+
+    /// Opens a workspace in the app: reads it and remembers it as recent
+    /// and as the one to reopen on the next start.
+    pub async fn workspace_open(&self, path: &Path) -> Result<WorkspaceInfo> {
+        let info = self.workspace_info(path).await?;
+        self.store
+            .touch_workspace(&info.id, &info.root, &info.name)
+            .await?;
+        self.store.set_setting(LAST_WORKSPACE, &info.root).await?;
+        tracing::info!(workspace = %info.root, "workspace opened");
+        Ok(info)
+    }
+
+    /// The workspace to reopen on start, if it still exists.
+    pub async fn workspace_last(&self) -> Result<Option<PathBuf>> {
+        Ok(self
+            .store
+            .setting(LAST_WORKSPACE)
+            .await?
+            .map(PathBuf::from)
+            .filter(|p| p.is_dir()))
+    }
+
+    pub async fn workspace_recent(&self) -> Result<Vec<RecentWorkspace>> {
+        self.store.recent_workspaces(12).await
+    }
+
+    pub async fn workspace_forget(&self, id: &str) -> Result<()> {
+        self.store.forget_workspace(id).await
+    }
+
+    /// The history scan, as a recorded, cancellable job.
+    pub async fn workspace_scan(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<HistoryStats> {
+        let ws = self.registered(path).await?;
+        let id = ws.id.clone();
+        self.jobs
+            .run(Some(&id), JobKind::WorkspaceScan, sink, move |progress| {
+                let repo = ws.repo()?;
+                let stats = scan_history(&repo, progress, chrono::Utc::now())?;
+                let summary = format!(
+                    "{} by {}",
+                    plural(stats.commits, "commit"),
+                    plural(stats.authors, "author")
+                );
+                let result = serde_json::to_value(&stats).ok();
+                Ok(JobOutput {
+                    value: stats,
+                    summary,
+                    result,
+                })
+            })
+            .await
+    }
+
+    /// The newest stored scan, for an instant Overview before a new one ends.
+    pub async fn workspace_last_scan(&self, path: &Path) -> Result<Option<HistoryStats>> {
+        let ws = self.workspace(path).await?;
+        let raw = self.store.last_result(&ws.id, JobKind::WorkspaceScan).await?;
+        Ok(raw.and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    pub fn workspace_chart(&self, stats: &HistoryStats, theme: Theme) -> Result<Chart> {
+        charts::commits_per_week(&stats.weekly, theme)
+    }
+
+    // ---- activity -----------------------------------------------------
+
+    pub async fn activity(&self, path: Option<&Path>, limit: i64) -> Result<Vec<JobRecord>> {
+        let id = match path {
+            Some(p) => Some(self.workspace(p).await?.id),
+            None => None,
+        };
+        self.store.jobs(id.as_deref(), limit.clamp(1, 1000)).await
+    }
+
+    pub fn running_jobs(&self) -> Vec<RunningJob> {
+        self.jobs.registry().running()
+    }
+
+    pub fn cancel_job(&self, id: i64) -> Result<()> {
+        self.jobs.registry().cancel(id)
+    }
+
+    // ---- logs ---------------------------------------------------------
+
+    pub fn logs(&self, query: &LogQuery) -> Result<Vec<LogLine>> {
+        read_logs(&self.paths.logs_dir(), query)
+    }
+
+    // ---- credentials --------------------------------------------------
+
+    pub async fn secret_set(&self, path: &Path, name: &str, value: String) -> Result<()> {
+        validate_name(name)?;
+        let ws = self.registered(path).await?;
+        let (keyring, id, n) = (self.keyring, ws.id.clone(), name.to_string());
+        tokio::task::spawn_blocking(move || keyring.set(&id, &n, &value)).await??;
+        self.store.put_credential_name(&ws.id, name).await?;
+        self.store
+            .audit(Some(&ws.id), "secret.set", serde_json::json!({ "name": name }))
+            .await?;
+        tracing::info!(name, "credential stored");
+        Ok(())
+    }
+
+    pub async fn secret_list(&self, path: &Path) -> Result<Vec<CredentialInfo>> {
+        let ws = self.registered(path).await?;
+        let names = self.store.credential_names(&ws.id).await?;
+        let keyring = self.keyring;
+        let id = ws.id.clone();
+        tokio::task::spawn_blocking(move || {
+            names
+                .into_iter()
+                .map(|(name, updated_at)| {
+                    let present = keyring.get(&id, &name)?.is_some();
+                    Ok(CredentialInfo {
+                        name,
+                        updated_at,
+                        present,
+                    })
+                })
+                .collect()
+        })
+        .await?
+    }
+
+    pub async fn secret_rm(&self, path: &Path, name: &str) -> Result<()> {
+        validate_name(name)?;
+        let ws = self.registered(path).await?;
+        let (keyring, id, n) = (self.keyring, ws.id.clone(), name.to_string());
+        let existed_in_keyring = tokio::task::spawn_blocking(move || {
+            let existed = keyring.get(&id, &n)?.is_some();
+            keyring.delete(&id, &n)?;
+            Ok::<_, Error>(existed)
+        })
+        .await??;
+        let existed_in_store = self.store.delete_credential_name(&ws.id, name).await?;
+        if !existed_in_keyring && !existed_in_store {
+            return Err(Error::CredentialNotFound { name: name.into() });
+        }
+        self.store
+            .audit(Some(&ws.id), "secret.rm", serde_json::json!({ "name": name }))
+            .await?;
+        tracing::info!(name, "credential removed");
+        Ok(())
+    }
+
+    /// A credential's value, for Shipdeck's own use (database URLs, tokens).
+    /// The value is registered with the redactor.
+    pub async fn secret_value(&self, path: &Path, name: &str) -> Result<Option<String>> {
+        let ws = self.workspace(path).await?;
+        let (keyring, n) = (self.keyring, name.to_string());
+        tokio::task::spawn_blocking(move || keyring.get(&ws.id, &n)).await?
+    }
+
+    // ---- demo ---------------------------------------------------------
+
+    pub async fn demo_create(&self, dir: &Path, options: DemoOptions) -> Result<DemoSummary> {
+        let dir = dir.to_path_buf();
+        let summary = tokio::task::spawn_blocking(move || demo::create(&dir, &options)).await??;
+        self.store
+            .audit(
+                None,
+                "demo.create",
+                serde_json::json!({ "root": summary.root, "head": summary.head }),
+            )
+            .await?;
+        Ok(summary)
+    }
+
+    /// The demo workspace in the data folder, created on first use.
+    pub async fn demo_default(&self) -> Result<PathBuf> {
+        let dir = self.paths.demo_dir();
+        if dir.join(".git").is_dir() {
+            return Ok(dir);
+        }
+        let summary = self.demo_create(&dir, DemoOptions::default()).await?;
+        Ok(PathBuf::from(summary.root))
+    }
+}

@@ -1,0 +1,29 @@
+//! TypeScript types for the UI, generated from the Rust types that cross
+//! IPC. `make bindings` writes them to `ui/src/lib/bindings/`; a test fails
+//! when the checked-in files differ from what these types generate.
+
+use std::path::Path;
+
+use ts_rs::{Config, ExportError, TS};
+
+/// Writes every IPC type (and the types they use) into `dir`.
+pub fn export_all(dir: &Path) -> Result<(), ExportError> {
+    // JSON numbers, not bigint: ids and epoch milliseconds fit in 2^53.
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    crate::error::ErrorPayload::export_all(&cfg)?;
+    crate::workspace::WorkspaceInfo::export_all(&cfg)?;
+    crate::workspace::HistoryStats::export_all(&cfg)?;
+    crate::store::RecentWorkspace::export_all(&cfg)?;
+    crate::store::AuditEntry::export_all(&cfg)?;
+    crate::charts::Chart::export_all(&cfg)?;
+    crate::charts::Theme::export_all(&cfg)?;
+    crate::jobs::JobRecord::export_all(&cfg)?;
+    crate::jobs::ProgressEvent::export_all(&cfg)?;
+    crate::jobs::RunningJob::export_all(&cfg)?;
+    crate::logs::LogLine::export_all(&cfg)?;
+    crate::logs::LogQuery::export_all(&cfg)?;
+    crate::api::CredentialInfo::export_all(&cfg)?;
+    crate::doctor::DoctorReport::export_all(&cfg)?;
+    crate::demo::DemoSummary::export_all(&cfg)?;
+    Ok(())
+}

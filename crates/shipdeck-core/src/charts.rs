@@ -1,0 +1,176 @@
+//! Charts rendered by the core with plotters, as SVG the UI shows inline.
+//! Every chart is drawn for a theme (the UI asks again when the OS theme
+//! changes) and comes with its data so the UI can show it as a table.
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::workspace::WeekCount;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl std::str::FromStr for Theme {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "light" => Ok(Theme::Light),
+            "dark" => Ok(Theme::Dark),
+            other => Err(Error::InvalidInput {
+                field: "theme",
+                reason: format!("{other:?}: use light or dark"),
+            }),
+        }
+    }
+}
+
+struct Palette {
+    text: RGBColor,
+    grid: RGBColor,
+    axis: RGBColor,
+    bar: RGBColor,
+}
+
+impl Theme {
+    fn palette(self) -> Palette {
+        match self {
+            Theme::Light => Palette {
+                text: RGBColor(0x33, 0x41, 0x55),
+                grid: RGBColor(0xe2, 0xe8, 0xf0),
+                axis: RGBColor(0x94, 0xa3, 0xb8),
+                bar: RGBColor(0x25, 0x63, 0xeb),
+            },
+            Theme::Dark => Palette {
+                text: RGBColor(0xcb, 0xd5, 0xe1),
+                grid: RGBColor(0x33, 0x41, 0x55),
+                axis: RGBColor(0x64, 0x74, 0x8b),
+                bar: RGBColor(0x60, 0xa5, 0xfa),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Chart {
+    pub title: String,
+    /// A standalone SVG document (transparent background).
+    pub svg: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 260;
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
+    Error::Internal(format!("chart rendering failed: {e:?}"))
+}
+
+/// Bars of commits per week, labelled every fourth week.
+pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
+    let p = theme.palette();
+    // A segmented range is inclusive: 0..n-1 gives exactly n bars.
+    let n = weeks.len().max(1) as u32;
+    let max = weeks.iter().map(|w| w.commits).max().unwrap_or(0).max(4);
+    let y_top = max + max.div_ceil(8);
+    let label = |i: usize| {
+        weeks
+            .get(i)
+            .and_then(|w| chrono::NaiveDate::parse_from_str(&w.week_start, "%Y-%m-%d").ok())
+            .map(|d| d.format("%b %-d").to_string())
+            .unwrap_or_default()
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let text = ("sans-serif", 12).into_font().color(&p.text);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(26)
+            .y_label_area_size(36)
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u32..y_top)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(p.grid)
+            .light_line_style(TRANSPARENT)
+            .axis_style(p.axis)
+            .label_style(text.clone())
+            .x_labels(n as usize)
+            .y_labels(5)
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) if i % 4 == 0 => label(*i as usize),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(draw_err)?;
+        chart
+            .draw_series(
+                Histogram::vertical(&chart).style(p.bar.filled()).margin(3).data(
+                    weeks
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| w.commits > 0)
+                        .map(|(i, w)| (i as u32, w.commits)),
+                ),
+            )
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Chart {
+        title: format!("Commits per week, last {} weeks", weeks.len()),
+        svg,
+        width: WIDTH,
+        height: HEIGHT,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weeks(counts: &[u32]) -> Vec<WeekCount> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| WeekCount {
+                week_start: (chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+                    + chrono::Duration::weeks(i as i64))
+                .to_string(),
+                commits: *c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn renders_one_bar_per_nonzero_week() {
+        let chart = commits_per_week(&weeks(&[3, 0, 7, 1]), Theme::Light).unwrap();
+        assert!(chart.svg.starts_with("<svg"), "{}", &chart.svg[..80]);
+        // One filled rect per week with commits, in the bar colour.
+        assert_eq!(chart.svg.matches("fill=\"#2563EB\"").count(), 3, "{}", chart.svg);
+        assert!(chart.svg.contains("Jun 1"));
+    }
+
+    #[test]
+    fn themes_differ() {
+        let w = weeks(&[1, 2]);
+        let light = commits_per_week(&w, Theme::Light).unwrap().svg;
+        let dark = commits_per_week(&w, Theme::Dark).unwrap().svg;
+        assert_ne!(light, dark);
+        assert!(dark.contains("#60A5FA"));
+    }
+
+    #[test]
+    fn empty_history_still_renders() {
+        assert!(commits_per_week(&[], Theme::Dark).unwrap().svg.contains("</svg>"));
+    }
+}

@@ -1,0 +1,306 @@
+//! `shipdeck.toml`: the workspace's optional configuration.
+//!
+//! Unknown keys are errors (typos must not be silently ignored), reported with
+//! their line and column and, when one is close, the key that was meant.
+//! Database URLs come from an environment variable (`env:VAR`), the keyring
+//! (`keyring:NAME`) or a literal URL *without* a password.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use ts_rs::TS;
+
+use crate::error::{Error, ErrorPayload, Result};
+
+pub const FILE_NAME: &str = "shipdeck.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub workspace: WorkspaceSection,
+    #[serde(default)]
+    pub packages: Vec<PackageConfig>,
+    #[serde(default)]
+    pub databases: BTreeMap<String, DatabaseConfig>,
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceSection {
+    /// Display name; defaults to the folder name.
+    pub name: Option<String>,
+    /// The branch releases are cut from.
+    pub release_branch: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageConfig {
+    pub name: String,
+    #[serde(default = "default_path")]
+    pub path: String,
+    /// e.g. `v{version}` (default) or `{name}-v{version}`.
+    pub tag_format: Option<String>,
+    #[serde(default)]
+    pub version_files: Vec<String>,
+}
+
+fn default_path() -> String {
+    ".".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `env:VAR`, `keyring:NAME`, or a URL without a password.
+    pub url: Spanned<String>,
+    /// Migrations folder, relative to the workspace root.
+    pub migrations: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    #[serde(default)]
+    pub files: Vec<String>,
+    pub health_url: Option<String>,
+}
+
+/// Where a database URL comes from, as written in config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    Env(String),
+    Keyring(String),
+    Literal(String),
+}
+
+impl DatabaseConfig {
+    pub fn url_source(&self) -> UrlSource {
+        let raw = self.url.get_ref().trim();
+        if let Some(var) = raw.strip_prefix("env:") {
+            UrlSource::Env(var.to_string())
+        } else if let Some(name) = raw.strip_prefix("keyring:") {
+            UrlSource::Keyring(name.to_string())
+        } else {
+            UrlSource::Literal(raw.to_string())
+        }
+    }
+}
+
+/// What the Overview shows about `shipdeck.toml`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConfigStatus {
+    pub present: bool,
+    pub valid: bool,
+    pub error: Option<ErrorPayload>,
+}
+
+impl Config {
+    /// `Ok(None)` when the workspace has no `shipdeck.toml`.
+    pub fn load(root: &Path) -> Result<Option<Config>> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read", &path)(e)),
+        };
+        Self::parse(&text, &path).map(Some)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_string();
+            let suggestion = suggest(&message);
+            config_error(path, text, e.span(), message, suggestion)
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        for (name, db) in &self.databases {
+            let err = |message: String| config_error(path, text, Some(db.url.span()), message, None);
+            match db.url_source() {
+                UrlSource::Env(var) if var.is_empty() => {
+                    return Err(err(format!("databases.{name}.url: `env:` needs a variable name")))
+                }
+                UrlSource::Keyring(n) => crate::secrets::validate_name(&n)
+                    .map_err(|_| err(format!("databases.{name}.url: {n:?} is not a credential name")))?,
+                UrlSource::Literal(url) if has_password(&url) => {
+                    return Err(err(format!(
+                        "databases.{name}.url holds a password; use `env:VAR` or `keyring:NAME` instead"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub fn status(root: &Path) -> ConfigStatus {
+        match Self::load(root) {
+            Ok(None) => ConfigStatus {
+                present: false,
+                valid: true,
+                error: None,
+            },
+            Ok(Some(_)) => ConfigStatus {
+                present: true,
+                valid: true,
+                error: None,
+            },
+            Err(e) => ConfigStatus {
+                present: true,
+                valid: false,
+                error: Some(e.payload()),
+            },
+        }
+    }
+}
+
+fn has_password(url: &str) -> bool {
+    static USERINFO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^/@\s]*:[^@\s/]+@").unwrap());
+    USERINFO.is_match(url)
+}
+
+fn config_error(
+    path: &Path,
+    text: &str,
+    span: Option<Range<usize>>,
+    message: String,
+    suggestion: Option<String>,
+) -> Error {
+    let (line, column) = span.map_or((1, 1), |s| line_col(text, s.start));
+    Error::InvalidConfig {
+        path: PathBuf::from(path),
+        line,
+        column,
+        message,
+        suggestion,
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// serde reports an unknown key as "unknown field `x`, expected one of `a`,
+/// `b`". Its `Error` type carries no structured list, so the candidates are
+/// read back from that (stable) wording to suggest the closest key.
+fn suggest(message: &str) -> Option<String> {
+    static UNKNOWN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (.*)").unwrap());
+    static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`").unwrap());
+    let caps = UNKNOWN.captures(message)?;
+    let typo = &caps[1];
+    NAME.captures_iter(&caps[2])
+        .map(|c| c[1].to_string())
+        .map(|candidate| (strsim::jaro_winkler(typo, &candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Config> {
+        Config::parse(s, Path::new("shipdeck.toml"))
+    }
+
+    #[test]
+    fn empty_file_is_valid() {
+        let c = parse("").unwrap();
+        assert!(c.databases.is_empty());
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let c = parse(
+            r#"
+[workspace]
+name = "demo"
+release_branch = "main"
+
+[[packages]]
+name = "api"
+path = "crates/api"
+tag_format = "{name}-v{version}"
+
+[databases.main]
+url = "sqlite://data/app.db"
+migrations = "migrations"
+
+[databases.prod]
+url = "env:DATABASE_URL"
+
+[environments.production]
+files = [".env.production"]
+health_url = "http://127.0.0.1:8003/health"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.packages[0].path, "crates/api");
+        assert_eq!(
+            c.databases["prod"].url_source(),
+            UrlSource::Env("DATABASE_URL".into())
+        );
+        assert_eq!(c.environments["production"].files, vec![".env.production"]);
+    }
+
+    #[test]
+    fn unknown_key_reports_line_and_suggestion() {
+        let err = parse("[workspace]\nname = \"x\"\nrelease_brnch = \"main\"\n").unwrap_err();
+        match &err {
+            Error::InvalidConfig {
+                line,
+                suggestion,
+                message,
+                ..
+            } => {
+                assert_eq!(*line, 3, "{message}");
+                assert_eq!(suggestion.as_deref(), Some("release_branch"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.hint().unwrap().contains("release_branch"));
+    }
+
+    #[test]
+    fn syntax_error_reports_line() {
+        let err = parse("[workspace]\nname = \n").unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig { line: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn literal_password_in_database_url_is_refused() {
+        let err = parse("[databases.main]\nurl = \"postgres://app:hunter2@db/main\"\n").unwrap_err();
+        let payload = err.payload();
+        assert_eq!(payload.code, "config.invalid");
+        assert!(
+            payload.message.contains("line") || payload.message.contains(":2:"),
+            "{}",
+            payload.message
+        );
+        assert!(!payload.message.contains("hunter2"));
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+}

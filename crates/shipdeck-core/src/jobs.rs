@@ -1,0 +1,440 @@
+//! Jobs: anything that may take more than a second. A job is a blocking
+//! function that reports through [`Progress`] and checks its cancellation
+//! token; [`JobRunner::run`] records it in the store, keeps it in the list of
+//! running jobs (for the status bar and for cancel) and forwards progress to
+//! a [`ProgressSink`]: a Tauri channel in the app, an indicatif bar in the CLI.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+use ts_rs::TS;
+
+use crate::error::{Error, ErrorPayload, Result};
+use crate::store::{NewJob, Store};
+
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+        }
+        impl FromStr for $name {
+            type Err = ();
+            fn from_str(s: &str) -> std::result::Result<Self, ()> {
+                match s { $($s => Ok($name::$variant),)+ _ => Err(()) }
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    WorkspaceScan,
+    /// A kind written by a newer Shipdeck.
+    Unknown,
+}
+string_enum!(JobKind { WorkspaceScan => "workspace_scan", Unknown => "unknown" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobOutcome {
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    /// The process ended (crash, kill) before the job did.
+    Interrupted,
+}
+string_enum!(JobOutcome {
+    Running => "running",
+    Succeeded => "succeeded",
+    Failed => "failed",
+    Cancelled => "cancelled",
+    Interrupted => "interrupted",
+});
+
+/// One row of Activity.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct JobRecord {
+    pub id: i64,
+    pub workspace_id: Option<String>,
+    pub kind: JobKind,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub outcome: JobOutcome,
+    pub summary: Option<String>,
+    pub error: Option<ErrorPayload>,
+}
+
+/// What a running job tells its watchers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    Started {
+        job_id: i64,
+        kind: JobKind,
+    },
+    Progress {
+        job_id: i64,
+        done: u64,
+        /// Unknown while the job is still discovering how much there is.
+        total: Option<u64>,
+        message: String,
+    },
+    Finished {
+        job_id: i64,
+        outcome: JobOutcome,
+        summary: Option<String>,
+        error: Option<ErrorPayload>,
+    },
+}
+
+pub trait ProgressSink: Send + Sync {
+    fn emit(&self, event: &ProgressEvent);
+}
+
+/// A sink that drops everything (for callers that do not watch).
+pub struct NoProgress;
+impl ProgressSink for NoProgress {
+    fn emit(&self, _: &ProgressEvent) {}
+}
+
+/// A job currently running in this process.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RunningJob {
+    pub id: i64,
+    pub kind: JobKind,
+    pub workspace_id: Option<String>,
+    pub started_at: i64,
+    pub done: u64,
+    pub total: Option<u64>,
+    pub message: String,
+}
+
+struct Entry {
+    info: RunningJob,
+    token: CancellationToken,
+}
+
+#[derive(Clone, Default)]
+pub struct JobRegistry {
+    running: Arc<Mutex<HashMap<i64, Entry>>>,
+}
+
+impl JobRegistry {
+    pub fn running(&self) -> Vec<RunningJob> {
+        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let mut jobs: Vec<_> = map.values().map(|e| e.info.clone()).collect();
+        jobs.sort_by_key(|j| j.id);
+        jobs
+    }
+
+    pub fn cancel(&self, id: i64) -> Result<()> {
+        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = map.get(&id).ok_or(Error::JobNotFound { id })?;
+        entry.token.cancel();
+        tracing::info!(job_id = id, "cancel requested");
+        Ok(())
+    }
+
+    fn update(&self, id: i64, done: u64, total: Option<u64>, message: &str) {
+        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(&id) {
+            e.info.done = done;
+            e.info.total = total;
+            e.info.message = message.to_string();
+        }
+    }
+}
+
+/// The handle a job reports through.
+pub struct Progress {
+    job_id: i64,
+    token: CancellationToken,
+    sink: Arc<dyn ProgressSink>,
+    registry: JobRegistry,
+    last_emit: Mutex<Option<Instant>>,
+}
+
+/// At most this many progress events per second reach a sink, so a fast
+/// loop cannot flood the UI.
+const MIN_INTERVAL: Duration = Duration::from_millis(50);
+
+impl Progress {
+    /// Reports progress. Throttled, except for the final step.
+    pub fn report(&self, done: u64, total: Option<u64>, message: impl AsRef<str>) {
+        let now = Instant::now();
+        {
+            let mut last = self.last_emit.lock().unwrap_or_else(|e| e.into_inner());
+            let is_last = total.is_some_and(|t| done >= t);
+            if !is_last && last.is_some_and(|l| now - l < MIN_INTERVAL) {
+                return;
+            }
+            *last = Some(now);
+        }
+        let message = message.as_ref();
+        self.registry.update(self.job_id, done, total, message);
+        self.sink.emit(&ProgressEvent::Progress {
+            job_id: self.job_id,
+            done,
+            total,
+            message: message.to_string(),
+        });
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+
+    /// `Err(Cancelled)` once cancel was requested: call it between steps.
+    pub fn checkpoint(&self) -> Result<()> {
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn job_id(&self) -> i64 {
+        self.job_id
+    }
+}
+
+/// What a finished job hands back: its value, a one-line summary for
+/// Activity, and the JSON stored as the run's result.
+pub struct JobOutput<T> {
+    pub value: T,
+    pub summary: String,
+    pub result: Option<serde_json::Value>,
+}
+
+#[derive(Clone)]
+pub struct JobRunner {
+    store: Store,
+    registry: JobRegistry,
+}
+
+impl JobRunner {
+    pub fn new(store: Store, registry: JobRegistry) -> Self {
+        Self { store, registry }
+    }
+
+    pub fn registry(&self) -> &JobRegistry {
+        &self.registry
+    }
+
+    /// Runs `work` on a blocking thread as a recorded, cancellable job.
+    pub async fn run<T, F>(
+        &self,
+        workspace_id: Option<&str>,
+        kind: JobKind,
+        sink: Arc<dyn ProgressSink>,
+        work: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
+    {
+        let job_id = self.store.job_started(NewJob { workspace_id, kind }).await?;
+        let token = CancellationToken::new();
+        let started_at = crate::store::now_ms();
+        self.registry
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                job_id,
+                Entry {
+                    info: RunningJob {
+                        id: job_id,
+                        kind,
+                        workspace_id: workspace_id.map(str::to_string),
+                        started_at,
+                        done: 0,
+                        total: None,
+                        message: String::new(),
+                    },
+                    token: token.clone(),
+                },
+            );
+        sink.emit(&ProgressEvent::Started { job_id, kind });
+        let span = tracing::info_span!("job", id = job_id, kind = kind.as_str());
+        let progress = Progress {
+            job_id,
+            token,
+            sink: sink.clone(),
+            registry: self.registry.clone(),
+            last_emit: Mutex::new(None),
+        };
+        let blocking_span = span.clone();
+        let outcome = tokio::task::spawn_blocking(move || blocking_span.in_scope(|| work(&progress)))
+            .instrument(span)
+            .await
+            .map_err(Error::from)
+            .and_then(|r| r);
+        self.registry
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&job_id);
+
+        let (state, summary, result, error) = match &outcome {
+            Ok(out) => (
+                JobOutcome::Succeeded,
+                Some(out.summary.clone()),
+                out.result.clone(),
+                None,
+            ),
+            Err(Error::Cancelled) => (
+                JobOutcome::Cancelled,
+                Some("cancelled by the user".into()),
+                None,
+                None,
+            ),
+            Err(e) => (JobOutcome::Failed, None, None, Some(e.payload())),
+        };
+        tracing::info!(
+            job_id,
+            kind = kind.as_str(),
+            outcome = state.as_str(),
+            "job finished"
+        );
+        self.store
+            .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
+            .await?;
+        sink.emit(&ProgressEvent::Finished {
+            job_id,
+            outcome: state,
+            summary,
+            error,
+        });
+        outcome.map(|o| o.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<ProgressEvent>>);
+    impl ProgressSink for Collect {
+        fn emit(&self, e: &ProgressEvent) {
+            self.0.lock().unwrap().push(e.clone());
+        }
+    }
+
+    async fn runner() -> (tempfile::TempDir, JobRunner) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        (dir, JobRunner::new(store, JobRegistry::default()))
+    }
+
+    #[tokio::test]
+    async fn successful_job_is_recorded_and_streams_events() {
+        let (_dir, runner) = runner().await;
+        let sink = Arc::new(Collect::default());
+        let v = runner
+            .run(None, JobKind::WorkspaceScan, sink.clone(), |p| {
+                for i in 0..=10 {
+                    p.report(i, Some(10), "step");
+                }
+                Ok(JobOutput {
+                    value: 7,
+                    summary: "seven".into(),
+                    result: None,
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(v, 7);
+        let events = sink.0.lock().unwrap().clone();
+        assert!(matches!(events.first(), Some(ProgressEvent::Started { .. })));
+        assert!(matches!(
+            events.last(),
+            Some(ProgressEvent::Finished {
+                outcome: JobOutcome::Succeeded,
+                ..
+            })
+        ));
+        // Throttled: far fewer than 11 progress events, but the last step always arrives.
+        let steps: Vec<u64> = events
+            .iter()
+            .filter_map(|e| match e {
+                ProgressEvent::Progress { done, .. } => Some(*done),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(steps.last(), Some(&10));
+        assert!(steps.len() < 11, "{steps:?}");
+        let jobs = runner.store.jobs(None, 5).await.unwrap();
+        assert_eq!(jobs[0].summary.as_deref(), Some("seven"));
+        assert!(runner.registry().running().is_empty());
+    }
+
+    #[tokio::test]
+    async fn cancel_stops_the_job_and_records_it() {
+        let (_dir, runner) = runner().await;
+        let registry = runner.registry().clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = tokio::spawn({
+            let runner = runner.clone();
+            async move {
+                runner
+                    .run(None, JobKind::WorkspaceScan, Arc::new(NoProgress), move |p| {
+                        tx.send(p.job_id()).unwrap();
+                        loop {
+                            p.checkpoint()?;
+                            std::thread::sleep(Duration::from_millis(2));
+                        }
+                        #[allow(unreachable_code)]
+                        Ok(JobOutput {
+                            value: (),
+                            summary: String::new(),
+                            result: None,
+                        })
+                    })
+                    .await
+            }
+        });
+        let id = tokio::task::spawn_blocking(move || rx.recv().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(registry.running().len(), 1);
+        registry.cancel(id).unwrap();
+        let err = handle.await.unwrap().unwrap_err();
+        assert_eq!(err.code(), "job.cancelled");
+        let job = runner.store.job(id).await.unwrap().unwrap();
+        assert_eq!(job.outcome, JobOutcome::Cancelled);
+        assert!(matches!(registry.cancel(id), Err(Error::JobNotFound { .. })));
+    }
+
+    #[tokio::test]
+    async fn failed_job_keeps_its_error() {
+        let (_dir, runner) = runner().await;
+        let err = runner
+            .run(
+                None,
+                JobKind::WorkspaceScan,
+                Arc::new(NoProgress),
+                |_| -> Result<JobOutput<()>> {
+                    Err(Error::Internal("boom at postgres://u:pw12345@h".into()))
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "internal");
+        let job = &runner.store.jobs(None, 1).await.unwrap()[0];
+        assert_eq!(job.outcome, JobOutcome::Failed);
+        let stored = job.error.as_ref().unwrap();
+        assert!(!stored.message.contains("pw12345"));
+    }
+}

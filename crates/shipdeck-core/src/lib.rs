@@ -1,0 +1,20 @@
+//! Shipdeck's core: every piece of behaviour, with no GUI dependency. The
+//! desktop app (`src-tauri`) and the CLI (`src/main.rs`) are thin faces over
+//! [`api::Shipdeck`].
+
+pub mod api;
+pub mod bindings;
+pub mod charts;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod doctor;
+pub mod error;
+pub mod jobs;
+pub mod logs;
+pub mod secrets;
+pub mod store;
+pub mod workspace;
+
+pub use api::{CredentialInfo, Paths, Shipdeck};
+pub use error::{Error, ErrorPayload, Result};

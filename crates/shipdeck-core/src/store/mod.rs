@@ -1,0 +1,293 @@
+//! Shipdeck's own history in SQLite (WAL, busy timeout): recent workspaces,
+//! job runs, credential names and an append-only audit log. The schema is the
+//! top-level `migrations/` folder, embedded at build time.
+
+mod jobs;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::secrets::redact;
+
+pub use jobs::NewJob;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+pub const DB_FILE: &str = "shipdeck.db";
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// A workspace the user opened before.
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
+pub struct RecentWorkspace {
+    pub id: String,
+    pub root: String,
+    pub name: String,
+    pub last_opened_at: i64,
+    /// False when the folder is gone (moved or deleted) since.
+    #[sqlx(skip)]
+    pub exists: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub workspace_id: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir` and brings its
+    /// schema up to date.
+    pub async fn open(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(Error::io("create", data_dir))?;
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(data_dir.join(DB_FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let store = Store { pool };
+        store.mark_orphaned_jobs().await?;
+        Ok(store)
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn touch_workspace(&self, id: &str, root: &str, name: &str) -> Result<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET root = excluded.root, name = excluded.name, last_opened_at = excluded.last_opened_at",
+        )
+        .bind(id)
+        .bind(root)
+        .bind(name)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes sure a workspace row exists (for foreign keys) without marking
+    /// it as recently opened.
+    pub async fn ensure_workspace(&self, id: &str, root: &str, name: &str) -> Result<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(root)
+        .bind(name)
+        .bind(now)
+        .bind(0_i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn recent_workspaces(&self, limit: i64) -> Result<Vec<RecentWorkspace>> {
+        let mut rows: Vec<RecentWorkspace> = sqlx::query_as(
+            "SELECT id, root, name, last_opened_at FROM workspaces WHERE last_opened_at > 0
+             ORDER BY last_opened_at DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &mut rows {
+            row.exists = Path::new(&row.root).is_dir();
+        }
+        Ok(rows)
+    }
+
+    /// Removes a workspace from the recent list (its history stays).
+    pub async fn forget_workspace(&self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE workspaces SET last_opened_at = 0 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn credential_names(&self, workspace_id: &str) -> Result<Vec<(String, i64)>> {
+        Ok(
+            sqlx::query_as("SELECT name, updated_at FROM credentials WHERE workspace_id = ? ORDER BY name")
+                .bind(workspace_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn put_credential_name(&self, workspace_id: &str, name: &str) -> Result<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO credentials (workspace_id, name, created_at, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT(workspace_id, name) DO UPDATE SET updated_at = excluded.updated_at",
+        )
+        .bind(workspace_id)
+        .bind(name)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_credential_name(&self, workspace_id: &str, name: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM credentials WHERE workspace_id = ? AND name = ?")
+            .bind(workspace_id)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Appends to the audit log. `detail` is redacted before it is stored.
+    pub async fn audit(
+        &self,
+        workspace_id: Option<&str>,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let detail = redact(&detail.to_string()).into_owned();
+        sqlx::query("INSERT INTO audit_log (at, actor, workspace_id, action, detail) VALUES (?, ?, ?, ?, ?)")
+            .bind(now_ms())
+            .bind(actor())
+            .bind(workspace_id)
+            .bind(action)
+            .bind(detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(&self, workspace_id: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT id, at, actor, workspace_id, action, detail FROM audit_log
+             WHERE (?1 IS NULL OR workspace_id = ?1) ORDER BY id DESC LIMIT ?2",
+        )
+        .bind(workspace_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// Who is acting: the OS user.
+pub fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn opens_twice_and_keeps_data() {
+        let (dir, store) = store().await;
+        store.set_setting("k", "v").await.unwrap();
+        drop(store);
+        let again = Store::open(dir.path()).await.unwrap();
+        assert_eq!(again.setting("k").await.unwrap().as_deref(), Some("v"));
+    }
+
+    #[tokio::test]
+    async fn recent_workspaces_newest_first_and_forgettable() {
+        let (_dir, store) = store().await;
+        store.touch_workspace("a", "/nonexistent/a", "a").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        store.touch_workspace("b", "/nonexistent/b", "b").await.unwrap();
+        let recent = store.recent_workspaces(10).await.unwrap();
+        assert_eq!(
+            recent.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+        assert!(!recent[0].exists);
+        store.forget_workspace("b").await.unwrap();
+        assert_eq!(store.recent_workspaces(10).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn audit_log_is_append_only_and_redacted() {
+        let (_dir, store) = store().await;
+        store
+            .audit(
+                None,
+                "test",
+                serde_json::json!({"url": "postgres://u:topsecret@h/db"}),
+            )
+            .await
+            .unwrap();
+        let rows = store.audit_log(None, 10).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(!rows[0].detail.contains("topsecret"), "{}", rows[0].detail);
+        let update = sqlx::query("UPDATE audit_log SET action = 'x'")
+            .execute(store.pool())
+            .await;
+        assert!(update.is_err());
+        let delete = sqlx::query("DELETE FROM audit_log").execute(store.pool()).await;
+        assert!(delete.is_err());
+    }
+
+    #[tokio::test]
+    async fn credential_names_round_trip() {
+        let (_dir, store) = store().await;
+        store.ensure_workspace("w", "/w", "w").await.unwrap();
+        store.put_credential_name("w", "gh").await.unwrap();
+        store.put_credential_name("w", "gh").await.unwrap();
+        assert_eq!(store.credential_names("w").await.unwrap().len(), 1);
+        assert!(store.delete_credential_name("w", "gh").await.unwrap());
+        assert!(!store.delete_credential_name("w", "gh").await.unwrap());
+    }
+}

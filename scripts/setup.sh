@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Shipdeck needs on Debian 12,
+# skipping whatever is already present (a warm run changes nothing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  build-essential pkg-config file git
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  libdbus-1-dev                      # Secret Service client (keyring)
+  xvfb webkit2gtk-driver imagemagick # headless window, WebDriver, screenshots
+  gnome-keyring dbus libsecret-tools keyutils
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for tool in cargo node npm; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is required (Rust via rustup, Node.js 20)" >&2; exit 1; }
+done
+
+# npm packages, reinstalled only when the lockfile changes.
+stamp=ui/node_modules/.lock-sha256
+want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: npm ci"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+fi
+
+# tauri-driver (WebDriver for the real app window), in a cache outside the clone.
+tools=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
+if [ ! -x "$tools/bin/tauri-driver" ]; then
+  echo "setup: cargo install tauri-driver"
+  CARGO_TARGET_DIR="$tools/target" cargo install tauri-driver --version 2.1.0 --locked --root "$tools" --quiet
+fi

@@ -1,0 +1,23 @@
+//! Tauri commands, one module per area. Each is a one-liner into the core:
+//! validate the input, call, return `{code, message, hint}` on error.
+
+pub mod activity;
+pub mod app;
+pub mod doctor;
+pub mod logs;
+pub mod settings;
+pub mod workspace;
+
+use shipdeck_core::jobs::{ProgressEvent, ProgressSink};
+use tauri::ipc::Channel;
+
+/// Forwards job progress to the webview.
+pub struct ChannelSink(pub Channel<ProgressEvent>);
+
+impl ProgressSink for ChannelSink {
+    fn emit(&self, event: &ProgressEvent) {
+        if let Err(e) = self.0.send(event.clone()) {
+            tracing::debug!(error = %e, "progress channel closed");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Argument parsing and dispatch. Exit codes: 0 ok, 1 user error (bad input,
+//! failed checks), 2 internal error.
+
+mod commands;
+mod output;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use shipdeck_core::Error;
+
+pub use output::Output;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "shipdeck",
+    version,
+    about = "Release engineering for a repository: releases, migrations, environments, benchmarks."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// The workspace (a git repository's top folder). Default: the current folder.
+    #[arg(short = 'C', long = "workspace", global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout (errors too) and no progress bars.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Less output on stderr (errors only).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub quiet: u8,
+}
+
+impl Global {
+    pub fn workspace_dir(&self) -> PathBuf {
+        self.workspace.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The workspace: state, history scan, chart.
+    #[command(subcommand)]
+    Workspace(commands::workspace::WorkspaceCmd),
+    /// A realistic demo workspace to try Shipdeck on.
+    #[command(subcommand)]
+    Demo(commands::demo::DemoCmd),
+    /// Check what this workspace needs from the machine.
+    Doctor,
+    /// Credentials in the OS keyring (names are listed, values never shown).
+    #[command(subcommand)]
+    Secret(commands::secret::SecretCmd),
+    /// Job runs recorded by the app and the CLI (newest first).
+    Activity(commands::activity::ActivityArgs),
+    /// The desktop app's log (newest first), filtered.
+    Logs(commands::activity::LogsArgs),
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    shipdeck_core::logs::init_stderr(cli.global.verbose as i8 - cli.global.quiet as i8);
+    let out = Output::new(cli.global.json);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return out.error(&Error::Internal(format!("cannot start the runtime: {e}"))),
+    };
+    match runtime.block_on(commands::dispatch(cli, &out)) {
+        Ok(code) => code,
+        Err(e) => out.error(&e),
+    }
+}
+
+/// Help and version exit 0; anything else is a user error (exit 1), printed
+/// as JSON when `--json` was given.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    if std::env::args().any(|a| a == "--json") {
+        let payload = shipdeck_core::ErrorPayload {
+            code: "cli.usage".into(),
+            message: e.kind().to_string(),
+            hint: Some("Run `shipdeck --help` for usage.".into()),
+        };
+        println!("{}", serde_json::to_string(&payload).expect("serializable"));
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(1)
+}

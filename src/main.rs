@@ -1,0 +1,17 @@
+//! `shipdeck`: the command-line face of Shipdeck. Every command is a thin
+//! call into `shipdeck-core`; this binary only parses arguments, shows
+//! progress and prints results (human-readable, or JSON with `--json`).
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    // `shipdeck … | head` must end quietly when the reader goes away, as
+    // other Unix tools do, instead of failing on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any other
+    // thread exists has no memory-safety preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    cli::run()
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the `shipdeck` binary: real git repositories built
+//! with git2, the real keyring (run under `make test`, which provides a
+//! private Secret Service), real PostgreSQL and MariaDB on 127.0.0.1.
+
+mod demo;
+mod doctor;
+mod errors;
+mod secret;
+mod util;
+mod workspace;

@@ -1,0 +1,137 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use git2::{Repository, Signature, Time};
+use tempfile::TempDir;
+
+/// A private data folder for one test, and a way to run the CLI against it.
+pub struct Env {
+    pub data: TempDir,
+    pub scratch: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            data: tempfile::tempdir().unwrap(),
+            scratch: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
+        c.env("SHIPDECK_DATA_DIR", self.data.path())
+            .env_remove("SHIPDECK_LOG");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).stdin(Stdio::null()).output().unwrap()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs and parses stdout as JSON, asserting the exit code.
+    pub fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
+        let out = self.run(args);
+        assert_code(&out, code);
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.scratch.path().join(rel)
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn assert_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "exit status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// A repository built with git2, one commit at a time.
+pub struct Repo {
+    pub repo: Repository,
+    pub root: PathBuf,
+    clock: i64,
+}
+
+impl Repo {
+    pub fn init(root: &Path) -> Repo {
+        std::fs::create_dir_all(root).unwrap();
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main");
+        let repo = Repository::init_opts(root, &opts).unwrap();
+        // Commits start a month ago, an hour apart: inside the Overview's window.
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            - 30 * 86_400;
+        Repo {
+            repo,
+            root: root.canonicalize().unwrap(),
+            clock,
+        }
+    }
+
+    pub fn write(&self, rel: &str, content: &str) {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    /// Stages everything and commits; returns the sha.
+    pub fn commit(&mut self, message: &str) -> String {
+        self.clock += 3600;
+        let mut index = self.repo.index().unwrap();
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new("Test Author", "author@example.com", &Time::new(self.clock, 0)).unwrap();
+        let parents: Vec<git2::Commit> = self
+            .repo
+            .head()
+            .ok()
+            .map(|h| h.peel_to_commit().unwrap())
+            .into_iter()
+            .collect();
+        let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parent_refs)
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn tag(&self, name: &str) {
+        let head = self.repo.head().unwrap().peel_to_commit().unwrap();
+        let sig = Signature::new("Tagger", "tagger@example.com", &Time::new(self.clock, 0)).unwrap();
+        self.repo.tag(name, head.as_object(), &sig, name, false).unwrap();
+    }
+
+    pub fn root_str(&self) -> &str {
+        self.root.to_str().unwrap()
+    }
+}
