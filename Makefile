@@ -36,7 +36,7 @@ lint: setup
 
 unit: build
 	cd ui && npm test --silent
-	scripts/with-keyring.sh cargo test --workspace $(APP_FEATURES)
+	scripts/with-keyring.sh cargo test --workspace --exclude shipdeck-bench-hello $(APP_FEATURES)
 
 e2e: build
 	tests/e2e/run.sh

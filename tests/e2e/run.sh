@@ -32,4 +32,12 @@ chmod 700 "$XDG_RUNTIME_DIR"
 
 specs=("$@")
 [ ${#specs[@]} -gt 0 ] || specs=("$root"/tests/e2e/*.spec.mjs)
-exec dbus-run-session -- bash "$root/tests/e2e/session.sh" "${specs[@]}"
+# The desktop session's chatter (D-Bus activation, portals, GTK) goes to a
+# log that is shown only when a spec fails.
+status=0
+dbus-run-session -- bash "$root/tests/e2e/session.sh" "${specs[@]}" 2>"$E2E_TMP/session.log" || status=$?
+if [ $status -ne 0 ]; then
+  echo "--- session stderr (tail) ---" >&2
+  tail -n 60 "$E2E_TMP/session.log" >&2
+fi
+exit $status

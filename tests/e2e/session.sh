@@ -26,9 +26,9 @@ export WEBDRIVER_URL="http://127.0.0.1:$port"
 status=0
 node --test --test-concurrency=1 --test-reporter=spec "$@" || status=$?
 if [ $status -ne 0 ]; then
-  echo "--- tauri-driver log (tail) ---" >&2
-  tail -n 40 "$E2E_TMP/tauri-driver.log" >&2 || true
-  echo "--- app log (tail) ---" >&2
-  tail -n 40 "$SHIPDECK_DATA_DIR"/logs/*.jsonl 2>/dev/null >&2 || true
+  echo "--- tauri-driver log (tail) ---"
+  tail -n 40 "$E2E_TMP/tauri-driver.log" || true
+  echo "--- app log (tail) ---"
+  tail -n 40 "$SHIPDECK_DATA_DIR"/logs/*.jsonl 2>/dev/null || true
 fi
 exit $status

@@ -96,7 +96,12 @@ export class Session {
   /** The element's rendered text (innerText). WebKitWebDriver's own text
    * command drops the text of elements with `overflow: hidden`. */
   text(el) {
-    return this.execute("return arguments[0].innerText", [{ [ELEMENT]: el }]);
+    return this.execute("return arguments[0].innerText", [this.ref(el)]);
+  }
+
+  /** An element id as a script argument. */
+  ref(el) {
+    return { [ELEMENT]: el };
   }
 
   attribute(el, name) {

@@ -54,7 +54,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const api = {
-  appReady: () => call<void>("app_ready"),
+  appReady: (pageMs: number) => call<void>("app_ready", { pageMs }),
   startupWorkspace: () => call<string | null>("startup_workspace"),
 
   openWorkspace: (path: string) => call<WorkspaceInfo>("workspace_open", { path }),

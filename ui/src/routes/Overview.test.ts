@@ -62,8 +62,10 @@ describe("Overview", () => {
     });
     app.stats = stats();
     render(Overview, { workspace: workspace() });
-    const img = await screen.findByTestId("chart");
-    expect(img).toHaveAttribute("alt", "Commits per week, last 26 weeks");
+    const chart = await screen.findByTestId("chart");
+    expect(chart).toHaveAttribute("role", "img");
+    expect(chart).toHaveAttribute("aria-label", "Commits per week, last 26 weeks");
+    expect(chart.querySelector("svg")).not.toBeNull();
     expect(asked).toEqual([{ path: "/home/ana/orbit", theme: app.theme }]);
     expect(screen.getAllByRole("row")).toHaveLength(27); // header + 26 weeks
   });
