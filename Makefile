@@ -28,7 +28,7 @@ run: build
 	@[ -d "$(DEMO)/.git" ] || "$(CLI)" demo create "$(DEMO)"
 	"$(APP)" "$(DEMO)"
 
-lint: setup
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 	scripts/check-core-deps.sh
