@@ -105,10 +105,6 @@ impl Shipdeck {
         &self.paths
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     pub fn keyring(&self) -> Keyring {
         self.keyring
     }
@@ -120,7 +116,7 @@ impl Shipdeck {
     async fn registered(&self, path: &Path) -> Result<Workspace> {
         let ws = self.workspace(path).await?;
         self.store
-            .ensure_workspace(&ws.id, &ws.root.display().to_string(), &ws.name)
+            .upsert_workspace(&ws.id, &ws.root.display().to_string(), &ws.name, false)
             .await?;
         Ok(ws)
     }
@@ -137,7 +133,7 @@ impl Shipdeck {
     pub async fn workspace_open(&self, path: &Path) -> Result<WorkspaceInfo> {
         let info = self.workspace_info(path).await?;
         self.store
-            .touch_workspace(&info.id, &info.root, &info.name)
+            .upsert_workspace(&info.id, &info.root, &info.name, true)
             .await?;
         self.store.set_setting(LAST_WORKSPACE, &info.root).await?;
         tracing::info!(workspace = %info.root, "workspace opened");

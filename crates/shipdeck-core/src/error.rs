@@ -77,9 +77,6 @@ pub enum Error {
     #[error("database unreachable: {detail}")]
     DatabaseUnreachable { detail: String },
 
-    #[error("no workspace is open")]
-    NoWorkspace,
-
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -104,7 +101,6 @@ impl Error {
             Error::JobNotFound { .. } => "job.not_found",
             Error::DemoTargetNotEmpty { .. } => "demo.target_not_empty",
             Error::DatabaseUnreachable { .. } => "database.unreachable",
-            Error::NoWorkspace => "workspace.none_open",
             Error::Internal(_) => "internal",
         }
     }
@@ -165,7 +161,6 @@ impl Error {
             Error::DatabaseUnreachable { .. } => {
                 "Check that the server runs and that the URL, user and password are right.".to_string()
             }
-            Error::NoWorkspace => "Open a workspace first.".to_string(),
             Error::JobNotFound { .. } => "The job may have finished already; see Activity.".to_string(),
             Error::Internal(_) => {
                 "This is a bug in Shipdeck. The log file in the data folder has details.".to_string()
@@ -246,6 +241,6 @@ mod tests {
     #[test]
     fn store_failures_are_not_user_errors() {
         assert!(!Error::Internal("x".into()).is_user_error());
-        assert!(Error::NoWorkspace.is_user_error());
+        assert!(Error::Cancelled.is_user_error());
     }
 }

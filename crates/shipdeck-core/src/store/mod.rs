@@ -95,35 +95,20 @@ impl Store {
         Ok(())
     }
 
-    pub async fn touch_workspace(&self, id: &str, root: &str, name: &str) -> Result<()> {
+    /// Inserts or updates a workspace row. `opened` marks it as just opened
+    /// (the recent list); otherwise the row only has to exist (foreign keys).
+    pub async fn upsert_workspace(&self, id: &str, root: &str, name: &str, opened: bool) -> Result<()> {
         let now = now_ms();
         sqlx::query(
-            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT(id) DO UPDATE SET root = excluded.root, name = excluded.name, last_opened_at = excluded.last_opened_at",
+            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(id) DO UPDATE SET root = excluded.root, name = excluded.name,
+                 last_opened_at = CASE WHEN ?5 > 0 THEN ?5 ELSE workspaces.last_opened_at END",
         )
         .bind(id)
         .bind(root)
         .bind(name)
         .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Makes sure a workspace row exists (for foreign keys) without marking
-    /// it as recently opened.
-    pub async fn ensure_workspace(&self, id: &str, root: &str, name: &str) -> Result<()> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT(id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(root)
-        .bind(name)
-        .bind(now)
-        .bind(0_i64)
+        .bind(if opened { now } else { 0 })
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -245,9 +230,15 @@ mod tests {
     #[tokio::test]
     async fn recent_workspaces_newest_first_and_forgettable() {
         let (_dir, store) = store().await;
-        store.touch_workspace("a", "/nonexistent/a", "a").await.unwrap();
+        store
+            .upsert_workspace("a", "/nonexistent/a", "a", true)
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
-        store.touch_workspace("b", "/nonexistent/b", "b").await.unwrap();
+        store
+            .upsert_workspace("b", "/nonexistent/b", "b", true)
+            .await
+            .unwrap();
         let recent = store.recent_workspaces(10).await.unwrap();
         assert_eq!(
             recent.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(),
@@ -256,6 +247,18 @@ mod tests {
         assert!(!recent[0].exists);
         store.forget_workspace("b").await.unwrap();
         assert_eq!(store.recent_workspaces(10).await.unwrap().len(), 1);
+        // Registering an existing workspace does not make it recent again.
+        store
+            .upsert_workspace("b", "/nonexistent/b", "b", false)
+            .await
+            .unwrap();
+        assert_eq!(store.recent_workspaces(10).await.unwrap().len(), 1);
+        // Nor does it drop an opened one from the list.
+        store
+            .upsert_workspace("a", "/nonexistent/a", "a", false)
+            .await
+            .unwrap();
+        assert_eq!(store.recent_workspaces(10).await.unwrap()[0].id, "a");
     }
 
     #[tokio::test]
@@ -283,7 +286,7 @@ mod tests {
     #[tokio::test]
     async fn credential_names_round_trip() {
         let (_dir, store) = store().await;
-        store.ensure_workspace("w", "/w", "w").await.unwrap();
+        store.upsert_workspace("w", "/w", "w", false).await.unwrap();
         store.put_credential_name("w", "gh").await.unwrap();
         store.put_credential_name("w", "gh").await.unwrap();
         assert_eq!(store.credential_names("w").await.unwrap().len(), 1);

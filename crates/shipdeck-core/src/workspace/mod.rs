@@ -81,10 +81,6 @@ impl Workspace {
     pub fn repo(&self) -> Result<git2::Repository> {
         Ok(git2::Repository::open(&self.root)?)
     }
-
-    pub fn config(&self) -> Result<Option<Config>> {
-        Config::load(&self.root)
-    }
 }
 
 pub fn folder_name(root: &Path) -> String {
