@@ -56,6 +56,9 @@ pub enum Command {
     /// A realistic demo workspace to try Shipdeck on.
     #[command(subcommand)]
     Demo(commands::demo::DemoCmd),
+    /// Releases: plan, changelog, cut, publish, roll back, history.
+    #[command(subcommand)]
+    Release(commands::release::ReleaseCmd),
     /// Check what this workspace needs from the machine.
     Doctor,
     /// Credentials in the OS keyring (names are listed, values never shown).

@@ -5,6 +5,7 @@
 mod demo;
 mod doctor;
 mod errors;
+mod release;
 mod secret;
 mod util;
 mod workspace;

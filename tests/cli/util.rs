@@ -84,6 +84,11 @@ impl Repo {
         let mut opts = git2::RepositoryInitOptions::new();
         opts.initial_head("main");
         let repo = Repository::init_opts(root, &opts).unwrap();
+        {
+            let mut cfg = repo.config().unwrap();
+            cfg.set_str("user.name", "Release Manager").unwrap();
+            cfg.set_str("user.email", "release@example.com").unwrap();
+        }
         // Commits start a month ago, an hour apart: inside the Overview's window.
         let clock = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -122,6 +127,26 @@ impl Repo {
         self.repo
             .commit(Some("HEAD"), &sig, &sig, message, &tree, &parent_refs)
             .unwrap()
+            .to_string()
+    }
+
+    /// Writes one file and commits it with `message`.
+    pub fn change(&mut self, rel: &str, message: &str) -> String {
+        let n = self.clock;
+        let path = self.root.join(rel);
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&format!("change {n}\n"));
+        self.write(rel, &text);
+        self.commit(message)
+    }
+
+    pub fn head(&self) -> String {
+        self.repo
+            .head()
+            .unwrap()
+            .peel_to_commit()
+            .unwrap()
+            .id()
             .to_string()
     }
 

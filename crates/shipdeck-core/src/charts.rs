@@ -134,6 +134,89 @@ pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
     })
 }
 
+/// One bar panel: labelled bars, every `every`-th label shown.
+fn bar_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &Palette,
+    caption: &str,
+    bars: &[(String, u32)],
+    every: usize,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let n = bars.len().max(1) as u32;
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(2);
+    let text = ("sans-serif", 11).into_font().color(&p.text);
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .caption(caption, ("sans-serif", 13).into_font().color(&p.text))
+        .x_label_area_size(22)
+        .y_label_area_size(34)
+        .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u32..(max + max.div_ceil(8)))
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(p.grid)
+        .light_line_style(TRANSPARENT)
+        .axis_style(p.axis)
+        .label_style(text)
+        .x_labels(n as usize)
+        .y_labels(4)
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(i) if (*i as usize) % every.max(1) == 0 => {
+                bars.get(*i as usize).map(|b| b.0.clone()).unwrap_or_default()
+            }
+            _ => String::new(),
+        })
+        .draw()
+        .map_err(draw_err)?;
+    chart
+        .draw_series(
+            Histogram::vertical(&chart).style(p.bar.filled()).margin(2).data(
+                bars.iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.1 > 0)
+                    .map(|(i, b)| (i as u32, b.1)),
+            ),
+        )
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// Release cadence: releases per month over a year (top) and commits per
+/// release for the latest releases (bottom).
+pub fn release_cadence(cadence: &crate::releases::history::Cadence, theme: Theme) -> Result<Chart> {
+    let p = theme.palette();
+    let height = 360;
+    let months: Vec<(String, u32)> = cadence
+        .per_month
+        .iter()
+        .map(|m| {
+            let label = chrono::NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d")
+                .map(|d| d.format("%b").to_string())
+                .unwrap_or_else(|_| m.month.clone());
+            (label, m.releases)
+        })
+        .collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let (top, bottom) = root.split_vertically(height / 2);
+        bar_panel(&top, &p, "Releases per month", &months, 1)?;
+        let every = cadence.per_release.len().div_ceil(10).max(1);
+        bar_panel(&bottom, &p, "Commits per release", &cadence.per_release, every)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Chart {
+        title: "Release cadence: releases per month and commits per release".into(),
+        svg,
+        width: WIDTH,
+        height,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +250,28 @@ mod tests {
         let dark = commits_per_week(&w, Theme::Dark).unwrap().svg;
         assert_ne!(light, dark);
         assert!(dark.contains("#60A5FA"));
+    }
+
+    #[test]
+    fn cadence_chart_has_both_panels() {
+        use crate::releases::history::{Cadence, MonthCount};
+        let c = Cadence {
+            per_month: vec![
+                MonthCount {
+                    month: "2026-10".into(),
+                    releases: 2,
+                },
+                MonthCount {
+                    month: "2026-11".into(),
+                    releases: 1,
+                },
+            ],
+            per_release: vec![("1.0.0".into(), 12), ("1.1.0".into(), 4)],
+        };
+        let chart = release_cadence(&c, Theme::Light).unwrap();
+        assert!(chart.svg.contains("Releases per month") && chart.svg.contains("Commits per release"));
+        assert_eq!(chart.svg.matches("fill=\"#2563EB\"").count(), 4);
+        assert!(chart.svg.contains("1.1.0") && chart.svg.contains("Oct"));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Config {
     pub databases: BTreeMap<String, DatabaseConfig>,
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,
+    #[serde(default)]
+    pub release: ReleaseConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -49,8 +51,59 @@ pub struct PackageConfig {
     pub path: String,
     /// e.g. `v{version}` (default) or `{name}-v{version}`.
     pub tag_format: Option<String>,
+    /// Files holding the version; detected in `path` when empty.
     #[serde(default)]
-    pub version_files: Vec<String>,
+    pub version_files: Vec<VersionFileConfig>,
+    /// Changelog file, relative to the workspace (default `<path>/CHANGELOG.md`).
+    pub changelog: Option<String>,
+}
+
+/// A version file: a known kind by name (`Cargo.toml`, `package.json`,
+/// `pyproject.toml`, `VERSION`), or any file with a regex whose `version`
+/// group (or first group) holds the version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum VersionFileConfig {
+    Path(String),
+    Regex { path: String, regex: String },
+}
+
+/// `[release]`: how versions are decided and where releases go.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// Before 1.0.0, a breaking change bumps `major` (default) or `minor`.
+    pub breaking_pre_1_0: Option<String>,
+    /// Before 1.0.0, a feature bumps `minor` (default) or `patch`.
+    pub feature_pre_1_0: Option<String>,
+    /// With only non-releasable commits (docs, chore…): `skip` (default) or `patch`.
+    pub when_no_releasable: Option<String>,
+    /// Cut prereleases with this identifier (`rc` → 1.4.0-rc.1, rc.2 …).
+    pub prerelease: Option<String>,
+    /// Version of a package's first release when it has no tag or version file.
+    pub initial_version: Option<String>,
+    /// Remote to push to and to derive links from (default `origin`).
+    pub remote: Option<String>,
+    /// `github`, `gitlab` or `gitea`; detected from the remote's host when absent.
+    pub forge: Option<String>,
+    /// Forge API base URL (default: from the forge and the remote's host).
+    pub forge_api: Option<String>,
+    /// Forge token: `env:VAR` or `keyring:NAME`.
+    pub token: Option<String>,
+    /// Per Conventional Commit type: its changelog group, bump and visibility.
+    #[serde(default)]
+    pub types: BTreeMap<String, TypeConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeConfig {
+    /// Changelog section title, e.g. "Added".
+    pub group: Option<String>,
+    /// `minor`, `patch` or `none`.
+    pub bump: Option<String>,
+    /// Left out of the changelog (still listed in the plan).
+    pub hidden: Option<bool>,
 }
 
 fn default_path() -> String {
@@ -82,9 +135,10 @@ pub enum UrlSource {
     Literal(String),
 }
 
-impl DatabaseConfig {
-    pub fn url_source(&self) -> UrlSource {
-        let raw = self.url.get_ref().trim();
+impl UrlSource {
+    /// `env:VAR`, `keyring:NAME`, or a literal.
+    pub fn parse(raw: &str) -> UrlSource {
+        let raw = raw.trim();
         if let Some(var) = raw.strip_prefix("env:") {
             UrlSource::Env(var.to_string())
         } else if let Some(name) = raw.strip_prefix("keyring:") {
@@ -92,6 +146,12 @@ impl DatabaseConfig {
         } else {
             UrlSource::Literal(raw.to_string())
         }
+    }
+}
+
+impl DatabaseConfig {
+    pub fn url_source(&self) -> UrlSource {
+        UrlSource::parse(self.url.get_ref())
     }
 }
 
@@ -126,6 +186,17 @@ impl Config {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        if let Some(token) = &self.release.token {
+            if matches!(UrlSource::parse(token), UrlSource::Literal(_)) {
+                return Err(config_error(
+                    path,
+                    text,
+                    text.find("token").map(|i| i..i + 5),
+                    "release.token must be `env:VAR` or `keyring:NAME`, never the token itself".into(),
+                    None,
+                ));
+            }
+        }
         for (name, db) in &self.databases {
             let err = |message: String| config_error(path, text, Some(db.url.span()), message, None);
             match db.url_source() {

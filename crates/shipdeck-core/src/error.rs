@@ -77,6 +77,9 @@ pub enum Error {
     #[error("database unreachable: {detail}")]
     DatabaseUnreachable { detail: String },
 
+    #[error(transparent)]
+    Release(#[from] crate::releases::ReleaseError),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -101,6 +104,7 @@ impl Error {
             Error::JobNotFound { .. } => "job.not_found",
             Error::DemoTargetNotEmpty { .. } => "demo.target_not_empty",
             Error::DatabaseUnreachable { .. } => "database.unreachable",
+            Error::Release(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -165,6 +169,7 @@ impl Error {
             Error::Internal(_) => {
                 "This is a bug in Shipdeck. The log file in the data folder has details.".to_string()
             }
+            Error::Release(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)

@@ -37,10 +37,21 @@ macro_rules! string_enum {
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     WorkspaceScan,
+    ReleasePlan,
+    ReleaseCut,
+    ReleasePublish,
+    ReleaseRollback,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
-string_enum!(JobKind { WorkspaceScan => "workspace_scan", Unknown => "unknown" });
+string_enum!(JobKind {
+    WorkspaceScan => "workspace_scan",
+    ReleasePlan => "release_plan",
+    ReleaseCut => "release_cut",
+    ReleasePublish => "release_publish",
+    ReleaseRollback => "release_rollback",
+    Unknown => "unknown",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod logs;
+pub mod releases;
 pub mod secrets;
 pub mod store;
 pub mod workspace;

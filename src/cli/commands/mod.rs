@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod demo;
+pub mod release;
 pub mod secret;
 pub mod workspace;
 
@@ -21,6 +22,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
     match cli.command {
         Command::Workspace(cmd) => workspace::run(cmd, g, out).await,
         Command::Demo(cmd) => demo::run(cmd, out).await,
+        Command::Release(cmd) => release::run(cmd, g, out).await,
         Command::Secret(cmd) => secret::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,

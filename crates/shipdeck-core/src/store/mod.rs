@@ -3,6 +3,7 @@
 //! top-level `migrations/` folder, embedded at build time.
 
 mod jobs;
+mod releases;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::secrets::redact;
 
 pub use jobs::NewJob;
+pub use releases::{NewReleaseEvent, ReleaseEvent};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 

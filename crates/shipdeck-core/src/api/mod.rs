@@ -1,5 +1,10 @@
 //! The API layer: one method per user action, plain serde types in and out.
 //! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
+//! Areas add their methods in their own files (`releases.rs`, …).
+
+mod releases;
+
+pub use releases::ReleaseHistory;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -69,7 +74,7 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
-async fn open_workspace(path: &Path) -> Result<Workspace> {
+pub(crate) async fn open_workspace(path: &Path) -> Result<Workspace> {
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || Workspace::open(&path)).await?
 }
@@ -86,6 +91,16 @@ pub struct Shipdeck {
     store: Store,
     jobs: JobRunner,
     keyring: Keyring,
+}
+
+impl Shipdeck {
+    pub(crate) fn store_ref(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn jobs_ref(&self) -> &JobRunner {
+        &self.jobs
+    }
 }
 
 impl Shipdeck {
@@ -113,7 +128,7 @@ impl Shipdeck {
         open_workspace(path).await
     }
 
-    async fn registered(&self, path: &Path) -> Result<Workspace> {
+    pub(crate) async fn registered(&self, path: &Path) -> Result<Workspace> {
         let ws = self.workspace(path).await?;
         self.store
             .upsert_workspace(&ws.id, &ws.root.display().to_string(), &ws.name, false)

@@ -1,0 +1,309 @@
+//! Commits as the release logic sees them. Each message is parsed with
+//! `git-conventional`; on top of it:
+//!
+//! * a squash-merge body listing several commits (`* feat: …` lines) counts
+//!   as those commits, each with its own type (the subject — the PR title —
+//!   only lends its PR number);
+//! * `Revert "…"` / `revert: …` with `This reverts commit <sha>` names the
+//!   commit it cancels;
+//! * a `Release-As: x.y.z` footer (any case) asks for that version;
+//! * `#123` in the subject and `Closes`/`Fixes`/`Refs #123` lines are kept as
+//!   references for links.
+//!
+//! Merge commits carry no entries of their own: the commits they merge are
+//! in the history walk anyway.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One logical change (a squash commit holds several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Entry {
+    /// Conventional Commit type, lower case; `None` for a message that is
+    /// not a Conventional Commit.
+    pub kind: Option<String>,
+    pub scope: Option<String>,
+    pub breaking: bool,
+    /// The `BREAKING CHANGE:` text, or the subject for a `!` commit.
+    pub breaking_note: Option<String>,
+    pub subject: String,
+    /// Pull request / issue numbers referenced.
+    pub refs: Vec<u64>,
+}
+
+/// A commit with its parsed message; cached in the store by sha.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedCommit {
+    pub sha: String,
+    pub author: String,
+    /// Commit time, epoch milliseconds.
+    pub time: i64,
+    pub merge: bool,
+    pub entries: Vec<Entry>,
+    /// The sha (or prefix) of the commit this one reverts.
+    pub reverts: Option<String>,
+    pub release_as: Option<String>,
+    /// Files the commit changed (against its first parent); computed only
+    /// when packages are attributed by path.
+    #[serde(default)]
+    pub paths: Option<Vec<String>>,
+}
+
+static SQUASH_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[*-]\s+([A-Za-z]+(?:\([^)]*\))?!?: .+)$").unwrap());
+static REVERT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^Revert "(.+)"\s*$"#).unwrap());
+static REVERTS_SHA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)this reverts commit ([0-9a-f]{7,40})").unwrap());
+static RELEASE_AS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?im)^release-as:\s*v?(\S+)\s*$").unwrap());
+static SUBJECT_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(#(\d+)\)").unwrap());
+static FOOTER_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?im)^(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?|refs?|see)\b[: ]+((?:#\d+[, ]*)+)").unwrap()
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\d+)").unwrap());
+static BREAKING_FOOTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^BREAKING[ -]CHANGE:\s*(.+)$").unwrap());
+
+fn refs_of(subject: &str, message: &str) -> Vec<u64> {
+    let mut refs: Vec<u64> = SUBJECT_REF
+        .captures_iter(subject)
+        .filter_map(|c| c[1].parse().ok())
+        .collect();
+    for line in FOOTER_REF.captures_iter(message) {
+        refs.extend(
+            NUMBER
+                .captures_iter(&line[1])
+                .filter_map(|c| c[1].parse::<u64>().ok()),
+        );
+    }
+    refs.sort_unstable();
+    refs.dedup();
+    refs
+}
+
+/// Removes a trailing `(#123)` from a subject (it becomes a link).
+fn clean_subject(s: &str) -> String {
+    SUBJECT_REF.replace_all(s, "").trim().to_string()
+}
+
+/// Parses a single header line (`type(scope)!: subject`).
+fn parse_header(header: &str) -> Option<Entry> {
+    let c = git_conventional::Commit::parse(header.trim()).ok()?;
+    Some(Entry {
+        kind: Some(c.type_().as_str().to_ascii_lowercase()),
+        scope: c.scope().map(|s| s.as_str().to_string()),
+        breaking: c.breaking(),
+        breaking_note: c.breaking().then(|| clean_subject(c.description())),
+        subject: clean_subject(c.description()),
+        refs: refs_of(header, ""),
+    })
+}
+
+/// Parses a whole message into its entries, the commit it reverts and a
+/// requested version.
+pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<String>) {
+    let message = message.trim();
+    let header = message.lines().next().unwrap_or("").trim();
+    let release_as = RELEASE_AS.captures(message).map(|c| c[1].to_string());
+    let reverts = REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase());
+
+    // `Revert "feat: x"` (git's own revert subject).
+    if let Some(inner) = REVERT_SUBJECT.captures(header) {
+        let inner = &inner[1];
+        let subject = parse_header(inner).map_or_else(|| inner.to_string(), |e| e.subject);
+        let entry = Entry {
+            kind: Some("revert".into()),
+            scope: None,
+            breaking: false,
+            breaking_note: None,
+            subject,
+            refs: refs_of(header, message),
+        };
+        return (vec![entry], reverts, release_as);
+    }
+
+    // A squash merge listing its commits.
+    let body = message.split_once('\n').map_or("", |(_, b)| b);
+    let listed: Vec<Entry> = body
+        .lines()
+        .filter_map(|l| SQUASH_LINE.captures(l))
+        .filter_map(|c| parse_header(&c[1]))
+        .collect();
+    if !listed.is_empty() {
+        let pr_refs = refs_of(header, message);
+        let notes: Vec<String> = BREAKING_FOOTER
+            .captures_iter(message)
+            .map(|c| c[1].trim().to_string())
+            .collect();
+        let entries = listed
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                e.refs.extend(pr_refs.iter().copied());
+                e.refs.sort_unstable();
+                e.refs.dedup();
+                if i == 0 && !notes.is_empty() {
+                    e.breaking = true;
+                    e.breaking_note = Some(notes.join(" "));
+                }
+                e
+            })
+            .collect();
+        return (entries, reverts, release_as);
+    }
+
+    let entry = match git_conventional::Commit::parse(message) {
+        Ok(c) => Entry {
+            kind: Some(c.type_().as_str().to_ascii_lowercase()),
+            scope: c.scope().map(|s| s.as_str().to_string()),
+            breaking: c.breaking(),
+            breaking_note: c
+                .breaking_description()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty()),
+            subject: clean_subject(c.description()),
+            refs: refs_of(header, message),
+        },
+        // A conventional header over a body the strict parser rejects
+        // (a footer-like line mid-body, trailing junk): keep the header and
+        // still honour breaking-change footers.
+        Err(_) => match parse_header(header) {
+            Some(mut e) => {
+                let notes: Vec<String> = BREAKING_FOOTER
+                    .captures_iter(message)
+                    .map(|c| c[1].trim().to_string())
+                    .collect();
+                if !notes.is_empty() {
+                    e.breaking = true;
+                    e.breaking_note = Some(notes.join(" "));
+                }
+                e.refs = refs_of(header, message);
+                e
+            }
+            None => Entry {
+                kind: None,
+                scope: None,
+                breaking: false,
+                breaking_note: None,
+                subject: clean_subject(header),
+                refs: refs_of(header, message),
+            },
+        },
+    };
+    (vec![entry], reverts, release_as)
+}
+
+/// Reads and parses one commit.
+pub fn parse_commit(commit: &git2::Commit<'_>) -> ParsedCommit {
+    let merge = commit.parent_count() > 1;
+    let message = String::from_utf8_lossy(commit.message_bytes());
+    let (entries, reverts, release_as) = if merge {
+        (Vec::new(), None, None)
+    } else {
+        parse_message(&message)
+    };
+    ParsedCommit {
+        sha: commit.id().to_string(),
+        author: commit.author().name().unwrap_or("unknown").to_string(),
+        time: commit.time().seconds() * 1000,
+        merge,
+        entries,
+        reverts,
+        release_as,
+        paths: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(msg: &str) -> Entry {
+        let (mut e, _, _) = parse_message(msg);
+        assert_eq!(e.len(), 1, "{e:?}");
+        e.remove(0)
+    }
+
+    #[test]
+    fn type_scope_and_bang() {
+        let e = one("feat(api)!: drop v0 routes (#12)");
+        assert_eq!(e.kind.as_deref(), Some("feat"));
+        assert_eq!(e.scope.as_deref(), Some("api"));
+        assert!(e.breaking);
+        assert_eq!(e.subject, "drop v0 routes");
+        assert_eq!(e.refs, [12]);
+        let e = one("fix!: no scope");
+        assert!(e.breaking && e.scope.is_none());
+    }
+
+    #[test]
+    fn breaking_footers_both_spellings_and_multi_paragraph_bodies() {
+        let e = one("feat(db): new schema\n\nFirst paragraph.\n\nSecond paragraph\nspans lines.\n\nBREAKING CHANGE: tables renamed\nCloses #7");
+        assert!(e.breaking);
+        assert_eq!(e.breaking_note.as_deref(), Some("tables renamed"));
+        assert_eq!(e.refs, [7]);
+        let e = one("feat: x\n\nBREAKING-CHANGE: y changed");
+        assert!(e.breaking);
+        assert_eq!(e.breaking_note.as_deref(), Some("y changed"));
+    }
+
+    #[test]
+    fn uppercase_types_are_normalised() {
+        assert_eq!(one("FEAT: shout").kind.as_deref(), Some("feat"));
+    }
+
+    #[test]
+    fn non_conventional_is_kept_as_other() {
+        let e = one("Update README.md");
+        assert_eq!(e.kind, None);
+        assert_eq!(e.subject, "Update README.md");
+    }
+
+    #[test]
+    fn squash_body_counts_each_listed_commit() {
+        let (e, _, _) = parse_message(
+            "feat(api): bulk endpoints (#73)\n\n* feat(api): add bulk create endpoint\n\n* fix(api): cap bulk size at 500\n\n* docs: describe bulk endpoints\n",
+        );
+        let kinds: Vec<_> = e.iter().map(|e| e.kind.clone().unwrap()).collect();
+        assert_eq!(kinds, ["feat", "fix", "docs"]);
+        assert!(e.iter().all(|e| e.refs == [73]));
+    }
+
+    #[test]
+    fn revert_names_the_reverted_commit() {
+        let (e, reverts, _) = parse_message(
+            "Revert \"feat(web): add dark mode toggle\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n",
+        );
+        assert_eq!(e[0].kind.as_deref(), Some("revert"));
+        assert_eq!(e[0].subject, "add dark mode toggle");
+        assert_eq!(
+            reverts.as_deref(),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
+        let (e, reverts, _) = parse_message("revert: add x\n\nThis reverts commit abcdef1.");
+        assert_eq!(e[0].kind.as_deref(), Some("revert"));
+        assert_eq!(reverts.as_deref(), Some("abcdef1"));
+    }
+
+    #[test]
+    fn release_as_footer_any_case() {
+        assert_eq!(
+            parse_message("chore: prep\n\nRelease-As: 2.0.0").2.as_deref(),
+            Some("2.0.0")
+        );
+        assert_eq!(
+            parse_message("chore: prep\n\nrelease-as: v3.1.0\n").2.as_deref(),
+            Some("3.1.0")
+        );
+    }
+
+    #[test]
+    fn malformed_body_keeps_the_header_and_breaking_footer() {
+        let e = one("feat: thing\nno blank line after subject\n\nBREAKING CHANGE: gone");
+        assert_eq!(e.kind.as_deref(), Some("feat"));
+        assert!(e.breaking);
+    }
+}

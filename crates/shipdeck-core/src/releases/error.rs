@@ -1,0 +1,133 @@
+//! Errors of the Releases area, each with a stable `release.*` code.
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error("invalid release configuration: {0}")]
+    Config(String),
+
+    #[error("no package named {name:?} (packages: {known})")]
+    UnknownPackage { name: String, known: String },
+
+    #[error("tag format {format:?} has no {{version}} placeholder")]
+    TagFormat { format: String },
+
+    #[error("the working tree has uncommitted changes: {files}")]
+    DirtyTree { files: String },
+
+    #[error("HEAD is detached; releases are cut from a branch")]
+    DetachedHead,
+
+    #[error("releases are cut from {expected}, but HEAD is on {actual}")]
+    WrongBranch { expected: String, actual: String },
+
+    #[error("tag {tag} already exists")]
+    TagExists { tag: String },
+
+    #[error("nothing to release: {reason}")]
+    NothingToRelease { reason: String },
+
+    #[error("{value:?} is not a semantic version: {detail}")]
+    InvalidVersion { value: String, detail: String },
+
+    #[error("a manual version needs a reason")]
+    OverrideNeedsReason,
+
+    #[error("{path}: {detail}")]
+    VersionFile { path: String, detail: String },
+
+    #[error("cannot sign: {detail}")]
+    Signing { detail: String },
+
+    #[error("no release {version} of {package} (no tag {tag})")]
+    NotFound {
+        package: String,
+        version: String,
+        tag: String,
+    },
+
+    #[error("HEAD is not a release commit: no release tag points at it")]
+    NotAReleaseCommit,
+
+    #[error("no remote named {name:?}")]
+    NoRemote { name: String },
+
+    #[error("the push was rejected: {detail}")]
+    PushRejected { detail: String },
+
+    #[error("no forge token: {detail}")]
+    NoToken { detail: String },
+
+    #[error("the forge answered {status}: {detail}")]
+    Forge { status: u16, detail: String },
+
+    #[error("cannot reach the forge: {detail}")]
+    ForgeUnreachable { detail: String },
+
+    #[error("rolling back {version} conflicts with later changes in {files}")]
+    RollbackConflict { version: String, files: String },
+
+    #[error("git has no identity for the release commit: {detail}")]
+    NoIdentity { detail: String },
+
+    #[error("the release failed and everything was put back as it was: {cause}")]
+    RolledBack { cause: String },
+}
+
+impl ReleaseError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReleaseError::Config(_) => "release.config",
+            ReleaseError::UnknownPackage { .. } => "release.unknown_package",
+            ReleaseError::TagFormat { .. } => "release.tag_format",
+            ReleaseError::DirtyTree { .. } => "release.dirty_tree",
+            ReleaseError::DetachedHead => "release.detached_head",
+            ReleaseError::WrongBranch { .. } => "release.wrong_branch",
+            ReleaseError::TagExists { .. } => "release.tag_exists",
+            ReleaseError::NothingToRelease { .. } => "release.nothing_to_release",
+            ReleaseError::InvalidVersion { .. } => "release.invalid_version",
+            ReleaseError::OverrideNeedsReason => "release.override_needs_reason",
+            ReleaseError::VersionFile { .. } => "release.version_file",
+            ReleaseError::Signing { .. } => "release.signing_failed",
+            ReleaseError::NotFound { .. } => "release.not_found",
+            ReleaseError::NotAReleaseCommit => "release.not_a_release_commit",
+            ReleaseError::NoRemote { .. } => "release.no_remote",
+            ReleaseError::PushRejected { .. } => "release.push_rejected",
+            ReleaseError::NoToken { .. } => "release.no_token",
+            ReleaseError::Forge { .. } => "release.forge_error",
+            ReleaseError::ForgeUnreachable { .. } => "release.forge_unreachable",
+            ReleaseError::RollbackConflict { .. } => "release.rollback_conflict",
+            ReleaseError::NoIdentity { .. } => "release.no_identity",
+            ReleaseError::RolledBack { .. } => "release.rolled_back",
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(
+            match self {
+                ReleaseError::Config(_) => "Fix the [release] table in shipdeck.toml; docs/releases.md lists every key.",
+                ReleaseError::UnknownPackage { .. } => "Run `shipdeck release plan` to see the packages.",
+                ReleaseError::TagFormat { .. } => "Write the tag format with {version}, e.g. \"v{version}\" or \"{name}-v{version}\".",
+                ReleaseError::DirtyTree { .. } => "Commit or stash your changes, then cut the release.",
+                ReleaseError::DetachedHead => "Check out the release branch (e.g. `git switch main`).",
+                ReleaseError::WrongBranch { .. } => "Switch to the release branch, or change workspace.release_branch in shipdeck.toml.",
+                ReleaseError::TagExists { .. } => "This version was released already: plan again, or delete the stray tag if it is a leftover.",
+                ReleaseError::NothingToRelease { .. } => "Land a feat or fix, or give a version with a reason (--version X --reason …).",
+                ReleaseError::InvalidVersion { .. } => "Use MAJOR.MINOR.PATCH, optionally with -prerelease, e.g. 2.0.0 or 2.0.0-rc.1.",
+                ReleaseError::OverrideNeedsReason => "Say why with --reason \"…\"; it is kept in the release record.",
+                ReleaseError::VersionFile { .. } => "Check the file, or list the right files in packages.version_files.",
+                ReleaseError::Signing { .. } => "Check gpg/ssh signing (user.signingkey, gpg.format) or unset commit.gpgsign / tag.gpgsign.",
+                ReleaseError::NotFound { .. } => "See `shipdeck release history` for the released versions.",
+                ReleaseError::NotAReleaseCommit => "Cut a release first (`shipdeck release cut`), then publish it.",
+                ReleaseError::NoRemote { .. } => "Add the remote (`git remote add origin URL`) or set release.remote.",
+                ReleaseError::PushRejected { .. } => "Pull the remote's new commits, then cut again; nothing was released remotely.",
+                ReleaseError::NoToken { .. } => "Store a token with `shipdeck secret set NAME` and set release.token = \"keyring:NAME\" (or env:VAR).",
+                ReleaseError::Forge { .. } => "Check the token's permissions and the forge URL (release.forge_api).",
+                ReleaseError::ForgeUnreachable { .. } => "Check the network and release.forge_api; the tag is pushed, run publish again to create the release.",
+                ReleaseError::RollbackConflict { .. } => "Resolve those files by hand (or roll back fewer changes), then retry.",
+                ReleaseError::NoIdentity { .. } => "Set it: git config user.name \"Your Name\" && git config user.email you@example.com",
+                ReleaseError::RolledBack { .. } => "Fix the cause above and cut again; no file, commit or tag was left behind.",
+            }
+            .to_string(),
+        )
+    }
+}

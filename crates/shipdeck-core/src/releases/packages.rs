@@ -1,0 +1,409 @@
+//! Releasable packages and where their versions live.
+//!
+//! Packages come from `[[packages]]` in shipdeck.toml; without it, from a
+//! Cargo workspace (crates with their own `version`, plus one package for
+//! the crates sharing `[workspace.package] version`) or npm workspaces;
+//! otherwise the workspace is one package named after its folder,
+//! versioned by `v{version}` tags.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::{Oid, Repository, Sort};
+use regex::Regex;
+use semver::Version;
+
+use super::error::ReleaseError;
+use crate::config::{Config, VersionFileConfig};
+use crate::error::Result;
+
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    /// Relative to the workspace root, `/`-separated; `.` for the root.
+    pub path: String,
+    pub tag_format: String,
+    pub version_files: Vec<VersionFileConfig>,
+    pub changelog: String,
+}
+
+impl Package {
+    pub fn tag(&self, version: &Version) -> String {
+        self.tag_format
+            .replace("{name}", &self.name)
+            .replace("{version}", &version.to_string())
+    }
+
+    /// A regex matching this package's tags, capturing the version.
+    pub fn tag_regex(&self) -> std::result::Result<Regex, ReleaseError> {
+        if !self.tag_format.contains("{version}") {
+            return Err(ReleaseError::TagFormat {
+                format: self.tag_format.clone(),
+            });
+        }
+        let pattern = regex::escape(&self.tag_format)
+            .replace(r"\{name\}", &regex::escape(&self.name))
+            .replace(
+                r"\{version\}",
+                r"(?P<version>\d+\.\d+\.\d+(?:-[0-9A-Za-z.\-]+)?(?:\+[0-9A-Za-z.\-]+)?)",
+            );
+        Regex::new(&format!("^{pattern}$")).map_err(|e| ReleaseError::TagFormat {
+            format: format!("{} ({e})", self.tag_format),
+        })
+    }
+
+    /// Whether a workspace-relative path belongs to this package.
+    pub fn contains(&self, path: &str) -> bool {
+        self.path == "." || path == self.path || path.starts_with(&format!("{}/", self.path))
+    }
+}
+
+fn changelog_for(path: &str) -> String {
+    if path == "." {
+        "CHANGELOG.md".into()
+    } else {
+        format!("{path}/CHANGELOG.md")
+    }
+}
+
+fn normalise(path: &str) -> String {
+    let p = path.trim().trim_start_matches("./").trim_end_matches('/');
+    if p.is_empty() {
+        ".".into()
+    } else {
+        p.to_string()
+    }
+}
+
+/// The packages of a workspace (see the module docs for the order).
+pub fn discover(root: &Path, config: Option<&Config>) -> Result<Vec<Package>> {
+    if let Some(c) = config.filter(|c| !c.packages.is_empty()) {
+        let single = c.packages.len() == 1;
+        return Ok(c
+            .packages
+            .iter()
+            .map(|p| {
+                let path = normalise(&p.path);
+                Package {
+                    name: p.name.clone(),
+                    tag_format: p.tag_format.clone().unwrap_or_else(|| {
+                        if single {
+                            "v{version}".into()
+                        } else {
+                            "{name}-v{version}".into()
+                        }
+                    }),
+                    version_files: p.version_files.clone(),
+                    changelog: p.changelog.clone().unwrap_or_else(|| changelog_for(&path)),
+                    path,
+                }
+            })
+            .collect());
+    }
+    if let Some(pkgs) = cargo_workspace(root)? {
+        return Ok(pkgs);
+    }
+    if let Some(pkgs) = npm_workspaces(root)? {
+        return Ok(pkgs);
+    }
+    Ok(vec![Package {
+        name: crate::workspace::folder_name(root),
+        path: ".".into(),
+        tag_format: "v{version}".into(),
+        version_files: Vec::new(),
+        changelog: "CHANGELOG.md".into(),
+    }])
+}
+
+fn read_toml(path: &Path) -> Option<toml_edit::DocumentMut> {
+    std::fs::read_to_string(path).ok()?.parse().ok()
+}
+
+/// Member folders of a workspace, glob patterns expanded, sorted.
+fn expand_members(root: &Path, patterns: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        let full = root.join(&pattern);
+        let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
+            continue;
+        };
+        for p in paths.flatten().filter(|p| p.is_dir()) {
+            if let Ok(rel) = p.strip_prefix(root) {
+                out.push(normalise(&rel.to_string_lossy().replace('\\', "/")));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
+    let Some(doc) = read_toml(&root.join("Cargo.toml")) else {
+        return Ok(None);
+    };
+    let Some(ws) = doc.get("workspace").and_then(|w| w.as_table_like()) else {
+        return Ok(None);
+    };
+    let members = ws
+        .get("members")
+        .and_then(|m| m.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let shared = ws
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .is_some();
+    let mut own = Vec::new();
+    let mut inherits = false;
+    for member in expand_members(root, members.into_iter()) {
+        let Some(m) = read_toml(&root.join(&member).join("Cargo.toml")) else {
+            continue;
+        };
+        let Some(pkg) = m.get("package") else { continue };
+        let name = pkg
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or(&member)
+            .to_string();
+        match pkg.get("version") {
+            Some(v) if v.as_str().is_some() => own.push(Package {
+                name,
+                tag_format: "{name}-v{version}".into(),
+                version_files: vec![VersionFileConfig::Path(format!("{member}/Cargo.toml"))],
+                changelog: changelog_for(&member),
+                path: member,
+            }),
+            Some(_) => inherits = true,
+            None => {}
+        }
+    }
+    let mut packages = Vec::new();
+    if shared && (inherits || own.is_empty()) {
+        packages.push(Package {
+            name: crate::workspace::folder_name(root),
+            path: ".".into(),
+            tag_format: "v{version}".into(),
+            version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
+            changelog: "CHANGELOG.md".into(),
+        });
+    }
+    packages.extend(own);
+    Ok((!packages.is_empty()).then_some(packages))
+}
+
+fn npm_workspaces(root: &Path) -> Result<Option<Vec<Package>>> {
+    let Ok(text) = std::fs::read_to_string(root.join("package.json")) else {
+        return Ok(None);
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Ok(None);
+    };
+    let patterns: Vec<String> = match json.get("workspaces") {
+        Some(serde_json::Value::Array(a)) => {
+            a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+        Some(serde_json::Value::Object(o)) => o
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default(),
+        _ => return Ok(None),
+    };
+    let mut packages = Vec::new();
+    for member in expand_members(root, patterns.into_iter()) {
+        let Ok(t) = std::fs::read_to_string(root.join(&member).join("package.json")) else {
+            continue;
+        };
+        let Ok(j) = serde_json::from_str::<serde_json::Value>(&t) else {
+            continue;
+        };
+        if j.get("private").and_then(|p| p.as_bool()) == Some(true) && j.get("version").is_none() {
+            continue;
+        }
+        let Some(name) = j.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        packages.push(Package {
+            name: name.to_string(),
+            tag_format: "{name}@{version}".into(),
+            version_files: vec![VersionFileConfig::Path(format!("{member}/package.json"))],
+            changelog: changelog_for(&member),
+            path: member,
+        });
+    }
+    Ok((!packages.is_empty()).then_some(packages))
+}
+
+/// A package's latest release, as found in the tags.
+#[derive(Debug, Clone)]
+pub struct Released {
+    pub tag: String,
+    pub version: Version,
+    pub commit: Oid,
+}
+
+/// For each package, the nearest tag in HEAD's history that matches its
+/// format (the highest version when a commit has several). One walk serves
+/// every package; it stops once each has found its tag.
+pub fn latest_releases(repo: &Repository, packages: &[Package], head: Oid) -> Result<Vec<Option<Released>>> {
+    let regexes = packages
+        .iter()
+        .map(|p| p.tag_regex())
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut by_commit: HashMap<Oid, Vec<(usize, String, Version)>> = HashMap::new();
+    for name in repo.tag_names(None)?.iter().flatten() {
+        for (i, re) in regexes.iter().enumerate() {
+            let Some(version) = re.captures(name).and_then(|c| Version::parse(&c["version"]).ok()) else {
+                continue;
+            };
+            let Ok(obj) = repo.revparse_single(&format!("refs/tags/{name}")) else {
+                continue;
+            };
+            if let Ok(commit) = obj.peel_to_commit() {
+                by_commit
+                    .entry(commit.id())
+                    .or_default()
+                    .push((i, name.to_string(), version));
+            }
+        }
+    }
+    let mut found: Vec<Option<Released>> = vec![None; packages.len()];
+    if by_commit.is_empty() {
+        return Ok(found);
+    }
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(head)?;
+    let mut missing = packages.len();
+    for oid in walk {
+        let oid = oid?;
+        let Some(tags) = by_commit.get(&oid) else { continue };
+        for (i, tag, version) in tags {
+            let better = match &found[*i] {
+                None => true,
+                Some(r) => r.commit == oid && *version > r.version,
+            };
+            if better {
+                if found[*i].is_none() {
+                    missing -= 1;
+                }
+                found[*i] = Some(Released {
+                    tag: tag.clone(),
+                    version: version.clone(),
+                    commit: oid,
+                });
+            }
+        }
+        if missing == 0 {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg(name: &str, format: &str) -> Package {
+        Package {
+            name: name.into(),
+            path: ".".into(),
+            tag_format: format.into(),
+            version_files: vec![],
+            changelog: "CHANGELOG.md".into(),
+        }
+    }
+
+    #[test]
+    fn tag_formats() {
+        let p = pkg("api", "{name}-v{version}");
+        assert_eq!(p.tag(&Version::parse("1.2.3").unwrap()), "api-v1.2.3");
+        let re = p.tag_regex().unwrap();
+        assert_eq!(&re.captures("api-v1.2.3-rc.1").unwrap()["version"], "1.2.3-rc.1");
+        assert!(re.captures("web-v1.2.3").is_none());
+        assert!(re.captures("v1.2.3").is_none());
+        assert!(pkg("x", "release-{name}").tag_regex().is_err());
+    }
+
+    #[test]
+    fn paths_belong_to_packages() {
+        let mut p = pkg("api", "v{version}");
+        p.path = "crates/api".into();
+        assert!(p.contains("crates/api/src/lib.rs"));
+        assert!(!p.contains("crates/api-client/src/lib.rs"));
+        assert!(pkg("root", "v{version}").contains("anything"));
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn cargo_workspace_packages() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(
+            r,
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\"]\n[workspace.package]\nversion = \"1.0.0\"\n",
+        );
+        write(
+            r,
+            "crates/core/Cargo.toml",
+            "[package]\nname = \"core\"\nversion.workspace = true\n",
+        );
+        write(
+            r,
+            "crates/cli/Cargo.toml",
+            "[package]\nname = \"cli\"\nversion = \"0.3.0\"\n",
+        );
+        let p = discover(r, None).unwrap();
+        let names: Vec<_> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.path.as_str(), p.tag_format.as_str()))
+            .collect();
+        let root_name = crate::workspace::folder_name(r);
+        assert_eq!(
+            names,
+            [
+                (root_name.as_str(), ".", "v{version}"),
+                ("cli", "crates/cli", "{name}-v{version}")
+            ]
+        );
+    }
+
+    #[test]
+    fn npm_workspaces_packages() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(
+            r,
+            "package.json",
+            r#"{"private": true, "workspaces": ["packages/*"]}"#,
+        );
+        write(
+            r,
+            "packages/ui/package.json",
+            r#"{"name": "@acme/ui", "version": "2.1.0"}"#,
+        );
+        let p = discover(r, None).unwrap();
+        assert_eq!(p[0].name, "@acme/ui");
+        assert_eq!(p[0].tag(&Version::parse("2.2.0").unwrap()), "@acme/ui@2.2.0");
+    }
+
+    #[test]
+    fn plain_folder_is_one_package() {
+        let d = tempfile::tempdir().unwrap();
+        let p = discover(d.path(), None).unwrap();
+        assert_eq!((p.len(), p[0].tag_format.as_str()), (1, "v{version}"));
+    }
+}

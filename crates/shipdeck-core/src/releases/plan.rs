@@ -1,0 +1,610 @@
+//! The release plan: for each package, the commits since its last release,
+//! the bump they call for (and why), the next version and the changelog
+//! section. Read-only; works on any HEAD, detached included.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use git2::{Oid, Repository, Sort};
+use semver::Version;
+
+use super::changelog::{self, SectionHead};
+use super::commits::{parse_commit, ParsedCommit};
+use super::error::ReleaseError;
+use super::files::declared_version;
+use super::forge::Forge;
+use super::packages::{self, latest_releases, Package, Released};
+use super::policy::{bump_between, next_version, Bump, Policy};
+use super::{PackagePlan, PlannedCommit, ReleasePlan};
+use crate::config::Config;
+use crate::error::Result;
+use crate::jobs::Progress;
+use crate::workspace::head_commit;
+
+/// Parsed commits kept between runs (the store, in the app and the CLI).
+pub trait CommitCache {
+    fn load(&mut self, shas: &[String]) -> HashMap<String, ParsedCommit>;
+    fn save(&mut self, commits: &[ParsedCommit]);
+}
+
+/// No cache: every commit is parsed.
+pub struct NoCache;
+impl CommitCache for NoCache {
+    fn load(&mut self, _: &[String]) -> HashMap<String, ParsedCommit> {
+        HashMap::new()
+    }
+    fn save(&mut self, _: &[ParsedCommit]) {}
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct PlanRequest {
+    /// Only these packages (all when empty).
+    pub packages: Vec<String>,
+    /// Prerelease identifier; overrides `release.prerelease`. `Some("")`
+    /// asks for a stable version even when config says otherwise.
+    pub prerelease: Option<String>,
+    /// A version chosen by hand; needs `reason`.
+    pub version: Option<String>,
+    pub reason: Option<String>,
+    /// Date written in the changelog heading (default: today, UTC).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub date: Option<NaiveDate>,
+}
+
+pub(crate) struct Context<'a> {
+    pub repo: &'a Repository,
+    pub root: &'a Path,
+    pub config: Config,
+    pub policy: Policy,
+    pub packages: Vec<Package>,
+    pub forge: Option<Forge>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(repo: &'a Repository, root: &'a Path, config: Option<&Config>) -> Result<Context<'a>> {
+        let config = config.cloned().unwrap_or_default();
+        let policy = Policy::from_config(&config.release)?;
+        let packages = packages::discover(root, Some(&config))?;
+        let remote = config.release.remote.clone().unwrap_or_else(|| "origin".into());
+        let forge = match repo.find_remote(&remote) {
+            Ok(r) => match r.url() {
+                Some(url) => Forge::detect(url, &config.release)?,
+                None => None,
+            },
+            Err(_) => None,
+        };
+        Ok(Context {
+            repo,
+            root,
+            config,
+            policy,
+            packages,
+            forge,
+        })
+    }
+
+    pub fn select(&self, names: &[String]) -> Result<Vec<usize>> {
+        if names.is_empty() {
+            return Ok((0..self.packages.len()).collect());
+        }
+        names
+            .iter()
+            .map(|n| {
+                self.packages.iter().position(|p| &p.name == n).ok_or_else(|| {
+                    ReleaseError::UnknownPackage {
+                        name: n.clone(),
+                        known: self
+                            .packages
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }
+                    .into()
+                })
+            })
+            .collect()
+    }
+
+    /// Several packages, or one below the root: commits are attributed by path.
+    fn by_path(&self) -> bool {
+        self.packages.len() > 1 || self.packages.iter().any(|p| p.path != ".")
+    }
+
+    /// The package owning a path: the deepest one containing it.
+    fn owner(&self, path: &str) -> Option<usize> {
+        self.packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains(path))
+            .max_by_key(|(_, p)| if p.path == "." { 0 } else { p.path.len() + 1 })
+            .map(|(i, _)| i)
+    }
+}
+
+/// Commits reachable from `to` and not from `hide`, newest first.
+fn range(repo: &Repository, to: Oid, hide: Option<Oid>) -> Result<Vec<Oid>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(to)?;
+    if let Some(h) = hide {
+        walk.hide(h)?;
+    }
+    Ok(walk.collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+fn changed_paths(repo: &Repository, oid: Oid) -> Result<Vec<String>> {
+    let commit = repo.find_commit(oid)?;
+    let tree = commit.tree()?;
+    let parent = commit.parents().next().map(|p| p.tree()).transpose()?;
+    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), None)?;
+    let mut paths = Vec::new();
+    for d in diff.deltas() {
+        for f in [d.old_file().path(), d.new_file().path()].into_iter().flatten() {
+            let p = f.to_string_lossy().replace('\\', "/");
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Reads the commits of a range, from the cache where possible.
+pub(crate) fn load_commits(
+    ctx: &Context<'_>,
+    oids: &[Oid],
+    with_paths: bool,
+    cache: &mut dyn CommitCache,
+    progress: Option<&Progress>,
+) -> Result<Vec<ParsedCommit>> {
+    let shas: Vec<String> = oids.iter().map(Oid::to_string).collect();
+    let mut known = cache.load(&shas);
+    let mut fresh = Vec::new();
+    let mut out = Vec::with_capacity(oids.len());
+    for (i, oid) in oids.iter().enumerate() {
+        let sha = &shas[i];
+        let mut parsed = match known.remove(sha) {
+            Some(p) => p,
+            None => {
+                let p = parse_commit(&ctx.repo.find_commit(*oid)?);
+                fresh.push(sha.clone());
+                p
+            }
+        };
+        if with_paths && parsed.paths.is_none() && !parsed.merge {
+            parsed.paths = Some(changed_paths(ctx.repo, *oid)?);
+            if !fresh.contains(sha) {
+                fresh.push(sha.clone());
+            }
+        }
+        out.push(parsed);
+        if let Some(p) = progress {
+            if i % 256 == 0 {
+                p.checkpoint()?;
+            }
+            p.report(
+                i as u64 + 1,
+                Some(oids.len() as u64),
+                format!("{} of {} commits read", i + 1, oids.len()),
+            );
+        }
+    }
+    let to_save: Vec<ParsedCommit> = out.iter().filter(|p| fresh.contains(&p.sha)).cloned().collect();
+    if !to_save.is_empty() {
+        cache.save(&to_save);
+    }
+    Ok(out)
+}
+
+/// Turns parsed commits into plan entries; cancels revert pairs.
+pub(crate) fn planned_commits(policy: &Policy, commits: &[ParsedCommit]) -> Vec<PlannedCommit> {
+    let mut out = Vec::new();
+    let mut reverts: Vec<(usize, String)> = Vec::new();
+    for c in commits.iter().filter(|c| !c.merge) {
+        for e in &c.entries {
+            let rule = policy.rule(e.kind.as_deref());
+            if let Some(target) = &c.reverts {
+                reverts.push((out.len(), target.clone()));
+            }
+            out.push(PlannedCommit {
+                sha: c.sha.clone(),
+                short_sha: c.sha[..7.min(c.sha.len())].to_string(),
+                kind: e.kind.clone().unwrap_or_else(|| "other".into()),
+                scope: e.scope.clone(),
+                breaking: e.breaking,
+                breaking_note: e.breaking_note.clone(),
+                subject: e.subject.clone(),
+                author: c.author.clone(),
+                time: c.time,
+                refs: e.refs.clone(),
+                group: rule.group.clone(),
+                hidden: rule.hidden,
+                bump: policy.entry_bump(e.kind.as_deref(), e.breaking),
+                decisive: false,
+                reverted: false,
+            });
+        }
+    }
+    // A revert and the commit it reverts, both in range, cancel out.
+    for (i, target) in reverts {
+        if let Some(j) = out
+            .iter()
+            .position(|p| p.sha.starts_with(&target) && p.sha != out[i].sha)
+        {
+            out[i].reverted = true;
+            let sha = out[j].sha.clone();
+            for p in out.iter_mut().filter(|p| p.sha == sha) {
+                p.reverted = true;
+            }
+        }
+    }
+    out
+}
+
+fn describe(c: &PlannedCommit) -> String {
+    let scope = c.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
+    let bang = if c.breaking { "!" } else { "" };
+    if c.kind == "other" {
+        format!("\"{}\" ({})", c.subject, c.short_sha)
+    } else {
+        format!("{}{scope}{bang}: {} ({})", c.kind, c.subject, c.short_sha)
+    }
+}
+
+fn parse_version(v: &str) -> std::result::Result<Version, ReleaseError> {
+    Version::parse(v.trim().trim_start_matches('v')).map_err(|e| ReleaseError::InvalidVersion {
+        value: v.into(),
+        detail: e.to_string(),
+    })
+}
+
+struct Decision {
+    next: Option<Version>,
+    bump: Bump,
+    reasons: Vec<String>,
+}
+
+fn decide(
+    ctx: &Context<'_>,
+    pkg: &Package,
+    current: Option<&Version>,
+    since: &str,
+    commits: &mut [PlannedCommit],
+    release_as: Option<(&str, &str)>,
+    req: &PlanRequest,
+) -> std::result::Result<Decision, ReleaseError> {
+    let policy = &ctx.policy;
+    let live: Vec<usize> = (0..commits.len()).filter(|i| !commits[*i].reverted).collect();
+    let level = live.iter().map(|i| commits[*i].bump).max().unwrap_or(Bump::None);
+    let mut reasons = Vec::new();
+    if level > Bump::None {
+        let decisive: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|i| commits[*i].bump == level)
+            .collect();
+        for i in &decisive {
+            commits[*i].decisive = true;
+        }
+        let why = match level {
+            Bump::Major => "breaking change",
+            Bump::Minor => "feature",
+            _ => "fix",
+        };
+        for i in decisive.iter().take(8) {
+            reasons.push(format!(
+                "{} is a {why} → {}",
+                describe(&commits[*i]),
+                level.as_str()
+            ));
+        }
+        if decisive.len() > 8 {
+            reasons.push(format!("…and {} more", decisive.len() - 8));
+        }
+    }
+    let reverted = commits.iter().filter(|c| c.reverted).count();
+    if reverted > 0 {
+        reasons.push(format!(
+            "{reverted} commit(s) cancelled by reverts in the same range"
+        ));
+    }
+
+    if let Some(v) = &req.version {
+        let reason = req
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .ok_or(ReleaseError::OverrideNeedsReason)?;
+        let v = parse_version(v)?;
+        reasons.insert(0, format!("version {v} set by hand: {reason}"));
+        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
+        return Ok(Decision {
+            next: Some(v),
+            bump,
+            reasons,
+        });
+    }
+    if let Some((v, sha)) = release_as {
+        let v = parse_version(v)?;
+        reasons.insert(0, format!("Release-As: {v} in {}", &sha[..7.min(sha.len())]));
+        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
+        return Ok(Decision {
+            next: Some(v),
+            bump,
+            reasons,
+        });
+    }
+
+    let prerelease = match req.prerelease.as_deref() {
+        Some("") => None,
+        Some(id) => Some(id),
+        None => policy.prerelease.as_deref(),
+    };
+    let mut level = level;
+    if level == Bump::None && policy.always_patch && !live.is_empty() {
+        level = Bump::Patch;
+        reasons.push(
+            "only non-releasable commits, released as a patch (release.when_no_releasable = \"patch\")"
+                .into(),
+        );
+    }
+    let Some(current) = current else {
+        if level == Bump::None {
+            reasons.push(format!("no releasable commits in {} commit(s)", commits.len()));
+            return Ok(Decision {
+                next: None,
+                bump: Bump::None,
+                reasons,
+            });
+        }
+        let first = match prerelease {
+            Some(id) => {
+                let mut v = policy.initial_version.clone();
+                v.pre = semver::Prerelease::new(&format!("{id}.1")).unwrap_or(semver::Prerelease::EMPTY);
+                v
+            }
+            None => policy.initial_version.clone(),
+        };
+        reasons.push(format!(
+            "first release of {}: no tag and no version file, starting at {first}",
+            pkg.name
+        ));
+        return Ok(Decision {
+            next: Some(first),
+            bump: level,
+            reasons,
+        });
+    };
+    let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
+    reasons.extend(policy_reasons);
+    if next.is_none() {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for c in commits.iter().filter(|c| !c.reverted) {
+            *counts.entry(c.kind.as_str()).or_default() += 1;
+        }
+        let mut counts: Vec<String> = counts.into_iter().map(|(k, n)| format!("{n} {k}")).collect();
+        counts.sort();
+        reasons.push(if commits.is_empty() {
+            format!("no commits since {since}")
+        } else {
+            format!(
+                "no releasable commits since {since} ({}); release.when_no_releasable = \"skip\"",
+                counts.join(", ")
+            )
+        });
+    }
+    Ok(Decision { next, bump, reasons })
+}
+
+/// Plans the release of the selected packages.
+pub fn plan(
+    repo: &Repository,
+    root: &Path,
+    config: Option<&Config>,
+    req: &PlanRequest,
+    cache: &mut dyn CommitCache,
+    progress: Option<&Progress>,
+) -> Result<ReleasePlan> {
+    let ctx = Context::new(repo, root, config)?;
+    plan_with(&ctx, req, cache, progress)
+}
+
+pub(crate) fn plan_with(
+    ctx: &Context<'_>,
+    req: &PlanRequest,
+    cache: &mut dyn CommitCache,
+    progress: Option<&Progress>,
+) -> Result<ReleasePlan> {
+    let selected = ctx.select(&req.packages)?;
+    let head = head_commit(ctx.repo)?.ok_or_else(|| ReleaseError::NothingToRelease {
+        reason: "the repository has no commits yet".into(),
+    })?;
+    let released = latest_releases(ctx.repo, &ctx.packages, head)?;
+    let date = req
+        .date
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+        .format("%Y-%m-%d")
+        .to_string();
+    let by_path = ctx.by_path();
+    let mut plans = Vec::new();
+    for i in selected {
+        let pkg = &ctx.packages[i];
+        let last: Option<&Released> = released[i].as_ref();
+        let oids = range(ctx.repo, head, last.map(|r| r.commit))?;
+        let parsed = load_commits(ctx, &oids, by_path, cache, progress)?;
+        let owned: Vec<ParsedCommit> = if by_path {
+            parsed
+                .into_iter()
+                .filter(|c| {
+                    c.paths
+                        .as_deref()
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|p| ctx.owner(p) == Some(i))
+                })
+                .collect()
+        } else {
+            parsed
+        };
+        let release_as = owned
+            .iter()
+            .find(|c| !c.merge && c.release_as.is_some())
+            .map(|c| (c.release_as.as_deref().unwrap_or(""), c.sha.as_str()));
+        let mut commits = planned_commits(&ctx.policy, &owned);
+        let current = last
+            .map(|r| r.version.clone())
+            .or_else(|| declared_version(ctx.root, pkg));
+        let since = last.map_or_else(|| "the first commit".to_string(), |r| r.tag.clone());
+        let d = decide(ctx, pkg, current.as_ref(), &since, &mut commits, release_as, req)?;
+        let next_tag = d.next.as_ref().map(|v| pkg.tag(v));
+        let changelog = match (&d.next, &next_tag) {
+            (Some(v), Some(tag)) => changelog::render(
+                &SectionHead {
+                    title: &v.to_string(),
+                    tag: Some(tag),
+                    previous_tag: last.map(|r| r.tag.as_str()),
+                    date: &date,
+                },
+                &commits,
+                ctx.forge.as_ref(),
+            ),
+            _ => String::new(),
+        };
+        plans.push(PackagePlan {
+            name: pkg.name.clone(),
+            path: pkg.path.clone(),
+            current_version: current.map(|v| v.to_string()),
+            current_tag: last.map(|r| r.tag.clone()),
+            next_version: d.next.map(|v| v.to_string()),
+            next_tag,
+            bump: d.bump,
+            reasons: d.reasons,
+            commits,
+            changelog,
+            changelog_path: pkg.changelog.clone(),
+            override_reason: req.version.as_ref().and(req.reason.clone()),
+        });
+    }
+    let branch = if ctx.repo.head_detached()? {
+        None
+    } else {
+        ctx.repo
+            .head()
+            .ok()
+            .and_then(|h| h.shorthand().map(str::to_string))
+    };
+    Ok(ReleasePlan {
+        head: head.to_string(),
+        branch,
+        packages: plans,
+        forge: ctx.forge.clone(),
+    })
+}
+
+/// `release changelog`: sections without writing anything. With `all`,
+/// one section per release tag (newest first) plus unreleased changes;
+/// otherwise the range `from..to` (default: last release..HEAD).
+pub fn changelog_range(
+    repo: &Repository,
+    root: &Path,
+    config: Option<&Config>,
+    package: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    all: bool,
+) -> Result<String> {
+    let ctx = Context::new(repo, root, config)?;
+    let names: Vec<String> = package.map(|p| vec![p.to_string()]).unwrap_or_default();
+    let i = *ctx
+        .select(&names)?
+        .first()
+        .ok_or_else(|| ReleaseError::Config("no packages".into()))?;
+    let pkg = &ctx.packages[i];
+    let resolve = |r: &str| -> Result<Oid> { Ok(repo.revparse_single(r)?.peel_to_commit()?.id()) };
+    let to_oid = match to {
+        Some(r) => resolve(r)?,
+        None => head_commit(repo)?.ok_or_else(|| ReleaseError::NothingToRelease {
+            reason: "no commits".into(),
+        })?,
+    };
+    let re = pkg.tag_regex()?;
+    let mut tags: Vec<(Version, String, Oid)> = repo
+        .tag_names(None)?
+        .iter()
+        .flatten()
+        .filter_map(|name| {
+            let v = Version::parse(&re.captures(name)?["version"]).ok()?;
+            let oid = repo
+                .revparse_single(&format!("refs/tags/{name}"))
+                .ok()?
+                .peel_to_commit()
+                .ok()?
+                .id();
+            Some((v, name.to_string(), oid))
+        })
+        .filter(|(_, _, oid)| *oid == to_oid || repo.graph_descendant_of(to_oid, *oid).unwrap_or(false))
+        .collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let by_path = ctx.by_path();
+    let section = |title: &str, tag: Option<&str>, prev: Option<(&str, Oid)>, end: Oid| -> Result<String> {
+        let oids = range(repo, end, prev.map(|p| p.1))?;
+        let parsed = load_commits(&ctx, &oids, by_path, &mut NoCache, None)?;
+        let owned: Vec<ParsedCommit> = parsed
+            .into_iter()
+            .filter(|c| {
+                !by_path
+                    || c.paths
+                        .as_deref()
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|p| ctx.owner(p) == Some(i))
+            })
+            .collect();
+        let commits = planned_commits(&ctx.policy, &owned);
+        let date = chrono::DateTime::from_timestamp(repo.find_commit(end)?.time().seconds(), 0)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        Ok(changelog::render(
+            &SectionHead {
+                title,
+                tag,
+                previous_tag: prev.map(|p| p.0),
+                date: &date,
+            },
+            &commits,
+            ctx.forge.as_ref(),
+        ))
+    };
+
+    if all {
+        let mut out = Vec::new();
+        let last = tags.last().map(|t| (t.1.as_str(), t.2));
+        if last.map(|l| l.1) != Some(to_oid) {
+            out.push(section("Unreleased", None, last, to_oid)?);
+        }
+        for (k, (v, name, oid)) in tags.iter().enumerate().rev() {
+            let prev = k.checked_sub(1).map(|p| (tags[p].1.as_str(), tags[p].2));
+            out.push(section(&v.to_string(), Some(name), prev, *oid)?);
+        }
+        return Ok(out.join("\n"));
+    }
+    let from_ref = match from {
+        Some(r) => Some((r, resolve(r)?)),
+        None => tags
+            .iter()
+            .rev()
+            .find(|t| t.2 != to_oid)
+            .map(|t| (t.1.as_str(), t.2)),
+    };
+    let own_tag = tags.iter().find(|t| t.2 == to_oid);
+    match own_tag {
+        Some((v, name, _)) => section(&v.to_string(), Some(name), from_ref, to_oid),
+        None => section("Unreleased", None, from_ref, to_oid),
+    }
+}
