@@ -36,8 +36,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-# tauri-driver (WebDriver for the real app window), in a cache outside the clone.
 tools=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
+
+# git-cliff, the peer our release plans are compared with (tests, bench).
+if [ ! -x "$tools/venv/bin/git-cliff" ]; then
+  echo "setup: pip install git-cliff"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check git-cliff==2.14.2
+fi
+
+# tauri-driver (WebDriver for the real app window), in a cache outside the clone.
 if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "setup: cargo install tauri-driver"
   CARGO_TARGET_DIR="$tools/target" cargo install tauri-driver --version 2.1.0 --locked --root "$tools" --quiet

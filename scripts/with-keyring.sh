@@ -9,6 +9,7 @@ done
 # Toolchains under the real HOME stay usable.
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/shipdeck-target}
+export SHIPDECK_TOOLS=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
 export npm_config_cache=${npm_config_cache:-$HOME/.npm}
 KEYRING_HOME=$(mktemp -d /tmp/shipdeck-keyring.XXXXXX)
 trap 'rm -rf "$KEYRING_HOME"' EXIT

@@ -19,6 +19,12 @@ const COMMANDS: &[&str] = &[
     "secret_list",
     "secret_rm",
     "doctor_run",
+    "release_plan",
+    "release_cut",
+    "release_publish",
+    "release_rollback",
+    "release_history",
+    "release_cadence_chart",
 ];
 
 fn main() {

@@ -35,6 +35,7 @@ pub fn run() {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "app starting");
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(core)
         .manage(Startup { arg })
         .manage(LogFollower::default())
@@ -57,6 +58,12 @@ pub fn run() {
             commands::settings::secret_list,
             commands::settings::secret_rm,
             commands::doctor::doctor_run,
+            commands::releases::release_plan,
+            commands::releases::release_cut,
+            commands::releases::release_publish,
+            commands::releases::release_rollback,
+            commands::releases::release_history,
+            commands::releases::release_cadence_chart,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

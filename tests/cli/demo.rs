@@ -53,6 +53,12 @@ fn demo_is_deterministic_and_complete() {
 
     // The history has what later areas rely on.
     let repo = git2::Repository::open(&a).unwrap();
+    let origin = repo.find_remote("origin").unwrap();
+    assert_eq!(origin.url(), Some("https://github.com/shipdeck-demo/orbit.git"));
+    assert!(
+        origin.pushurl().unwrap().ends_with(".git/demo-origin.git"),
+        "pushes stay on this machine"
+    );
     let mut walk = repo.revwalk().unwrap();
     walk.push_head().unwrap();
     let messages: Vec<String> = walk

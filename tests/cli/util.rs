@@ -75,7 +75,7 @@ pub fn assert_code(out: &Output, code: i32) {
 pub struct Repo {
     pub repo: Repository,
     pub root: PathBuf,
-    clock: i64,
+    pub clock: i64,
 }
 
 impl Repo {

@@ -91,7 +91,11 @@ test("the doctor lists what the workspace needs", async () => {
 
 test("the dark theme redraws the chart", async () => {
   await s.click('a[href="#/settings"]');
+  // The credentials list loads after the view and moves Appearance down:
+  // click once it has settled.
+  await s.waitForText('[data-testid="credential-row"]', "e2e-token");
   await s.click('input[name="theme"][value="dark"]');
+  await s.waitFor("the dark theme", () => s.execute("return document.documentElement.dataset.theme === 'dark'"));
   await s.click('a[href="#/overview"]');
   await s.waitFor("a dark chart", async () => {
     const chart = await s.find('[data-testid="chart"]');

@@ -28,6 +28,7 @@ export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/
 export HOME=$E2E_TMP/home SHIPDECK_DATA_DIR=$E2E_TMP/data NO_AT_BRIDGE=1
 export XDG_RUNTIME_DIR=$E2E_TMP/run
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+printf '[user]\n\tname = E2E Release Manager\n\temail = e2e@example.com\n' >"$HOME/.gitconfig"
 chmod 700 "$XDG_RUNTIME_DIR"
 
 specs=("$@")

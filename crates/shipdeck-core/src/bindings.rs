@@ -25,5 +25,11 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::CredentialInfo::export_all(&cfg)?;
     crate::doctor::DoctorReport::export_all(&cfg)?;
     crate::demo::DemoSummary::export_all(&cfg)?;
+    crate::releases::ReleasePlan::export_all(&cfg)?;
+    crate::releases::PlanRequest::export_all(&cfg)?;
+    crate::releases::cut::CutResult::export_all(&cfg)?;
+    crate::releases::publish::PublishResult::export_all(&cfg)?;
+    crate::releases::rollback::RollbackResult::export_all(&cfg)?;
+    crate::api::ReleaseHistory::export_all(&cfg)?;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod logs;
 pub mod releases;
 pub mod secrets;
 pub mod store;
+pub mod tls;
 pub mod workspace;
 
 pub use api::{CredentialInfo, Paths, Shipdeck};

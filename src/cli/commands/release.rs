@@ -52,6 +52,9 @@ pub enum ReleaseCmd {
         /// Why (kept in the audit log and the changelog).
         #[arg(long)]
         reason: String,
+        /// Do not ask the remote: the tag never left this machine.
+        #[arg(long)]
+        not_pushed: bool,
         #[arg(long)]
         dry_run: bool,
     },
@@ -215,10 +218,19 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             version,
             package,
             reason,
+            not_pushed,
             dry_run,
         } => {
             let result = core
-                .release_rollback(&dir, package, version, reason, dry_run, Bar::new(out.json))
+                .release_rollback(
+                    &dir,
+                    package,
+                    version,
+                    reason,
+                    not_pushed,
+                    dry_run,
+                    Bar::new(out.json),
+                )
                 .await?;
             out.print(&result, |r| {
                 let state = if r.pushed { "was pushed" } else { "was not pushed" };

@@ -163,6 +163,34 @@ fn cargo_workspace_inheritance_and_lockfile_in_one_cut() {
 }
 
 #[test]
+fn no_git_identity_is_refused_before_anything_is_written() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.change("src/lib.rs", "fix: x");
+    let mut cfg = r
+        .repo
+        .config()
+        .unwrap()
+        .open_level(git2::ConfigLevel::Local)
+        .unwrap();
+    cfg.remove("user.name").unwrap();
+    cfg.remove("user.email").unwrap();
+    let home = env.path("empty-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = env
+        .cmd()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &home)
+        .args(["-C", r.root_str(), "release", "cut", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["code"], "release.no_identity", "{v}");
+    assert!(v["hint"].as_str().unwrap().contains("git config user.name"));
+    assert!(!r.root.join("CHANGELOG.md").exists());
+}
+
+#[test]
 fn manual_override_is_recorded_with_its_reason() {
     let env = Env::new();
     let mut r = released_repo(&env);

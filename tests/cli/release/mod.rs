@@ -2,6 +2,7 @@
 
 mod cut;
 mod forge_server;
+mod peers;
 mod plan;
 mod publish;
 mod sign;

@@ -71,6 +71,50 @@ fn push_only_to_a_local_bare_remote() {
 }
 
 #[test]
+fn an_unreachable_remote_blocks_rollback_unless_not_pushed_is_said() {
+    let env = Env::new();
+    let (r, _bare) = with_remote(&env, "/nonexistent/x");
+    r.repo
+        .config()
+        .unwrap()
+        .set_str("remote.origin.pushurl", "/nonexistent/gone.git")
+        .unwrap();
+    cut(&env, &r);
+    let v = env.json(
+        &[
+            "-C",
+            r.root_str(),
+            "release",
+            "rollback",
+            "1.1.0",
+            "--reason",
+            "x",
+            "--dry-run",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(v["code"], "release.remote_unreachable");
+    assert!(v["hint"].as_str().unwrap().contains("--not-pushed"));
+    let v = env.json(
+        &[
+            "-C",
+            r.root_str(),
+            "release",
+            "rollback",
+            "1.1.0",
+            "--reason",
+            "x",
+            "--not-pushed",
+            "--dry-run",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["pushed"], false);
+}
+
+#[test]
 fn publishing_needs_a_release_commit() {
     let env = Env::new();
     let (r, _bare) = with_remote(&env, "/nonexistent/x");
@@ -290,5 +334,121 @@ fn pushed_rollback_reverts_then_cuts_a_patch_and_marks_the_forge_release() {
     assert!(
         bare.find_reference("refs/tags/v1.1.1").is_err(),
         "publishing the patch is a separate step"
+    );
+}
+
+/// A TLS server on 127.0.0.1 with a fresh self-signed certificate; it
+/// answers every request with 404 (it is not a git server).
+struct TlsServer {
+    child: std::process::Child,
+    port: u16,
+    cert: std::path::PathBuf,
+}
+
+impl TlsServer {
+    fn start(env: &Env) -> TlsServer {
+        let dir = env.path("tls");
+        std::fs::create_dir_all(&dir).unwrap();
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let gen = std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+            ])
+            .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .unwrap();
+        assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+        let script = "import http.server, ssl, sys\n\
+class H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(404); self.end_headers()\n    def log_message(self, *a): pass\n\
+s = http.server.HTTPServer(('127.0.0.1', 0), H)\n\
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[1], sys.argv[2])\n\
+s.socket = c.wrap_socket(s.socket, server_side=True)\n\
+print(s.server_address[1], flush=True)\ns.serve_forever()\n";
+        let mut child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&cert)
+            .arg(&key)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        TlsServer {
+            child,
+            port: line.trim().parse().unwrap(),
+            cert,
+        }
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn https_pushes_verify_the_server_against_the_ca_bundle() {
+    // libgit2's CA loading is deferred to the first network operation; the
+    // bundle named by SSL_CERT_FILE must still decide whom to trust.
+    let env = Env::new();
+    let server = TlsServer::start(&env);
+    let (r, _bare) = with_remote(&env, "/nonexistent/x");
+    let url = format!("https://127.0.0.1:{}/acme/app.git", server.port);
+    r.repo
+        .config()
+        .unwrap()
+        .set_str("remote.origin.pushurl", &url)
+        .unwrap();
+    cut(&env, &r);
+    let publish_with = |ca: &std::path::Path| {
+        let out = env
+            .cmd()
+            .env("SSL_CERT_FILE", ca)
+            .env_remove("SSL_CERT_DIR")
+            .env_remove("GIT_SSL_CAINFO")
+            .args([
+                "-C",
+                r.root_str(),
+                "release",
+                "publish",
+                "--no-forge-release",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let trusted = publish_with(&server.cert);
+    assert!(
+        !trusted.contains("certificate") && !trusted.contains("ssl"),
+        "TLS should succeed: {trusted}"
+    );
+    assert!(trusted.contains("404") || trusted.contains("http"), "{trusted}");
+    let empty = env.path("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    let untrusted = publish_with(&empty);
+    assert!(
+        untrusted.contains("certificate") || untrusted.contains("ssl"),
+        "an unknown CA must be refused: {untrusted}"
     );
 }

@@ -3,8 +3,15 @@
 // {code, message, hint} and are rethrown as ApiError.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
+import { openUrl } from "@tauri-apps/plugin-opener";
 
 import type { Chart } from "./bindings/Chart";
+import type { CutResult } from "./bindings/CutResult";
+import type { PlanRequest } from "./bindings/PlanRequest";
+import type { PublishResult } from "./bindings/PublishResult";
+import type { ReleaseHistory } from "./bindings/ReleaseHistory";
+import type { ReleasePlan } from "./bindings/ReleasePlan";
+import type { RollbackResult } from "./bindings/RollbackResult";
 import type { CredentialInfo } from "./bindings/CredentialInfo";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
@@ -53,6 +60,13 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** A Tauri channel delivering the backend's messages to `handler`. */
+function channel<T>(handler: (message: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = handler;
+  return c;
+}
+
 export const api = {
   appReady: (pageMs: number) => call<void>("app_ready", { pageMs }),
   startupWorkspace: () => call<string | null>("startup_workspace"),
@@ -63,9 +77,7 @@ export const api = {
   createDemo: () => call<string>("demo_create_default"),
 
   scanWorkspace(path: string, onProgress: (e: ProgressEvent) => void): Promise<HistoryStats> {
-    const channel = new Channel<ProgressEvent>();
-    channel.onmessage = onProgress;
-    return call<HistoryStats>("workspace_scan", { path, onProgress: channel });
+    return call<HistoryStats>("workspace_scan", { path, onProgress: channel(onProgress) });
   },
   lastScan: (path: string) => call<HistoryStats | null>("workspace_last_scan", { path }),
   chart: (path: string, theme: Theme) => call<Chart | null>("workspace_chart", { path, theme }),
@@ -77,9 +89,7 @@ export const api = {
 
   readLogs: (query: LogQuery) => call<LogLine[]>("logs_read", { query }),
   followLogs(onLine: (line: LogLine) => void): Promise<void> {
-    const channel = new Channel<LogLine>();
-    channel.onmessage = onLine;
-    return call<void>("logs_follow", { onLine: channel });
+    return call<void>("logs_follow", { onLine: channel(onLine) });
   },
 
   setSecret: (path: string, name: string, value: string) =>
@@ -88,6 +98,62 @@ export const api = {
   removeSecret: (path: string, name: string) => call<void>("secret_rm", { path, name }),
 
   doctor: (path: string | null) => call<DoctorReport>("doctor_run", { path }),
+
+  releasePlan(path: string, request: PlanRequest, onProgress: (e: ProgressEvent) => void) {
+    return call<ReleasePlan>("release_plan", { path, request, onProgress: channel(onProgress) });
+  },
+  releaseCut(
+    path: string,
+    request: PlanRequest,
+    dryRun: boolean,
+    onProgress: (e: ProgressEvent) => void,
+  ) {
+    return call<CutResult>("release_cut", {
+      path,
+      request,
+      dryRun,
+      onProgress: channel(onProgress),
+    });
+  },
+  releasePublish(
+    path: string,
+    dryRun: boolean,
+    skipForge: boolean,
+    onProgress: (e: ProgressEvent) => void,
+  ) {
+    return call<PublishResult>("release_publish", {
+      path,
+      dryRun,
+      skipForge,
+      onProgress: channel(onProgress),
+    });
+  },
+  releaseRollback(
+    path: string,
+    rollback: {
+      package: string | null;
+      version: string;
+      reason: string;
+      notPushed: boolean;
+      dryRun: boolean;
+    },
+    onProgress: (e: ProgressEvent) => void,
+  ) {
+    return call<RollbackResult>("release_rollback", {
+      path,
+      ...rollback,
+      onProgress: channel(onProgress),
+    });
+  },
+  releaseHistory: (path: string) => call<ReleaseHistory>("release_history", { path }),
+  releaseCadence: (path: string, theme: Theme) =>
+    call<Chart>("release_cadence_chart", { path, theme }),
+
+  /** Opens an https link in the system browser (never in the app window). */
+  async openLink(url: string): Promise<void> {
+    if (!url.startsWith("https://")) return;
+    await openUrl(url);
+  },
 
   /** The native folder picker; null when the user cancels. */
   async pickFolder(): Promise<string | null> {

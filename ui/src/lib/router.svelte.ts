@@ -2,10 +2,11 @@
 
 export const ROUTES = [
   { id: "overview", label: "Overview", key: "1" },
-  { id: "activity", label: "Activity", key: "2" },
-  { id: "logs", label: "Logs", key: "3" },
-  { id: "doctor", label: "Doctor", key: "4" },
-  { id: "settings", label: "Settings", key: "5" },
+  { id: "releases", label: "Releases", key: "2" },
+  { id: "activity", label: "Activity", key: "3" },
+  { id: "logs", label: "Logs", key: "4" },
+  { id: "doctor", label: "Doctor", key: "5" },
+  { id: "settings", label: "Settings", key: "6" },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]["id"];

@@ -66,3 +66,75 @@ export function job(overrides: Partial<JobRecord> = {}): JobRecord {
     ...overrides,
   };
 }
+
+import type { PackagePlan } from "../lib/bindings/PackagePlan";
+import type { PlannedCommit } from "../lib/bindings/PlannedCommit";
+
+export function planned(overrides: Partial<PlannedCommit> = {}): PlannedCommit {
+  return {
+    sha: "4bd6c29aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    short_sha: "4bd6c29",
+    type: "feat",
+    scope: "api",
+    breaking: false,
+    breaking_note: null,
+    subject: "add request tracing",
+    author: "Ada Lindqvist",
+    time: Date.now() - 86_400_000,
+    refs: [],
+    ref_urls: [],
+    commit_url: null,
+    group: "Added",
+    hidden: false,
+    bump: "minor",
+    decisive: false,
+    reverted: false,
+    ...overrides,
+  };
+}
+
+export function packagePlan(overrides: Partial<PackagePlan> = {}): PackagePlan {
+  return {
+    name: "orbit",
+    path: ".",
+    current_version: "1.4.2",
+    current_tag: "v1.4.2",
+    next_version: "1.5.0",
+    next_tag: "v1.5.0",
+    bump: "minor",
+    reasons: [
+      "feat(api): add request tracing (4bd6c29) is a feature → minor",
+      "feat(web): add x (1111111) is a feature → minor",
+      "feat(web): add y (2222222) is a feature → minor",
+      "feat(web): add z (3333333) is a feature → minor",
+    ],
+    commits: [
+      planned({ decisive: true }),
+      planned({
+        sha: "f".repeat(40),
+        short_sha: "fffffff",
+        type: "fix",
+        scope: null,
+        subject: "handle empty results",
+        group: "Fixed",
+        bump: "patch",
+        refs: [73],
+        ref_urls: ["https://github.com/acme/orbit/pull/73"],
+      }),
+      planned({
+        sha: "c".repeat(40),
+        short_sha: "ccccccc",
+        type: "chore",
+        scope: null,
+        subject: "bump deps",
+        group: "Chores",
+        hidden: true,
+        bump: "none",
+      }),
+    ],
+    changelog: "## [1.5.0] - 2026-11-25\n\n### Added\n\n- **api:** add request tracing (4bd6c29)\n",
+    changelog_path: "CHANGELOG.md",
+    override_reason: null,
+    ...overrides,
+  };
+}

@@ -394,12 +394,16 @@ impl Shipdeck {
     }
 
     /// Rolls a release back (see `releases::rollback` for the two cases).
+    /// `not_pushed` skips asking the remote (for a tag known never to have
+    /// left this machine, when the remote cannot be reached).
+    #[allow(clippy::too_many_arguments)]
     pub async fn release_rollback(
         &self,
         path: &Path,
         package: Option<String>,
         version: String,
         reason: String,
+        not_pushed: bool,
         dry_run: bool,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<RollbackResult> {
@@ -420,7 +424,7 @@ impl Shipdeck {
                     package.as_deref(),
                     &version,
                     &why,
-                    None,
+                    not_pushed.then_some(false),
                     dry_run,
                 )?;
                 let summary = format!("{}rolled back {}", if dry_run { "dry run: " } else { "" }, r.tag);

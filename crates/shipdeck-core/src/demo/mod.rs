@@ -18,6 +18,11 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use content::*;
 
+/// The demo's `origin`: a GitHub address for links…
+pub const DEMO_REMOTE: &str = "https://github.com/shipdeck-demo/orbit.git";
+/// …that pushes to this bare repository inside `.git`.
+pub const DEMO_PUSH_DIR: &str = "demo-origin.git";
+
 pub struct DemoOptions {
     pub seed: u64,
     /// Time of the newest commit; the history spans the year before it.
@@ -55,6 +60,14 @@ pub fn create(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
     let mut init = RepositoryInitOptions::new();
     init.initial_head("main");
     let repo = Repository::init_opts(&root, &init)?;
+    // `origin` looks like a GitHub repository (changelogs carry links) but
+    // pushes to a bare repository inside .git, so publish and rollback work
+    // offline.
+    repo.remote("origin", DEMO_REMOTE)?;
+    let bare = root.join(".git").join(DEMO_PUSH_DIR);
+    git2::Repository::init_bare(&bare)?;
+    repo.config()?
+        .set_str("remote.origin.pushurl", &bare.to_string_lossy())?;
     // The initial commit, each segment and its release commit, the unreleased
     // tail, plus the extra commits of the merge (1) and the revert pair (2).
     let planned = 1 + RELEASES.iter().map(|r| r.1 + 1).sum::<usize>() + UNRELEASED + 3;

@@ -151,6 +151,8 @@ mod tests {
             author: "A".into(),
             time: 0,
             refs: vec![],
+            ref_urls: vec![],
+            commit_url: None,
             group: group.into(),
             hidden,
             bump: Bump::None,

@@ -50,6 +50,10 @@ pub struct ParsedCommit {
     /// when packages are attributed by path.
     #[serde(default)]
     pub paths: Option<Vec<String>>,
+    /// Parent shas; `None` in entries cached by an older Shipdeck (they are
+    /// parsed again).
+    #[serde(default)]
+    pub parents: Option<Vec<String>>,
 }
 
 static SQUASH_LINE: LazyLock<Regex> =
@@ -67,7 +71,20 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\d+)").unwrap()
 static BREAKING_FOOTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^BREAKING[ -]CHANGE:\s*(.+)$").unwrap());
 
+/// Case-insensitive substring test, without allocating.
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    let n = needle.len();
+    haystack
+        .as_bytes()
+        .windows(n)
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn refs_of(subject: &str, message: &str) -> Vec<u64> {
+    // Most messages reference nothing: skip the regexes then.
+    if !message.contains('#') && !subject.contains('#') {
+        return Vec::new();
+    }
     let mut refs: Vec<u64> = SUBJECT_REF
         .captures_iter(subject)
         .filter_map(|c| c[1].parse().ok())
@@ -86,6 +103,9 @@ fn refs_of(subject: &str, message: &str) -> Vec<u64> {
 
 /// Removes a trailing `(#123)` from a subject (it becomes a link).
 fn clean_subject(s: &str) -> String {
+    if !s.contains("(#") {
+        return s.trim().to_string();
+    }
     SUBJECT_REF.replace_all(s, "").trim().to_string()
 }
 
@@ -107,8 +127,12 @@ fn parse_header(header: &str) -> Option<Entry> {
 pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<String>) {
     let message = message.trim();
     let header = message.lines().next().unwrap_or("").trim();
-    let release_as = RELEASE_AS.captures(message).map(|c| c[1].to_string());
-    let reverts = REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase());
+    let release_as = contains_ci(message, "release-as")
+        .then(|| RELEASE_AS.captures(message).map(|c| c[1].to_string()))
+        .flatten();
+    let reverts = contains_ci(message, "reverts commit")
+        .then(|| REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase()))
+        .flatten();
 
     // `Revert "feat: x"` (git's own revert subject).
     if let Some(inner) = REVERT_SUBJECT.captures(header) {
@@ -129,6 +153,7 @@ pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<Strin
     let body = message.split_once('\n').map_or("", |(_, b)| b);
     let listed: Vec<Entry> = body
         .lines()
+        .filter(|l| matches!(l.trim_start().as_bytes().first(), Some(b'*' | b'-')))
         .filter_map(|l| SQUASH_LINE.captures(l))
         .filter_map(|c| parse_header(&c[1]))
         .collect();
@@ -196,25 +221,80 @@ pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<Strin
     (vec![entry], reverts, release_as)
 }
 
+/// What a commit holds before its message is parsed: read on one thread
+/// (libgit2), parsed on any.
+pub struct RawCommit {
+    pub sha: String,
+    pub author: String,
+    pub time: i64,
+    pub message: String,
+    pub parents: Vec<git2::Oid>,
+}
+
+impl RawCommit {
+    pub fn read(commit: &git2::Commit<'_>) -> RawCommit {
+        RawCommit {
+            sha: commit.id().to_string(),
+            author: commit.author().name().unwrap_or("unknown").to_string(),
+            time: commit.time().seconds() * 1000,
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            parents: commit.parent_ids().collect(),
+        }
+    }
+
+    /// Parses the message; `with_parents` keeps the parent shas (the plan's
+    /// cache needs them, a full changelog does not).
+    pub fn parse(self, with_parents: bool) -> ParsedCommit {
+        let merge = self.parents.len() > 1;
+        let (entries, reverts, release_as) = if merge {
+            (Vec::new(), None, None)
+        } else {
+            parse_message(&self.message)
+        };
+        ParsedCommit {
+            sha: self.sha,
+            author: self.author,
+            time: self.time,
+            merge,
+            entries,
+            reverts,
+            release_as,
+            paths: None,
+            parents: with_parents.then(|| self.parents.iter().map(|p| p.to_string()).collect()),
+        }
+    }
+}
+
 /// Reads and parses one commit.
 pub fn parse_commit(commit: &git2::Commit<'_>) -> ParsedCommit {
-    let merge = commit.parent_count() > 1;
-    let message = String::from_utf8_lossy(commit.message_bytes());
-    let (entries, reverts, release_as) = if merge {
-        (Vec::new(), None, None)
-    } else {
-        parse_message(&message)
-    };
-    ParsedCommit {
-        sha: commit.id().to_string(),
-        author: commit.author().name().unwrap_or("unknown").to_string(),
-        time: commit.time().seconds() * 1000,
-        merge,
-        entries,
-        reverts,
-        release_as,
-        paths: None,
+    RawCommit::read(commit).parse(true)
+}
+
+/// Parses many commits on every core (order kept), without parent shas.
+pub fn parse_all(raw: Vec<RawCommit>) -> Vec<ParsedCommit> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || raw.len() < 2048 {
+        return raw.into_iter().map(|r| r.parse(false)).collect();
     }
+    let chunk = raw.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<RawCommit>> = Vec::new();
+    let mut rest = raw;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || c.into_iter().map(|r| r.parse(false)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("parser thread"))
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ pub(crate) fn preconditions(ctx: &Context<'_>) -> Result<String> {
     if repo.head_detached()? {
         return Err(ReleaseError::DetachedHead.into());
     }
+    repo.signature().map_err(|e| ReleaseError::NoIdentity {
+        detail: e.message().to_string(),
+    })?;
     let branch = repo.head()?.shorthand().unwrap_or("").to_string();
     if let Some(expected) = &ctx.config.workspace.release_branch {
         if *expected != branch {

@@ -51,6 +51,13 @@ pub enum ReleaseError {
     #[error("no remote named {name:?}")]
     NoRemote { name: String },
 
+    #[error("cannot reach {remote} to see whether {tag} was pushed: {detail}")]
+    RemoteUnreachable {
+        remote: String,
+        tag: String,
+        detail: String,
+    },
+
     #[error("the push was rejected: {detail}")]
     PushRejected { detail: String },
 
@@ -91,6 +98,7 @@ impl ReleaseError {
             ReleaseError::NotFound { .. } => "release.not_found",
             ReleaseError::NotAReleaseCommit => "release.not_a_release_commit",
             ReleaseError::NoRemote { .. } => "release.no_remote",
+            ReleaseError::RemoteUnreachable { .. } => "release.remote_unreachable",
             ReleaseError::PushRejected { .. } => "release.push_rejected",
             ReleaseError::NoToken { .. } => "release.no_token",
             ReleaseError::Forge { .. } => "release.forge_error",
@@ -119,6 +127,7 @@ impl ReleaseError {
                 ReleaseError::NotFound { .. } => "See `shipdeck release history` for the released versions.",
                 ReleaseError::NotAReleaseCommit => "Cut a release first (`shipdeck release cut`), then publish it.",
                 ReleaseError::NoRemote { .. } => "Add the remote (`git remote add origin URL`) or set release.remote.",
+                ReleaseError::RemoteUnreachable { .. } => "Connect and retry; if you are sure the tag never left this machine, roll back with --not-pushed.",
                 ReleaseError::PushRejected { .. } => "Pull the remote's new commits, then cut again; nothing was released remotely.",
                 ReleaseError::NoToken { .. } => "Store a token with `shipdeck secret set NAME` and set release.token = \"keyring:NAME\" (or env:VAR).",
                 ReleaseError::Forge { .. } => "Check the token's permissions and the forge URL (release.forge_api).",

@@ -43,6 +43,9 @@ pub struct PlannedCommit {
     pub time: i64,
     /// Pull request / issue numbers.
     pub refs: Vec<u64>,
+    /// Web links for `refs` and the commit, when the remote is a known forge.
+    pub ref_urls: Vec<String>,
+    pub commit_url: Option<String>,
     /// Changelog group (`Added`, `Fixed`, … `Other`).
     pub group: String,
     /// Left out of the changelog by the type's rule.

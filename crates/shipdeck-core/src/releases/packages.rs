@@ -6,10 +6,9 @@
 //! otherwise the workspace is one package named after its folder,
 //! versioned by `v{version}` tags.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 use regex::Regex;
 use semver::Version;
 
@@ -75,8 +74,85 @@ fn normalise(path: &str) -> String {
     }
 }
 
-/// The packages of a workspace (see the module docs for the order).
-pub fn discover(root: &Path, config: Option<&Config>) -> Result<Vec<Package>> {
+/// Tag formats tried for a discovered package, most specific first.
+const NAMED_FORMATS: &[&str] = &[
+    "{name}-v{version}",
+    "{name}-{version}",
+    "{name}@{version}",
+    "{name}/v{version}",
+];
+const PLAIN_FORMATS: &[&str] = &["v{version}", "{version}"];
+
+fn matching(tags: &[String], pkg: &Package, format: &str) -> usize {
+    let probe = Package {
+        tag_format: format.to_string(),
+        ..pkg.clone()
+    };
+    probe
+        .tag_regex()
+        .map_or(0, |re| tags.iter().filter(|t| re.is_match(t)).count())
+}
+
+/// The format the repository's tags actually use for `pkg`, if any.
+fn infer_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<String> {
+    formats
+        .iter()
+        .map(|f| (matching(tags, pkg, f), *f))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, f)| (*n, std::cmp::Reverse(formats.iter().position(|x| x == f))))
+        .map(|(_, f)| f.to_string())
+}
+
+/// Discovered packages take the tag convention the repository uses: each
+/// package's own tags (`name-v1.2.3`, `name-1.2.3`, `name@1.2.3`), or — when
+/// only plain tags (`v1.2.3`, `1.2.3`) exist and every package has the
+/// same version — one package released as a whole.
+fn adopt_tag_conventions(root: &Path, mut packages: Vec<Package>, tags: &[String]) -> Vec<Package> {
+    let mut any_named = false;
+    for p in &mut packages {
+        if let Some(f) = infer_format(tags, p, NAMED_FORMATS) {
+            p.tag_format = f;
+            any_named = true;
+        }
+    }
+    if any_named || packages.is_empty() {
+        return packages;
+    }
+    let plain = infer_format(tags, &packages[0], PLAIN_FORMATS);
+    if packages.len() == 1 {
+        if let Some(f) = plain {
+            packages[0].tag_format = f;
+        }
+        return packages;
+    }
+    let versions: Vec<Option<Version>> = packages
+        .iter()
+        .map(|p| super::files::declared_version(root, p))
+        .collect();
+    let shared = versions.iter().all(|v| v.is_some() && *v == versions[0]);
+    match plain {
+        Some(format) if shared => vec![Package {
+            name: crate::workspace::folder_name(root),
+            path: ".".into(),
+            tag_format: format,
+            version_files: packages.into_iter().flat_map(|p| p.version_files).collect(),
+            changelog: "CHANGELOG.md".into(),
+        }],
+        _ => packages,
+    }
+}
+
+/// The packages of a workspace (see the module docs for the order). `tags`
+/// are the repository's tag names, to follow its tagging convention.
+pub fn discover(root: &Path, config: Option<&Config>, tags: &[String]) -> Result<Vec<Package>> {
+    let found = discover_layout(root, config)?;
+    if config.is_some_and(|c| !c.packages.is_empty()) {
+        return Ok(found);
+    }
+    Ok(adopt_tag_conventions(root, found, tags))
+}
+
+fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>> {
     if let Some(c) = config.filter(|c| !c.packages.is_empty()) {
         let single = c.packages.len() == 1;
         return Ok(c
@@ -183,6 +259,24 @@ fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
             None => {}
         }
     }
+    // A root manifest that is also a package.
+    if let Some(pkg) = doc.get("package") {
+        if let (Some(name), Some(_)) = (
+            pkg.get("name").and_then(|n| n.as_str()),
+            pkg.get("version").and_then(|v| v.as_str()),
+        ) {
+            own.insert(
+                0,
+                Package {
+                    name: name.to_string(),
+                    tag_format: "{name}-v{version}".into(),
+                    version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
+                    changelog: "CHANGELOG.md".into(),
+                    path: ".".into(),
+                },
+            );
+        }
+    }
     let mut packages = Vec::new();
     if shared && (inherits || own.is_empty()) {
         packages.push(Package {
@@ -248,61 +342,33 @@ pub struct Released {
     pub commit: Oid,
 }
 
-/// For each package, the nearest tag in HEAD's history that matches its
-/// format (the highest version when a commit has several). One walk serves
-/// every package; it stops once each has found its tag.
-pub fn latest_releases(repo: &Repository, packages: &[Package], head: Oid) -> Result<Vec<Option<Released>>> {
+/// For each package, its release tags, highest version first. Which of
+/// them HEAD contains is decided by the caller (see `plan`).
+pub fn release_tags(repo: &Repository, packages: &[Package]) -> Result<Vec<Vec<Released>>> {
     let regexes = packages
         .iter()
         .map(|p| p.tag_regex())
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut by_commit: HashMap<Oid, Vec<(usize, String, Version)>> = HashMap::new();
+    let mut found: Vec<Vec<Released>> = vec![Vec::new(); packages.len()];
     for name in repo.tag_names(None)?.iter().flatten() {
         for (i, re) in regexes.iter().enumerate() {
             let Some(version) = re.captures(name).and_then(|c| Version::parse(&c["version"]).ok()) else {
                 continue;
             };
-            let Ok(obj) = repo.revparse_single(&format!("refs/tags/{name}")) else {
-                continue;
-            };
-            if let Ok(commit) = obj.peel_to_commit() {
-                by_commit
-                    .entry(commit.id())
-                    .or_default()
-                    .push((i, name.to_string(), version));
-            }
-        }
-    }
-    let mut found: Vec<Option<Released>> = vec![None; packages.len()];
-    if by_commit.is_empty() {
-        return Ok(found);
-    }
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(head)?;
-    let mut missing = packages.len();
-    for oid in walk {
-        let oid = oid?;
-        let Some(tags) = by_commit.get(&oid) else { continue };
-        for (i, tag, version) in tags {
-            let better = match &found[*i] {
-                None => true,
-                Some(r) => r.commit == oid && *version > r.version,
-            };
-            if better {
-                if found[*i].is_none() {
-                    missing -= 1;
-                }
-                found[*i] = Some(Released {
-                    tag: tag.clone(),
-                    version: version.clone(),
-                    commit: oid,
+            if let Ok(commit) = repo
+                .revparse_single(&format!("refs/tags/{name}"))
+                .and_then(|o| o.peel_to_commit())
+            {
+                found[i].push(Released {
+                    tag: name.to_string(),
+                    version,
+                    commit: commit.id(),
                 });
             }
         }
-        if missing == 0 {
-            break;
-        }
+    }
+    for tags in &mut found {
+        tags.sort_by(|a, b| b.version.cmp(&a.version));
     }
     Ok(found)
 }
@@ -366,7 +432,7 @@ mod tests {
             "crates/cli/Cargo.toml",
             "[package]\nname = \"cli\"\nversion = \"0.3.0\"\n",
         );
-        let p = discover(r, None).unwrap();
+        let p = discover(r, None, &[]).unwrap();
         let names: Vec<_> = p
             .iter()
             .map(|p| (p.name.as_str(), p.path.as_str(), p.tag_format.as_str()))
@@ -395,7 +461,7 @@ mod tests {
             "packages/ui/package.json",
             r#"{"name": "@acme/ui", "version": "2.1.0"}"#,
         );
-        let p = discover(r, None).unwrap();
+        let p = discover(r, None, &[]).unwrap();
         assert_eq!(p[0].name, "@acme/ui");
         assert_eq!(p[0].tag(&Version::parse("2.2.0").unwrap()), "@acme/ui@2.2.0");
     }
@@ -403,7 +469,47 @@ mod tests {
     #[test]
     fn plain_folder_is_one_package() {
         let d = tempfile::tempdir().unwrap();
-        let p = discover(d.path(), None).unwrap();
+        let p = discover(d.path(), None, &[]).unwrap();
         assert_eq!((p.len(), p[0].tag_format.as_str()), (1, "v{version}"));
+    }
+
+    fn tags(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tag_conventions_are_taken_from_the_tags() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
+        write(
+            r,
+            "crates/a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"2.1.0\"\n",
+        );
+        write(
+            r,
+            "crates/b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion = \"2.1.0\"\n",
+        );
+        // Released together on plain tags: one package.
+        let p = discover(r, None, &tags(&["v2.0.0", "v2.1.0"])).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (p[0].tag_format.as_str(), p[0].version_files.len()),
+            ("v{version}", 2)
+        );
+        // Tagged per crate without a `v`: kept apart, format adopted.
+        let p = discover(r, None, &tags(&["a-2.1.0", "b-2.0.0", "b-2.1.0"])).unwrap();
+        assert_eq!(
+            p.iter().map(|p| p.tag_format.as_str()).collect::<Vec<_>>(),
+            ["{name}-{version}", "{name}-{version}"]
+        );
+        // A single package with bare version tags.
+        let single = tempfile::tempdir().unwrap();
+        assert_eq!(
+            discover(single.path(), None, &tags(&["1.0.0", "1.1.0"])).unwrap()[0].tag_format,
+            "{version}"
+        );
     }
 }

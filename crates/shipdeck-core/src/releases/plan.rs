@@ -10,11 +10,11 @@ use git2::{Oid, Repository, Sort};
 use semver::Version;
 
 use super::changelog::{self, SectionHead};
-use super::commits::{parse_commit, ParsedCommit};
+use super::commits::{parse_all, parse_commit, ParsedCommit, RawCommit};
 use super::error::ReleaseError;
 use super::files::declared_version;
 use super::forge::Forge;
-use super::packages::{self, latest_releases, Package, Released};
+use super::packages::{self, release_tags, Package, Released};
 use super::policy::{bump_between, next_version, Bump, Policy};
 use super::{PackagePlan, PlannedCommit, ReleasePlan};
 use crate::config::Config;
@@ -67,7 +67,13 @@ impl<'a> Context<'a> {
     pub fn new(repo: &'a Repository, root: &'a Path, config: Option<&Config>) -> Result<Context<'a>> {
         let config = config.cloned().unwrap_or_default();
         let policy = Policy::from_config(&config.release)?;
-        let packages = packages::discover(root, Some(&config))?;
+        let tags: Vec<String> = repo
+            .tag_names(None)?
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect();
+        let packages = packages::discover(root, Some(&config), &tags)?;
         let remote = config.release.remote.clone().unwrap_or_else(|| "origin".into());
         let forge = match repo.find_remote(&remote) {
             Ok(r) => match r.url() {
@@ -116,13 +122,18 @@ impl<'a> Context<'a> {
 
     /// The package owning a path: the deepest one containing it.
     fn owner(&self, path: &str) -> Option<usize> {
-        self.packages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.contains(path))
-            .max_by_key(|(_, p)| if p.path == "." { 0 } else { p.path.len() + 1 })
-            .map(|(i, _)| i)
+        owner(&self.packages, path)
     }
+}
+
+/// The package owning a path: the deepest one containing it.
+fn owner(packages: &[Package], path: &str) -> Option<usize> {
+    packages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.contains(path))
+        .max_by_key(|(_, p)| if p.path == "." { 0 } else { p.path.len() + 1 })
+        .map(|(i, _)| i)
 }
 
 /// Commits reachable from `to` and not from `hide`, newest first.
@@ -163,23 +174,20 @@ pub(crate) fn load_commits(
 ) -> Result<Vec<ParsedCommit>> {
     let shas: Vec<String> = oids.iter().map(Oid::to_string).collect();
     let mut known = cache.load(&shas);
-    let mut fresh = Vec::new();
+    // Indexes (into `out`) of commits the cache did not have as needed.
+    let mut fresh: Vec<usize> = Vec::new();
     let mut out = Vec::with_capacity(oids.len());
     for (i, oid) in oids.iter().enumerate() {
-        let sha = &shas[i];
-        let mut parsed = match known.remove(sha) {
-            Some(p) => p,
-            None => {
-                let p = parse_commit(&ctx.repo.find_commit(*oid)?);
-                fresh.push(sha.clone());
-                p
-            }
+        let (mut parsed, mut is_fresh) = match known.remove(&shas[i]).filter(|p| p.parents.is_some()) {
+            Some(p) => (p, false),
+            None => (parse_commit(&ctx.repo.find_commit(*oid)?), true),
         };
         if with_paths && parsed.paths.is_none() && !parsed.merge {
             parsed.paths = Some(changed_paths(ctx.repo, *oid)?);
-            if !fresh.contains(sha) {
-                fresh.push(sha.clone());
-            }
+            is_fresh = true;
+        }
+        if is_fresh {
+            fresh.push(i);
         }
         out.push(parsed);
         if let Some(p) = progress {
@@ -193,18 +201,21 @@ pub(crate) fn load_commits(
             );
         }
     }
-    let to_save: Vec<ParsedCommit> = out.iter().filter(|p| fresh.contains(&p.sha)).cloned().collect();
-    if !to_save.is_empty() {
+    if !fresh.is_empty() {
+        let to_save: Vec<ParsedCommit> = fresh.iter().map(|i| out[*i].clone()).collect();
         cache.save(&to_save);
     }
     Ok(out)
 }
 
 /// Turns parsed commits into plan entries; cancels revert pairs.
-pub(crate) fn planned_commits(policy: &Policy, commits: &[ParsedCommit]) -> Vec<PlannedCommit> {
+pub(crate) fn planned_commits<'c>(
+    policy: &Policy,
+    commits: impl IntoIterator<Item = &'c ParsedCommit>,
+) -> Vec<PlannedCommit> {
     let mut out = Vec::new();
     let mut reverts: Vec<(usize, String)> = Vec::new();
-    for c in commits.iter().filter(|c| !c.merge) {
+    for c in commits.into_iter().filter(|c| !c.merge) {
         for e in &c.entries {
             let rule = policy.rule(e.kind.as_deref());
             if let Some(target) = &c.reverts {
@@ -221,6 +232,8 @@ pub(crate) fn planned_commits(policy: &Policy, commits: &[ParsedCommit]) -> Vec<
                 author: c.author.clone(),
                 time: c.time,
                 refs: e.refs.clone(),
+                ref_urls: Vec::new(),
+                commit_url: None,
                 group: rule.group.clone(),
                 hidden: rule.hidden,
                 bump: policy.entry_bump(e.kind.as_deref(), e.breaking),
@@ -424,7 +437,7 @@ pub(crate) fn plan_with(
     let head = head_commit(ctx.repo)?.ok_or_else(|| ReleaseError::NothingToRelease {
         reason: "the repository has no commits yet".into(),
     })?;
-    let released = latest_releases(ctx.repo, &ctx.packages, head)?;
+    let tags = release_tags(ctx.repo, &ctx.packages)?;
     let date = req
         .date
         .unwrap_or_else(|| chrono::Utc::now().date_naive())
@@ -434,9 +447,29 @@ pub(crate) fn plan_with(
     let mut plans = Vec::new();
     for i in selected {
         let pkg = &ctx.packages[i];
-        let last: Option<&Released> = released[i].as_ref();
-        let oids = range(ctx.repo, head, last.map(|r| r.commit))?;
-        let parsed = load_commits(ctx, &oids, by_path, cache, progress)?;
+        // The highest release HEAD contains, and the commits since: one
+        // range walk answers both, since a tag is in HEAD's history exactly
+        // when it is HEAD or a parent of a commit in `HEAD..tag`.
+        let mut last: Option<&Released> = None;
+        let mut parsed = Vec::new();
+        for candidate in &tags[i] {
+            let oids = range(ctx.repo, head, Some(candidate.commit))?;
+            let commits = load_commits(ctx, &oids, by_path, cache, progress)?;
+            let sha = candidate.commit.to_string();
+            let contains = candidate.commit == head
+                || commits
+                    .iter()
+                    .any(|c| c.parents.as_ref().is_some_and(|p| p.contains(&sha)));
+            if contains {
+                last = Some(candidate);
+                parsed = commits;
+                break;
+            }
+        }
+        if last.is_none() {
+            let oids = range(ctx.repo, head, None)?;
+            parsed = load_commits(ctx, &oids, by_path, cache, progress)?;
+        }
         let owned: Vec<ParsedCommit> = if by_path {
             parsed
                 .into_iter()
@@ -456,6 +489,12 @@ pub(crate) fn plan_with(
             .find(|c| !c.merge && c.release_as.is_some())
             .map(|c| (c.release_as.as_deref().unwrap_or(""), c.sha.as_str()));
         let mut commits = planned_commits(&ctx.policy, &owned);
+        if let Some(forge) = &ctx.forge {
+            for c in &mut commits {
+                c.ref_urls = c.refs.iter().map(|r| forge.ref_url(*r)).collect();
+                c.commit_url = Some(forge.commit_url(&c.sha));
+            }
+        }
         let current = last
             .map(|r| r.version.clone())
             .or_else(|| declared_version(ctx.root, pkg));
@@ -547,35 +586,39 @@ pub fn changelog_range(
                 .id();
             Some((v, name.to_string(), oid))
         })
-        .filter(|(_, _, oid)| *oid == to_oid || repo.graph_descendant_of(to_oid, *oid).unwrap_or(false))
         .collect();
     tags.sort_by(|a, b| a.0.cmp(&b.0));
 
     let by_path = ctx.by_path();
-    let section = |title: &str, tag: Option<&str>, prev: Option<(&str, Oid)>, end: Oid| -> Result<String> {
-        let oids = range(repo, end, prev.map(|p| p.1))?;
-        let parsed = load_commits(&ctx, &oids, by_path, &mut NoCache, None)?;
-        let owned: Vec<ParsedCommit> = parsed
-            .into_iter()
-            .filter(|c| {
-                !by_path
-                    || c.paths
-                        .as_deref()
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|p| ctx.owner(p) == Some(i))
-            })
-            .collect();
-        let commits = planned_commits(&ctx.policy, &owned);
-        let date = chrono::DateTime::from_timestamp(repo.find_commit(end)?.time().seconds(), 0)
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+    let packages = &ctx.packages;
+    let owned = |c: &ParsedCommit| {
+        !by_path
+            || c.paths
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .any(|p| owner(packages, p) == Some(i))
+    };
+    let date_of = |oid: Oid| -> Result<String> {
+        Ok(
+            chrono::DateTime::from_timestamp(repo.find_commit(oid)?.time().seconds(), 0)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        )
+    };
+    let render = |title: &str,
+                  tag: Option<&str>,
+                  prev: Option<&str>,
+                  end: Oid,
+                  parsed: &[&ParsedCommit]|
+     -> Result<String> {
+        let commits = planned_commits(&ctx.policy, parsed.iter().copied().filter(|c| owned(c)));
         Ok(changelog::render(
             &SectionHead {
                 title,
                 tag,
-                previous_tag: prev.map(|p| p.0),
-                date: &date,
+                previous_tag: prev,
+                date: &date_of(end)?,
             },
             &commits,
             ctx.forge.as_ref(),
@@ -583,17 +626,143 @@ pub fn changelog_range(
     };
 
     if all {
-        let mut out = Vec::new();
-        let last = tags.last().map(|t| (t.1.as_str(), t.2));
-        if last.map(|l| l.1) != Some(to_oid) {
-            out.push(section("Unreleased", None, last, to_oid)?);
+        // One pass: read every commit behind `to` once (message and
+        // parents together), then give each release the commits reachable
+        // from its tag and not from an earlier release, in memory.
+        // Reading needs libgit2 (one thread); parsing the messages does not.
+        let mut order: Vec<Oid> = Vec::new();
+        let mut raw = Vec::new();
+        let mut parents_of: HashMap<Oid, Vec<Oid>> = HashMap::new();
+        let mut paths: Vec<Option<Vec<String>>> = Vec::new();
+        let mut stack = vec![to_oid];
+        while let Some(oid) = stack.pop() {
+            if parents_of.contains_key(&oid) {
+                continue;
+            }
+            let commit = repo.find_commit(oid)?;
+            let parents: Vec<Oid> = commit.parent_ids().collect();
+            stack.extend(parents.iter().copied());
+            paths.push(if by_path && parents.len() <= 1 {
+                Some(changed_paths(repo, oid)?)
+            } else {
+                None
+            });
+            raw.push(RawCommit::read(&commit));
+            parents_of.insert(oid, parents);
+            order.push(oid);
         }
-        for (k, (v, name, oid)) in tags.iter().enumerate().rev() {
-            let prev = k.checked_sub(1).map(|p| (tags[p].1.as_str(), tags[p].2));
-            out.push(section(&v.to_string(), Some(name), prev, *oid)?);
+        let mut nodes: HashMap<Oid, (ParsedCommit, Vec<Oid>)> = HashMap::with_capacity(order.len());
+        for ((oid, mut parsed), p) in order.into_iter().zip(parse_all(raw)).zip(paths) {
+            parsed.paths = p;
+            let parents = parents_of.remove(&oid).unwrap_or_default();
+            nodes.insert(oid, (parsed, parents));
         }
-        return Ok(out.join("\n"));
+        tags.retain(|t| nodes.contains_key(&t.2));
+        let mut claimed: std::collections::HashSet<Oid> =
+            std::collections::HashSet::with_capacity(nodes.len());
+        let mut claim = |start: Oid| -> Vec<&ParsedCommit> {
+            let mut out = Vec::new();
+            let mut stack = vec![start];
+            while let Some(oid) = stack.pop() {
+                if !claimed.insert(oid) {
+                    continue;
+                }
+                if let Some((c, parents)) = nodes.get(&oid) {
+                    stack.extend(parents.iter().copied());
+                    out.push(c);
+                }
+            }
+            out.sort_by_key(|c| std::cmp::Reverse(c.time));
+            out
+        };
+        // Claims depend on order; rendering the sections does not.
+        type Job<'a> = (
+            String,
+            Option<&'a str>,
+            Option<&'a str>,
+            Oid,
+            Vec<&'a ParsedCommit>,
+        );
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        for (k, (v, name, oid)) in tags.iter().enumerate() {
+            let prev = k.checked_sub(1).map(|p| tags[p].1.as_str());
+            jobs.push((v.to_string(), Some(name.as_str()), prev, *oid, claim(*oid)));
+        }
+        let unreleased = claim(to_oid);
+        if !unreleased.is_empty() {
+            jobs.push((
+                "Unreleased".into(),
+                None,
+                tags.last().map(|t| t.1.as_str()),
+                to_oid,
+                unreleased,
+            ));
+        }
+        let dates: Vec<String> = jobs.iter().map(|j| date_of(j.3)).collect::<Result<_>>()?;
+        let (policy, forge) = (&ctx.policy, ctx.forge.as_ref());
+        let render_one = |j: &Job<'_>, date: &str| {
+            let commits = planned_commits(policy, j.4.iter().copied().filter(|c| owned(c)));
+            changelog::render(
+                &SectionHead {
+                    title: &j.0,
+                    tag: j.1,
+                    previous_tag: j.2,
+                    date,
+                },
+                &commits,
+                forge,
+            )
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let per = jobs.len().div_ceil(threads).max(1);
+        let pairs: Vec<(&Job<'_>, &String)> = jobs.iter().zip(dates.iter()).collect();
+        let mut sections: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = pairs
+                .chunks(per)
+                .map(|chunk| s.spawn(|| chunk.iter().map(|(j, d)| render_one(j, d)).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("render thread"))
+                .collect()
+        });
+        sections.reverse();
+        let text = sections.join("\n");
+        // Freeing a hundred thousand parsed commits takes a while; nobody
+        // needs to wait for it.
+        drop(jobs);
+        std::thread::spawn(move || drop(nodes));
+        return Ok(text);
     }
+
+    // Only tags in `to`'s history: one walk, stopping once all are seen.
+    let mut wanted: std::collections::HashSet<Oid> = tags.iter().map(|t| t.2).collect();
+    let mut reachable = std::collections::HashSet::new();
+    let mut walk = repo.revwalk()?;
+    walk.push(to_oid)?;
+    for oid in walk {
+        let oid = oid?;
+        if wanted.remove(&oid) {
+            reachable.insert(oid);
+            if wanted.is_empty() {
+                break;
+            }
+        }
+    }
+    tags.retain(|t| reachable.contains(&t.2));
+    let section = |title: &str, tag: Option<&str>, prev: Option<(&str, Oid)>, end: Oid| -> Result<String> {
+        let oids = range(repo, end, prev.map(|p| p.1))?;
+        let parsed = load_commits(&ctx, &oids, by_path, &mut NoCache, None)?;
+        render(
+            title,
+            tag,
+            prev.map(|p| p.0),
+            end,
+            &parsed.iter().collect::<Vec<_>>(),
+        )
+    };
     let from_ref = match from {
         Some(r) => Some((r, resolve(r)?)),
         None => tags

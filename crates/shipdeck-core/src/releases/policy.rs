@@ -444,7 +444,10 @@ mod tests {
 
     #[test]
     fn bad_policy_values_are_config_errors() {
-        let c = ReleaseConfig { breaking_pre_1_0: Some("huge".into()), ..Default::default() };
+        let c = ReleaseConfig {
+            breaking_pre_1_0: Some("huge".into()),
+            ..Default::default()
+        };
         assert!(Policy::from_config(&c).is_err());
     }
 }

@@ -119,6 +119,7 @@ pub fn push(
     tags: &[String],
     token: Option<&str>,
 ) -> Result<Vec<String>> {
+    crate::tls::ensure_ca_loaded();
     let mut remote = repo.remote_anonymous(&push_target(repo, remote_name)?)?;
     let head = repo.head()?;
     let branch = head.name().ok_or(ReleaseError::DetachedHead)?.to_string();

@@ -64,6 +64,7 @@ pub fn remote_has_tag(repo: &Repository, remote_name: &str, tag: &str) -> Result
     if repo.find_remote(remote_name).is_err() {
         return Ok(false);
     }
+    crate::tls::ensure_ca_loaded();
     let mut remote = repo.remote_anonymous(&super::publish::push_target(repo, remote_name)?)?;
     let git_config = repo.config()?;
     let mut callbacks = git2::RemoteCallbacks::new();
@@ -80,11 +81,10 @@ pub fn remote_has_tag(repo: &Repository, remote_name: &str, tag: &str) -> Result
     });
     let conn = remote
         .connect_auth(git2::Direction::Fetch, Some(callbacks), None)
-        .map_err(|e| ReleaseError::PushRejected {
-            detail: format!(
-                "cannot reach {remote_name} to see whether {tag} was pushed: {}",
-                e.message()
-            ),
+        .map_err(|e| ReleaseError::RemoteUnreachable {
+            remote: remote_name.to_string(),
+            tag: tag.to_string(),
+            detail: crate::secrets::redact(e.message()).into_owned(),
         })?;
     let want = format!("refs/tags/{tag}");
     Ok(conn.list()?.iter().any(|h| h.name() == want))

@@ -2,10 +2,9 @@
 //! reachable from HEAD (what `git describe --tags` would pick among version
 //! tags), and how many commits HEAD has on top of it.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 use regex::Regex;
 use serde::Serialize;
 use ts_rs::TS;
@@ -31,51 +30,51 @@ pub fn parse_version_tag(name: &str) -> Option<semver::Version> {
     semver::Version::parse(&caps[1]).ok()
 }
 
-/// All version tags, by the commit they point at.
-fn version_tags_by_commit(repo: &Repository) -> Result<HashMap<Oid, Vec<(String, semver::Version)>>> {
-    let mut map: HashMap<Oid, Vec<(String, semver::Version)>> = HashMap::new();
-    repo.tag_foreach(|oid, name| {
-        let name = String::from_utf8_lossy(name);
-        let name = name.trim_start_matches("refs/tags/");
-        if let Some(version) = parse_version_tag(name) {
-            if let Ok(commit) = repo.find_object(oid, None).and_then(|o| o.peel_to_commit()) {
-                map.entry(commit.id())
-                    .or_default()
-                    .push((name.to_string(), version));
-            }
+/// Among `candidates` (a tag's commit, its version, its name), the highest
+/// version reachable from `head`. Candidates are tried from the highest
+/// version down, so usually one short reachability check decides; no sort
+/// of the whole history is needed.
+pub(crate) fn highest_reachable<T>(
+    repo: &Repository,
+    head: Oid,
+    mut candidates: Vec<(Oid, semver::Version, T)>,
+) -> Result<Option<(Oid, semver::Version, T)>> {
+    candidates.sort_by(|a, b| b.1.cmp(&a.1));
+    for c in candidates {
+        if c.0 == head || repo.graph_descendant_of(head, c.0)? {
+            return Ok(Some(c));
         }
-        true
-    })?;
-    Ok(map)
+    }
+    Ok(None)
 }
 
-/// The newest version tag reachable from HEAD, or `None` (no HEAD yet, or no
-/// version tags in its history).
+/// The highest version tag reachable from HEAD, or `None` (no HEAD yet, or
+/// no version tags in its history).
 pub fn nearest_version_tag(repo: &Repository) -> Result<Option<VersionTag>> {
     let Some(head) = head_commit(repo)? else {
         return Ok(None);
     };
-    let tags = version_tags_by_commit(repo)?;
-    if tags.is_empty() {
-        return Ok(None);
-    }
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(head)?;
-    for oid in walk {
-        let oid = oid?;
-        if let Some(candidates) = tags.get(&oid) {
-            // Several tags on one commit: the highest version wins.
-            let (name, version) = candidates.iter().max_by(|a, b| a.1.cmp(&b.1)).expect("non-empty");
-            return Ok(Some(VersionTag {
-                name: name.clone(),
-                version: version.to_string(),
-                sha: oid.to_string(),
-                commits_since: count_commits(repo, head, Some(oid))?,
-            }));
+    let mut candidates = Vec::new();
+    for name in repo.tag_names(None)?.iter().flatten() {
+        let Some(version) = parse_version_tag(name) else {
+            continue;
+        };
+        if let Ok(commit) = repo
+            .revparse_single(&format!("refs/tags/{name}"))
+            .and_then(|o| o.peel_to_commit())
+        {
+            candidates.push((commit.id(), version, name.to_string()));
         }
     }
-    Ok(None)
+    let Some((oid, version, name)) = highest_reachable(repo, head, candidates)? else {
+        return Ok(None);
+    };
+    Ok(Some(VersionTag {
+        name,
+        version: version.to_string(),
+        sha: oid.to_string(),
+        commits_since: count_commits(repo, head, Some(oid))?,
+    }))
 }
 
 pub(crate) fn head_commit(repo: &Repository) -> Result<Option<Oid>> {

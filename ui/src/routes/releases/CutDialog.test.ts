@@ -1,0 +1,87 @@
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+import type { CutResult } from "../../lib/bindings/CutResult";
+import CutDialog from "./CutDialog.svelte";
+
+// jsdom has no <dialog> API.
+beforeAll(() => {
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+});
+
+function result(dry: boolean): CutResult {
+  return {
+    dry_run: dry,
+    branch: "main",
+    commit: dry ? null : "64a0da7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    message: "chore(release): 1.5.0\n",
+    releases: [
+      { package: "orbit", version: "1.5.0", tag: "v1.5.0", previous_tag: "v1.4.2", changelog: "" },
+    ],
+    files: [
+      {
+        path: "Cargo.toml",
+        diff: '--- a/Cargo.toml\n+++ b/Cargo.toml\n@@ -1 +1 @@\n-version = "1.4.2"\n+version = "1.5.0"\n',
+      },
+    ],
+    signed_commit: false,
+    signed_tags: false,
+  };
+}
+
+describe("CutDialog", () => {
+  it("previews with a dry run, then cuts on confirmation", async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "release_cut") {
+        const a = args as { dryRun: boolean; request: unknown };
+        calls.push(a.dryRun);
+        return result(a.dryRun);
+      }
+    });
+    const ondone = vi.fn();
+    render(CutDialog, {
+      root: "/w",
+      request: { packages: ["orbit"], prerelease: null, version: null, reason: null },
+      onclose: () => {},
+      ondone,
+    });
+    const confirm = await screen.findByRole("button", { name: "Cut v1.5.0" });
+    expect(screen.getByText("Cargo.toml")).toBeInTheDocument();
+    expect(screen.getByText('+version = "1.5.0"')).toHaveClass("add");
+    expect(calls).toEqual([true]);
+    await userEvent.click(confirm);
+    expect(await screen.findByTestId("cut-done")).toHaveTextContent(
+      "Released v1.5.0 at 64a0da7 on main",
+    );
+    expect(calls).toEqual([true, false]);
+    expect(ondone).toHaveBeenCalled();
+  });
+
+  it("shows why a cut was refused, and cuts nothing", async () => {
+    mockIPC(() => {
+      throw {
+        code: "release.dirty_tree",
+        message: "the working tree has uncommitted changes: a.txt",
+        hint: "Commit or stash your changes, then cut the release.",
+      };
+    });
+    render(CutDialog, {
+      root: "/w",
+      request: { packages: [], prerelease: null, version: null, reason: null },
+      onclose: () => {},
+      ondone: () => {},
+    });
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-code", "release.dirty_tree");
+    expect(alert).toHaveTextContent("Commit or stash");
+    expect(screen.getByTestId("confirm-cut")).toBeDisabled();
+  });
+});
