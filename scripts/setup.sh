@@ -50,3 +50,20 @@ if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "setup: cargo install tauri-driver"
   CARGO_TARGET_DIR="$tools/target" cargo install tauri-driver --version 2.1.0 --locked --root "$tools" --quiet
 fi
+
+# Migration peers: sqlx-cli (same _sqlx_migrations table; interop tests,
+# bench), squawk (lint comparison) and dbmate (bench).
+if [ ! -x "$tools/bin/sqlx" ]; then
+  echo "setup: cargo install sqlx-cli"
+  CARGO_TARGET_DIR="$tools/target" cargo install sqlx-cli --version 0.8.6 --no-default-features \
+    --features postgres,mysql,sqlite,rustls --locked --root "$tools" --quiet
+fi
+if [ ! -x "$tools/venv/bin/squawk" ]; then
+  echo "setup: pip install squawk-cli"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check squawk-cli==2.70.0
+fi
+if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
+  echo "setup: npm install dbmate"
+  mkdir -p "$tools/npm"
+  npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error dbmate@2.36.0
+fi

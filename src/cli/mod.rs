@@ -59,6 +59,8 @@ pub enum Command {
     /// Releases: plan, changelog, cut, publish, roll back, history.
     #[command(subcommand)]
     Release(commands::release::ReleaseCmd),
+    /// Migrations: status, up, down, create, lint, repair, baseline.
+    Migrate(commands::migrate::MigrateArgs),
     /// Check what this workspace needs from the machine.
     Doctor,
     /// Credentials in the OS keyring (names are listed, values never shown).

@@ -5,6 +5,7 @@
 mod demo;
 mod doctor;
 mod errors;
+mod migrate;
 mod release;
 mod secret;
 mod util;

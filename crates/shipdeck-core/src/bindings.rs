@@ -31,5 +31,16 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::releases::publish::PublishResult::export_all(&cfg)?;
     crate::releases::rollback::RollbackResult::export_all(&cfg)?;
     crate::api::ReleaseHistory::export_all(&cfg)?;
+    crate::migrations::target::DatabaseInfo::export_all(&cfg)?;
+    crate::migrations::run::MigrationStatus::export_all(&cfg)?;
+    crate::migrations::run::RunReport::export_all(&cfg)?;
+    crate::migrations::run::RepairAction::export_all(&cfg)?;
+    crate::migrations::run::RepairReport::export_all(&cfg)?;
+    crate::migrations::run::BaselineReport::export_all(&cfg)?;
+    crate::migrations::create::CreatedMigration::export_all(&cfg)?;
+    crate::migrations::lint::RuleInfo::export_all(&cfg)?;
+    crate::api::LintReport::export_all(&cfg)?;
+    crate::api::MigrationDetail::export_all(&cfg)?;
+    crate::store::MigrationRun::export_all(&cfg)?;
     Ok(())
 }

@@ -165,7 +165,7 @@ where
         .x_labels(n as usize)
         .y_labels(4)
         .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) if (*i as usize) % every.max(1) == 0 => {
+            SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every.max(1)) => {
                 bars.get(*i as usize).map(|b| b.0.clone()).unwrap_or_default()
             }
             _ => String::new(),
@@ -214,6 +214,85 @@ pub fn release_cadence(cadence: &crate::releases::history::Cadence, theme: Theme
         svg,
         width: WIDTH,
         height,
+    })
+}
+
+/// How long each applied migration took, in the order they were applied
+/// (bars in milliseconds, labelled with the date they ran).
+pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, theme: Theme) -> Result<Chart> {
+    let p = theme.palette();
+    let mut applied: Vec<_> = status
+        .migrations
+        .iter()
+        .filter(|m| m.applied)
+        .filter_map(|m| {
+            Some((
+                m.applied_at.clone().unwrap_or_default(),
+                m.version,
+                m.execution_ms?,
+            ))
+        })
+        .collect();
+    applied.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let n = applied.len().max(1) as u32;
+    let max = applied.iter().map(|a| a.2).fold(0.0_f64, f64::max).max(1.0);
+    let every = applied.len().div_ceil(8).max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let text = ("sans-serif", 11).into_font().color(&p.text);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(26)
+            .y_label_area_size(48)
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0.0..max * 1.12)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(p.grid)
+            .light_line_style(TRANSPARENT)
+            .axis_style(p.axis)
+            .label_style(text)
+            .x_labels(n as usize)
+            .y_labels(5)
+            .y_desc("ms")
+            .y_label_formatter(&|v| {
+                if max < 10.0 {
+                    format!("{v:.1}")
+                } else {
+                    format!("{v:.0}")
+                }
+            })
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => applied
+                    .get(*i as usize)
+                    .map(|a| a.0.get(..10).unwrap_or("").to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(draw_err)?;
+        chart
+            .draw_series(applied.iter().enumerate().map(|(i, a)| {
+                let x = i as u32;
+                Rectangle::new(
+                    [(SegmentValue::Exact(x), 0.0), (SegmentValue::Exact(x + 1), a.2)],
+                    p.bar.filled(),
+                )
+            }))
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Chart {
+        title: format!(
+            "Migration durations on {} ({} applied)",
+            status.database,
+            applied.len()
+        ),
+        svg,
+        width: WIDTH,
+        height: HEIGHT,
     })
 }
 

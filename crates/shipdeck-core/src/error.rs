@@ -80,6 +80,9 @@ pub enum Error {
     #[error(transparent)]
     Release(#[from] crate::releases::ReleaseError),
 
+    #[error(transparent)]
+    Migration(#[from] crate::migrations::MigrationError),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -105,6 +108,7 @@ impl Error {
             Error::DemoTargetNotEmpty { .. } => "demo.target_not_empty",
             Error::DatabaseUnreachable { .. } => "database.unreachable",
             Error::Release(e) => e.code(),
+            Error::Migration(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -170,6 +174,7 @@ impl Error {
                 "This is a bug in Shipdeck. The log file in the data folder has details.".to_string()
             }
             Error::Release(e) => return e.hint(),
+            Error::Migration(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)

@@ -41,6 +41,8 @@ pub enum JobKind {
     ReleaseCut,
     ReleasePublish,
     ReleaseRollback,
+    MigrateUp,
+    MigrateDown,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -50,6 +52,8 @@ string_enum!(JobKind {
     ReleaseCut => "release_cut",
     ReleasePublish => "release_publish",
     ReleaseRollback => "release_rollback",
+    MigrateUp => "migrate_up",
+    MigrateDown => "migrate_down",
     Unknown => "unknown",
 });
 

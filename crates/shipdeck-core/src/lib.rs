@@ -12,11 +12,12 @@ pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod logs;
+pub mod migrations;
 pub mod releases;
 pub mod secrets;
 pub mod store;
 pub mod tls;
 pub mod workspace;
 
-pub use api::{CredentialInfo, Paths, Shipdeck};
+pub use api::{CredentialInfo, DatabaseChoice, Paths, Shipdeck};
 pub use error::{Error, ErrorPayload, Result};

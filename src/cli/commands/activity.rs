@@ -15,6 +15,9 @@ pub struct ActivityArgs {
     pub all: bool,
     #[arg(long, default_value_t = 50)]
     pub limit: i64,
+    /// The audit log instead: who changed what, and when.
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Args, Debug)]
@@ -32,6 +35,20 @@ pub struct LogsArgs {
 pub async fn activity(args: ActivityArgs, g: &Global, out: &Output) -> Result<ExitCode> {
     let core = open_core().await?;
     let dir = g.workspace_dir();
+    if args.audit {
+        let entries = core
+            .audit((!args.all).then_some(dir.as_path()), args.limit)
+            .await?;
+        out.print(&serde_json::json!({ "audit": entries }), |_| {
+            if entries.is_empty() {
+                println!("Nothing changed yet.");
+            }
+            for e in &entries {
+                println!("{:<14} {:<10} {:<20} {}", ago(e.at), e.actor, e.action, e.detail);
+            }
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let jobs = core
         .activity((!args.all).then_some(dir.as_path()), args.limit)
         .await?;

@@ -2,8 +2,10 @@
 //! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
 //! Areas add their methods in their own files (`releases.rs`, …).
 
+mod migrations;
 mod releases;
 
+pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;
 
 use std::path::{Path, PathBuf};
@@ -215,6 +217,15 @@ impl Shipdeck {
             None => None,
         };
         self.store.jobs(id.as_deref(), limit.clamp(1, 1000)).await
+    }
+
+    /// Who changed what (releases, migrations, credentials), newest first.
+    pub async fn audit(&self, path: Option<&Path>, limit: i64) -> Result<Vec<crate::store::AuditEntry>> {
+        let id = match path {
+            Some(p) => Some(self.workspace(p).await?.id),
+            None => None,
+        };
+        self.store.audit_log(id.as_deref(), limit.clamp(1, 1000)).await
     }
 
     pub fn running_jobs(&self) -> Vec<RunningJob> {

@@ -190,11 +190,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "CREATE TABLE webhooks (\n    id         INTEGER PRIMARY KEY,\n    project_id INTEGER NOT NULL REFERENCES projects(id),\n    url        TEXT NOT NULL,\n    secret_ref TEXT NOT NULL,\n    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP\n);\n",
         "DROP TABLE webhooks;\n",
     ),
+    (
+        "rename_webhooks_url",
+        "ALTER TABLE webhooks RENAME COLUMN url TO target_url;\n",
+        "ALTER TABLE webhooks RENAME COLUMN target_url TO url;\n",
+    ),
 ];
 
 /// Segment index (into [`RELEASES`], or `RELEASES.len()` for unreleased) at
 /// whose start each migration is added.
-pub const MIGRATION_SEGMENTS: &[usize] = &[0, 0, 1, 3, 4, 5, 6, 8, 10, 12, 13, 15];
+pub const MIGRATION_SEGMENTS: &[usize] = &[0, 0, 1, 3, 4, 5, 6, 8, 10, 12, 13, 15, 15];
 
 pub const SHIPDECK_TOML: &str = r#"# Shipdeck configuration for the Orbit demo workspace.
 [workspace]

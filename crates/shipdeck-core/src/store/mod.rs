@@ -3,6 +3,7 @@
 //! top-level `migrations/` folder, embedded at build time.
 
 mod jobs;
+mod migrations;
 mod releases;
 
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::secrets::redact;
 
 pub use jobs::NewJob;
+pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -203,11 +205,36 @@ impl Store {
     }
 }
 
-/// Who is acting: the OS user.
+/// Who is acting: the OS user (`$USER`, else the account of the process's
+/// uid, for apps started without a login environment).
 pub fn actor() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(account_name)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; on success `result`
+    // points at `pwd`, whose `pw_name` points into `buf`, both alive here.
+    let rc = unsafe { libc::getpwuid_r(libc::getuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: `pw_name` is a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    Some(name.to_string_lossy().into_owned())
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 #[cfg(test)]
@@ -218,6 +245,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
         (dir, store)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_account_name_is_known_without_a_login_environment() {
+        let name = account_name().expect("getpwuid_r finds the current uid");
+        assert!(!name.is_empty());
+        let id = std::process::Command::new("id").arg("-un").output().unwrap();
+        assert_eq!(name, String::from_utf8_lossy(&id.stdout).trim());
     }
 
     #[tokio::test]

@@ -1,0 +1,167 @@
+//! Errors of the Migrations area, each with a stable `migrations.*` code.
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("cannot read the migrations folder {path}: {detail}")]
+    Folder { path: String, detail: String },
+
+    #[error("two migrations have version {version}: {detail}")]
+    DuplicateVersion { version: i64, detail: String },
+
+    #[error("{file} is reversible but has no .down.sql file")]
+    MissingDown { version: i64, file: String },
+
+    #[error("{file} has no matching .up.sql file")]
+    MissingUp { version: i64, file: String },
+
+    #[error("no database named {name:?} (databases: {known})")]
+    UnknownDatabase { name: String, known: String },
+
+    #[error("no database is configured")]
+    NoDatabase,
+
+    #[error("the URL of database {database:?} is not available: {detail}")]
+    UrlUnavailable {
+        database: String,
+        detail: String,
+        hint: String,
+    },
+
+    #[error("unsupported database URL scheme {scheme:?}")]
+    UnsupportedUrl { scheme: String },
+
+    #[error("another migration run holds the lock on {database}; gave up after {seconds}s")]
+    Locked { database: String, seconds: u64 },
+
+    #[error("migration {version} failed mid-way earlier and is marked dirty")]
+    Dirty { version: i64 },
+
+    #[error("migration {version} was changed after it was applied")]
+    ChecksumChanged { version: i64 },
+
+    #[error("migration {version} is applied but its file is missing")]
+    MissingFile { version: i64 },
+
+    #[error("migration {version} ({description}) is irreversible: it has no .down.sql file")]
+    Irreversible { version: i64, description: String },
+
+    #[error("migration {version} failed at line {line}: {detail}\n  in: {statement}")]
+    Failed {
+        version: i64,
+        line: u32,
+        statement: String,
+        detail: String,
+        /// The database may hold part of the migration (no transactional
+        /// DDL, or a no-transaction migration).
+        dirty: bool,
+    },
+
+    #[error("no migration with version {version}")]
+    UnknownVersion { version: i64 },
+
+    #[error("migration {version} is not dirty: nothing to repair")]
+    NotDirty { version: i64 },
+
+    #[error("migration {version} is not applied")]
+    NotApplied { version: i64 },
+
+    #[error("{detail}")]
+    InvalidName { detail: String },
+
+    #[error("database error: {detail}")]
+    Database { detail: String },
+
+    #[error("the database is busy: {detail}")]
+    Busy { detail: String },
+}
+
+impl MigrationError {
+    /// Stable, dotted identifier. Never rename one; add new ones.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MigrationError::Folder { .. } => "migrations.folder",
+            MigrationError::DuplicateVersion { .. } => "migrations.duplicate_version",
+            MigrationError::MissingDown { .. } => "migrations.missing_down",
+            MigrationError::MissingUp { .. } => "migrations.missing_up",
+            MigrationError::UnknownDatabase { .. } => "migrations.unknown_database",
+            MigrationError::NoDatabase => "migrations.no_database",
+            MigrationError::UrlUnavailable { .. } => "migrations.url_unavailable",
+            MigrationError::UnsupportedUrl { .. } => "migrations.unsupported_url",
+            MigrationError::Locked { .. } => "migrations.locked",
+            MigrationError::Dirty { .. } => "migrations.dirty",
+            MigrationError::ChecksumChanged { .. } => "migrations.checksum_changed",
+            MigrationError::MissingFile { .. } => "migrations.missing_file",
+            MigrationError::Irreversible { .. } => "migrations.irreversible",
+            MigrationError::Failed { .. } => "migrations.failed",
+            MigrationError::UnknownVersion { .. } => "migrations.unknown_version",
+            MigrationError::NotDirty { .. } => "migrations.not_dirty",
+            MigrationError::NotApplied { .. } => "migrations.not_applied",
+            MigrationError::InvalidName { .. } => "migrations.invalid_name",
+            MigrationError::Database { .. } => "migrations.database",
+            MigrationError::Busy { .. } => "migrations.busy",
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            MigrationError::Folder { .. } => {
+                "Create the folder, or set `migrations = \"…\"` for the database in shipdeck.toml.".into()
+            }
+            MigrationError::DuplicateVersion { .. } => {
+                "Give one of the files a new version: `shipdeck migrate create` picks the next free one.".into()
+            }
+            MigrationError::MissingDown { .. } => {
+                "Add the .down.sql file, or rename the .up.sql file to .sql to make it irreversible.".into()
+            }
+            MigrationError::MissingUp { .. } => "Add the .up.sql file, or delete the stray .down.sql file.".into(),
+            MigrationError::UnknownDatabase { .. } => "Use one of the names under [databases] in shipdeck.toml.".into(),
+            MigrationError::NoDatabase => {
+                "Add a [databases.NAME] table to shipdeck.toml, set DATABASE_URL, or pass --database-url.".into()
+            }
+            MigrationError::UrlUnavailable { hint, .. } => hint.clone(),
+            MigrationError::UnsupportedUrl { .. } => {
+                "Use a sqlite:, postgres:// or mysql:// (MariaDB) URL.".into()
+            }
+            MigrationError::Locked { .. } => {
+                "Wait for the other run to finish, or raise --lock-timeout. A crashed run releases the lock by itself."
+                    .into()
+            }
+            MigrationError::Dirty { version } => format!(
+                "Check what the migration left behind, then `shipdeck migrate repair {version}` \
+                 (mark it applied), `--rerun` (run it again) or `--not-applied` (forget it)."
+            ),
+            MigrationError::ChecksumChanged { version } => format!(
+                "Applied migrations must not change: put the change in a new migration. If the edit is intended, \
+                 review the diff in `shipdeck migrate status` and accept it with `shipdeck migrate repair --checksum {version}`."
+            ),
+            MigrationError::MissingFile { .. } => {
+                "Restore the file from git, or pass --ignore-missing to go on without it.".into()
+            }
+            MigrationError::Irreversible { .. } => {
+                "Write a .down.sql for it (and rename the file to .up.sql), or roll back by hand.".into()
+            }
+            MigrationError::Failed { dirty: true, version, .. } => format!(
+                "This database cannot roll back DDL, so part of the migration may have run. Fix the database by \
+                 hand, then `shipdeck migrate repair {version}` (or `--rerun`)."
+            ),
+            MigrationError::Failed { .. } => {
+                "Nothing of this migration was kept. Fix the SQL at that line and run `shipdeck migrate up` again.".into()
+            }
+            MigrationError::UnknownVersion { .. } => "`shipdeck migrate status` lists every version.".into(),
+            MigrationError::NotDirty { version } => {
+                format!("To accept an edited file use `shipdeck migrate repair --checksum {version}`.")
+            }
+            MigrationError::NotApplied { .. } => "`shipdeck migrate status` shows what is applied.".into(),
+            MigrationError::InvalidName { .. } => {
+                "Use letters, digits, spaces, `-` or `_`, e.g. `shipdeck migrate create add users email`.".into()
+            }
+            MigrationError::Database { .. } => {
+                "Check that the server runs and that this user may create tables.".into()
+            }
+            MigrationError::Busy { .. } => {
+                "Another connection is writing to this SQLite database (a migration running?). Retry when it is done."
+                    .into()
+            }
+        })
+    }
+}

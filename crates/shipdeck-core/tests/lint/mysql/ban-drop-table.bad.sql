@@ -1,0 +1,2 @@
+-- Sessions moved elsewhere.
+DROP TABLE sessions; -- expect: ban-drop-table

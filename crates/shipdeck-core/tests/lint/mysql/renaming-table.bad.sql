@@ -1,0 +1,2 @@
+-- Users are accounts now.
+RENAME TABLE users TO accounts; -- expect: renaming-table

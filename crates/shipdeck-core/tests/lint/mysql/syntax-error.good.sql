@@ -1,0 +1,3 @@
+-- The typo fixed.
+ALTER TABLE users ADD COLUMN nickname VARCHAR(64) NULL;
+ALTER TABLE users ADD COLUMN nickname2 VARCHAR(64) NOT NULL DEFAULT '';

@@ -1,0 +1,2 @@
+-- The analytics database moved to the warehouse.
+DROP DATABASE analytics; -- expect: ban-drop-database

@@ -1,0 +1,5 @@
+-- Webhooks.
+CREATE TABLE webhooks (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    url text NOT NULL
+);

@@ -1,0 +1,4 @@
+-- The email index is unused since logins moved to SSO.
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+DROP INDEX users_email_idx; -- expect: require-concurrent-index-deletion

@@ -1,0 +1,4 @@
+-- Bounded lock wait and a bound on the statement.
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,5 @@
+-- The typo fixed.
+SET lock_timeout = '2s';
+SET statement_timeout = '5min';
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN nickname2 text NOT NULL DEFAULT '';

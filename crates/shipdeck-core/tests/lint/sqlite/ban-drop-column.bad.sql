@@ -1,0 +1,2 @@
+-- Clean-up.
+ALTER TABLE users DROP COLUMN legacy_flag; -- expect: ban-drop-column

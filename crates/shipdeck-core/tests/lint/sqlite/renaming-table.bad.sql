@@ -1,0 +1,2 @@
+-- Users are accounts now.
+ALTER TABLE users RENAME TO accounts; -- expect: renaming-table

@@ -1,0 +1,2 @@
+-- One account per email.
+ALTER TABLE users ADD COLUMN email TEXT UNIQUE; -- expect: sqlite-unsupported-add-column

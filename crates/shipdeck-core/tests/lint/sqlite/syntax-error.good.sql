@@ -1,0 +1,3 @@
+-- The typo fixed.
+ALTER TABLE users ADD COLUMN nickname TEXT;
+ALTER TABLE users ADD COLUMN nickname2 TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,176 @@
+//! A killed run leaves nothing half-applied and no lock held; concurrent
+//! runs wait for the lock up to --lock-timeout; the lock is released after
+//! a failure.
+
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{error_code, Kind, Ws};
+use crate::util::assert_code;
+
+/// Starts `shipdeck migrate up` in the background.
+fn spawn_up(ws: &Ws, extra: &[&str]) -> Child {
+    let mut args = vec!["-C", ws.root().to_str().unwrap(), "migrate", "up", "--json"];
+    args.extend_from_slice(extra);
+    ws.env
+        .cmd()
+        .args(&args)
+        .env("APP_DB_URL", &ws.db.url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Polls `cond` every 50 ms for up to `limit`.
+fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < limit,
+            "gave up waiting for {what} after {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn pg_sleeping(ws: &Ws) -> bool {
+    ws.db.scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(%' AND pid <> pg_backend_pid()") > 0
+}
+
+fn pg_advisory_locks(ws: &Ws) -> i64 {
+    ws.db.scalar("SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()")
+}
+
+#[test]
+fn kill_9_during_a_postgres_migration_leaves_nothing_half_applied_and_no_lock() {
+    let ws = Ws::new(Kind::Postgres);
+    ws.migration("1_users.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY);\n");
+    ws.migration("2_slow.sql", "CREATE TABLE big (id BIGINT);\nINSERT INTO big SELECT generate_series(1, 1000);\nSELECT pg_sleep(60);\n");
+    let mut child = spawn_up(&ws, &[]);
+    wait_for("the slow migration to start", Duration::from_secs(20), || {
+        pg_sleeping(&ws)
+    });
+    assert_eq!(pg_advisory_locks(&ws), 1, "the run holds sqlx's advisory lock");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // The server notices the dead client, rolls back and frees the lock.
+    wait_for("the lock to be released", Duration::from_secs(10), || {
+        pg_advisory_locks(&ws) == 0
+    });
+    let table = ws.table();
+    assert_eq!(table[0], (1, true, false, "ok".to_string()));
+    assert_eq!(
+        table[1],
+        (2, false, false, "ok".to_string()),
+        "2 is pending, not dirty"
+    );
+    assert!(!ws.db.has_table("big"));
+    // Re-run (quick this time).
+    ws.migration(
+        "2_slow.sql",
+        "CREATE TABLE big (id BIGINT);\nINSERT INTO big SELECT generate_series(1, 1000);\n",
+    );
+    ws.json(&["up", "--lock-timeout", "5s"], 0);
+    assert_eq!(ws.db.scalar("SELECT COUNT(*) FROM big"), 1000);
+}
+
+#[test]
+fn kill_9_during_a_sqlite_migration_leaves_nothing_half_applied_and_no_lock() {
+    let ws = Ws::new(Kind::Sqlite);
+    ws.migration("1_users.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+    // Long enough to be killed in the middle (tens of seconds).
+    ws.migration(
+        "2_slow.sql",
+        "CREATE TABLE big (id INTEGER, pad TEXT);\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000)\nINSERT INTO big SELECT i, 'padding' FROM n;\n",
+    );
+    let mut child = spawn_up(&ws, &[]);
+    // Migrations run one after the other: once the file has grown by tens
+    // of megabytes, 1 is committed and 2 is writing (its rollback journal
+    // holds the pages to restore).
+    wait_for("the slow migration to write", Duration::from_secs(30), || {
+        std::fs::metadata(ws.db.sqlite_file())
+            .map(|m| m.len())
+            .unwrap_or(0)
+            > 20_000_000
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let table = ws.table();
+    assert_eq!(table[0], (1, true, false, "ok".to_string()));
+    assert_eq!(table[1], (2, false, false, "ok".to_string()));
+    assert!(!ws.db.has_table("big"), "the hot journal rolled 2 back");
+    ws.migration("2_slow.sql", "CREATE TABLE big (id INTEGER, pad TEXT);\n");
+    ws.json(&["up", "--lock-timeout", "0"], 0);
+    assert!(ws.db.has_table("big"));
+}
+
+fn concurrent_up(kind: Kind, slow: &str) {
+    let ws = Ws::new(kind);
+    ws.migration("1_slow.sql", slow);
+    ws.migration("2_after.sql", "CREATE TABLE after_slow (id BIGINT);\n");
+    let first = spawn_up(&ws, &[]);
+    wait_for(
+        "the first run to take the lock",
+        Duration::from_secs(20),
+        || match kind {
+            Kind::Postgres => pg_sleeping(&ws),
+            _ => {
+                ws.db.scalar(
+                    "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(%'",
+                ) > 0
+            }
+        },
+    );
+    // A second run gives up after its timeout, with a clear error.
+    let started = Instant::now();
+    let (code, message) = error_code(&ws, &["up", "--lock-timeout", "1s"]);
+    assert_eq!(code, "migrations.locked");
+    assert!(message.contains("main"), "{message}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "it waited: {:?}",
+        started.elapsed()
+    );
+    // A third one waits long enough and finds nothing left to do.
+    let third = ws.json(&["up", "--lock-timeout", "30s"], 0);
+    let out = first.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    let first_steps = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["steps"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        first_steps + third["steps"].as_array().unwrap().len(),
+        2,
+        "each migration ran exactly once"
+    );
+    assert_eq!(ws.applied(), [1, 2]);
+}
+
+#[test]
+fn concurrent_up_on_postgres_waits_for_the_lock_then_times_out() {
+    concurrent_up(Kind::Postgres, "SELECT pg_sleep(4);\n");
+}
+
+#[test]
+fn concurrent_up_on_mariadb_waits_for_the_lock_then_times_out() {
+    concurrent_up(Kind::Mariadb, "SELECT SLEEP(4);\n");
+}
+
+#[test]
+fn the_lock_is_released_after_a_failed_run() {
+    for kind in [Kind::Postgres, Kind::Mariadb, Kind::Sqlite] {
+        let ws = Ws::new(kind);
+        ws.migration("1_broken.sql", "SELECT no_such_column FROM no_such_table;\n");
+        assert_eq!(error_code(&ws, &["up"]).0, "migrations.failed", "{kind:?}");
+        ws.migration("1_broken.sql", "CREATE TABLE fixed (id BIGINT);\n");
+        // No waiting allowed: the failed run must have let go.
+        ws.json(&["up", "--lock-timeout", "0"], 0);
+        assert!(ws.db.has_table("fixed"), "{kind:?}");
+        if kind == Kind::Postgres {
+            assert_eq!(pg_advisory_locks(&ws), 0);
+        }
+    }
+}
