@@ -25,6 +25,17 @@ const COMMANDS: &[&str] = &[
     "release_rollback",
     "release_history",
     "release_cadence_chart",
+    "migration_databases",
+    "migrate_status",
+    "migrate_up",
+    "migrate_down",
+    "migrate_create",
+    "migrate_lint",
+    "migrate_repair",
+    "migrate_baseline",
+    "migrate_show",
+    "migration_runs",
+    "migration_chart",
 ];
 
 fn main() {

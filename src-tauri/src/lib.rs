@@ -64,6 +64,17 @@ pub fn run() {
             commands::releases::release_rollback,
             commands::releases::release_history,
             commands::releases::release_cadence_chart,
+            commands::migrations::migration_databases,
+            commands::migrations::migrate_status,
+            commands::migrations::migrate_up,
+            commands::migrations::migrate_down,
+            commands::migrations::migrate_create,
+            commands::migrations::migrate_lint,
+            commands::migrations::migrate_repair,
+            commands::migrations::migrate_baseline,
+            commands::migrations::migrate_show,
+            commands::migrations::migration_runs,
+            commands::migrations::migration_chart,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod app;
 pub mod doctor;
 pub mod logs;
+pub mod migrations;
 pub mod releases;
 pub mod settings;
 pub mod workspace;

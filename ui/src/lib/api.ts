@@ -12,6 +12,16 @@ import type { PublishResult } from "./bindings/PublishResult";
 import type { ReleaseHistory } from "./bindings/ReleaseHistory";
 import type { ReleasePlan } from "./bindings/ReleasePlan";
 import type { RollbackResult } from "./bindings/RollbackResult";
+import type { BaselineReport } from "./bindings/BaselineReport";
+import type { CreatedMigration } from "./bindings/CreatedMigration";
+import type { DatabaseInfo } from "./bindings/DatabaseInfo";
+import type { LintReport } from "./bindings/LintReport";
+import type { MigrationDetail } from "./bindings/MigrationDetail";
+import type { MigrationRun } from "./bindings/MigrationRun";
+import type { MigrationStatus } from "./bindings/MigrationStatus";
+import type { RepairAction } from "./bindings/RepairAction";
+import type { RepairReport } from "./bindings/RepairReport";
+import type { RunReport } from "./bindings/RunReport";
 import type { CredentialInfo } from "./bindings/CredentialInfo";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
@@ -148,6 +158,50 @@ export const api = {
   releaseHistory: (path: string) => call<ReleaseHistory>("release_history", { path }),
   releaseCadence: (path: string, theme: Theme) =>
     call<Chart>("release_cadence_chart", { path, theme }),
+
+  migrationDatabases: (path: string) => call<DatabaseInfo[]>("migration_databases", { path }),
+  migrateStatus: (path: string, database: string | null) =>
+    call<MigrationStatus>("migrate_status", { path, database }),
+  migrateUp(
+    path: string,
+    database: string | null,
+    options: { to: number | null; dryRun: boolean },
+    onProgress: (e: ProgressEvent) => void,
+  ) {
+    return call<RunReport>("migrate_up", {
+      path,
+      database,
+      ...options,
+      onProgress: channel(onProgress),
+    });
+  },
+  migrateDown(
+    path: string,
+    database: string | null,
+    options: { steps: number | null; to: number | null; dryRun: boolean },
+    onProgress: (e: ProgressEvent) => void,
+  ) {
+    return call<RunReport>("migrate_down", {
+      path,
+      database,
+      ...options,
+      onProgress: channel(onProgress),
+    });
+  },
+  migrateCreate: (path: string, database: string | null, name: string, reversible: boolean) =>
+    call<CreatedMigration>("migrate_create", { path, database, name, reversible }),
+  migrateLint: (path: string, database: string | null) =>
+    call<LintReport>("migrate_lint", { path, database }),
+  migrateRepair: (path: string, database: string | null, version: number, action: RepairAction) =>
+    call<RepairReport>("migrate_repair", { path, database, version, action }),
+  migrateBaseline: (path: string, database: string | null, version: number) =>
+    call<BaselineReport>("migrate_baseline", { path, database, version }),
+  migrateShow: (path: string, database: string | null, version: number) =>
+    call<MigrationDetail>("migrate_show", { path, database, version }),
+  migrationRuns: (path: string, database: string) =>
+    call<MigrationRun[]>("migration_runs", { path, database }),
+  migrationChart: (path: string, database: string | null, theme: Theme) =>
+    call<Chart>("migration_chart", { path, database, theme }),
 
   /** Opens an https link in the system browser (never in the app window). */
   async openLink(url: string): Promise<void> {

@@ -3,10 +3,11 @@
 export const ROUTES = [
   { id: "overview", label: "Overview", key: "1" },
   { id: "releases", label: "Releases", key: "2" },
-  { id: "activity", label: "Activity", key: "3" },
-  { id: "logs", label: "Logs", key: "4" },
-  { id: "doctor", label: "Doctor", key: "5" },
-  { id: "settings", label: "Settings", key: "6" },
+  { id: "migrations", label: "Migrations", key: "3" },
+  { id: "activity", label: "Activity", key: "4" },
+  { id: "logs", label: "Logs", key: "5" },
+  { id: "doctor", label: "Doctor", key: "6" },
+  { id: "settings", label: "Settings", key: "7" },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]["id"];
