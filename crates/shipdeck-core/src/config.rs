@@ -29,7 +29,7 @@ pub struct Config {
     #[serde(default)]
     pub databases: BTreeMap<String, DatabaseConfig>,
     #[serde(default)]
-    pub environments: BTreeMap<String, EnvironmentConfig>,
+    pub environments: EnvironmentsConfig,
     #[serde(default)]
     pub release: ReleaseConfig,
 }
@@ -119,12 +119,104 @@ pub struct DatabaseConfig {
     pub migrations: Option<String>,
 }
 
+/// `[environments.<name>]` tables, in file order, plus the optional
+/// `[environments.schema]` (a reserved name: no environment can be called
+/// `schema`).
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentsConfig {
+    pub envs: Vec<(String, EnvironmentConfig)>,
+    pub schema: Option<EnvSchemaConfig>,
+}
+
+impl EnvironmentsConfig {
+    pub fn get(&self, name: &str) -> Option<&EnvironmentConfig> {
+        self.envs.iter().find(|(n, _)| n == name).map(|(_, e)| e)
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvironmentsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnvironmentsConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table of environments")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut out = EnvironmentsConfig::default();
+                while let Some(name) = map.next_key::<String>()? {
+                    if name == "schema" {
+                        out.schema = Some(map.next_value()?);
+                    } else {
+                        out.envs.push((name, map.next_value()?));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentConfig {
+    /// `.env`, JSON or YAML files, relative to the workspace; later files
+    /// override earlier ones.
     #[serde(default)]
     pub files: Vec<String>,
+    /// Polled by `env health` and the Environments view.
     pub health_url: Option<String>,
+    /// Give up on the health endpoint after this long (default `5s`).
+    pub health_timeout: Option<String>,
+    /// The key holding the Sentry DSN in this environment's files
+    /// (default `SENTRY_DSN`).
+    pub sentry_dsn_key: Option<String>,
+    /// Where this environment ships logs; checked with a real round trip.
+    pub logs: Option<LogTargetConfig>,
+    /// OTLP/HTTP endpoint (e.g. `http://collector:4318`), or `env:KEY` to
+    /// read it from the environment's files.
+    pub otlp_endpoint: Option<String>,
+}
+
+/// A log-shipping target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogTargetConfig {
+    /// `loki`, `elasticsearch` or `http` (JSON lines to a URL).
+    pub kind: String,
+    /// Base URL, or `env:KEY` to read it from the environment's files.
+    pub url: String,
+}
+
+/// `[environments.schema]`: what every environment must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvSchemaConfig {
+    /// Keys every environment must define (non-empty).
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Per key: `{ type = "port" | "url" | "bool" | "int" | "number" | "enum" | "string",
+    /// values = [...] (enum), required = true, secret = true|false }`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeySchemaConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySchemaConfig {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Force the key to be treated as secret (true) or not (false),
+    /// overriding the name/entropy heuristics.
+    pub secret: Option<bool>,
 }
 
 /// Where a database URL comes from, as written in config.
@@ -299,6 +391,41 @@ mod tests {
     }
 
     #[test]
+    fn environments_keep_file_order_and_the_schema_is_not_an_environment() {
+        let c = parse(
+            r#"
+[environments.production]
+files = [".env.production"]
+[environments.development]
+files = [".env"]
+logs = { kind = "loki", url = "env:LOKI_URL" }
+[environments.schema]
+required = ["DATABASE_URL"]
+keys.PORT = { type = "port" }
+keys.LOG_LEVEL = { type = "enum", values = ["debug", "info"] }
+"#,
+        )
+        .unwrap();
+        let names: Vec<&str> = c.environments.envs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["production", "development"]);
+        let schema = c.environments.schema.unwrap();
+        assert_eq!(schema.required, ["DATABASE_URL"]);
+        assert_eq!(schema.keys["LOG_LEVEL"].values, ["debug", "info"]);
+    }
+
+    #[test]
+    fn a_typo_inside_an_environment_names_its_line_and_the_key_meant() {
+        let e = parse("[environments.staging]\nfiles = []\nhealth_ur = \"http://x\"\n").unwrap_err();
+        match e {
+            Error::InvalidConfig { line, suggestion, .. } => {
+                assert_eq!(line, 3);
+                assert_eq!(suggestion.as_deref(), Some("health_url"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn full_example_parses() {
         let c = parse(
             r#"
@@ -329,7 +456,10 @@ health_url = "http://127.0.0.1:8003/health"
             c.databases["prod"].url_source(),
             UrlSource::Env("DATABASE_URL".into())
         );
-        assert_eq!(c.environments["production"].files, vec![".env.production"]);
+        assert_eq!(
+            c.environments.get("production").unwrap().files,
+            vec![".env.production"]
+        );
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub enum Error {
     #[error(transparent)]
     Migration(#[from] crate::migrations::MigrationError),
 
+    #[error(transparent)]
+    Environment(#[from] crate::environments::EnvError),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -109,6 +112,7 @@ impl Error {
             Error::DatabaseUnreachable { .. } => "database.unreachable",
             Error::Release(e) => e.code(),
             Error::Migration(e) => e.code(),
+            Error::Environment(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -175,6 +179,7 @@ impl Error {
             }
             Error::Release(e) => return e.hint(),
             Error::Migration(e) => return e.hint(),
+            Error::Environment(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)
