@@ -36,6 +36,14 @@ const COMMANDS: &[&str] = &[
     "migrate_show",
     "migration_runs",
     "migration_chart",
+    "env_parity",
+    "env_parity_chart",
+    "env_reveal",
+    "env_health",
+    "env_readiness",
+    "env_doctor",
+    "env_history",
+    "env_history_chart",
 ];
 
 fn main() {

@@ -75,6 +75,14 @@ pub fn run() {
             commands::migrations::migrate_show,
             commands::migrations::migration_runs,
             commands::migrations::migration_chart,
+            commands::environments::env_parity,
+            commands::environments::env_parity_chart,
+            commands::environments::env_reveal,
+            commands::environments::env_health,
+            commands::environments::env_readiness,
+            commands::environments::env_doctor,
+            commands::environments::env_history,
+            commands::environments::env_history_chart,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

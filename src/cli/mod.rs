@@ -61,6 +61,9 @@ pub enum Command {
     Release(commands::release::ReleaseCmd),
     /// Migrations: status, up, down, create, lint, repair, baseline.
     Migrate(commands::migrate::MigrateArgs),
+    /// Environments: parity, health, observability readiness, local doctor.
+    #[command(subcommand)]
+    Env(commands::env::EnvCmd),
     /// Check what this workspace needs from the machine.
     Doctor,
     /// Credentials in the OS keyring (names are listed, values never shown).

@@ -4,6 +4,7 @@
 
 mod demo;
 mod doctor;
+mod env;
 mod errors;
 mod migrate;
 mod release;

@@ -42,5 +42,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::LintReport::export_all(&cfg)?;
     crate::api::MigrationDetail::export_all(&cfg)?;
     crate::store::MigrationRun::export_all(&cfg)?;
+    crate::environments::ParityReport::export_all(&cfg)?;
+    crate::environments::CheckInfo::export_all(&cfg)?;
+    crate::environments::health::HealthResult::export_all(&cfg)?;
+    crate::environments::health::VersionDrift::export_all(&cfg)?;
+    crate::environments::readiness::ReadinessRow::export_all(&cfg)?;
+    crate::api::ParityView::export_all(&cfg)?;
+    crate::api::HealthReport::export_all(&cfg)?;
+    crate::store::EnvRun::export_all(&cfg)?;
     Ok(())
 }

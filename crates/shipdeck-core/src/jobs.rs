@@ -43,6 +43,8 @@ pub enum JobKind {
     ReleaseRollback,
     MigrateUp,
     MigrateDown,
+    EnvHealth,
+    EnvReadiness,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -54,6 +56,8 @@ string_enum!(JobKind {
     ReleaseRollback => "release_rollback",
     MigrateUp => "migrate_up",
     MigrateDown => "migrate_down",
+    EnvHealth => "env_health",
+    EnvReadiness => "env_readiness",
     Unknown => "unknown",
 });
 

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod app;
 pub mod doctor;
+pub mod environments;
 pub mod logs;
 pub mod migrations;
 pub mod releases;

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod demo;
+pub mod env;
 pub mod migrate;
 pub mod release;
 pub mod secret;
@@ -25,6 +26,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Demo(cmd) => demo::run(cmd, out).await,
         Command::Release(cmd) => release::run(cmd, g, out).await,
         Command::Migrate(args) => migrate::run(args, g, out).await,
+        Command::Env(cmd) => env::run(cmd, g, out).await,
         Command::Secret(cmd) => secret::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,

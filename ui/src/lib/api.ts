@@ -22,6 +22,10 @@ import type { MigrationStatus } from "./bindings/MigrationStatus";
 import type { RepairAction } from "./bindings/RepairAction";
 import type { RepairReport } from "./bindings/RepairReport";
 import type { RunReport } from "./bindings/RunReport";
+import type { EnvRun } from "./bindings/EnvRun";
+import type { HealthReport } from "./bindings/HealthReport";
+import type { ParityView } from "./bindings/ParityView";
+import type { ReadinessRow } from "./bindings/ReadinessRow";
 import type { CredentialInfo } from "./bindings/CredentialInfo";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
@@ -202,6 +206,21 @@ export const api = {
     call<MigrationRun[]>("migration_runs", { path, database }),
   migrationChart: (path: string, database: string | null, theme: Theme) =>
     call<Chart>("migration_chart", { path, database, theme }),
+
+  // ---- environments ----
+  envParity: (path: string) => call<ParityView>("env_parity", { path }),
+  envParityChart: (path: string, theme: Theme) => call<Chart>("env_parity_chart", { path, theme }),
+  envReveal: (path: string, env: string, key: string) =>
+    call<string>("env_reveal", { path, env, key }),
+  envHealth: (path: string, onProgress: (e: ProgressEvent) => void) =>
+    call<HealthReport>("env_health", { path, onProgress: channel(onProgress) }),
+  envReadiness: (path: string, onProgress: (e: ProgressEvent) => void) =>
+    call<ReadinessRow[]>("env_readiness", { path, onProgress: channel(onProgress) }),
+  envDoctor: (path: string) => call<DoctorReport>("env_doctor", { path }),
+  envHistory: (path: string, kind: "parity" | "health") =>
+    call<EnvRun[]>("env_history", { path, kind }),
+  envHistoryChart: (path: string, theme: Theme) =>
+    call<Chart>("env_history_chart", { path, theme }),
 
   /** Opens an https link in the system browser (never in the app window). */
   async openLink(url: string): Promise<void> {

@@ -4,10 +4,11 @@ export const ROUTES = [
   { id: "overview", label: "Overview", key: "1" },
   { id: "releases", label: "Releases", key: "2" },
   { id: "migrations", label: "Migrations", key: "3" },
-  { id: "activity", label: "Activity", key: "4" },
-  { id: "logs", label: "Logs", key: "5" },
-  { id: "doctor", label: "Doctor", key: "6" },
-  { id: "settings", label: "Settings", key: "7" },
+  { id: "environments", label: "Environments", key: "4" },
+  { id: "activity", label: "Activity", key: "5" },
+  { id: "logs", label: "Logs", key: "6" },
+  { id: "doctor", label: "Doctor", key: "7" },
+  { id: "settings", label: "Settings", key: "8" },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]["id"];

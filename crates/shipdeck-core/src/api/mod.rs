@@ -2,9 +2,11 @@
 //! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
 //! Areas add their methods in their own files (`releases.rs`, …).
 
+mod environments;
 mod migrations;
 mod releases;
 
+pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;
 

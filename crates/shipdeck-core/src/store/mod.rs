@@ -2,6 +2,7 @@
 //! job runs, credential names and an append-only audit log. The schema is the
 //! top-level `migrations/` folder, embedded at build time.
 
+mod environments;
 mod jobs;
 mod migrations;
 mod releases;
@@ -18,6 +19,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::secrets::redact;
 
+pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};

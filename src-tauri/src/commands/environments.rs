@@ -1,0 +1,64 @@
+use std::sync::Arc;
+
+use shipdeck_core::api::{HealthReport, ParityView};
+use shipdeck_core::charts::{Chart, Theme};
+use shipdeck_core::doctor::DoctorReport;
+use shipdeck_core::environments::readiness::ReadinessRow;
+use shipdeck_core::jobs::ProgressEvent;
+use shipdeck_core::store::EnvRun;
+use shipdeck_core::{Result, Shipdeck};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::ChannelSink;
+use crate::input;
+
+#[tauri::command]
+pub async fn env_parity(core: State<'_, Shipdeck>, path: String) -> Result<ParityView> {
+    core.env_parity(&input::path(&path)?).await
+}
+
+#[tauri::command]
+pub async fn env_parity_chart(core: State<'_, Shipdeck>, path: String, theme: Theme) -> Result<Chart> {
+    core.env_parity_chart(&input::path(&path)?, theme).await
+}
+
+#[tauri::command]
+pub async fn env_reveal(core: State<'_, Shipdeck>, path: String, env: String, key: String) -> Result<String> {
+    core.env_reveal(&input::path(&path)?, &env, &key).await
+}
+
+#[tauri::command]
+pub async fn env_health(
+    core: State<'_, Shipdeck>,
+    path: String,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<HealthReport> {
+    core.env_health(&input::path(&path)?, Arc::new(ChannelSink(on_progress)))
+        .await
+}
+
+#[tauri::command]
+pub async fn env_readiness(
+    core: State<'_, Shipdeck>,
+    path: String,
+    on_progress: Channel<ProgressEvent>,
+) -> Result<Vec<ReadinessRow>> {
+    core.env_readiness(&input::path(&path)?, Arc::new(ChannelSink(on_progress)))
+        .await
+}
+
+#[tauri::command]
+pub async fn env_doctor(core: State<'_, Shipdeck>, path: String) -> Result<DoctorReport> {
+    core.env_doctor(&input::path(&path)?).await
+}
+
+#[tauri::command]
+pub async fn env_history(core: State<'_, Shipdeck>, path: String, kind: String) -> Result<Vec<EnvRun>> {
+    core.env_history(&input::path(&path)?, &kind, 200).await
+}
+
+#[tauri::command]
+pub async fn env_history_chart(core: State<'_, Shipdeck>, path: String, theme: Theme) -> Result<Chart> {
+    core.env_history_chart(&input::path(&path)?, theme).await
+}
