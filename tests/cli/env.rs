@@ -264,3 +264,46 @@ fn doctor_checks_pinned_versions_and_local_services() {
     let db = checks.iter().find(|c| c["id"] == "service.database_url").unwrap();
     assert_eq!(db["ok"], true, "{db}");
 }
+
+#[test]
+fn a_canary_secret_reaches_no_output_log_or_store_file() {
+    let env = Env::new();
+    let repo = workspace(&env, [0; 3]);
+    let runs: [&[&str]; 5] = [
+        &["env", "parity", "--json"],
+        &["env", "parity"],
+        &["env", "reveal", "staging", "SESSION_SECRET"],
+        &["env", "history", "--json"],
+        &["env", "doctor", "--json"],
+    ];
+    for args in runs {
+        let mut full = vec!["-C", repo.root_str(), "-v"];
+        full.extend_from_slice(args);
+        let out = env
+            .cmd()
+            .args(&full)
+            .env("SHIPDECK_LOG", "trace")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(!all.contains(CANARY), "{args:?} printed the secret:\n{all}");
+    }
+    // Nothing Shipdeck stored (store, its WAL, logs) holds it either.
+    let mut files = vec![env.data.path().to_path_buf()];
+    let mut seen = 0;
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            seen += 1;
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()),
+                "{} holds the secret",
+                p.display()
+            );
+        }
+    }
+    assert!(seen > 0, "the store exists");
+}
