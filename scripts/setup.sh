@@ -10,6 +10,8 @@ apt_packages=(
   libdbus-1-dev                      # Secret Service client (keyring)
   xvfb webkit2gtk-driver imagemagick # headless window, WebDriver, screenshots
   gnome-keyring dbus libsecret-tools keyutils
+  hyperfine                          # bench: a peer tool whose results we import
+  wrk nginx-light                    # bench/loadgen: load generator peer, the server both tools hit
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -66,4 +68,10 @@ if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
   echo "setup: npm install dbmate"
   mkdir -p "$tools/npm"
   npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error dbmate@2.36.0
+fi
+
+# oha, the other load generator peer (bench/loadgen).
+if [ ! -x "$tools/bin/oha" ]; then
+  echo "setup: cargo install oha"
+  CARGO_TARGET_DIR="$tools/target" cargo install oha --version 1.16.0 --locked --root "$tools" --quiet
 fi

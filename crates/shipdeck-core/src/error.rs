@@ -86,6 +86,9 @@ pub enum Error {
     #[error(transparent)]
     Environment(#[from] crate::environments::EnvError),
 
+    #[error(transparent)]
+    BenchImport(#[from] crate::bench::import::ImportError),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -113,6 +116,7 @@ impl Error {
             Error::Release(e) => e.code(),
             Error::Migration(e) => e.code(),
             Error::Environment(e) => e.code(),
+            Error::BenchImport(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -180,6 +184,7 @@ impl Error {
             Error::Release(e) => return e.hint(),
             Error::Migration(e) => return e.hint(),
             Error::Environment(e) => return e.hint(),
+            Error::BenchImport(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)

@@ -3,6 +3,7 @@
 //! [`api::Shipdeck`].
 
 pub mod api;
+pub mod bench;
 pub mod bindings;
 pub mod charts;
 pub mod config;

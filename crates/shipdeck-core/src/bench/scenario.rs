@@ -1,0 +1,747 @@
+//! Workspace scenarios: named HTTP endpoints, concurrency sweeps, SQL
+//! queries against a configured database and Redis GET/SET mixes, each
+//! turned into [`Metric`]s with samples and checked against thresholds.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::loadgen::{run_http, HttpOptions, HttpReport, LiveStats};
+use super::{LatencySummary, Metric};
+use crate::config::{Config, ScenarioConfig};
+use crate::error::{Error, Result};
+
+/// Samples kept per metric for the statistical gate.
+const RESERVOIR: usize = 2_000;
+
+/// A scenario as listed: where it comes from and what it measures.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub kind: String,
+    /// `shipdeck.toml` or `bench/<file>.toml`.
+    pub file: String,
+    /// URL, query or Redis target, with any password masked.
+    pub target: String,
+}
+
+/// One point of a concurrency sweep.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SweepPoint {
+    pub connections: usize,
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub errors: u64,
+}
+
+/// A threshold and whether the run met it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ThresholdResult {
+    pub expr: String,
+    pub ok: bool,
+    /// The measured value, in the threshold's unit.
+    pub actual: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub kind: String,
+    pub metrics: Vec<Metric>,
+    pub latency_ms: Option<LatencySummary>,
+    pub rps: Option<f64>,
+    pub errors: u64,
+    pub sweep: Vec<SweepPoint>,
+    pub thresholds: Vec<ThresholdResult>,
+    /// `expect_status` not met by every response.
+    pub unexpected_status: u64,
+    pub cancelled: bool,
+}
+
+impl ScenarioResult {
+    pub fn passed(&self) -> bool {
+        self.thresholds.iter().all(|t| t.ok) && self.unexpected_status == 0
+    }
+}
+
+/// `[[bench.scenario]]` of shipdeck.toml, then every `bench/*.toml` in name
+/// order. Duplicate names are an error.
+pub fn load(root: &Path, config: Option<&Config>) -> Result<Vec<(String, ScenarioConfig)>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        scenario: Vec<ScenarioConfig>,
+    }
+    let mut out: Vec<(String, ScenarioConfig)> = config
+        .map(|c| {
+            c.bench
+                .scenario
+                .iter()
+                .map(|s| ("shipdeck.toml".to_string(), s.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let dir = root.join("bench");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+        let parsed: File = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            Error::InvalidConfig {
+                path: path.clone(),
+                line,
+                column: 1,
+                message: e.message().to_string(),
+                suggestion: None,
+            }
+        })?;
+        let label = format!("bench/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        out.extend(parsed.scenario.into_iter().map(|s| (label.clone(), s)));
+    }
+    for (i, (_, s)) in out.iter().enumerate() {
+        if out[..i].iter().any(|(_, o)| o.name == s.name) {
+            return Err(invalid(
+                "scenario",
+                format!("two scenarios are named {:?}", s.name),
+            ));
+        }
+        if !matches!(s.kind.as_str(), "http" | "sweep" | "sql" | "redis") {
+            return Err(invalid(
+                "scenario",
+                format!(
+                    "{:?}: kind {:?} is not one of http, sweep, sql, redis",
+                    s.name, s.kind
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn invalid(field: &'static str, reason: String) -> Error {
+    Error::InvalidInput { field, reason }
+}
+
+/// `10s`, `500ms`, `2m`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let s = s.trim();
+    let (digits, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
+    let n: f64 = digits.parse().map_err(|_| {
+        invalid(
+            "duration",
+            format!("{s:?} is not a duration (e.g. 10s, 500ms, 2m)"),
+        )
+    })?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        other => {
+            return Err(invalid(
+                "duration",
+                format!("{s:?}: unknown unit {other:?} (use ms, s or m)"),
+            ))
+        }
+    };
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(invalid(
+            "duration",
+            format!("{s:?} must be between 1 ms and 1 hour"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// A parsed threshold: `p99 < 200ms`, `mean <= 5ms`, `rps > 500`,
+/// `errors == 0`. The grammar is three tokens (metric, comparison, number
+/// with an optional unit), so it is read by hand rather than with a parser
+/// library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub metric: String,
+    pub op: String,
+    pub value: f64,
+}
+
+pub fn parse_threshold(expr: &str) -> Result<Threshold> {
+    let bad = |why: &str| {
+        invalid(
+            "threshold",
+            format!("{expr:?}: {why} (e.g. `p99 < 200ms`, `rps > 500`)"),
+        )
+    };
+    let expr_t = expr.trim();
+    let op_at = expr_t
+        .find(['<', '>', '=', '!'])
+        .ok_or_else(|| bad("no comparison"))?;
+    let metric = expr_t[..op_at].trim().to_lowercase();
+    let rest = &expr_t[op_at..];
+    let op_len = if rest.len() > 1 && rest.as_bytes()[1] == b'=' {
+        2
+    } else {
+        1
+    };
+    let op = rest[..op_len].to_string();
+    if !matches!(op.as_str(), "<" | "<=" | ">" | ">=" | "==" | "!=") {
+        return Err(bad("the comparison must be <, <=, >, >=, == or !="));
+    }
+    let number = rest[op_len..].trim();
+    let (num, unit) = number.split_at(
+        number
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(number.len()),
+    );
+    let mut value: f64 = num.parse().map_err(|_| bad("no number"))?;
+    match unit.trim() {
+        "" | "ms" => {}
+        "s" => value *= 1000.0,
+        "us" | "µs" => value /= 1000.0,
+        "%" => {}
+        other => return Err(bad(&format!("unknown unit {other:?}"))),
+    }
+    if !matches!(
+        metric.as_str(),
+        "p50" | "p90" | "p99" | "p999" | "max" | "mean" | "rps" | "errors" | "error_rate"
+    ) {
+        return Err(bad(
+            "the metric must be p50, p90, p99, p999, max, mean, rps, errors or error_rate",
+        ));
+    }
+    Ok(Threshold { metric, op, value })
+}
+
+fn check(t: &Threshold, actual: f64) -> bool {
+    match t.op.as_str() {
+        "<" => actual < t.value,
+        "<=" => actual <= t.value,
+        ">" => actual > t.value,
+        ">=" => actual >= t.value,
+        "==" => (actual - t.value).abs() < 1e-9,
+        _ => (actual - t.value).abs() >= 1e-9,
+    }
+}
+
+fn evaluate(
+    exprs: &[String],
+    lat: &LatencySummary,
+    rps: f64,
+    errors: u64,
+    total: u64,
+) -> Result<Vec<ThresholdResult>> {
+    exprs
+        .iter()
+        .map(|e| {
+            let t = parse_threshold(e)?;
+            let actual = match t.metric.as_str() {
+                "p50" => lat.p50,
+                "p90" => lat.p90,
+                "p99" => lat.p99,
+                "p999" => lat.p999,
+                "max" => lat.max,
+                "mean" => lat.mean,
+                "rps" => rps,
+                "errors" => errors as f64,
+                _ => 100.0 * errors as f64 / total.max(1) as f64,
+            };
+            Ok(ThresholdResult {
+                expr: e.clone(),
+                ok: check(&t, actual),
+                actual,
+            })
+        })
+        .collect()
+}
+
+/// Latency and throughput metrics of one measured load.
+fn load_metrics(
+    name: &str,
+    lat: &LatencySummary,
+    samples: Vec<f64>,
+    n: u64,
+    rps: Option<f64>,
+) -> Vec<Metric> {
+    let mut out = vec![
+        Metric {
+            name: format!("{name}: latency"),
+            unit: "ms".into(),
+            lower_is_better: true,
+            value: lat.mean,
+            samples,
+            stddev: None,
+            n: Some(n),
+        },
+        Metric {
+            name: format!("{name}: p99"),
+            unit: "ms".into(),
+            lower_is_better: true,
+            value: lat.p99,
+            samples: Vec::new(),
+            stddev: None,
+            n: Some(n),
+        },
+    ];
+    if let Some(rps) = rps {
+        out.push(Metric {
+            name: format!("{name}: throughput"),
+            unit: "req/s".into(),
+            lower_is_better: false,
+            value: rps,
+            samples: Vec::new(),
+            stddev: None,
+            n: Some(n),
+        });
+    }
+    out
+}
+
+/// How to reach the URLs a scenario names (resolved by the caller from
+/// `env:`/`keyring:` sources).
+pub struct Resolved {
+    pub database_url: Option<String>,
+    pub redis_url: Option<String>,
+}
+
+fn http_options(s: &ScenarioConfig, connections: usize) -> Result<HttpOptions> {
+    let url = s
+        .url
+        .clone()
+        .ok_or_else(|| invalid("scenario", format!("{:?} needs a url", s.name)))?;
+    Ok(HttpOptions {
+        url,
+        method: s.method.clone().unwrap_or_else(|| "GET".into()),
+        headers: s.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        body: s.body.clone().map(String::into_bytes),
+        connections,
+        duration: if s.requests.is_some() {
+            None
+        } else {
+            Some(parse_duration(s.duration.as_deref().unwrap_or("10s"))?)
+        },
+        requests: s.requests,
+        rate: s.rate,
+        timeout: Duration::from_secs(10),
+    })
+}
+
+fn unexpected(s: &ScenarioConfig, r: &HttpReport) -> u64 {
+    match s.expect_status {
+        Some(want) => {
+            r.status_codes
+                .iter()
+                .filter(|(code, _)| **code != want.to_string())
+                .map(|(_, n)| n)
+                .sum::<u64>()
+                + r.errors
+        }
+        None => 0,
+    }
+}
+
+/// Runs one scenario. `progress(done, total, message)`.
+pub async fn run(
+    s: &ScenarioConfig,
+    urls: &Resolved,
+    progress: &(dyn Fn(u64, Option<u64>, String) + Send + Sync),
+    cancel: &CancellationToken,
+) -> Result<ScenarioResult> {
+    let mut result = ScenarioResult {
+        name: s.name.clone(),
+        kind: s.kind.clone(),
+        metrics: Vec::new(),
+        latency_ms: None,
+        rps: None,
+        errors: 0,
+        sweep: Vec::new(),
+        thresholds: Vec::new(),
+        unexpected_status: 0,
+        cancelled: false,
+    };
+    match s.kind.as_str() {
+        "http" => {
+            let opts = http_options(s, s.connections.unwrap_or(8))?;
+            let live = |l: &LiveStats| {
+                progress(
+                    l.requests,
+                    None,
+                    format!(
+                        "{}: {} requests, {:.0} req/s, p99 {:.1} ms",
+                        s.name, l.requests, l.rps, l.p99_ms
+                    ),
+                )
+            };
+            let r = run_http(&opts, &live, cancel).await?;
+            result.thresholds = evaluate(&s.thresholds, &r.latency_ms, r.rps, r.errors, r.requests)?;
+            result.unexpected_status = unexpected(s, &r);
+            result.metrics = load_metrics(
+                &s.name,
+                &r.latency_ms,
+                r.samples_ms.clone(),
+                r.requests,
+                Some(r.rps),
+            );
+            result.latency_ms = Some(r.latency_ms);
+            result.rps = Some(r.rps);
+            result.errors = r.errors;
+            result.cancelled = r.cancelled;
+        }
+        "sweep" => {
+            let steps = s.sweep.clone().unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
+            for (i, &c) in steps.iter().enumerate() {
+                if cancel.is_cancelled() {
+                    result.cancelled = true;
+                    break;
+                }
+                progress(
+                    i as u64,
+                    Some(steps.len() as u64),
+                    format!("{}: {c} connections", s.name),
+                );
+                let opts = http_options(s, c)?;
+                let r = run_http(&opts, &|_| {}, cancel).await?;
+                result.errors += r.errors;
+                result.unexpected_status += unexpected(s, &r);
+                result.sweep.push(SweepPoint {
+                    connections: c,
+                    rps: r.rps,
+                    p50_ms: r.latency_ms.p50,
+                    p99_ms: r.latency_ms.p99,
+                    errors: r.errors,
+                });
+                result.metrics.extend(load_metrics(
+                    &format!("{} @{c}", s.name),
+                    &r.latency_ms,
+                    r.samples_ms.clone(),
+                    r.requests,
+                    Some(r.rps),
+                ));
+                result.cancelled |= r.cancelled;
+            }
+            if let Some(best) = result.sweep.iter().map(|p| p.rps).reduce(f64::max) {
+                result.rps = Some(best);
+            }
+        }
+        "sql" => {
+            let url = urls
+                .database_url
+                .clone()
+                .ok_or_else(|| invalid("scenario", format!("{:?}: no database URL", s.name)))?;
+            let query = s
+                .query
+                .clone()
+                .ok_or_else(|| invalid("scenario", format!("{:?} needs a query", s.name)))?;
+            let m = measure(
+                s,
+                progress,
+                cancel,
+                SqlOp::connect(&url, s.concurrency.unwrap_or(4), query).await?,
+            )
+            .await?;
+            apply(&mut result, s, m)?;
+        }
+        _ => {
+            let url = urls
+                .redis_url
+                .clone()
+                .ok_or_else(|| invalid("scenario", format!("{:?}: no redis_url", s.name)))?;
+            let op = RedisOp::connect(&url, s).await?;
+            let m = measure(s, progress, cancel, op).await?;
+            apply(&mut result, s, m)?;
+        }
+    }
+    Ok(result)
+}
+
+fn apply(result: &mut ScenarioResult, s: &ScenarioConfig, m: Measured) -> Result<()> {
+    let rps = m.count as f64 / m.elapsed.as_secs_f64().max(1e-9);
+    result.thresholds = evaluate(&s.thresholds, &m.latency, rps, m.errors, m.count)?;
+    result.metrics = load_metrics(&s.name, &m.latency, m.samples, m.count, Some(rps));
+    if let Some(t) = result.metrics.last_mut() {
+        t.unit = "ops/s".into();
+    }
+    result.latency_ms = Some(m.latency);
+    result.rps = Some(rps);
+    result.errors = m.errors;
+    result.cancelled = m.cancelled;
+    Ok(())
+}
+
+struct Measured {
+    latency: LatencySummary,
+    samples: Vec<f64>,
+    count: u64,
+    errors: u64,
+    elapsed: Duration,
+    cancelled: bool,
+}
+
+/// One operation of a SQL or Redis scenario, run by `concurrency` workers.
+trait Operation: Send + Sync + 'static {
+    /// Runs operation number `i` on worker `w`; Err = counted as an error.
+    fn call(
+        &self,
+        w: usize,
+        i: u64,
+    ) -> impl std::future::Future<Output = std::result::Result<(), String>> + Send;
+    fn workers(&self) -> usize;
+}
+
+struct SqlOp {
+    pool: sqlx::AnyPool,
+    query: String,
+    workers: usize,
+}
+
+impl SqlOp {
+    async fn connect(url: &str, workers: usize, query: String) -> Result<SqlOp> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(workers.max(1) as u32)
+            .connect(url)
+            .await
+            .map_err(|e| Error::DatabaseUnreachable {
+                detail: crate::secrets::redact(&e.to_string()).into_owned(),
+            })?;
+        Ok(SqlOp {
+            pool,
+            query,
+            workers: workers.max(1),
+        })
+    }
+}
+
+impl Operation for SqlOp {
+    async fn call(&self, _w: usize, _i: u64) -> std::result::Result<(), String> {
+        sqlx::query(&self.query)
+            .fetch_all(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+    fn workers(&self) -> usize {
+        self.workers
+    }
+}
+
+struct RedisOp {
+    conns: Vec<redis::aio::MultiplexedConnection>,
+    get_ratio: f64,
+    keys: u64,
+    value: Vec<u8>,
+}
+
+impl RedisOp {
+    async fn connect(url: &str, s: &ScenarioConfig) -> Result<RedisOp> {
+        let unreachable = |e: redis::RedisError| Error::DatabaseUnreachable {
+            detail: crate::secrets::redact(&format!("redis: {e}")).into_owned(),
+        };
+        let client = redis::Client::open(url).map_err(unreachable)?;
+        let mut conns = Vec::new();
+        for _ in 0..s.concurrency.unwrap_or(4).max(1) {
+            conns.push(
+                client
+                    .get_multiplexed_async_connection()
+                    .await
+                    .map_err(unreachable)?,
+            );
+        }
+        let op = RedisOp {
+            conns,
+            get_ratio: s.get_ratio.unwrap_or(0.9).clamp(0.0, 1.0),
+            keys: s.keys.unwrap_or(1000).max(1),
+            value: vec![b'x'; s.value_size.unwrap_or(64)],
+        };
+        // Every key exists before the clock starts, so GETs hit.
+        let mut c = op.conns[0].clone();
+        let mut pipe = redis::pipe();
+        for k in 0..op.keys {
+            pipe.set(format!("shipdeck:bench:{k}"), &op.value).ignore();
+        }
+        pipe.query_async::<()>(&mut c).await.map_err(unreachable)?;
+        Ok(op)
+    }
+}
+
+impl Operation for RedisOp {
+    async fn call(&self, w: usize, i: u64) -> std::result::Result<(), String> {
+        let mut c = self.conns[w % self.conns.len()].clone();
+        // A deterministic mix: the same run does the same operations.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(i);
+        let key = format!("shipdeck:bench:{}", rng.random_range(0..self.keys));
+        if rng.random::<f64>() < self.get_ratio {
+            redis::cmd("GET")
+                .arg(&key)
+                .query_async::<Option<Vec<u8>>>(&mut c)
+                .await
+                .map(|_| ())
+        } else {
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(&self.value)
+                .query_async::<()>(&mut c)
+                .await
+        }
+        .map_err(|e| e.to_string())
+    }
+    fn workers(&self) -> usize {
+        self.conns.len()
+    }
+}
+
+async fn measure<O: Operation>(
+    s: &ScenarioConfig,
+    progress: &(dyn Fn(u64, Option<u64>, String) + Send + Sync),
+    cancel: &CancellationToken,
+    op: O,
+) -> Result<Measured> {
+    let total = s.iterations.unwrap_or(1000).max(1);
+    let op = Arc::new(op);
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..op.workers() {
+        let (op, next, cancel) = (op.clone(), next.clone(), cancel.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid bounds");
+            let mut samples = Vec::new();
+            let mut errors = 0u64;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total || cancel.is_cancelled() {
+                    break;
+                }
+                let t = Instant::now();
+                if op.call(w, i).await.is_err() {
+                    errors += 1;
+                }
+                let us = t.elapsed().as_micros().max(1) as u64;
+                let _ = hist.record(us.min(60_000_000));
+                if samples.len() < RESERVOIR {
+                    samples.push(us as f64 / 1000.0);
+                }
+            }
+            (hist, samples, errors)
+        }));
+    }
+    // Progress while the workers run.
+    let watch = {
+        let next = next.clone();
+        async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                let done = next.load(std::sync::atomic::Ordering::Relaxed).min(total);
+                progress(done, Some(total), format!("{}: {done}/{total}", s.name));
+            }
+        }
+    };
+    let joined = tokio::select! {
+        r = futures::future::join_all(tasks) => r,
+        _ = watch => unreachable!("the progress loop never ends"),
+    };
+    let elapsed = started.elapsed();
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid bounds");
+    let (mut samples, mut errors) = (Vec::new(), 0);
+    for j in joined {
+        let (h, s, e) = j.map_err(|e| Error::Internal(format!("benchmark worker: {e}")))?;
+        let _ = hist.add(&h);
+        samples.extend(s);
+        errors += e;
+    }
+    samples.truncate(RESERVOIR);
+    let ms = |q: f64| hist.value_at_quantile(q) as f64 / 1000.0;
+    Ok(Measured {
+        latency: LatencySummary {
+            p50: ms(0.5),
+            p90: ms(0.9),
+            p99: ms(0.99),
+            p999: ms(0.999),
+            max: hist.max() as f64 / 1000.0,
+            mean: hist.mean() / 1000.0,
+        },
+        samples,
+        count: hist.len(),
+        errors,
+        elapsed,
+        cancelled: cancel.is_cancelled(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_parse_and_reject_nonsense() {
+        assert_eq!(
+            parse_threshold("p99 < 200ms").unwrap(),
+            Threshold {
+                metric: "p99".into(),
+                op: "<".into(),
+                value: 200.0
+            }
+        );
+        assert_eq!(parse_threshold("mean<=1.5s").unwrap().value, 1500.0);
+        assert_eq!(parse_threshold("rps >= 500").unwrap().op, ">=");
+        assert_eq!(parse_threshold("error_rate < 1%").unwrap().value, 1.0);
+        for bad in ["p99 200ms", "latency < 5ms", "p99 < fast", "p99 < 5h", "p99 => 5"] {
+            assert!(parse_threshold(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn thresholds_are_checked_against_the_run() {
+        let lat = LatencySummary {
+            p50: 5.0,
+            p90: 9.0,
+            p99: 40.0,
+            p999: 90.0,
+            max: 120.0,
+            mean: 6.0,
+        };
+        let r = evaluate(
+            &[
+                "p99 < 50ms".into(),
+                "p50 < 2ms".into(),
+                "rps > 100".into(),
+                "error_rate < 1%".into(),
+            ],
+            &lat,
+            150.0,
+            3,
+            100,
+        )
+        .unwrap();
+        let ok: Vec<bool> = r.iter().map(|t| t.ok).collect();
+        assert_eq!(ok, [true, false, true, false]);
+        assert_eq!(r[3].actual, 3.0);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1500ms").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5h").is_err());
+    }
+}

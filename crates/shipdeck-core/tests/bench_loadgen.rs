@@ -1,0 +1,365 @@
+//! The HTTP load generator against real local servers: a small hyper server
+//! on 127.0.0.1:0 that counts what it serves and answers each request after
+//! a delay (and with a status) chosen from its sequence number.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use shipdeck_core::bench::loadgen::{run_http, HttpOptions, HttpReport, LiveStats};
+use shipdeck_core::error::Error;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// For the n-th request served (from 0): how long to wait, which status.
+type Policy = dyn Fn(u64) -> (Duration, u16) + Send + Sync;
+
+struct Server {
+    addr: SocketAddr,
+    served: Arc<AtomicU64>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(policy: impl Fn(u64) -> (Duration, u16) + Send + Sync + 'static) -> Self {
+        Self::start_with(policy, true).await
+    }
+
+    async fn start_with(
+        policy: impl Fn(u64) -> (Duration, u16) + Send + Sync + 'static,
+        keep_alive: bool,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let served = Arc::new(AtomicU64::new(0));
+        let policy: Arc<Policy> = Arc::new(policy);
+        let counter = served.clone();
+        let accept = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                stream.set_nodelay(true).ok();
+                let (policy, counter) = (policy.clone(), counter.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |_req: Request<hyper::body::Incoming>| {
+                        let n = counter.fetch_add(1, Ordering::SeqCst);
+                        let (delay, status) = policy(n);
+                        async move {
+                            if !delay.is_zero() {
+                                tokio::time::sleep(delay).await;
+                            }
+                            let mut resp = Response::new(Full::new(Bytes::from_static(b"ok")));
+                            *resp.status_mut() = StatusCode::from_u16(status).unwrap();
+                            Ok::<_, Infallible>(resp)
+                        }
+                    });
+                    hyper::server::conn::http1::Builder::new()
+                        .keep_alive(keep_alive)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                        .ok();
+                });
+            }
+        });
+        Self { addr, served, accept }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    fn served(&self) -> u64 {
+        self.served.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+fn opts(url: String, connections: usize) -> HttpOptions {
+    HttpOptions {
+        url,
+        connections,
+        duration: Some(Duration::from_secs(5)),
+        ..Default::default()
+    }
+}
+
+async fn run(opts: &HttpOptions) -> HttpReport {
+    run_http(opts, &|_| {}, &CancellationToken::new()).await.unwrap()
+}
+
+fn codes(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_model_counts_equal_the_servers() {
+    let server = Server::start(|_| (Duration::ZERO, 200)).await;
+    let report = run(&HttpOptions {
+        requests: Some(2000),
+        duration: None,
+        ..opts(server.url(), 8)
+    })
+    .await;
+    assert_eq!(server.served(), 2000);
+    assert_eq!(report.requests, 2000);
+    assert_eq!(report.errors, 0);
+    assert_eq!(report.status_codes, codes(&[("200", 2000)]));
+    assert_eq!(report.model, "closed");
+    assert!(!report.cancelled);
+    assert_eq!(report.samples_ms.len(), 2000);
+    assert!(report.rps > 0.0 && report.duration_s > 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixed_delay_sets_the_median() {
+    let server = Server::start(|_| (Duration::from_millis(20), 200)).await;
+    let report = run(&HttpOptions {
+        requests: Some(200),
+        ..opts(server.url(), 10)
+    })
+    .await;
+    assert_eq!(report.requests, 200);
+    let p50 = report.latency_ms.p50;
+    assert!((20.0..=30.0).contains(&p50), "p50 {p50} ms");
+    assert!(report.latency_ms.max >= 20.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_tenth_shows_in_p99_not_in_p50() {
+    // Every tenth request takes 50 ms, the others 5 ms.
+    let server = Server::start(|n| (Duration::from_millis(if n % 10 == 9 { 50 } else { 5 }), 200)).await;
+    let report = run(&HttpOptions {
+        requests: Some(400),
+        ..opts(server.url(), 10)
+    })
+    .await;
+    let l = report.latency_ms;
+    assert!((5.0..=10.0).contains(&l.p50), "p50 {} ms", l.p50);
+    assert!(l.p99 >= 50.0, "p99 {} ms", l.p99);
+    assert!(l.p90 <= l.p99 && l.p99 <= l.max);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_model_shows_the_stall_the_closed_model_hides() {
+    // Instant answers, except the 50th request, which stalls 500 ms.
+    let stall = |n| (Duration::from_millis(if n == 49 { 500 } else { 0 }), 200);
+    let run_for = Some(Duration::from_millis(1500));
+
+    let server = Server::start(stall).await;
+    let open = run(&HttpOptions {
+        rate: Some(200.0),
+        duration: run_for,
+        ..opts(server.url(), 2)
+    })
+    .await;
+    let server = Server::start(stall).await;
+    let closed = run(&HttpOptions {
+        duration: run_for,
+        ..opts(server.url(), 2)
+    })
+    .await;
+
+    assert_eq!(open.model, "open");
+    assert_eq!(open.rate, Some(200.0));
+    // About 300 requests scheduled; the stalled connection's queue waited.
+    assert!(
+        (240..=310).contains(&open.requests),
+        "open requests {}",
+        open.requests
+    );
+    assert!(
+        open.latency_ms.p99 >= 200.0,
+        "open p99 {} ms",
+        open.latency_ms.p99
+    );
+    assert!(
+        open.latency_ms.max >= 450.0,
+        "open max {} ms",
+        open.latency_ms.max
+    );
+    // The closed model saw the stall once among thousands of answers.
+    assert!(closed.requests > 1000, "closed requests {}", closed.requests);
+    assert!(
+        closed.latency_ms.max >= 450.0,
+        "closed max {} ms",
+        closed.latency_ms.max
+    );
+    assert!(
+        closed.latency_ms.p99 < 50.0,
+        "closed p99 {} ms",
+        closed.latency_ms.p99
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_model_holds_its_rate() {
+    let server = Server::start(|_| (Duration::ZERO, 200)).await;
+    let report = run(&HttpOptions {
+        rate: Some(400.0),
+        duration: Some(Duration::from_secs(1)),
+        ..opts(server.url(), 4)
+    })
+    .await;
+    assert!(
+        (380..=400).contains(&report.requests),
+        "requests {}",
+        report.requests
+    );
+    // Answers still in flight at the deadline are served but not counted.
+    assert!((report.requests..=report.requests + 4).contains(&server.served()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_port_counts_errors() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let report = run(&HttpOptions {
+        requests: Some(20),
+        ..opts(format!("http://127.0.0.1:{port}/"), 2)
+    })
+    .await;
+    assert_eq!(report.errors, 20);
+    assert_eq!(report.requests, 0);
+    assert!(report.status_codes.is_empty());
+    assert_eq!(report.latency_ms.p99, 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_answers_not_errors() {
+    let server = Server::start(|_| (Duration::ZERO, 500)).await;
+    let report = run(&HttpOptions {
+        requests: Some(300),
+        ..opts(server.url(), 4)
+    })
+    .await;
+    assert_eq!(report.status_codes, codes(&[("500", 300)]));
+    assert_eq!(report.errors, 0);
+    assert_eq!(report.requests, 300);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_closing_every_connection_is_not_an_error() {
+    let server = Server::start_with(|_| (Duration::ZERO, 200), false).await;
+    let report = run(&HttpOptions {
+        requests: Some(200),
+        ..opts(server.url(), 4)
+    })
+    .await;
+    assert_eq!(report.errors, 0);
+    assert_eq!(report.requests, 200);
+    assert_eq!(server.served(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_answers_time_out_as_errors() {
+    let server = Server::start(|_| (Duration::from_secs(3), 200)).await;
+    let started = Instant::now();
+    let report = run(&HttpOptions {
+        requests: Some(4),
+        timeout: Duration::from_millis(200),
+        ..opts(server.url(), 2)
+    })
+    .await;
+    assert_eq!(report.errors, 4);
+    assert_eq!(report.requests, 0);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_stops_promptly_with_the_counts_so_far() {
+    let server = Server::start(|_| (Duration::from_millis(20), 200)).await;
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    let cancelled_at = Arc::new(Mutex::new(None));
+    let at = cancelled_at.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        *at.lock().unwrap() = Some(Instant::now());
+        trigger.cancel();
+    });
+    let opts = HttpOptions {
+        duration: Some(Duration::from_secs(30)),
+        ..opts(server.url(), 4)
+    };
+    let report = run_http(&opts, &|_| {}, &cancel).await.unwrap();
+    let stopped_after = cancelled_at.lock().unwrap().expect("cancelled").elapsed();
+    assert!(
+        stopped_after < Duration::from_millis(300),
+        "stopped {stopped_after:?} after cancel"
+    );
+    assert!(report.cancelled);
+    assert!(report.requests > 0);
+    assert!(report.duration_s < 1.0, "duration {} s", report.duration_s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_arrives_every_quarter_second() {
+    let server = Server::start(|_| (Duration::from_millis(2), 200)).await;
+    let seen: Mutex<Vec<LiveStats>> = Mutex::new(Vec::new());
+    let on_progress = |s: &LiveStats| seen.lock().unwrap().push(s.clone());
+    let opts = HttpOptions {
+        duration: Some(Duration::from_millis(1100)),
+        ..opts(server.url(), 4)
+    };
+    let report = run_http(&opts, &on_progress, &CancellationToken::new())
+        .await
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!((3..=5).contains(&seen.len()), "{} progress calls", seen.len());
+    assert!(seen
+        .windows(2)
+        .all(|w| w[0].requests <= w[1].requests && w[0].elapsed_s < w[1].elapsed_s));
+    let last = seen.last().unwrap();
+    assert!(last.requests > 0 && last.requests <= report.requests);
+    assert!(last.rps > 0.0);
+    assert!(last.p99_ms >= 2.0, "live p99 {} ms", last.p99_ms);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_typed_error() {
+    for url in ["", "localhost:8080", "ftp://127.0.0.1/"] {
+        let opts = HttpOptions {
+            url: url.into(),
+            requests: Some(1),
+            ..Default::default()
+        };
+        let err = run_http(&opts, &|_| {}, &CancellationToken::new())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput { field: "url", .. }),
+            "{url}: {err:?}"
+        );
+    }
+    let opts = HttpOptions {
+        url: "http://127.0.0.1:1/".into(),
+        connections: 0,
+        ..Default::default()
+    };
+    let err = run_http(&opts, &|_| {}, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::InvalidInput {
+            field: "connections",
+            ..
+        }
+    ));
+}
