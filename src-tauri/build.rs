@@ -44,6 +44,12 @@ const COMMANDS: &[&str] = &[
     "env_doctor",
     "env_history",
     "env_history_chart",
+    "bench_scenarios",
+    "bench_run",
+    "bench_http",
+    "bench_history",
+    "bench_compare",
+    "bench_chart",
 ];
 
 fn main() {

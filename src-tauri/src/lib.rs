@@ -83,6 +83,12 @@ pub fn run() {
             commands::environments::env_doctor,
             commands::environments::env_history,
             commands::environments::env_history_chart,
+            commands::bench::bench_scenarios,
+            commands::bench::bench_run,
+            commands::bench::bench_http,
+            commands::bench::bench_history,
+            commands::bench::bench_compare,
+            commands::bench::bench_chart,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -61,6 +61,9 @@ pub enum Command {
     Release(commands::release::ReleaseCmd),
     /// Migrations: status, up, down, create, lint, repair, baseline.
     Migrate(commands::migrate::MigrateArgs),
+    /// Benchmarks: HTTP load, scenarios, imports, history, regression gate.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCmd),
     /// Environments: parity, health, observability readiness, local doctor.
     #[command(subcommand)]
     Env(commands::env::EnvCmd),

@@ -2,6 +2,7 @@
 //! with git2, the real keyring (run under `make test`, which provides a
 //! private Secret Service), real PostgreSQL and MariaDB on 127.0.0.1.
 
+mod bench;
 mod demo;
 mod doctor;
 mod env;

@@ -50,5 +50,12 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::ParityView::export_all(&cfg)?;
     crate::api::HealthReport::export_all(&cfg)?;
     crate::store::EnvRun::export_all(&cfg)?;
+    crate::api::BenchRunView::export_all(&cfg)?;
+    crate::api::CompareReport::export_all(&cfg)?;
+    crate::bench::scenario::ScenarioInfo::export_all(&cfg)?;
+    crate::bench::scenario::ScenarioResult::export_all(&cfg)?;
+    crate::bench::loadgen::HttpReport::export_all(&cfg)?;
+    crate::bench::import::Imported::export_all(&cfg)?;
+    crate::bench::loadgen::LiveStats::export_all(&cfg)?;
     Ok(())
 }

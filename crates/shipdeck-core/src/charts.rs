@@ -519,6 +519,92 @@ pub fn environment_history(
     })
 }
 
+/// One metric over time (a point per run), with a dashed vertical line and
+/// the tag name at every run measured on a release tag.
+pub fn bench_over_time(
+    metric: &str,
+    unit: &str,
+    points: &[(i64, f64, Vec<String>)],
+    theme: Theme,
+) -> Result<Chart> {
+    let p = theme.palette();
+    let to_time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    let (lo, hi) = match (points.first(), points.last()) {
+        (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
+        (Some(a), _) => (a.0 - 60_000, a.0 + 60_000),
+        _ => {
+            let now = chrono::Utc::now().timestamp_millis();
+            (now - 3_600_000, now)
+        }
+    };
+    let span = (hi - lo).max(1);
+    let (lo, hi) = (lo - span / 20, hi + span / 20);
+    let max = points.iter().map(|x| x.1).fold(0.0_f64, f64::max).max(1e-9);
+    let tag_colour = RGBColor(0x7c, 0x3a, 0xed);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let text = ("sans-serif", 11).into_font().color(&p.text);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_top(22)
+            .margin_right(24)
+            .x_label_area_size(24)
+            .y_label_area_size(56)
+            .build_cartesian_2d(to_time(lo)..to_time(hi), 0.0..max * 1.15)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(p.grid)
+            .light_line_style(TRANSPARENT)
+            .axis_style(p.axis)
+            .label_style(text.clone())
+            .x_labels(5)
+            .x_label_formatter(&|t| t.format("%b %-d %H:%M").to_string())
+            .y_labels(5)
+            .y_desc(unit)
+            .draw()
+            .map_err(draw_err)?;
+        for (at, _, tags) in points.iter().filter(|x| !x.2.is_empty()) {
+            let t = to_time(*at);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(t, 0.0), (t, max * 1.15)],
+                    4,
+                    3,
+                    tag_colour.stroke_width(1),
+                ))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    tags.join(", "),
+                    (t, max * 1.13),
+                    ("sans-serif", 11).into_font().color(&tag_colour),
+                )))
+                .map_err(draw_err)?;
+        }
+        let line: Vec<_> = points.iter().map(|(at, v, _)| (to_time(*at), *v)).collect();
+        chart
+            .draw_series(LineSeries::new(line.clone(), p.bar.stroke_width(2)))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(line.iter().map(|&pt| Circle::new(pt, 3, p.bar.filled())))
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(Chart {
+        title: format!(
+            "{metric} ({unit}) over {} run{}",
+            points.len(),
+            if points.len() == 1 { "" } else { "s" }
+        ),
+        svg,
+        width: WIDTH,
+        height: HEIGHT,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,5 +774,19 @@ mod tests {
             "{}",
             chart.title
         );
+    }
+
+    #[test]
+    fn release_tags_annotate_the_runs_measured_on_them() {
+        let points = vec![
+            (1_000, 12.0, vec![]),
+            (61_000, 11.0, vec!["v1.4.0".to_string()]),
+            (121_000, 14.0, vec![]),
+        ];
+        let chart = bench_over_time("GET /health: latency", "ms", &points, Theme::Light).unwrap();
+        assert!(chart.svg.contains("v1.4.0"), "the tag is written on the chart");
+        assert!(chart.svg.contains("#7C3AED"), "in the annotation colour");
+        assert_eq!(chart.svg.matches("<circle").count(), 3, "a point per run");
+        assert!(chart.title.contains("3 runs"));
     }
 }

@@ -45,6 +45,8 @@ pub enum JobKind {
     MigrateDown,
     EnvHealth,
     EnvReadiness,
+    BenchHttp,
+    BenchRun,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -58,6 +60,8 @@ string_enum!(JobKind {
     MigrateDown => "migrate_down",
     EnvHealth => "env_health",
     EnvReadiness => "env_readiness",
+    BenchHttp => "bench_http",
+    BenchRun => "bench_run",
     Unknown => "unknown",
 });
 
@@ -211,6 +215,11 @@ impl Progress {
 
     pub fn is_cancelled(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    /// The job's cancellation token, for async work that waits on it.
+    pub fn cancellation(&self) -> CancellationToken {
+        self.token.clone()
     }
 
     /// `Err(Cancelled)` once cancel was requested: call it between steps.

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod app;
+pub mod bench;
 pub mod doctor;
 pub mod environments;
 pub mod logs;

@@ -2,6 +2,7 @@
 //! printing.
 
 pub mod activity;
+pub mod bench;
 pub mod demo;
 pub mod env;
 pub mod migrate;
@@ -27,6 +28,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Release(cmd) => release::run(cmd, g, out).await,
         Command::Migrate(args) => migrate::run(args, g, out).await,
         Command::Env(cmd) => env::run(cmd, g, out).await,
+        Command::Bench(cmd) => bench::run(cmd, g, out).await,
         Command::Secret(cmd) => secret::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,

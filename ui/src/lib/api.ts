@@ -22,6 +22,11 @@ import type { MigrationStatus } from "./bindings/MigrationStatus";
 import type { RepairAction } from "./bindings/RepairAction";
 import type { RepairReport } from "./bindings/RepairReport";
 import type { RunReport } from "./bindings/RunReport";
+import type { BenchRunView } from "./bindings/BenchRunView";
+import type { CompareReport } from "./bindings/CompareReport";
+import type { HttpReport } from "./bindings/HttpReport";
+import type { ScenarioInfo } from "./bindings/ScenarioInfo";
+import type { ScenarioResult } from "./bindings/ScenarioResult";
 import type { EnvRun } from "./bindings/EnvRun";
 import type { HealthReport } from "./bindings/HealthReport";
 import type { ParityView } from "./bindings/ParityView";
@@ -221,6 +226,21 @@ export const api = {
     call<EnvRun[]>("env_history", { path, kind }),
   envHistoryChart: (path: string, theme: Theme) =>
     call<Chart>("env_history_chart", { path, theme }),
+
+  // ---- benchmarks ----
+  benchScenarios: (path: string) => call<ScenarioInfo[]>("bench_scenarios", { path }),
+  benchRun: (path: string, names: string[], onProgress: (e: ProgressEvent) => void) =>
+    call<ScenarioResult[]>("bench_run", { path, names, onProgress: channel(onProgress) }),
+  benchHttp: (
+    path: string,
+    load: { url: string; connections: number; durationS: number; rate: number | null },
+    onProgress: (e: ProgressEvent) => void,
+  ) => call<HttpReport>("bench_http", { path, ...load, onProgress: channel(onProgress) }),
+  benchHistory: (path: string) => call<BenchRunView[]>("bench_history", { path }),
+  benchCompare: (path: string, base: string, head: string) =>
+    call<CompareReport>("bench_compare", { path, base, head }),
+  benchChart: (path: string, metric: string, theme: Theme) =>
+    call<Chart>("bench_chart", { path, metric, theme }),
 
   /** Opens an https link in the system browser (never in the app window). */
   async openLink(url: string): Promise<void> {

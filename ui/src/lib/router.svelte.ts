@@ -5,10 +5,11 @@ export const ROUTES = [
   { id: "releases", label: "Releases", key: "2" },
   { id: "migrations", label: "Migrations", key: "3" },
   { id: "environments", label: "Environments", key: "4" },
-  { id: "activity", label: "Activity", key: "5" },
-  { id: "logs", label: "Logs", key: "6" },
-  { id: "doctor", label: "Doctor", key: "7" },
-  { id: "settings", label: "Settings", key: "8" },
+  { id: "benchmarks", label: "Benchmarks", key: "5" },
+  { id: "activity", label: "Activity", key: "6" },
+  { id: "logs", label: "Logs", key: "7" },
+  { id: "doctor", label: "Doctor", key: "8" },
+  { id: "settings", label: "Settings", key: "9" },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]["id"];

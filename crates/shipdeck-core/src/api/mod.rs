@@ -2,10 +2,12 @@
 //! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
 //! Areas add their methods in their own files (`releases.rs`, …).
 
+mod bench;
 mod environments;
 mod migrations;
 mod releases;
 
+pub use bench::{machine_fingerprint, BenchRunView, CompareReport, RefSide};
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;

@@ -227,6 +227,24 @@ health_url = "http://127.0.0.1:8002/health"
 [environments.production]
 files = [".env.production"]
 health_url = "http://127.0.0.1:8003/health"
+
+[[bench.scenario]]
+name = "health endpoint"
+kind = "http"
+url = "http://127.0.0.1:8001/health"
+connections = 4
+duration = "2s"
+expect_status = 200
+thresholds = ["p99 < 200ms"]
+
+[[bench.scenario]]
+name = "schema lookup"
+kind = "sql"
+database = "main"
+query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+iterations = 2000
+concurrency = 2
+thresholds = ["p99 < 50ms"]
 "#;
 
 pub const GITIGNORE: &str = "/target\nnode_modules/\n/data/\n.env.*\n!.env.example\n";

@@ -140,7 +140,7 @@ impl Store {
     }
 }
 
-fn process_alive(pid: i64) -> bool {
+pub(super) fn process_alive(pid: i64) -> bool {
     if pid == i64::from(std::process::id()) {
         return true;
     }

@@ -2,6 +2,7 @@
 //! job runs, credential names and an append-only audit log. The schema is the
 //! top-level `migrations/` folder, embedded at build time.
 
+mod bench;
 mod environments;
 mod jobs;
 mod migrations;
@@ -19,6 +20,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::secrets::redact;
 
+pub use bench::{BenchRun, RunContext};
 pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};
@@ -78,6 +80,7 @@ impl Store {
         MIGRATOR.run(&pool).await?;
         let store = Store { pool };
         store.mark_orphaned_jobs().await?;
+        store.mark_orphaned_bench_runs().await?;
         Ok(store)
     }
 

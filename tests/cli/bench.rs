@@ -1,0 +1,256 @@
+//! `shipdeck bench`: a load test against a real local server, scenarios on
+//! SQLite and the local Redis, imports, history keyed by commit, and the
+//! regression gate with its exit code.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use crate::util::{assert_code, Env, Repo};
+
+/// Serves 200 "ok" until `limit` requests were answered; returns the port
+/// and the served count.
+fn server(limit: u64) -> (u16, Arc<AtomicU64>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let served = Arc::new(AtomicU64::new(0));
+    let count = served.clone();
+    thread::spawn(move || {
+        while count.load(Ordering::SeqCst) < limit {
+            let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(10)) else {
+                return;
+            };
+            count.fetch_add(1, Ordering::SeqCst);
+            let _ = req.respond(tiny_http::Response::from_string("ok"));
+        }
+    });
+    (port, served)
+}
+
+#[test]
+fn http_load_counts_every_request_and_prints_the_documented_json() {
+    let env = Env::new();
+    let repo = Repo::init(&env.path("app"));
+    let (port, served) = server(300);
+    let url = format!("http://127.0.0.1:{port}/");
+    let v = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "http",
+            &url,
+            "-c",
+            "4",
+            "--requests",
+            "300",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["requests"], 300);
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        300,
+        "the server saw exactly what was reported"
+    );
+    assert_eq!(v["errors"], 0);
+    assert_eq!(v["status_codes"]["200"], 300);
+    for k in ["p50", "p90", "p99", "p999", "max", "mean"] {
+        assert!(v["latency_ms"][k].as_f64().unwrap() > 0.0, "{k} in {v}");
+    }
+    assert!(v["rps"].as_f64().unwrap() > 0.0 && v["duration_s"].as_f64().unwrap() > 0.0);
+    // Stored with the commit it measured (none yet: an unborn HEAD).
+    let h = env.json(&["-C", repo.root_str(), "bench", "history", "--json"], 0);
+    let run = &h["runs"][0];
+    assert_eq!(run["source"], "http");
+    assert_eq!(run["status"], "ok");
+    assert_eq!(run["metrics"].as_array().unwrap().len(), 3);
+}
+
+fn scenarios_workspace(env: &Env) -> Repo {
+    let mut repo = Repo::init(&env.path("app"));
+    repo.write(
+        "shipdeck.toml",
+        "[databases.main]\nurl = \"sqlite://data/app.db\"\n\n\
+         [[bench.scenario]]\nname = \"tables\"\nkind = \"sql\"\nquery = \"SELECT name FROM sqlite_master\"\n\
+         iterations = 300\nconcurrency = 2\nthresholds = [\"p99 < 1000ms\"]\n",
+    );
+    repo.write(
+        "bench/cache.toml",
+        "[[scenario]]\nname = \"cache\"\nkind = \"redis\"\nredis_url = \"redis://127.0.0.1:6379/0\"\n\
+         iterations = 500\nconcurrency = 2\nget_ratio = 0.8\nkeys = 50\n\n\
+         [[scenario]]\nname = \"impossible\"\nkind = \"sql\"\nquery = \"SELECT 1\"\niterations = 50\n\
+         thresholds = [\"p50 < 0.0001ms\"]\n",
+    );
+    repo.commit("chore: benchmarks");
+    repo
+}
+
+#[test]
+fn scenarios_run_on_sqlite_and_redis_and_a_failed_threshold_exits_1() {
+    let env = Env::new();
+    let repo = scenarios_workspace(&env);
+    let list = env.json(&["-C", repo.root_str(), "bench", "list", "--json"], 0);
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["tables", "cache", "impossible"]);
+
+    let v = env.json(
+        &["-C", repo.root_str(), "bench", "run", "tables", "cache", "--json"],
+        0,
+    );
+    let results = v.as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for r in results {
+        assert_eq!(r["errors"], 0, "{r}");
+        assert!(r["rps"].as_f64().unwrap() > 0.0);
+        assert!(r["latency_ms"]["p99"].as_f64().unwrap() > 0.0);
+        let latency = r["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"].as_str().unwrap().ends_with(": latency"))
+            .unwrap();
+        assert!(
+            !latency["samples"].as_array().unwrap().is_empty(),
+            "samples kept for the gate"
+        );
+    }
+    assert_eq!(results[0]["thresholds"][0]["ok"], true);
+
+    let out = env.run(&["-C", repo.root_str(), "bench", "run", "impossible", "--json"]);
+    assert_code(&out, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["thresholds"][0]["ok"], false);
+
+    let v = env.json(&["-C", repo.root_str(), "bench", "run", "nope", "--json"], 1);
+    assert!(v["message"].as_str().unwrap().contains("nope"), "{v}");
+}
+
+/// A hyperfine export whose one command took `times` seconds.
+fn hyperfine(times: &[f64]) -> String {
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    serde_json::json!({ "results": [{
+        "command": "build", "mean": mean, "stddev": 0.001, "median": mean,
+        "user": 0.0, "system": 0.0, "min": 0.0, "max": 1.0, "times": times, "exit_codes": vec![0; times.len()]
+    }]})
+    .to_string()
+}
+
+#[test]
+fn compare_gates_on_a_real_regression_and_not_on_noise() {
+    let env = Env::new();
+    let mut repo = scenarios_workspace(&env);
+    repo.tag("v1.0.0");
+    // Base: ~1.00 s with noise; the same again on a second commit; then +10 %.
+    let base: Vec<f64> = (0..30)
+        .map(|i| 1.0 + 0.01 * ((i * 7 % 11) as f64 - 5.0) / 5.0)
+        .collect();
+    std::fs::write(env.path("base.json"), hyperfine(&base)).unwrap();
+    let imported = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "import",
+            env.path("base.json").to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(imported["format"], "hyperfine");
+
+    repo.change("src/a.txt", "feat: same speed");
+    let same: Vec<f64> = base.iter().rev().copied().collect();
+    std::fs::write(env.path("same.json"), hyperfine(&same)).unwrap();
+    env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "import",
+            env.path("same.json").to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
+    let v = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "compare",
+            "--base",
+            "v1.0.0",
+            "--head",
+            "HEAD",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(v["regressions"], 0, "{v:#}");
+    assert_eq!(v["base"]["runs"], 1);
+
+    repo.change("src/b.txt", "perf: oops");
+    let slower: Vec<f64> = base.iter().map(|t| t * 1.10).collect();
+    std::fs::write(env.path("slow.json"), hyperfine(&slower)).unwrap();
+    env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "import",
+            env.path("slow.json").to_str().unwrap(),
+            "--json",
+        ],
+        0,
+    );
+    let v = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "compare",
+            "--base",
+            "v1.0.0",
+            "--head",
+            "HEAD",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(v["regressions"], 1, "{v:#}");
+    let c = &v["comparisons"][0];
+    assert_eq!(c["verdict"], "regression");
+    assert!((c["change_pct"].as_f64().unwrap() - 10.0).abs() < 0.5, "{c}");
+    // The history knows which run was on the release.
+    let h = env.json(&["-C", repo.root_str(), "bench", "history", "--json"], 0);
+    let tagged = h["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["tags"] == r#"["v1.0.0"]"#)
+        .count();
+    assert_eq!(tagged, 1);
+
+    let v = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "compare",
+            "--base",
+            "v9",
+            "--head",
+            "HEAD",
+            "--json",
+        ],
+        1,
+    );
+    assert!(v["message"].as_str().unwrap().contains("v9"));
+}
