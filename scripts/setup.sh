@@ -11,7 +11,7 @@ apt_packages=(
   xvfb webkit2gtk-driver imagemagick # headless window, WebDriver, screenshots
   gnome-keyring dbus libsecret-tools keyutils
   hyperfine                          # bench: a peer tool whose results we import
-  wrk nginx-light                    # bench/loadgen: load generator peer, the server both tools hit
+  wrk nginx-light jq                 # bench/loadgen: load generator peer, the server both tools hit, JSON
 )
 missing=()
 for p in "${apt_packages[@]}"; do

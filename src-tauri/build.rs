@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "bench_history",
     "bench_compare",
     "bench_chart",
+    "bench_percentile_chart",
+    "bench_sweep_chart",
 ];
 
 fn main() {

@@ -89,6 +89,8 @@ pub fn run() {
             commands::bench::bench_history,
             commands::bench::bench_compare,
             commands::bench::bench_chart,
+            commands::bench::bench_percentile_chart,
+            commands::bench::bench_sweep_chart,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

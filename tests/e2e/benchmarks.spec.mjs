@@ -49,6 +49,8 @@ test("running every scenario shows progress, results and thresholds", async () =
   assert.match(await s.text(http), /p99 < 200ms/);
   assert.ok(served > 10, `the health endpoint was loaded (${served} requests)`);
   await s.waitFor("the chart", () => s.find('[data-testid="bench-history"] [data-testid="chart"] svg'));
+  // The selected metric kept its samples: its distribution by percentile.
+  await s.waitFor("the percentile curve", () => s.find('[data-testid="percentiles"] svg'));
   await shot(s, "benchmarks");
 });
 

@@ -85,3 +85,25 @@ pub async fn bench_chart(
 ) -> Result<Chart> {
     core.bench_chart(&input::path(&path)?, &metric, theme).await
 }
+
+#[tauri::command]
+pub async fn bench_percentile_chart(
+    core: State<'_, Shipdeck>,
+    path: String,
+    metric: String,
+    theme: Theme,
+) -> Result<Chart> {
+    core.bench_percentile_chart(&input::path(&path)?, &metric, theme)
+        .await
+}
+
+#[tauri::command]
+pub async fn bench_sweep_chart(
+    core: State<'_, Shipdeck>,
+    path: String,
+    scenario: String,
+    theme: Theme,
+) -> Result<Chart> {
+    core.bench_sweep_chart(&input::path(&path)?, &scenario, theme)
+        .await
+}

@@ -241,6 +241,10 @@ export const api = {
     call<CompareReport>("bench_compare", { path, base, head }),
   benchChart: (path: string, metric: string, theme: Theme) =>
     call<Chart>("bench_chart", { path, metric, theme }),
+  benchPercentileChart: (path: string, metric: string, theme: Theme) =>
+    call<Chart>("bench_percentile_chart", { path, metric, theme }),
+  benchSweepChart: (path: string, scenario: string, theme: Theme) =>
+    call<Chart>("bench_sweep_chart", { path, scenario, theme }),
 
   /** Opens an https link in the system browser (never in the app window). */
   async openLink(url: string): Promise<void> {

@@ -477,4 +477,47 @@ impl Shipdeck {
             .unwrap_or_default();
         charts::bench_over_time(metric, &unit, &points, theme)
     }
+
+    /// The newest run's latency distribution for a metric with samples.
+    pub async fn bench_percentile_chart(&self, path: &Path, metric: &str, theme: Theme) -> Result<Chart> {
+        let history = self.bench_history(path, 500).await?;
+        let m = history
+            .iter()
+            .flat_map(|h| &h.metrics)
+            .find(|m| m.name == metric && !m.samples.is_empty())
+            .ok_or_else(|| Error::InvalidInput {
+                field: "metric",
+                reason: format!("no run kept samples of {metric:?}"),
+            })?;
+        charts::percentile_curve(metric, &m.unit, &m.samples, theme)
+    }
+
+    /// The newest sweep of a scenario as a throughput/latency curve.
+    pub async fn bench_sweep_chart(&self, path: &Path, scenario: &str, theme: Theme) -> Result<Chart> {
+        let history = self.bench_history(path, 500).await?;
+        let points: Vec<(usize, f64, f64)> = history
+            .iter()
+            .filter(|h| h.run.name == scenario)
+            .find_map(|h| {
+                let detail: serde_json::Value = serde_json::from_str(&h.run.detail).ok()?;
+                let sweep = detail.get("sweep")?.as_array()?.clone();
+                (!sweep.is_empty()).then(|| {
+                    sweep
+                        .iter()
+                        .map(|p| {
+                            (
+                                p["connections"].as_u64().unwrap_or(1) as usize,
+                                p["rps"].as_f64().unwrap_or(0.0),
+                                p["p99_ms"].as_f64().unwrap_or(0.0),
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .ok_or_else(|| Error::InvalidInput {
+                field: "scenario",
+                reason: format!("{scenario:?} has no recorded sweep"),
+            })?;
+        charts::concurrency_curve(scenario, &points, theme)
+    }
 }
