@@ -15,7 +15,7 @@ use crate::bench::import::{self, Format, Imported};
 use crate::bench::loadgen::{run_http, HttpOptions, HttpReport};
 use crate::bench::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
 use crate::bench::stats::{compare_runs, Comparison, GateConfig, GateMethod, Verdict};
-use crate::bench::{LatencySummary, Metric};
+use crate::bench::Metric;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, GateSection, UrlSource};
 use crate::error::{Error, Result};
@@ -119,39 +119,6 @@ fn gate(section: &GateSection) -> Result<GateConfig> {
     })
 }
 
-fn http_metrics(name: &str, r: &HttpReport) -> Vec<Metric> {
-    let lat: &LatencySummary = &r.latency_ms;
-    vec![
-        Metric {
-            name: format!("{name}: latency"),
-            unit: "ms".into(),
-            lower_is_better: true,
-            value: lat.mean,
-            samples: r.samples_ms.clone(),
-            stddev: None,
-            n: Some(r.requests),
-        },
-        Metric {
-            name: format!("{name}: p99"),
-            unit: "ms".into(),
-            lower_is_better: true,
-            value: lat.p99,
-            samples: Vec::new(),
-            stddev: None,
-            n: Some(r.requests),
-        },
-        Metric {
-            name: format!("{name}: throughput"),
-            unit: "req/s".into(),
-            lower_is_better: false,
-            value: r.rps,
-            samples: Vec::new(),
-            stddev: None,
-            n: Some(r.requests),
-        },
-    ]
-}
-
 impl Shipdeck {
     /// Resolves `env:VAR` / `keyring:NAME` / literal.
     async fn url_of(&self, ws: &Workspace, source: UrlSource) -> Result<String> {
@@ -202,7 +169,14 @@ impl Shipdeck {
                     },
                     &token,
                 ))?;
-                handle.block_on(store.bench_metrics_save(run_id, &http_metrics(&metric_name, &report)))?;
+                let metrics = scenario::load_metrics(
+                    &metric_name,
+                    &report.latency_ms,
+                    report.samples_ms.clone(),
+                    report.requests,
+                    Some(report.rps),
+                );
+                handle.block_on(store.bench_metrics_save(run_id, &metrics))?;
                 Ok(JobOutput {
                     summary: format!("{} requests, {:.0} req/s", report.requests, report.rps),
                     result: None,

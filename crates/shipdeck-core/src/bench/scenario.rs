@@ -274,8 +274,9 @@ fn evaluate(
         .collect()
 }
 
-/// Latency and throughput metrics of one measured load.
-fn load_metrics(
+/// Latency and throughput metrics of one measured load: `NAME: latency`
+/// (mean, with the samples), `NAME: p99` and `NAME: throughput`.
+pub fn load_metrics(
     name: &str,
     lat: &LatencySummary,
     samples: Vec<f64>,
