@@ -296,15 +296,15 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
     })
 }
 
-/// Colour of a parity cell; the same hues in both themes, the empty
-/// state a theme grey.
-fn cell_colour(state: crate::environments::CellState, p: &Palette) -> RGBColor {
+/// Colour of a parity cell: the same in both themes, so the view's legend
+/// matches.
+fn cell_colour(state: crate::environments::CellState) -> RGBColor {
     use crate::environments::CellState;
     match state {
         CellState::Same => RGBColor(0x16, 0xa3, 0x4a),
         CellState::Differs => RGBColor(0xf5, 0x9e, 0x0b),
         CellState::Missing => RGBColor(0xdc, 0x26, 0x26),
-        CellState::Empty => p.axis,
+        CellState::Empty => RGBColor(0x94, 0xa3, 0xb8),
     }
 }
 
@@ -358,7 +358,6 @@ pub fn parity_heatmap(report: &crate::environments::ParityReport, theme: Theme) 
             })
             .draw()
             .map_err(draw_err)?;
-        let palette = &p;
         let cells = keys.iter().enumerate().flat_map(|(r, k)| {
             let y = rows - 1 - r as u32;
             envs.iter().enumerate().filter_map(move |(c, env)| {
@@ -369,7 +368,7 @@ pub fn parity_heatmap(report: &crate::environments::ParityReport, theme: Theme) 
                         (SegmentValue::Exact(x), SegmentValue::Exact(y)),
                         (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
                     ],
-                    cell_colour(cell.state, palette).filled(),
+                    cell_colour(cell.state).filled(),
                 ))
             })
         });

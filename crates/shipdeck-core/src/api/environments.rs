@@ -16,7 +16,7 @@ use super::{open_workspace, Shipdeck};
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, EnvironmentsConfig};
 use crate::doctor::DoctorReport;
-use crate::environments::health::{check_health, version_drift, HealthResult, HealthStatus, VersionDrift};
+use crate::environments::health::{check_health, version_drift, HealthResult, VersionDrift};
 use crate::environments::machine;
 use crate::environments::readiness::{readiness, ProbeState, ReadinessRow};
 use crate::environments::{self, checks, EnvError, LoadedEnv, ParityReport, Severity};
@@ -345,30 +345,6 @@ impl Shipdeck {
         let parity = self.store_ref().env_runs(&ws.id, "parity", 200).await?;
         let health = self.store_ref().env_runs(&ws.id, "health", 200).await?;
         charts::environment_history(&parity, &health, theme)
-    }
-
-    /// Every check id with its severity and fix, for the docs and the UI.
-    pub fn env_checks(&self) -> Vec<checks::CheckInfo> {
-        checks::checks()
-    }
-}
-
-impl HealthStatus {
-    pub fn is_healthy(self) -> bool {
-        matches!(self, HealthStatus::Pass | HealthStatus::Warn)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            HealthStatus::Pass => "pass",
-            HealthStatus::Warn => "warn",
-            HealthStatus::Fail => "fail",
-            HealthStatus::Timeout => "timeout",
-            HealthStatus::Unreachable => "unreachable",
-            HealthStatus::Tls => "TLS error",
-            HealthStatus::BadResponse => "bad response",
-            HealthStatus::NotConfigured => "not configured",
-        }
     }
 }
 

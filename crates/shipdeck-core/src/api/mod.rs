@@ -7,7 +7,7 @@ mod environments;
 mod migrations;
 mod releases;
 
-pub use bench::{machine_fingerprint, BenchRunView, CompareReport, RefSide};
+pub use bench::{BenchRunView, CompareReport};
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;

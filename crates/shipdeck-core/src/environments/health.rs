@@ -99,6 +99,25 @@ pub struct VersionDrift {
     pub findings: Vec<EnvFinding>,
 }
 
+impl HealthStatus {
+    pub fn is_healthy(self) -> bool {
+        matches!(self, HealthStatus::Pass | HealthStatus::Warn)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HealthStatus::Pass => "pass",
+            HealthStatus::Warn => "warn",
+            HealthStatus::Fail => "fail",
+            HealthStatus::Timeout => "timeout",
+            HealthStatus::Unreachable => "unreachable",
+            HealthStatus::Tls => "TLS error",
+            HealthStatus::BadResponse => "bad response",
+            HealthStatus::NotConfigured => "not configured",
+        }
+    }
+}
+
 /// `"5s"`, `"1500ms"`, `"2m"`, `"0.5s"`; `None` is 5 s.
 pub fn parse_timeout(s: Option<&str>) -> Result<Duration, String> {
     let Some(s) = s.map(str::trim) else {
