@@ -12,6 +12,7 @@ apt_packages=(
   gnome-keyring dbus libsecret-tools keyutils
   hyperfine                          # bench: a peer tool whose results we import
   wrk nginx-light jq                 # bench/loadgen: load generator peer, the server both tools hit, JSON
+  postgresql-15 postgresql-15-hypopg postgresql-15-pg-qualstats # advisor: private test cluster + extensions
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -67,6 +67,11 @@ pub enum Command {
     /// Environments: parity, health, observability readiness, local doctor.
     #[command(subcommand)]
     Env(commands::env::EnvCmd),
+    /// Database advisor: slow queries, missing and wasted indexes, fixes as migrations.
+    Advisor(commands::advisor::AdvisorArgs),
+    /// Generated documentation: the domain model page of a database.
+    #[command(subcommand)]
+    Docs(commands::docs::DocsCmd),
     /// Check what this workspace needs from the machine.
     Doctor,
     /// Credentials in the OS keyring (names are listed, values never shown).

@@ -2,8 +2,10 @@
 //! with git2, the real keyring (run under `make test`, which provides a
 //! private Secret Service), real PostgreSQL and MariaDB on 127.0.0.1.
 
+mod advisor;
 mod bench;
 mod demo;
+mod docs;
 mod doctor;
 mod env;
 mod errors;

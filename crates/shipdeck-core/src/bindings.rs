@@ -57,5 +57,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::bench::loadgen::HttpReport::export_all(&cfg)?;
     crate::bench::import::Imported::export_all(&cfg)?;
     crate::bench::loadgen::LiveStats::export_all(&cfg)?;
+    crate::advisor::schema::Schema::export_all(&cfg)?;
+    crate::docs::Drift::export_all(&cfg)?;
+    crate::api::SchemaDoc::export_all(&cfg)?;
+    crate::api::AdvisorView::export_all(&cfg)?;
+    crate::api::AcceptedFinding::export_all(&cfg)?;
+    crate::advisor::Suggestion::export_all(&cfg)?;
+    crate::advisor::CheckInfo::export_all(&cfg)?;
+    crate::store::AdvisorRun::export_all(&cfg)?;
     Ok(())
 }

@@ -34,6 +34,33 @@ pub struct Config {
     pub release: ReleaseConfig,
     #[serde(default)]
     pub bench: BenchConfig,
+    #[serde(default)]
+    pub docs: DocsConfig,
+    #[serde(default)]
+    pub advisor: AdvisorConfig,
+}
+
+/// `[advisor]`: where the workspace's queries are, and the checks'
+/// thresholds (`[advisor.thresholds]`, PgHero's by default).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisorConfig {
+    /// Globs of `.sql` files holding the application's queries, planned by
+    /// the SQLite checks and `advisor run` on every engine (default
+    /// `queries/**/*.sql`).
+    pub queries: Option<Vec<String>>,
+    #[serde(default)]
+    pub thresholds: crate::advisor::Thresholds,
+}
+
+/// `[docs]`: where generated documentation goes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsConfig {
+    /// The domain model page, relative to the workspace (default
+    /// `docs/domain-model.md`); `{database}` is replaced by the database's
+    /// name.
+    pub domain_model: Option<String>,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression

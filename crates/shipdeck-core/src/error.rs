@@ -89,6 +89,9 @@ pub enum Error {
     #[error(transparent)]
     BenchImport(#[from] crate::bench::import::ImportError),
 
+    #[error(transparent)]
+    Advisor(#[from] crate::advisor::AdvisorError),
+
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -117,6 +120,7 @@ impl Error {
             Error::Migration(e) => e.code(),
             Error::Environment(e) => e.code(),
             Error::BenchImport(e) => e.code(),
+            Error::Advisor(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -185,6 +189,7 @@ impl Error {
             Error::Migration(e) => return e.hint(),
             Error::Environment(e) => return e.hint(),
             Error::BenchImport(e) => return e.hint(),
+            Error::Advisor(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)

@@ -47,6 +47,7 @@ pub enum JobKind {
     EnvReadiness,
     BenchHttp,
     BenchRun,
+    AdvisorRun,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -62,6 +63,7 @@ string_enum!(JobKind {
     EnvReadiness => "env_readiness",
     BenchHttp => "bench_http",
     BenchRun => "bench_run",
+    AdvisorRun => "advisor_run",
     Unknown => "unknown",
 });
 

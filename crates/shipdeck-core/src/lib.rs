@@ -2,6 +2,7 @@
 //! desktop app (`src-tauri`) and the CLI (`src/main.rs`) are thin faces over
 //! [`api::Shipdeck`].
 
+pub mod advisor;
 pub mod api;
 pub mod bench;
 pub mod bindings;
@@ -9,6 +10,7 @@ pub mod charts;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod docs;
 pub mod doctor;
 pub mod environments;
 pub mod error;

@@ -2,8 +2,10 @@
 //! printing.
 
 pub mod activity;
+pub mod advisor;
 pub mod bench;
 pub mod demo;
+pub mod docs;
 pub mod env;
 pub mod migrate;
 pub mod release;
@@ -28,6 +30,8 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Release(cmd) => release::run(cmd, g, out).await,
         Command::Migrate(args) => migrate::run(args, g, out).await,
         Command::Env(cmd) => env::run(cmd, g, out).await,
+        Command::Docs(cmd) => docs::run(cmd, g, out).await,
+        Command::Advisor(args) => advisor::run(args, g, out).await,
         Command::Bench(cmd) => bench::run(cmd, g, out).await,
         Command::Secret(cmd) => secret::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,

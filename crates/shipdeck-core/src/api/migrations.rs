@@ -98,7 +98,7 @@ impl Shipdeck {
         }
     }
 
-    async fn target(&self, ws: &Workspace, choice: &DatabaseChoice) -> Result<Target> {
+    pub(crate) async fn target(&self, ws: &Workspace, choice: &DatabaseChoice) -> Result<Target> {
         let config = config_of(ws)?;
         let spec = target::spec(config.as_ref(), choice.database.as_deref())?;
         let url = match &choice.url {

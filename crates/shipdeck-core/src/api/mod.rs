@@ -2,12 +2,16 @@
 //! The Tauri commands and the CLI are one-line calls into [`Shipdeck`].
 //! Areas add their methods in their own files (`releases.rs`, …).
 
+mod advisor;
 mod bench;
+mod docs;
 mod environments;
 mod migrations;
 mod releases;
 
+pub use advisor::{AcceptedFinding, AdvisorView};
 pub use bench::{BenchRunView, CompareReport};
+pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;

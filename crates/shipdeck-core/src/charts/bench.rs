@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_err, time_span, to_time, Chart, Theme, HEIGHT, WIDTH};
+use super::{draw_err, time_mesh, time_span, to_time, Chart, Theme, HEIGHT, WIDTH};
 use crate::error::Result;
 
 /// One metric over time (a point per run), with a dashed vertical line and
@@ -23,7 +23,6 @@ pub fn bench_over_time(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let text = ("sans-serif", 11).into_font().color(&p.text);
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .margin_top(22)
@@ -32,19 +31,7 @@ pub fn bench_over_time(
             .y_label_area_size(56)
             .build_cartesian_2d(to_time(lo)..to_time(hi), 0.0..max * 1.15)
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text.clone())
-            .x_labels(5)
-            .x_label_formatter(&|t| t.format("%b %-d %H:%M").to_string())
-            .y_labels(5)
-            .y_desc(unit)
-            .draw()
-            .map_err(draw_err)?;
+        time_mesh(&mut chart, &p, 5, unit)?;
         for (at, _, tags) in points.iter().filter(|x| !x.2.is_empty()) {
             let t = to_time(*at);
             chart

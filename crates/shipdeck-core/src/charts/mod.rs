@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::workspace::WeekCount;
 
+pub mod advisor;
 mod bench;
 mod environments;
 
@@ -303,6 +304,39 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
 }
 
 /// Unix milliseconds as a chart time.
+/// A chart over time with an f64 value axis.
+type TimeChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<RangedDateTime<chrono::DateTime<chrono::Utc>>, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The grid, axes and labels every over-time chart shares: horizontal
+/// grid lines only, dates as `Nov 25 14:02`, `labels` ticks on each axis.
+fn time_mesh<DB: DrawingBackend>(
+    chart: &mut TimeChart<'_, DB>,
+    p: &Palette,
+    labels: usize,
+    y_desc: &str,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(p.grid)
+        .light_line_style(TRANSPARENT)
+        .axis_style(p.axis)
+        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .x_labels(labels)
+        .x_label_formatter(&|t| t.format("%b %-d %H:%M").to_string())
+        .y_labels(labels)
+        .y_desc(y_desc)
+        .draw()
+        .map_err(draw_err)
+}
+
 fn to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }

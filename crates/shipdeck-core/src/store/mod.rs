@@ -2,6 +2,7 @@
 //! job runs, credential names and an append-only audit log. The schema is the
 //! top-level `migrations/` folder, embedded at build time.
 
+mod advisor;
 mod bench;
 mod environments;
 mod jobs;
@@ -20,6 +21,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::secrets::redact;
 
+pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
 pub use bench::{BenchRun, RunContext};
 pub use environments::EnvRun;
 pub use jobs::NewJob;

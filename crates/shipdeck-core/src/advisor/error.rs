@@ -1,0 +1,64 @@
+//! Errors of the advisor, each with a stable `advisor.*` code.
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdvisorError {
+    #[error("unknown check {id:?} (checks on {engine}: {known})")]
+    UnknownCheck {
+        id: String,
+        engine: String,
+        known: String,
+    },
+
+    #[error("cannot plan the query: {detail}")]
+    Explain { detail: String },
+
+    #[error("the query could not be parsed: {detail}")]
+    Parse { detail: String },
+
+    #[error("no finding {key:?} in the latest run of {database}")]
+    UnknownFinding { database: String, key: String },
+
+    #[error("this finding has no SQL fix to turn into a migration")]
+    NoFix,
+
+    #[error("database error: {detail}")]
+    Database { detail: String },
+}
+
+impl AdvisorError {
+    /// Stable, dotted identifier. Never rename one; add new ones.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AdvisorError::UnknownCheck { .. } => "advisor.unknown_check",
+            AdvisorError::Explain { .. } => "advisor.explain",
+            AdvisorError::Parse { .. } => "advisor.parse",
+            AdvisorError::UnknownFinding { .. } => "advisor.unknown_finding",
+            AdvisorError::NoFix => "advisor.no_fix",
+            AdvisorError::Database { .. } => "advisor.database",
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(
+            match self {
+                AdvisorError::UnknownCheck { .. } => "List the checks with `shipdeck advisor checks`.",
+                AdvisorError::Explain { .. } => {
+                    "Check that the query runs against this database (tables and columns exist)."
+                }
+                AdvisorError::Parse { .. } => "Pass one SELECT, UPDATE or DELETE statement.",
+                AdvisorError::UnknownFinding { .. } => "Run the advisor again; the finding may be gone.",
+                AdvisorError::NoFix => "Apply the advice by hand; it is not a schema change.",
+                AdvisorError::Database { .. } => return None,
+            }
+            .into(),
+        )
+    }
+}
+
+impl From<sqlx::Error> for AdvisorError {
+    fn from(e: sqlx::Error) -> Self {
+        AdvisorError::Database {
+            detail: e.to_string(),
+        }
+    }
+}

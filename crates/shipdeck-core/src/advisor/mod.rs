@@ -1,0 +1,547 @@
+//! The database advisor: what is slow or wasteful in a database, why, and
+//! the fix as SQL, ready to become a migration.
+//!
+//! PostgreSQL checks follow PgHero's catalogue and default thresholds, index
+//! suggestions are verified with HypoPG as Dexter does, MariaDB/MySQL checks
+//! read information_schema and performance_schema, and SQLite queries are
+//! planned with `EXPLAIN QUERY PLAN` on a scratch copy of the schema and its
+//! statistics, as `.expert` does.
+
+pub mod catalogue;
+pub mod error;
+pub mod mysql;
+pub mod postgres;
+pub mod predicates;
+pub mod schema;
+pub mod sqlite;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use catalogue::{checks, CheckInfo};
+pub use error::AdvisorError;
+
+use crate::migrations::Engine;
+
+/// How urgent a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorSeverity")]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Data or availability at risk (wraparound, exhausted sequences,
+    /// invalid indexes).
+    Critical,
+    /// Slower than it should be.
+    Warning,
+    /// Waste worth cleaning up.
+    Info,
+}
+
+/// How an index suggestion was checked before it was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// A hypothetical index (HypoPG) cut the planner's cost enough.
+    Hypopg,
+    /// Planned on a scratch copy of the schema and its statistics.
+    ScratchCopy,
+    /// Not checked: nothing to check it with. Review before applying.
+    Unverified,
+}
+
+/// The numbers behind a finding, and the query and plan where there is one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorEvidence")]
+pub struct Evidence {
+    /// Named figures, in display order (`("mean_ms", 31.2)`, …).
+    pub figures: Vec<Figure>,
+    /// The query the finding is about (normalised by the statistics view).
+    pub query: Option<String>,
+    /// The relevant plan, as the engine prints it.
+    pub plan: Option<String>,
+    /// Planner cost before and after the suggested index.
+    pub cost_before: Option<f64>,
+    pub cost_after: Option<f64>,
+    /// For index suggestions: how they were checked.
+    pub verification: Option<Verification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorFigure")]
+pub struct Figure {
+    pub name: String,
+    pub value: f64,
+    /// `ms`, `%`, `bytes`, `rows`, `calls`, `s`, `xids`, or empty.
+    pub unit: String,
+}
+
+impl Evidence {
+    pub fn figure(mut self, name: &str, value: f64, unit: &str) -> Self {
+        self.figures.push(Figure {
+            name: name.into(),
+            value,
+            unit: unit.into(),
+        });
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.figures.iter().find(|f| f.name == name).map(|f| f.value)
+    }
+}
+
+/// One recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorFinding")]
+pub struct Finding {
+    /// Stable check id (`missing_index`, …).
+    pub check: String,
+    pub severity: Severity,
+    /// `schema.table` on PostgreSQL when the schema is not `public`.
+    pub table: Option<String>,
+    pub index: Option<String>,
+    pub columns: Vec<String>,
+    pub evidence: Evidence,
+    pub message: String,
+    /// Why it matters, in a sentence or two.
+    pub why: String,
+    /// The fix, as SQL a migration can hold. `None` when the fix is not SQL
+    /// (configuration, VACUUM scheduling, query rewrite).
+    pub fix_sql: Option<String>,
+    /// Whether `fix_sql` is a schema change that Accept turns into a
+    /// migration (false for maintenance such as `VACUUM`).
+    pub migration: bool,
+    /// Identifies the finding across runs (check, table, index, columns,
+    /// query): dismissals and history are keyed by it.
+    pub key: String,
+}
+
+impl Finding {
+    pub fn new(check: &str, severity: Severity, message: String) -> Finding {
+        Finding {
+            check: check.into(),
+            severity,
+            table: None,
+            index: None,
+            columns: Vec::new(),
+            evidence: Evidence::default(),
+            message,
+            why: catalogue::why(check).to_string(),
+            fix_sql: None,
+            migration: false,
+            key: String::new(),
+        }
+    }
+
+    pub fn table(mut self, t: impl Into<String>) -> Self {
+        self.table = Some(t.into());
+        self
+    }
+
+    pub fn index(mut self, i: impl Into<String>) -> Self {
+        self.index = Some(i.into());
+        self
+    }
+
+    pub fn columns(mut self, c: Vec<String>) -> Self {
+        self.columns = c;
+        self
+    }
+
+    pub fn evidence(mut self, e: Evidence) -> Self {
+        self.evidence = e;
+        self
+    }
+
+    /// A schema change: Accept writes it as a migration.
+    pub fn fix(mut self, sql: impl Into<String>) -> Self {
+        self.fix_sql = Some(sql.into());
+        self.migration = true;
+        self
+    }
+
+    /// Maintenance SQL to run by hand (not a migration).
+    pub fn maintenance(mut self, sql: impl Into<String>) -> Self {
+        self.fix_sql = Some(sql.into());
+        self.migration = false;
+        self
+    }
+
+    /// Fills `key` from the identifying fields.
+    pub fn keyed(mut self) -> Self {
+        let query = self.evidence.query.as_deref().map(query_id).unwrap_or_default();
+        self.key = [
+            self.check.as_str(),
+            self.table.as_deref().unwrap_or(""),
+            self.index.as_deref().unwrap_or(""),
+            &self.columns.join(","),
+            &query,
+        ]
+        .join("|");
+        self
+    }
+}
+
+/// A short, stable id for a query text (whitespace-insensitive).
+pub fn query_id(sql: &str) -> String {
+    use sha2::Digest;
+    let normal: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    hex::encode(&sha2::Sha256::digest(normal.as_bytes())[..6])
+}
+
+/// A check that could not run, and how to make it run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorNotice")]
+pub struct Notice {
+    pub check: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Figures kept from each run for the charts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "AdvisorMetrics")]
+pub struct Metrics {
+    /// Heap + index cache hit ratio, %; `None` before any block was read.
+    pub cache_hit_pct: Option<f64>,
+    /// The slowest statements by total time (at most 10).
+    pub queries: Vec<QueryMetric>,
+    /// The largest tables (at most 20).
+    pub tables: Vec<TableMetric>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct QueryMetric {
+    /// `query_id` of the text.
+    pub id: String,
+    pub query: String,
+    pub calls: f64,
+    pub mean_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TableMetric {
+    pub table: String,
+    pub bytes: f64,
+    pub rows: f64,
+}
+
+/// The result of `advisor run` (the JSON contract: `database`, `engine`,
+/// `findings`; the rest is extra).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AdvisorReport {
+    pub database: String,
+    pub engine: Engine,
+    pub findings: Vec<Finding>,
+    /// Checks that could not run (a missing extension, a disabled
+    /// statistics source), with how to enable them.
+    pub notices: Vec<Notice>,
+    /// Findings left out because they were dismissed.
+    pub dismissed: usize,
+    pub metrics: Metrics,
+    /// Which checks ran.
+    pub checks: Vec<String>,
+    /// Milliseconds the checks took.
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+}
+
+/// Thresholds, from `[advisor]` in shipdeck.toml; the defaults are PgHero's.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[ts(rename = "AdvisorThresholds")]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// `slow_query`: at least this many calls…
+    pub slow_query_calls: f64,
+    /// …and at least this mean time.
+    pub slow_query_ms: f64,
+    /// `long_running_query`: running longer than this.
+    pub long_running_seconds: f64,
+    /// `missing_index`: tables with at least this many rows…
+    pub missing_index_rows: f64,
+    /// …whose scans use an index less often than this.
+    pub missing_index_use_pct: f64,
+    /// `unused_index`: at most this many index scans.
+    pub unused_index_scans: f64,
+    /// `cache_hit_ratio`: below this.
+    pub cache_hit_pct: f64,
+    /// `table_bloat`: estimated waste of at least this share of the table…
+    pub bloat_pct: f64,
+    /// …and at least this many bytes.
+    pub bloat_bytes: f64,
+    /// `transaction_id_wraparound`: fewer transactions than this left
+    /// before the forced anti-wraparound vacuum.
+    pub wraparound_remaining: f64,
+    /// `sequence_exhaustion`: more than this share of the column's range
+    /// used.
+    pub sequence_pct: f64,
+    /// Suggested indexes are kept when the planner's cost drops by at
+    /// least this much.
+    pub min_cost_drop_pct: f64,
+    /// SQLite: a `SCAN` of a table with at least this many rows is a
+    /// finding.
+    pub sqlite_scan_rows: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            slow_query_calls: 100.0,
+            slow_query_ms: 20.0,
+            long_running_seconds: 60.0,
+            missing_index_rows: 10_000.0,
+            missing_index_use_pct: 95.0,
+            unused_index_scans: 0.0,
+            cache_hit_pct: 99.0,
+            bloat_pct: 50.0,
+            bloat_bytes: 10.0 * 1024.0 * 1024.0,
+            wraparound_remaining: 10_000_000.0,
+            sequence_pct: 90.0,
+            min_cost_drop_pct: 50.0,
+            sqlite_scan_rows: 1_000.0,
+        }
+    }
+}
+
+/// What a check run is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub thresholds: Thresholds,
+    /// Only these checks (empty: all of the engine's).
+    pub only: Vec<String>,
+    /// SQLite (and extra PostgreSQL/MySQL candidates): the workspace's
+    /// queries, from `[advisor] queries` globs.
+    pub queries: Vec<WorkspaceQuery>,
+}
+
+impl RunRequest {
+    pub fn wants(&self, check: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|c| c == check)
+    }
+}
+
+/// A statement found in the workspace's SQL files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WorkspaceQuery {
+    pub file: String,
+    pub line: u32,
+    pub sql: String,
+}
+
+/// What `advisor suggest` answers for one query.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(rename = "IndexSuggestion")]
+pub struct Suggestion {
+    pub query: String,
+    /// The index to create, if one helps.
+    pub index: Option<SuggestedIndex>,
+    pub cost_before: Option<f64>,
+    pub cost_after: Option<f64>,
+    pub verification: Verification,
+    pub plan_before: Option<String>,
+    pub plan_after: Option<String>,
+    /// Why there is no suggestion, or what to look at.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SuggestedIndex {
+    pub table: String,
+    pub columns: Vec<String>,
+    /// `CREATE INDEX …` as the migration would hold it.
+    pub sql: String,
+}
+
+/// What an engine's checks produce.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+    pub metrics: Metrics,
+}
+
+/// Called before each check with its id: reports progress, and returns
+/// `Err(Cancelled)` when the user cancelled.
+pub type Step<'a> = dyn FnMut(&str) -> crate::error::Result<()> + Send + 'a;
+
+/// Quotes an identifier for `engine` when it needs it (not lower-case
+/// letters, digits and `_`, or a reserved word); keeps `schema.name` dotted.
+pub fn quote_ident(engine: Engine, name: &str) -> String {
+    name.split('.')
+        .map(|part| {
+            let plain = part
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !RESERVED.contains(&part);
+            if plain {
+                part.to_string()
+            } else if engine == Engine::Mysql {
+                format!("`{}`", part.replace('`', "``"))
+            } else {
+                format!("\"{}\"", part.replace('"', "\"\""))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Words that need quoting as identifiers in all three engines (the common
+/// ones; a rarer keyword still parses when quoted by the user's own SQL).
+const RESERVED: &[&str] = &[
+    "all",
+    "and",
+    "as",
+    "asc",
+    "by",
+    "case",
+    "check",
+    "column",
+    "constraint",
+    "create",
+    "default",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "for",
+    "foreign",
+    "from",
+    "group",
+    "having",
+    "in",
+    "index",
+    "into",
+    "is",
+    "join",
+    "key",
+    "limit",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "primary",
+    "references",
+    "select",
+    "table",
+    "then",
+    "to",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "when",
+    "where",
+    "with",
+];
+
+/// `CREATE INDEX` for a suggestion: `CONCURRENTLY` on PostgreSQL (the
+/// migration then runs outside a transaction).
+pub fn create_index_sql(engine: Engine, table: &str, columns: &[String]) -> String {
+    let name = quote_ident(engine, &index_name(table, columns));
+    let cols = columns
+        .iter()
+        .map(|c| quote_ident(engine, c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let table = quote_ident(engine, table);
+    match engine {
+        Engine::Postgres => format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({cols});"),
+        Engine::Sqlite => format!("CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols});"),
+        Engine::Mysql => format!("CREATE INDEX {name} ON {table} ({cols});"),
+    }
+}
+
+/// Percent drop from `before` to `after`.
+pub fn cost_drop_pct(before: f64, after: f64) -> f64 {
+    if before <= 0.0 {
+        0.0
+    } else {
+        (before - after) / before * 100.0
+    }
+}
+
+/// A conventional index name: `<table>_<col>_<col>_idx`, within the
+/// identifier limit (63 bytes on PostgreSQL, 64 on MySQL).
+pub fn index_name(table: &str, columns: &[String]) -> String {
+    let bare = table.rsplit('.').next().unwrap_or(table);
+    let mut name = format!("{bare}_{}_idx", columns.join("_"));
+    if name.len() > 63 {
+        let id = query_id(&name);
+        name.truncate(63 - id.len() - 1);
+        name.push('_');
+        name.push_str(&id);
+    }
+    name
+}
+
+/// Groups findings by check, for counts in summaries.
+pub fn counts_by_check(findings: &[Finding]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for f in findings {
+        *out.entry(f.check.clone()).or_insert(0) += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_whitespace_in_queries() {
+        let mut e = Evidence {
+            query: Some("SELECT *\n FROM t WHERE a = $1".into()),
+            ..Evidence::default()
+        };
+        let a = Finding::new("slow_query", Severity::Warning, "x".into())
+            .evidence(e.clone())
+            .keyed();
+        e.query = Some("SELECT * FROM t   WHERE a = $1".into());
+        let b = Finding::new("slow_query", Severity::Warning, "y".into())
+            .evidence(e)
+            .keyed();
+        assert_eq!(a.key, b.key);
+        assert!(a.key.starts_with("slow_query||||"), "{}", a.key);
+    }
+
+    #[test]
+    fn index_names_stay_within_the_identifier_limit() {
+        assert_eq!(
+            index_name("public.orders", &["customer_id".into()]),
+            "orders_customer_id_idx"
+        );
+        let long: Vec<String> = (0..10).map(|i| format!("column_number_{i}")).collect();
+        let n = index_name("t", &long);
+        assert!(n.len() <= 63, "{n}");
+        assert_ne!(n, index_name("t", &long[..9]));
+    }
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        assert_eq!(quote_ident(Engine::Postgres, "public.orders"), "public.orders");
+        assert_eq!(quote_ident(Engine::Postgres, "Order"), "\"Order\"");
+        assert_eq!(quote_ident(Engine::Postgres, "user"), "\"user\"");
+        assert_eq!(quote_ident(Engine::Mysql, "order"), "`order`");
+        assert_eq!(
+            create_index_sql(Engine::Postgres, "orders", &["customer_id".into()]),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);"
+        );
+    }
+
+    #[test]
+    fn cost_drop_is_a_percentage() {
+        assert_eq!(cost_drop_pct(200.0, 50.0), 75.0);
+        assert_eq!(cost_drop_pct(0.0, 0.0), 0.0);
+    }
+}

@@ -1,0 +1,578 @@
+//! The advisor's actions: run the checks on a configured database (a
+//! recorded, cancellable job whose findings are stored), suggest an index
+//! for one query, turn a finding into a linted migration, dismiss and
+//! restore findings, and chart the stored runs.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{DatabaseChoice, Shipdeck};
+use crate::advisor::{
+    self, catalogue, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion, WorkspaceQuery,
+};
+use crate::charts::{self, Chart, Theme};
+use crate::config::{AdvisorConfig, Config};
+use crate::error::{Error, Result};
+use crate::jobs::{JobKind, JobOutput, ProgressSink};
+use crate::migrations::create::{create, CreatedMigration};
+use crate::migrations::lint::{lint_sql, LintFinding};
+use crate::migrations::split::split;
+use crate::migrations::target::Target;
+use crate::migrations::Engine;
+use crate::store::{AdvisorRun, Dismissal, FindingHistory};
+use crate::workspace::Workspace;
+
+/// The advisor view's data: the newest run (fresh or stored) with each
+/// finding's history and the dismissed findings.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AdvisorView {
+    #[serde(flatten)]
+    pub report: AdvisorReport,
+    /// The stored run; `None` when nothing was ever run.
+    #[ts(type = "number | null")]
+    pub run_id: Option<i64>,
+    /// Unix milliseconds of the run.
+    #[ts(type = "number | null")]
+    pub at: Option<i64>,
+    pub history: Vec<FindingHistory>,
+    pub dismissals: Vec<Dismissal>,
+}
+
+/// A finding turned into a migration.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AcceptedFinding {
+    pub migration: CreatedMigration,
+    /// The up file, relative to the workspace.
+    pub file: String,
+    pub sql: String,
+    /// The migration lint's findings on the new file.
+    pub lint: Vec<LintFinding>,
+}
+
+const DEFAULT_QUERIES: &str = "queries/**/*.sql";
+
+fn advisor_config(ws: &Workspace) -> Result<AdvisorConfig> {
+    Ok(Config::load(&ws.root)?.unwrap_or_default().advisor)
+}
+
+/// The workspace's queries: every statement of the `[advisor] queries`
+/// files, with its file and line.
+fn workspace_queries(ws: &Workspace, config: &AdvisorConfig, engine: Engine) -> Vec<WorkspaceQuery> {
+    let globs = config
+        .queries
+        .clone()
+        .unwrap_or_else(|| vec![DEFAULT_QUERIES.to_string()]);
+    let mut out = Vec::new();
+    for g in globs {
+        let pattern = ws.root.join(&g).display().to_string();
+        let Ok(paths) = glob::glob(&pattern) else {
+            tracing::warn!(glob = %g, "invalid [advisor] queries glob");
+            continue;
+        };
+        for path in paths.flatten() {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let file = path.strip_prefix(&ws.root).unwrap_or(&path).display().to_string();
+            out.extend(split(&text, engine).into_iter().map(|s| WorkspaceQuery {
+                file: file.clone(),
+                line: s.line,
+                sql: s.sql,
+            }));
+        }
+    }
+    out
+}
+
+/// The check ids to run: all of the engine's, or the requested ones
+/// (each must exist for the engine).
+fn checks_for(engine: Engine, requested: &[String]) -> Result<Vec<String>> {
+    let all = catalogue::ids_for(engine);
+    for id in requested {
+        if !all.contains(&id.as_str()) {
+            return Err(AdvisorError::UnknownCheck {
+                id: id.clone(),
+                engine: engine.label().into(),
+                known: all.join(", "),
+            }
+            .into());
+        }
+    }
+    Ok(if requested.is_empty() {
+        all.iter().map(|s| s.to_string()).collect()
+    } else {
+        requested.to_vec()
+    })
+}
+
+/// Literals in query texts (pg_stat_activity's, which are not normalised)
+/// may hold secrets: they are replaced before anything is shown or stored.
+fn scrub(report: &mut AdvisorReport) {
+    for f in &mut report.findings {
+        if let Some(q) = &f.evidence.query {
+            f.evidence.query = Some(advisor::predicates::mask_literals(q, report.engine));
+        }
+        f.message = crate::secrets::redact(&f.message).into_owned();
+    }
+    for q in &mut report.metrics.queries {
+        q.query = advisor::predicates::mask_literals(&q.query, report.engine);
+    }
+}
+
+/// A migration name for a fix: `add_orders_customer_id_idx`, …
+fn migration_name(f: &Finding) -> String {
+    let table = f.table.as_deref().unwrap_or("table").replace('.', "_");
+    let index = f.index.as_deref().unwrap_or("index").replace('.', "_");
+    match f.check.as_str() {
+        "unused_index" | "duplicate_index" => format!("drop {index}"),
+        "invalid_index" => format!("reindex {index}"),
+        "sequence_exhaustion" => format!("widen {index}"),
+        "no_primary_key" => format!("add primary key to {table}"),
+        _ => format!(
+            "add {}",
+            advisor::index_name(f.table.as_deref().unwrap_or("table"), &f.columns)
+        ),
+    }
+}
+
+/// The migration's text: the no-transaction marker where PostgreSQL needs
+/// it, the finding as a comment, then the fix.
+fn migration_sql(f: &Finding, engine: Engine, database: &str) -> String {
+    let fix = f.fix_sql.as_deref().unwrap_or_default();
+    let concurrent = engine == Engine::Postgres && fix.to_ascii_uppercase().contains("CONCURRENTLY");
+    let mut out = String::new();
+    if concurrent {
+        out.push_str("-- shipdeck:no-transaction\n");
+    }
+    out.push_str(&format!(
+        "-- Advisor ({}) on {database}: {}\n",
+        f.check, f.message
+    ));
+    for fig in &f.evidence.figures {
+        // `rows: 50000`, `hit_pct: 93.1 %`: no unit the name already says.
+        let unit = if fig.unit.is_empty() || fig.name.contains(fig.unit.as_str()) {
+            String::new()
+        } else {
+            format!(" {}", fig.unit)
+        };
+        out.push_str(&format!("--   {}: {}{unit}\n", fig.name, fig.value));
+    }
+    if let (Some(b), Some(a)) = (f.evidence.cost_before, f.evidence.cost_after) {
+        out.push_str(&format!("--   estimated cost: {b:.1} → {a:.1}\n"));
+    }
+    out.push('\n');
+    if engine == Engine::Postgres {
+        out.push_str(PG_TIMEOUTS);
+    }
+    out.push_str(fix);
+    out.push('\n');
+    out
+}
+
+/// Bounds on waiting for the lock and on the build itself, as the
+/// migration lint asks: a DDL statement queued behind a long transaction
+/// blocks every query on the table. Raise the statement timeout for very
+/// large tables.
+const PG_TIMEOUTS: &str = "SET lock_timeout = '5s';\nSET statement_timeout = '30min';\n";
+
+/// The rollback of a created index.
+fn down_sql(f: &Finding, engine: Engine) -> Option<String> {
+    let fix = f.fix_sql.as_deref()?;
+    if !fix.trim_start().to_ascii_uppercase().starts_with("CREATE INDEX") {
+        return None;
+    }
+    let table = f.table.as_deref()?;
+    let name = advisor::quote_ident(engine, &advisor::index_name(table, &f.columns));
+    Some(match engine {
+        Engine::Postgres => {
+            let schema = table
+                .rsplit_once('.')
+                .map(|(s, _)| format!("{s}."))
+                .unwrap_or_default();
+            format!("-- shipdeck:no-transaction\n{PG_TIMEOUTS}DROP INDEX CONCURRENTLY IF EXISTS {schema}{name};\n")
+        }
+        Engine::Sqlite => format!("DROP INDEX IF EXISTS {name};\n"),
+        Engine::Mysql => format!("DROP INDEX {name} ON {};\n", advisor::quote_ident(engine, table)),
+    })
+}
+
+impl Shipdeck {
+    async fn advisor_target(&self, path: &Path, choice: &DatabaseChoice) -> Result<(Workspace, Target)> {
+        let ws = self.registered(path).await?;
+        let target = self.target(&ws, choice).await?;
+        Ok((ws, target))
+    }
+
+    /// Every check, for `advisor checks` and the docs.
+    pub fn advisor_checks(&self) -> Vec<advisor::CheckInfo> {
+        advisor::checks()
+    }
+
+    /// Runs the checks as a recorded job, stores the run, and returns it
+    /// without the dismissed findings.
+    pub async fn advisor_run(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        checks: &[String],
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<AdvisorView> {
+        let (ws, target) = self.advisor_target(path, choice).await?;
+        let config = advisor_config(&ws)?;
+        let only = checks_for(target.engine, checks)?;
+        let req = RunRequest {
+            thresholds: config.thresholds.clone(),
+            only: only.clone(),
+            queries: workspace_queries(&ws, &config, target.engine),
+        };
+        let database = target.name.clone();
+        let engine = target.engine;
+        let mut report = self
+            .jobs_ref()
+            .run(Some(&ws.id), JobKind::AdvisorRun, sink, move |p| {
+                let handle = tokio::runtime::Handle::current();
+                let started = Instant::now();
+                let total = only.len() as u64;
+                let mut done = 0u64;
+                let mut step = |id: &str| -> Result<()> {
+                    if p.is_cancelled() {
+                        return Err(Error::Cancelled);
+                    }
+                    done += 1;
+                    p.report(done, Some(total), id);
+                    Ok(())
+                };
+                let outcome = handle.block_on(async {
+                    match engine {
+                        Engine::Postgres => advisor::postgres::run(&target, &req, &mut step).await,
+                        Engine::Mysql => advisor::mysql::run(&target, &req, &mut step).await,
+                        Engine::Sqlite => advisor::sqlite::run(&target, &req, &mut step).await,
+                    }
+                })?;
+                let mut findings = outcome.findings;
+                findings
+                    .sort_by(|a, b| (a.severity, &a.check, &a.table).cmp(&(b.severity, &b.check, &b.table)));
+                let report = AdvisorReport {
+                    database: target.name.clone(),
+                    engine,
+                    findings,
+                    notices: outcome.notices,
+                    dismissed: 0,
+                    metrics: outcome.metrics,
+                    checks: only,
+                    duration_ms: started.elapsed().as_millis() as u64,
+                };
+                Ok(JobOutput {
+                    summary: format!(
+                        "{}: {} findings ({} checks)",
+                        report.database,
+                        report.findings.len(),
+                        report.checks.len()
+                    ),
+                    result: None,
+                    value: report,
+                })
+            })
+            .await?;
+        scrub(&mut report);
+        let store = self.store_ref();
+        let run_id = store.advisor_run(&ws.id, &report).await?;
+        self.advisor_view(&ws, &database, report, run_id, Some(crate::store::now_ms()))
+            .await
+    }
+
+    /// Filters dismissed findings out and adds history and dismissals.
+    async fn advisor_view(
+        &self,
+        ws: &Workspace,
+        database: &str,
+        mut report: AdvisorReport,
+        run_id: i64,
+        at: Option<i64>,
+    ) -> Result<AdvisorView> {
+        let store = self.store_ref();
+        let dismissals = store.advisor_dismissals(&ws.id, database).await?;
+        let before = report.findings.len();
+        report
+            .findings
+            .retain(|f| !dismissals.iter().any(|d| d.key == f.key));
+        report.dismissed = before - report.findings.len();
+        Ok(AdvisorView {
+            report,
+            run_id: Some(run_id),
+            at,
+            history: store.advisor_history(&ws.id, database).await?,
+            dismissals,
+        })
+    }
+
+    /// The newest stored run of a database, without running anything.
+    pub async fn advisor_latest(&self, path: &Path, choice: &DatabaseChoice) -> Result<Option<AdvisorView>> {
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let store = self.store_ref();
+        let runs = store.advisor_runs(&ws.id, &spec.name, 1).await?;
+        let Some(run) = runs.into_iter().next() else {
+            return Ok(None);
+        };
+        let Some((run_id, engine, mut findings)) = store.advisor_latest(&ws.id, &spec.name).await? else {
+            return Ok(None);
+        };
+        findings.sort_by(|a, b| (a.severity, &a.check, &a.table).cmp(&(b.severity, &b.check, &b.table)));
+        let report = AdvisorReport {
+            database: spec.name.clone(),
+            engine,
+            findings,
+            notices: run.notices,
+            dismissed: 0,
+            metrics: run.metrics,
+            checks: run.checks,
+            duration_ms: run.duration_ms as u64,
+        };
+        Ok(Some(
+            self.advisor_view(&ws, &spec.name, report, run_id, Some(run.at))
+                .await?,
+        ))
+    }
+
+    /// The index that would help one query, with the plan's estimated cost
+    /// before and after.
+    pub async fn advisor_suggest(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        query: &str,
+    ) -> Result<Suggestion> {
+        let (ws, target) = self.advisor_target(path, choice).await?;
+        let t = advisor_config(&ws)?.thresholds;
+        let query = query.to_string();
+        // The planner's futures borrow the connection across awaits in a
+        // way the compiler cannot prove Send; they run on a blocking thread
+        // of their own, like the checks.
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            handle.block_on(async {
+                match target.engine {
+                    Engine::Postgres => advisor::postgres::suggest(&target, &query, &t).await,
+                    Engine::Mysql => advisor::mysql::suggest(&target, &query, &t).await,
+                    Engine::Sqlite => advisor::sqlite::suggest(&target, &query, &t).await,
+                }
+            })
+        })
+        .await?
+    }
+
+    /// The finding `key` of the newest run of a database.
+    async fn stored_finding(&self, ws: &Workspace, database: &str, key: &str) -> Result<(Finding, Engine)> {
+        let latest = self.store_ref().advisor_latest(&ws.id, database).await?;
+        latest
+            .and_then(|(_, engine, fs)| Some((fs.into_iter().find(|f| f.key == key)?, engine)))
+            .ok_or_else(|| {
+                AdvisorError::UnknownFinding {
+                    database: database.into(),
+                    key: key.into(),
+                }
+                .into()
+            })
+    }
+
+    /// Writes a finding's fix as a new migration (named like `migrate
+    /// create`), lints it, and returns both.
+    pub async fn advisor_accept(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        key: &str,
+    ) -> Result<AcceptedFinding> {
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (finding, engine) = self.stored_finding(&ws, &spec.name, key).await?;
+        if finding.fix_sql.is_none() || !finding.migration {
+            return Err(AdvisorError::NoFix.into());
+        }
+        let sql = migration_sql(&finding, engine, &spec.name);
+        let down = down_sql(&finding, engine);
+        let folder = ws.root.join(&spec.folder);
+        let label = spec.folder.clone();
+        let name = migration_name(&finding);
+        let root = ws.root.clone();
+        let (migration, file) = {
+            let sql = sql.clone();
+            tokio::task::spawn_blocking(move || -> Result<(CreatedMigration, String)> {
+                let created = create(
+                    &folder,
+                    &label,
+                    &name,
+                    down.is_some(),
+                    Some(engine),
+                    chrono::Utc::now(),
+                )?;
+                let up = created
+                    .files
+                    .iter()
+                    .find(|f| !f.ends_with(".down.sql"))
+                    .cloned()
+                    .ok_or_else(|| Error::Internal("create wrote no up file".into()))?;
+                std::fs::write(root.join(&up), &sql).map_err(Error::io("write", root.join(&up)))?;
+                if let (Some(down), Some(path)) =
+                    (down, created.files.iter().find(|f| f.ends_with(".down.sql")))
+                {
+                    std::fs::write(root.join(path), down).map_err(Error::io("write", root.join(path)))?;
+                }
+                Ok((created, up))
+            })
+            .await??
+        };
+        let in_tx = !sql.starts_with("-- shipdeck:no-transaction");
+        let lint = lint_sql(&sql, engine, in_tx)
+            .into_iter()
+            .map(|mut l| {
+                l.file = file.clone();
+                l.version = migration.version;
+                l
+            })
+            .collect();
+        self.store_ref()
+            .audit(
+                Some(&ws.id),
+                "advisor.accept",
+                serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "file": file}),
+            )
+            .await?;
+        Ok(AcceptedFinding {
+            migration,
+            file,
+            sql,
+            lint,
+        })
+    }
+
+    /// Hides a finding of a database from now on, with the reason.
+    pub async fn advisor_dismiss(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        key: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::InvalidInput {
+                field: "reason",
+                reason: "a dismissal needs a reason (why this finding does not apply)".into(),
+            });
+        }
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (finding, _) = self.stored_finding(&ws, &spec.name, key).await?;
+        self.store_ref()
+            .advisor_dismiss(&ws.id, &spec.name, &finding, reason)
+            .await?;
+        self.store_ref()
+            .audit(
+                Some(&ws.id),
+                "advisor.dismiss",
+                serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "reason": reason}),
+            )
+            .await
+    }
+
+    /// Shows a dismissed finding again.
+    pub async fn advisor_restore(&self, path: &Path, choice: &DatabaseChoice, key: &str) -> Result<bool> {
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        self.store_ref().advisor_restore(&ws.id, &spec.name, key).await
+    }
+
+    /// Stored runs of a database, newest first.
+    pub async fn advisor_runs(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        limit: i64,
+    ) -> Result<Vec<AdvisorRun>> {
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        self.store_ref().advisor_runs(&ws.id, &spec.name, limit).await
+    }
+
+    /// Slow-query mean time and calls over time, cache-hit trend and table
+    /// sizes, from the stored runs.
+    pub async fn advisor_charts(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        theme: Theme,
+    ) -> Result<Vec<Chart>> {
+        let runs = self.advisor_runs(path, choice, 200).await?;
+        charts::advisor::charts(&runs, theme)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advisor::{Finding, Severity};
+
+    fn fk(table: &str) -> Finding {
+        Finding::new("foreign_key_without_index", Severity::Warning, "no index".into())
+            .table(table)
+            .columns(vec!["account_id".into()])
+            .fix(advisor::create_index_sql(
+                Engine::Postgres,
+                table,
+                &["account_id".into()],
+            ))
+    }
+
+    #[test]
+    fn migrations_are_named_after_what_they_do() {
+        assert_eq!(
+            migration_name(&fk("billing.invoices")),
+            "add invoices_account_id_idx"
+        );
+        let drop = Finding::new("unused_index", Severity::Info, String::new()).index("orders_status_idx");
+        assert_eq!(migration_name(&drop), "drop orders_status_idx");
+        let pk = Finding::new("no_primary_key", Severity::Warning, String::new()).table("events");
+        assert_eq!(migration_name(&pk), "add primary key to events");
+    }
+
+    #[test]
+    fn concurrent_postgres_fixes_run_outside_a_transaction_with_timeouts() {
+        let sql = migration_sql(&fk("invoices"), Engine::Postgres, "main");
+        assert!(sql.starts_with("-- shipdeck:no-transaction\n"), "{sql}");
+        assert!(sql.contains("SET lock_timeout") && sql.contains("SET statement_timeout"));
+        assert!(
+            lint_sql(&sql, Engine::Postgres, false).is_empty(),
+            "{:?}",
+            lint_sql(&sql, Engine::Postgres, false)
+        );
+        let down = down_sql(&fk("invoices"), Engine::Postgres).unwrap();
+        assert!(
+            down.contains("DROP INDEX CONCURRENTLY IF EXISTS invoices_account_id_idx;"),
+            "{down}"
+        );
+
+        let mut lite = fk("invoices");
+        lite.fix_sql = Some(advisor::create_index_sql(
+            Engine::Sqlite,
+            "invoices",
+            &["account_id".into()],
+        ));
+        let sql = migration_sql(&lite, Engine::Sqlite, "main");
+        assert!(!sql.contains("no-transaction") && !sql.contains("SET "), "{sql}");
+        assert_eq!(
+            down_sql(&lite, Engine::Sqlite).as_deref(),
+            Some("DROP INDEX IF EXISTS invoices_account_id_idx;\n")
+        );
+    }
+}
