@@ -2,8 +2,10 @@
 //! validate the input, call, return `{code, message, hint}` on error.
 
 pub mod activity;
+pub mod advisor;
 pub mod app;
 pub mod bench;
+pub mod docs;
 pub mod doctor;
 pub mod environments;
 pub mod logs;

@@ -43,6 +43,12 @@ import type { RecentWorkspace } from "./bindings/RecentWorkspace";
 import type { RunningJob } from "./bindings/RunningJob";
 import type { Theme } from "./bindings/Theme";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+import type { AcceptedFinding } from "./bindings/AcceptedFinding";
+import type { AdvisorCheck } from "./bindings/AdvisorCheck";
+import type { AdvisorRun } from "./bindings/AdvisorRun";
+import type { AdvisorView } from "./bindings/AdvisorView";
+import type { IndexSuggestion } from "./bindings/IndexSuggestion";
+import type { SchemaDoc } from "./bindings/SchemaDoc";
 
 export class ApiError extends Error {
   readonly code: string;
@@ -245,6 +251,38 @@ export const api = {
     call<Chart>("bench_percentile_chart", { path, metric, theme }),
   benchSweepChart: (path: string, scenario: string, theme: Theme) =>
     call<Chart>("bench_sweep_chart", { path, scenario, theme }),
+
+  // ---- advisor ----
+  // Databases are named (as in shipdeck.toml); URLs never cross IPC.
+  advisorChecks: () => call<AdvisorCheck[]>("advisor_checks"),
+  advisorRun: (
+    path: string,
+    database: string | null,
+    checks: string[],
+    onProgress: (e: ProgressEvent) => void,
+  ) =>
+    call<AdvisorView>("advisor_run", {
+      path,
+      database,
+      checks,
+      onProgress: channel(onProgress),
+    }),
+  advisorLatest: (path: string, database: string | null) =>
+    call<AdvisorView | null>("advisor_latest", { path, database }),
+  advisorSuggest: (path: string, database: string | null, query: string) =>
+    call<IndexSuggestion>("advisor_suggest", { path, database, query }),
+  advisorAccept: (path: string, database: string | null, key: string) =>
+    call<AcceptedFinding>("advisor_accept", { path, database, key }),
+  advisorDismiss: (path: string, database: string | null, key: string, reason: string) =>
+    call<void>("advisor_dismiss", { path, database, key, reason }),
+  advisorRestore: (path: string, database: string | null, key: string) =>
+    call<boolean>("advisor_restore", { path, database, key }),
+  advisorRuns: (path: string, database: string | null) =>
+    call<AdvisorRun[]>("advisor_runs", { path, database }),
+  advisorCharts: (path: string, database: string | null, theme: Theme) =>
+    call<Chart[]>("advisor_charts", { path, database, theme }),
+  docsSchema: (path: string, database: string | null, write: boolean) =>
+    call<SchemaDoc>("docs_schema", { path, database, write }),
 
   /** Opens an https link in the system browser (never in the app window). */
   async openLink(url: string): Promise<void> {

@@ -1,15 +1,17 @@
-// Hash routes, one per area: #/overview, #/activity, …
+// Hash routes, one per area: #/overview, #/activity, …; Alt+1…9, 0 go
+// to them in sidebar order.
 
 export const ROUTES = [
   { id: "overview", label: "Overview", key: "1" },
   { id: "releases", label: "Releases", key: "2" },
   { id: "migrations", label: "Migrations", key: "3" },
-  { id: "environments", label: "Environments", key: "4" },
-  { id: "benchmarks", label: "Benchmarks", key: "5" },
-  { id: "activity", label: "Activity", key: "6" },
-  { id: "logs", label: "Logs", key: "7" },
-  { id: "doctor", label: "Doctor", key: "8" },
-  { id: "settings", label: "Settings", key: "9" },
+  { id: "advisor", label: "Advisor", key: "4" },
+  { id: "environments", label: "Environments", key: "5" },
+  { id: "benchmarks", label: "Benchmarks", key: "6" },
+  { id: "activity", label: "Activity", key: "7" },
+  { id: "logs", label: "Logs", key: "8" },
+  { id: "doctor", label: "Doctor", key: "9" },
+  { id: "settings", label: "Settings", key: "0" },
 ] as const;
 
 export type RouteId = (typeof ROUTES)[number]["id"];

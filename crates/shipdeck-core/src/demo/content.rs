@@ -247,6 +247,27 @@ concurrency = 2
 thresholds = ["p99 < 50ms"]
 "#;
 
+/// Queries the product runs, for the database advisor (it plans
+/// `queries/**/*.sql`): a filter on a foreign key sorted by another column,
+/// a lookup by an unindexed hash, an unindexed sort, and a user's tokens.
+pub const REPORTS_SQL: &str = "-- Reports the API and the web app run; `shipdeck advisor run` plans them.
+
+-- Deployments of a release, newest first (release page).
+SELECT id, environment_id, status, started_at, finished_at
+FROM deployments
+WHERE release_id = ?
+ORDER BY started_at DESC;
+
+-- Sign-in: the session behind a cookie.
+SELECT user_id, expires_at FROM sessions WHERE token_hash = ?;
+
+-- The audit trail page: the latest events first.
+SELECT id, actor_id, action, at FROM audit_events ORDER BY at DESC LIMIT 50;
+
+-- A user's API tokens (settings page).
+SELECT id, name, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY name;
+";
+
 pub const GITIGNORE: &str = "/target\nnode_modules/\n/data/\n.env.*\n!.env.example\n";
 
 pub const README: &str = "# Orbit\n\nOrbit tracks projects, releases and deployments.\n\n\

@@ -2,7 +2,7 @@
 //! every area on. The same seed and end date always give the same commits
 //! (same shas): ~300 Conventional Commits over a year, tagged v0.1.0 …
 //! v1.4.2, with breaking changes, a revert, a merge, a squash-merge body,
-//! migrations and drifting environment files.
+//! migrations, drifting environment files and queries for the advisor.
 
 mod content;
 
@@ -228,6 +228,7 @@ impl Builder {
             ("web/src/app.js", "// Orbit web app.\n".into()),
             (".github/workflows/ci.yml", "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n".into()),
             ("Makefile", "test:\n\tcargo test\n".into()),
+            ("queries/reports.sql", REPORTS_SQL.into()),
         ];
         for (path, text) in &files {
             self.write(path, text)?;
@@ -570,6 +571,26 @@ mod tests {
         let times = commit_times(&mut ChaCha8Rng::seed_from_u64(1), start, 300);
         assert!(times.windows(2).all(|w| w[0] <= w[1]));
         assert!(times[0] >= start && *times.last().unwrap() <= opts().until);
+    }
+
+    #[test]
+    fn the_advisor_queries_are_committed_and_name_demo_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        create(dir.path(), &opts()).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let tree = repo.head().unwrap().peel_to_tree().unwrap();
+        assert!(tree.get_path(Path::new("queries/reports.sql")).is_ok());
+        let created: Vec<&str> = MIGRATIONS
+            .iter()
+            .filter_map(|(name, _, _)| name.strip_prefix("create_"))
+            .collect();
+        for table in ["deployments", "sessions", "audit_events", "api_tokens"] {
+            assert!(created.contains(&table), "{table} is a demo table");
+            assert!(
+                REPORTS_SQL.contains(&format!("FROM {table}")),
+                "a query reads {table}"
+            );
+        }
     }
 
     #[test]
