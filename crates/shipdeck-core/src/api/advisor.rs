@@ -170,6 +170,9 @@ fn migration_sql(f: &Finding, engine: Engine, database: &str) -> String {
     }
     out.push_str(fix);
     out.push('\n');
+    if engine == Engine::Postgres {
+        out.push_str(PG_RESET);
+    }
     out
 }
 
@@ -178,6 +181,9 @@ fn migration_sql(f: &Finding, engine: Engine, database: &str) -> String {
 /// blocks every query on the table. Raise the statement timeout for very
 /// large tables.
 const PG_TIMEOUTS: &str = "SET lock_timeout = '5s';\nSET statement_timeout = '30min';\n";
+
+/// The runner's session goes on to the next migration: leave it as it was.
+const PG_RESET: &str = "RESET lock_timeout;\nRESET statement_timeout;\n";
 
 /// The rollback of a created index.
 fn down_sql(f: &Finding, engine: Engine) -> Option<String> {
@@ -193,7 +199,7 @@ fn down_sql(f: &Finding, engine: Engine) -> Option<String> {
                 .rsplit_once('.')
                 .map(|(s, _)| format!("{s}."))
                 .unwrap_or_default();
-            format!("-- shipdeck:no-transaction\n{PG_TIMEOUTS}DROP INDEX CONCURRENTLY IF EXISTS {schema}{name};\n")
+            format!("-- shipdeck:no-transaction\n{PG_TIMEOUTS}DROP INDEX CONCURRENTLY IF EXISTS {schema}{name};\n{PG_RESET}")
         }
         Engine::Sqlite => format!("DROP INDEX IF EXISTS {name};\n"),
         Engine::Mysql => format!("DROP INDEX {name} ON {};\n", advisor::quote_ident(engine, table)),
@@ -551,6 +557,10 @@ mod tests {
         let sql = migration_sql(&fk("invoices"), Engine::Postgres, "main");
         assert!(sql.starts_with("-- shipdeck:no-transaction\n"), "{sql}");
         assert!(sql.contains("SET lock_timeout") && sql.contains("SET statement_timeout"));
+        assert!(
+            sql.ends_with("RESET lock_timeout;\nRESET statement_timeout;\n"),
+            "{sql}"
+        );
         assert!(
             lint_sql(&sql, Engine::Postgres, false).is_empty(),
             "{:?}",
