@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{draw_err, time_mesh, time_span, to_time, Chart, Theme, HEIGHT, WIDTH};
+use super::{draw_err, time_mesh, time_span, to_time, Chart, Theme, Themed, HEIGHT, WIDTH};
 use crate::error::Result;
 
 /// One metric over time (a point per run), with a dashed vertical line and
@@ -103,10 +103,7 @@ pub fn percentile_curve(metric: &str, unit: &str, samples: &[f64], theme: Theme)
             .map_err(draw_err)?;
         chart
             .configure_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text)
+            .themed(&p, text)
             .x_desc("percentile")
             .y_desc(unit)
             .x_label_formatter(&|x| {
@@ -154,10 +151,7 @@ pub fn concurrency_curve(scenario: &str, points: &[(usize, f64, f64)], theme: Th
             .set_secondary_coord((1.0..x_max).log_scale(), 0.0..p99_max * 1.15);
         chart
             .configure_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text.clone())
+            .themed(&p, text.clone())
             .x_desc("connections")
             .y_desc("req/s")
             .x_label_formatter(&|x| format!("{x:.0}"))

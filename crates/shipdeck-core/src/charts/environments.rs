@@ -4,7 +4,7 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
-use super::{draw_err, time_span, to_time, Chart, Theme, HEIGHT, WIDTH};
+use super::{draw_err, time_span, to_time, Chart, Theme, Themed, HEIGHT, WIDTH};
 use crate::error::Result;
 
 /// Colour of a parity cell: the same in both themes, so the view's legend
@@ -152,10 +152,7 @@ pub fn environment_history(
         score
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text.clone())
+            .themed(&p, text.clone())
             .y_labels(5)
             .y_desc("parity %")
             .draw()

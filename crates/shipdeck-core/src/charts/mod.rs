@@ -108,10 +108,7 @@ pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text.clone())
+            .themed(&p, text.clone())
             .x_labels(n as usize)
             .y_labels(5)
             .x_label_formatter(&|x| match x {
@@ -165,10 +162,7 @@ where
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(p.grid)
-        .light_line_style(TRANSPARENT)
-        .axis_style(p.axis)
-        .label_style(text)
+        .themed(p, text)
         .x_labels(n as usize)
         .y_labels(4)
         .x_label_formatter(&|x| match x {
@@ -257,10 +251,7 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(p.grid)
-            .light_line_style(TRANSPARENT)
-            .axis_style(p.axis)
-            .label_style(text)
+            .themed(&p, text)
             .x_labels(n as usize)
             .y_labels(5)
             .y_desc("ms")
@@ -304,6 +295,22 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
 }
 
 /// Unix milliseconds as a chart time.
+/// The theme's look for a chart's grid, axes and labels.
+trait Themed<'b> {
+    fn themed<T: IntoTextStyle<'b>>(&mut self, p: &Palette, labels: T) -> &mut Self;
+}
+
+impl<'b, X: Ranged, Y: Ranged, DB: DrawingBackend> Themed<'b>
+    for plotters::chart::MeshStyle<'_, 'b, X, Y, DB>
+{
+    fn themed<T: IntoTextStyle<'b>>(&mut self, p: &Palette, labels: T) -> &mut Self {
+        self.bold_line_style(p.grid)
+            .light_line_style(TRANSPARENT)
+            .axis_style(p.axis)
+            .label_style(labels)
+    }
+}
+
 /// A chart over time with an f64 value axis.
 type TimeChart<'a, DB> = ChartContext<
     'a,
@@ -325,10 +332,7 @@ where
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(p.grid)
-        .light_line_style(TRANSPARENT)
-        .axis_style(p.axis)
-        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .themed(p, ("sans-serif", 11).into_font().color(&p.text))
         .x_labels(labels)
         .x_label_formatter(&|t| t.format("%b %-d %H:%M").to_string())
         .y_labels(labels)
