@@ -37,20 +37,7 @@ pub struct Config {
     #[serde(default)]
     pub docs: DocsConfig,
     #[serde(default)]
-    pub advisor: AdvisorConfig,
-}
-
-/// `[advisor]`: where the workspace's queries are, and the checks'
-/// thresholds (`[advisor.thresholds]`, PgHero's by default).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdvisorConfig {
-    /// Globs of `.sql` files holding the application's queries, planned by
-    /// the SQLite checks and `advisor run` on every engine (default
-    /// `queries/**/*.sql`).
-    pub queries: Option<Vec<String>>,
-    #[serde(default)]
-    pub thresholds: crate::advisor::Thresholds,
+    pub advisor: crate::advisor::AdvisorConfig,
 }
 
 /// `[docs]`: where generated documentation goes.

@@ -249,6 +249,19 @@ pub struct AdvisorReport {
     pub duration_ms: u64,
 }
 
+/// `[advisor]`: where the workspace's queries are, and the checks'
+/// thresholds (`[advisor.thresholds]`, PgHero's by default).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisorConfig {
+    /// Globs of `.sql` files holding the application's queries, planned by
+    /// the SQLite checks and `advisor run` on every engine (default
+    /// `queries/**/*.sql`).
+    pub queries: Option<Vec<String>>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
 /// Thresholds, from `[advisor]` in shipdeck.toml; the defaults are PgHero's.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[ts(rename = "AdvisorThresholds")]

@@ -12,16 +12,17 @@ use ts_rs::TS;
 
 use super::{DatabaseChoice, Shipdeck};
 use crate::advisor::{
-    self, catalogue, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion, WorkspaceQuery,
+    self, catalogue, AdvisorConfig, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion,
+    WorkspaceQuery,
 };
 use crate::charts::{self, Chart, Theme};
-use crate::config::{AdvisorConfig, Config};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
 use crate::migrations::lint::{lint_sql, LintFinding};
 use crate::migrations::split::split;
-use crate::migrations::target::Target;
+use crate::migrations::target::{DatabaseSpec, Target};
 use crate::migrations::Engine;
 use crate::store::{AdvisorRun, Dismissal, FindingHistory};
 use crate::workspace::Workspace;
@@ -213,6 +214,15 @@ impl Shipdeck {
         Ok((ws, target))
     }
 
+    /// The workspace and the configured database a choice names, without
+    /// resolving its URL (stored runs are keyed by the name).
+    async fn advisor_spec(&self, path: &Path, choice: &DatabaseChoice) -> Result<(Workspace, DatabaseSpec)> {
+        let ws = self.registered(path).await?;
+        let config = Config::load(&ws.root)?;
+        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        Ok((ws, spec))
+    }
+
     /// Every check, for `advisor checks` and the docs.
     pub fn advisor_checks(&self) -> Vec<advisor::CheckInfo> {
         advisor::checks()
@@ -318,9 +328,7 @@ impl Shipdeck {
 
     /// The newest stored run of a database, without running anything.
     pub async fn advisor_latest(&self, path: &Path, choice: &DatabaseChoice) -> Result<Option<AdvisorView>> {
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (ws, spec) = self.advisor_spec(path, choice).await?;
         let store = self.store_ref();
         let runs = store.advisor_runs(&ws.id, &spec.name, 1).await?;
         let Some(run) = runs.into_iter().next() else {
@@ -395,9 +403,7 @@ impl Shipdeck {
         choice: &DatabaseChoice,
         key: &str,
     ) -> Result<AcceptedFinding> {
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (ws, spec) = self.advisor_spec(path, choice).await?;
         let (finding, engine) = self.stored_finding(&ws, &spec.name, key).await?;
         if finding.fix_sql.is_none() || !finding.migration {
             return Err(AdvisorError::NoFix.into());
@@ -474,9 +480,7 @@ impl Shipdeck {
                 reason: "a dismissal needs a reason (why this finding does not apply)".into(),
             });
         }
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (ws, spec) = self.advisor_spec(path, choice).await?;
         let (finding, _) = self.stored_finding(&ws, &spec.name, key).await?;
         self.store_ref()
             .advisor_dismiss(&ws.id, &spec.name, &finding, reason)
@@ -492,9 +496,7 @@ impl Shipdeck {
 
     /// Shows a dismissed finding again.
     pub async fn advisor_restore(&self, path: &Path, choice: &DatabaseChoice, key: &str) -> Result<bool> {
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (ws, spec) = self.advisor_spec(path, choice).await?;
         self.store_ref().advisor_restore(&ws.id, &spec.name, key).await
     }
 
@@ -505,9 +507,7 @@ impl Shipdeck {
         choice: &DatabaseChoice,
         limit: i64,
     ) -> Result<Vec<AdvisorRun>> {
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let (ws, spec) = self.advisor_spec(path, choice).await?;
         self.store_ref().advisor_runs(&ws.id, &spec.name, limit).await
     }
 
