@@ -28,7 +28,7 @@ pub fn run() {
         .map_err(|e| eprintln!("warning: file logging is off: {}", e.payload().message))
         .ok();
     let core = match tauri::async_runtime::block_on(Shipdeck::open(paths)) {
-        Ok(core) => core,
+        Ok(core) => core.only_opened_workspaces(),
         Err(e) => fail(&e),
     };
     let arg = std::env::args_os().nth(1).map(PathBuf::from);

@@ -8,7 +8,7 @@ use crate::util::{assert_code, text};
 
 const PAGE: &str = "docs/domain-model.md";
 
-fn docs(ws: &Ws, args: &[&str]) -> Output {
+pub(crate) fn docs(ws: &Ws, args: &[&str]) -> Output {
     let mut full = vec!["-C", ws.root().to_str().unwrap(), "docs", "schema"];
     full.extend_from_slice(args);
     ws.env
@@ -29,7 +29,7 @@ fn docs_json(ws: &Ws, args: &[&str], code: i32) -> serde_json::Value {
 }
 
 /// A SQLite workspace whose database holds `sql`.
-fn sqlite_with(sql: &str) -> Ws {
+pub(crate) fn sqlite_with(sql: &str) -> Ws {
     let ws = Ws::new(Kind::Sqlite);
     // An empty file is an empty database.
     std::fs::File::create(ws.db.sqlite_file()).unwrap();
@@ -184,7 +184,7 @@ fn a_page_outside_the_workspace_or_an_unknown_database_is_refused() {
         "[databases.main]\nurl = \"env:APP_DB_URL\"\n[docs]\ndomain_model = \"../outside.md\"\n",
     );
     let v = docs_json(&ws, &[], 1);
-    assert_eq!(v["code"], "input.invalid");
+    assert_eq!(v["code"], "config.path_outside_workspace");
     assert!(
         v["message"].as_str().unwrap().contains("docs.domain_model"),
         "{v}"

@@ -4,6 +4,7 @@
 
 mod advisor;
 mod bench;
+mod config_paths;
 mod demo;
 mod docs;
 mod doctor;

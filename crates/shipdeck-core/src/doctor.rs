@@ -180,7 +180,7 @@ impl Shipdeck {
                 checks,
             };
         };
-        let workspace = match Workspace::open(path) {
+        let workspace = match self.workspace(path).await {
             Ok(ws) => ws,
             Err(e) => {
                 let p = e.payload();

@@ -36,6 +36,16 @@ pub enum Error {
         suggestion: Option<String>,
     },
 
+    /// A configured path (`key` in shipdeck.toml, or a file a package
+    /// manifest names) that leads out of the workspace, by `..`, an absolute
+    /// path or a symbolic link.
+    #[error("{key} = {path:?} leads outside the workspace; nothing was read or written there")]
+    PathOutsideWorkspace { key: String, path: String },
+
+    /// A desktop command named a folder the user never opened in the app.
+    #[error("{} is not a workspace opened in Shipdeck", .path.display())]
+    WorkspaceNotOpened { path: PathBuf },
+
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 
@@ -104,6 +114,8 @@ impl Error {
             Error::WorkspaceNotADirectory { .. } => "workspace.not_a_directory",
             Error::NotAGitRepo { .. } => "workspace.not_a_git_repo",
             Error::InvalidConfig { .. } => "config.invalid",
+            Error::PathOutsideWorkspace { .. } => "config.path_outside_workspace",
+            Error::WorkspaceNotOpened { .. } => "workspace.not_opened",
             Error::Git(_) => "git.error",
             Error::Store(_) => "store.error",
             Error::StoreMigration(_) => "store.schema",
@@ -151,6 +163,14 @@ impl Error {
             } => format!("Did you mean `{s}`? See docs/configuration.md for every key."),
             Error::InvalidConfig { .. } => {
                 "Fix shipdeck.toml at that line; see docs/configuration.md for every key."
+                    .to_string()
+            }
+            Error::PathOutsideWorkspace { key, .. } => format!(
+                "Paths in shipdeck.toml must be inside the workspace: relative to its top folder, \
+                 without `..` or symbolic links leading out. Fix `{key}`."
+            ),
+            Error::WorkspaceNotOpened { .. } => {
+                "Open the folder with \"Open folder…\" first; the app acts only on workspaces you opened."
                     .to_string()
             }
             Error::StoreMigration(_) => {

@@ -75,6 +75,12 @@ fn workspace_queries(ws: &Workspace, config: &AdvisorConfig, engine: Engine) -> 
             continue;
         };
         for path in paths.flatten() {
+            // `../**/*.sql` or a link out of the tree: not the workspace's.
+            let Ok(path) = crate::workspace::inside(&ws.root, "advisor.queries", &path.to_string_lossy())
+            else {
+                tracing::warn!(glob = %g, "skipped a query file outside the workspace");
+                continue;
+            };
             let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
@@ -410,7 +416,7 @@ impl Shipdeck {
         }
         let sql = migration_sql(&finding, engine, &spec.name);
         let down = down_sql(&finding, engine);
-        let folder = ws.root.join(&spec.folder);
+        let folder = spec.folder_in(&ws.root)?;
         let label = spec.folder.clone();
         let name = migration_name(&finding);
         let root = ws.root.clone();

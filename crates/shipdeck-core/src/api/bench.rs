@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{open_workspace, Shipdeck};
+use super::Shipdeck;
 use crate::bench::import::{self, Format, Imported};
 use crate::bench::loadgen::{run_http, HttpOptions, HttpReport};
 use crate::bench::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
@@ -195,7 +195,7 @@ impl Shipdeck {
 
     /// The workspace's scenarios.
     pub async fn bench_scenarios(&self, path: &Path) -> Result<Vec<ScenarioInfo>> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = Config::load(&ws.root)?;
         Ok(scenario::load(&ws.root, config.as_ref())?
             .into_iter()
@@ -345,7 +345,7 @@ impl Shipdeck {
 
     /// Stored runs with their metrics, newest first.
     pub async fn bench_history(&self, path: &Path, limit: i64) -> Result<Vec<BenchRunView>> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let mut out = Vec::new();
         for run in self.store_ref().bench_runs(&ws.id, limit).await? {
             let metrics = self.store_ref().bench_metrics(run.id).await?;
@@ -358,7 +358,7 @@ impl Shipdeck {
     /// shas), with the configured gate. Samples of several runs at one
     /// commit are pooled.
     pub async fn bench_compare(&self, path: &Path, base: &str, head: &str) -> Result<CompareReport> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = Config::load(&ws.root)?.unwrap_or_default();
         let gate = gate(&config.bench.gate)?;
         let resolve = |r: &str| -> Result<String> {

@@ -1,7 +1,7 @@
 //! Generated documentation: the domain model page of a database, written
 //! into the workspace and checked for drift against the live schema.
 
-use std::path::{Component, Path};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -37,21 +37,26 @@ pub struct SchemaDoc {
 
 /// `[docs] domain_model` (or the default) with `{database}` filled in; a
 /// path inside the workspace, outside `.git`.
-pub(crate) fn domain_model_path(config: Option<&Config>, database: &str) -> Result<String> {
+/// Where the page goes: `(path relative to the workspace, real file)`. The
+/// path must stay inside the workspace, links followed, and out of `.git`.
+pub(crate) fn domain_model_path(
+    root: &Path,
+    config: Option<&Config>,
+    database: &str,
+) -> Result<(String, PathBuf)> {
     let raw = config
         .and_then(|c| c.docs.domain_model.as_deref())
         .unwrap_or(DEFAULT_DOMAIN_MODEL)
         .replace("{database}", database);
-    let mut parts = Path::new(&raw).components().peekable();
-    let first_is_git = matches!(parts.peek(), Some(Component::Normal(p)) if *p == ".git");
-    let inside = !raw.trim().is_empty() && !first_is_git && parts.all(|c| matches!(c, Component::Normal(_)));
-    if !inside {
+    let file = crate::workspace::inside(root, "docs.domain_model", &raw)?;
+    let rel = crate::workspace::inside_relative(root, "docs.domain_model", &raw)?;
+    if rel == "." || rel == ".git" || rel.starts_with(".git/") {
         return Err(Error::InvalidInput {
             field: "docs.domain_model",
-            reason: format!("{raw:?} is not a path inside the workspace (e.g. docs/domain-model.md)"),
+            reason: format!("{raw:?} is not a page Shipdeck may write (e.g. docs/domain-model.md)"),
         });
     }
-    Ok(raw)
+    Ok((rel, file))
 }
 
 impl Shipdeck {
@@ -61,10 +66,9 @@ impl Shipdeck {
         let ws = self.registered(path).await?;
         let config = Config::load(&ws.root)?;
         let target = self.target(&ws, choice).await?;
-        let rel = domain_model_path(config.as_ref(), &target.name)?;
+        let (rel, file) = domain_model_path(&ws.root, config.as_ref(), &target.name)?;
         let schema = introspect(&target).await?;
         let markdown = domain_model::render(&schema, &target.name);
-        let file = ws.root.join(&rel);
         let page = markdown.clone();
         let drift = tokio::task::spawn_blocking(move || -> Result<Drift> {
             let committed = match std::fs::read_to_string(&file) {
@@ -102,7 +106,7 @@ fn write_atomically(file: &Path, text: &str) -> Result<()> {
     }
     let mut tmp = file.as_os_str().to_owned();
     tmp.push(".shipdeck-tmp");
-    let tmp = std::path::PathBuf::from(tmp);
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, text).map_err(Error::io("write", &tmp))?;
     std::fs::rename(&tmp, file).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -120,22 +124,27 @@ mod tests {
 
     #[test]
     fn the_page_path_is_configurable_and_stays_in_the_workspace() {
-        assert_eq!(domain_model_path(None, "main").unwrap(), "docs/domain-model.md");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert_eq!(
+            domain_model_path(root, None, "main").unwrap().0,
+            "docs/domain-model.md"
+        );
         let c = config("[docs]\ndomain_model = \"doc/{database}-model.md\"\n");
         assert_eq!(
-            domain_model_path(Some(&c), "billing").unwrap(),
+            domain_model_path(root, Some(&c), "billing").unwrap().0,
             "doc/billing-model.md"
         );
-        for bad in [
-            "/etc/model.md",
-            "../model.md",
-            "docs/../../x.md",
-            ".git/model.md",
-            "",
+        for (bad, code) in [
+            ("/etc/model.md", "config.path_outside_workspace"),
+            ("../model.md", "config.path_outside_workspace"),
+            ("docs/../../x.md", "config.path_outside_workspace"),
+            ("", "config.path_outside_workspace"),
+            (".git/model.md", "input.invalid"),
         ] {
             let c = config(&format!("[docs]\ndomain_model = {bad:?}\n"));
-            let e = domain_model_path(Some(&c), "main").unwrap_err();
-            assert_eq!(e.code(), "input.invalid", "{bad}");
+            let e = domain_model_path(root, Some(&c), "main").unwrap_err();
+            assert_eq!(e.code(), code, "{bad}");
         }
     }
 

@@ -12,7 +12,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{open_workspace, Shipdeck};
+use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, EnvironmentsConfig};
 use crate::doctor::DoctorReport;
@@ -328,20 +328,20 @@ impl Shipdeck {
 
     /// Recorded parity or health runs, newest first.
     pub async fn env_history(&self, path: &Path, kind: &str, limit: i64) -> Result<Vec<EnvRun>> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         self.store_ref().env_runs(&ws.id, kind, limit).await
     }
 
     /// The parity heat map: keys × environments, coloured by state (not
     /// recorded).
     pub async fn env_parity_chart(&self, path: &Path, theme: Theme) -> Result<Chart> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         charts::parity_heatmap(&self.compute_parity(&ws).await?.report, theme)
     }
 
     /// Parity score and health over time, from the recorded runs.
     pub async fn env_history_chart(&self, path: &Path, theme: Theme) -> Result<Chart> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let parity = self.store_ref().env_runs(&ws.id, "parity", 200).await?;
         let health = self.store_ref().env_runs(&ws.id, "health", 200).await?;
         charts::environment_history(&parity, &health, theme)

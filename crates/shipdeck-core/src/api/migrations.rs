@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{open_workspace, Shipdeck};
+use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, UrlSource};
 use crate::error::{Error, Result};
@@ -105,17 +105,17 @@ impl Shipdeck {
             Some(u) => u.clone(),
             None => self.database_url(ws, &spec).await?,
         };
-        Ok(Target::new(&spec, &url, &ws.root)?)
+        Target::new(&spec, &url, &ws.root)
     }
 
     /// The configured databases, and whether their URLs are available.
     pub async fn migration_databases(&self, path: &Path) -> Result<Vec<DatabaseInfo>> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         let mut out = Vec::new();
         for spec in target::specs(config.as_ref()) {
             let resolved = match self.database_url(&ws, &spec).await {
-                Ok(url) => Target::new(&spec, &url, &ws.root).map_err(Error::from),
+                Ok(url) => Target::new(&spec, &url, &ws.root),
                 Err(e) => Err(e),
             };
             out.push(match resolved {
@@ -140,7 +140,7 @@ impl Shipdeck {
 
     /// Where the database stands. Reads only; records nothing.
     pub async fn migrate_status(&self, path: &Path, choice: &DatabaseChoice) -> Result<MigrationStatus> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let target = self.target(&ws, choice).await?;
         run::status(&target).await
     }
@@ -401,7 +401,7 @@ impl Shipdeck {
         name: &str,
         reversible: bool,
     ) -> Result<CreatedMigration> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         let spec = target::spec(config.as_ref(), database)?;
         // The engine only flavours the template; a URL that is not set yet
@@ -410,7 +410,7 @@ impl Shipdeck {
             Ok(url) => Engine::from_url(&url).ok(),
             Err(_) => None,
         };
-        let folder = ws.root.join(&spec.folder);
+        let folder = spec.folder_in(&ws.root)?;
         let name = name.to_string();
         tokio::task::spawn_blocking(move || {
             create(
@@ -427,7 +427,7 @@ impl Shipdeck {
 
     /// Lints every migration of a database for its engine.
     pub async fn migrate_lint(&self, path: &Path, choice: &DatabaseChoice) -> Result<LintReport> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         let spec = target::spec(config.as_ref(), choice.database.as_deref())?;
         // Lint needs the engine, not a connection: take it from the URL when
@@ -439,7 +439,7 @@ impl Shipdeck {
         let engine = url
             .and_then(|u| Engine::from_url(&u).ok())
             .unwrap_or(Engine::Postgres);
-        let folder = ws.root.join(&spec.folder);
+        let folder = spec.folder_in(&ws.root)?;
         let label = spec.folder.clone();
         let name = spec.name.clone();
         tokio::task::spawn_blocking(move || {
@@ -466,7 +466,7 @@ impl Shipdeck {
         choice: &DatabaseChoice,
         version: i64,
     ) -> Result<MigrationDetail> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let target = self.target(&ws, choice).await?;
         let status = run::status(&target).await?;
         let row = status
@@ -515,7 +515,7 @@ impl Shipdeck {
 
     /// Recorded runs on one database, newest first.
     pub async fn migration_runs(&self, path: &Path, database: &str, limit: i64) -> Result<Vec<MigrationRun>> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         self.store_ref().migration_runs(&ws.id, database, limit).await
     }
 

@@ -101,6 +101,9 @@ pub struct Shipdeck {
     store: Store,
     jobs: JobRunner,
     keyring: Keyring,
+    /// The desktop app acts only on folders the user opened in it: a
+    /// webview that was tricked into naming another folder gets an error.
+    opened_only: bool,
 }
 
 impl Shipdeck {
@@ -123,7 +126,15 @@ impl Shipdeck {
             store,
             jobs,
             keyring,
+            opened_only: false,
         })
+    }
+
+    /// From now on, every call naming a workspace must name one the user
+    /// opened with [`Shipdeck::workspace_open`] (and did not forget).
+    pub fn only_opened_workspaces(mut self) -> Shipdeck {
+        self.opened_only = true;
+        self
     }
 
     pub fn paths(&self) -> &Paths {
@@ -134,8 +145,12 @@ impl Shipdeck {
         self.keyring
     }
 
-    async fn workspace(&self, path: &Path) -> Result<Workspace> {
-        open_workspace(path).await
+    pub(crate) async fn workspace(&self, path: &Path) -> Result<Workspace> {
+        let ws = open_workspace(path).await?;
+        if self.opened_only && !self.store.is_opened_workspace(&ws.id).await? {
+            return Err(Error::WorkspaceNotOpened { path: ws.root });
+        }
+        Ok(ws)
     }
 
     pub(crate) async fn registered(&self, path: &Path) -> Result<Workspace> {
@@ -338,5 +353,33 @@ impl Shipdeck {
         }
         let summary = self.demo_create(&dir, DemoOptions::default()).await?;
         Ok(PathBuf::from(summary.root))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::workspace_id;
+
+    #[tokio::test]
+    async fn the_app_acts_only_on_workspaces_the_user_opened() {
+        let data = tempfile::tempdir().unwrap();
+        let ws = tempfile::tempdir().unwrap();
+        git2::Repository::init(ws.path()).unwrap();
+        let paths = Paths::resolve(Some(data.path().to_path_buf())).unwrap();
+        let core = Shipdeck::open(paths).await.unwrap().only_opened_workspaces();
+        let err = core.migration_databases(ws.path()).await.unwrap_err();
+        assert_eq!(err.code(), "workspace.not_opened");
+        assert!(
+            err.hint().unwrap().contains("Open the folder"),
+            "{:?}",
+            err.hint()
+        );
+        core.workspace_open(ws.path()).await.unwrap();
+        assert!(core.migration_databases(ws.path()).await.is_ok());
+        let id = workspace_id(&ws.path().canonicalize().unwrap());
+        core.workspace_forget(&id).await.unwrap();
+        let err = core.migration_databases(ws.path()).await.unwrap_err();
+        assert_eq!(err.code(), "workspace.not_opened");
     }
 }

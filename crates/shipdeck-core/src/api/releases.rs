@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{open_workspace, Shipdeck};
+use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, UrlSource};
 use crate::error::Result;
@@ -161,7 +161,7 @@ impl Shipdeck {
         to: Option<String>,
         all: bool,
     ) -> Result<String> {
-        let ws = open_workspace(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         tokio::task::spawn_blocking(move || {
             let repo = git2::Repository::open(&ws.root)?;

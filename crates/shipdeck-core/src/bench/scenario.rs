@@ -89,7 +89,8 @@ pub fn load(root: &Path, config: Option<&Config>) -> Result<Vec<(String, Scenari
                 .collect()
         })
         .unwrap_or_default();
-    let dir = root.join("bench");
+    // `bench` or a scenario file linked out of the tree is refused.
+    let dir = crate::workspace::inside(root, "bench", "bench")?;
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| {
             d.flatten()
@@ -100,6 +101,7 @@ pub fn load(root: &Path, config: Option<&Config>) -> Result<Vec<(String, Scenari
         .unwrap_or_default();
     files.sort();
     for path in files {
+        let path = crate::workspace::inside(root, "bench", &path.to_string_lossy())?;
         let text = std::fs::read_to_string(&path).map_err(Error::io("read", &path))?;
         let parsed: File = toml::from_str(&text).map_err(|e| {
             let line = e

@@ -25,7 +25,10 @@ pub struct Pin {
 
 /// The pins the workspace's files declare.
 pub fn pins(root: &Path) -> Vec<Pin> {
-    let read = |f: &str| std::fs::read_to_string(root.join(f)).ok();
+    let read = |f: &str| {
+        let path = crate::workspace::inside(root, f, f).ok()?;
+        std::fs::read_to_string(path).ok()
+    };
     let first_line = |t: String| {
         t.lines()
             .map(str::trim)

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use super::checks::Check;
 use super::{dotenv, structured, EnvError, EnvFormat, LoadedEnv, ParsedFile, Problem, Var};
@@ -110,28 +110,15 @@ pub fn find<'a>(envs: &'a [LoadedEnv], name: &str) -> Result<&'a LoadedEnv, EnvE
         })
 }
 
-/// Reads `file` if it lies inside `root`; otherwise says why not.
+/// Reads `file` if it lies inside `root` (by the workspace's one path
+/// check, links followed); otherwise says why not.
 fn read(root: &Path, file: &str) -> Result<Vec<u8>, (Check, String)> {
-    let rel = Path::new(file);
-    let escapes = rel
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    if escapes || file.is_empty() {
-        return Err((
+    let path = crate::workspace::inside(root, "files", file).map_err(|_| {
+        (
             Check::FileOutsideWorkspace,
-            format!("{file} is not a path inside the workspace; it was not read"),
-        ));
-    }
-    let path: PathBuf = root.join(rel);
-    // A symbolic link may still lead out of the workspace.
-    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
-        if !real.starts_with(&real_root) {
-            return Err((
-                Check::FileOutsideWorkspace,
-                format!("{file} leads outside the workspace (a symbolic link); it was not read"),
-            ));
-        }
-    }
+            format!("{file} is not a path inside the workspace (or a link leads out of it); it was not read"),
+        )
+    })?;
     std::fs::read(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => (Check::MissingFile, format!("{file} does not exist")),
         _ => (Check::UnreadableFile, format!("cannot read {file}: {}", e.kind())),

@@ -19,6 +19,14 @@ pub struct DatabaseSpec {
     pub folder: String,
 }
 
+impl DatabaseSpec {
+    /// The migrations folder, resolved and checked to lie inside the
+    /// workspace (`databases.<name>.migrations`).
+    pub fn folder_in(&self, root: &Path) -> crate::error::Result<PathBuf> {
+        crate::workspace::inside(root, &format!("databases.{}.migrations", self.name), &self.folder)
+    }
+}
+
 /// The name used for a database that is not in `shipdeck.toml`
 /// (`DATABASE_URL` or `--database-url`).
 pub const DEFAULT_NAME: &str = "default";
@@ -109,7 +117,8 @@ pub struct DatabaseInfo {
 impl Target {
     /// `url` is the resolved URL; relative SQLite paths are taken from the
     /// workspace root, not from the current directory.
-    pub fn new(spec: &DatabaseSpec, url: &str, root: &Path) -> Result<Target, MigrationError> {
+    pub fn new(spec: &DatabaseSpec, url: &str, root: &Path) -> crate::error::Result<Target> {
+        let folder = spec.folder_in(root)?;
         let engine = Engine::from_url(url)?;
         let (url, sqlite_file) = if engine == Engine::Sqlite {
             let (url, file) = sqlite_url(url, root);
@@ -123,7 +132,7 @@ impl Target {
             engine,
             display_url: display_url(&url),
             url,
-            folder: root.join(&spec.folder),
+            folder,
             folder_label: spec.folder.clone(),
             sqlite_file,
         })

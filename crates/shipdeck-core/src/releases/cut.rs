@@ -205,12 +205,12 @@ impl Snapshot {
             index: std::fs::read(repo.path().join("index")).ok(),
             files: changes
                 .iter()
-                .map(|c| {
-                    let p = root.join(&c.path);
+                .map(|c| -> Result<(PathBuf, Option<Vec<u8>>)> {
+                    let p = crate::workspace::inside(root, "release file", &c.path)?;
                     let bytes = std::fs::read(&p).ok();
-                    (p, bytes)
+                    Ok((p, bytes))
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
             created_tags: Vec::new(),
         })
     }
@@ -258,7 +258,9 @@ impl Snapshot {
 fn apply(ctx: &Context<'_>, prepared: &Prepared, snapshot: &mut Snapshot) -> Result<(Oid, bool, bool)> {
     let repo = ctx.repo;
     for c in &prepared.changes {
-        let path = ctx.root.join(&c.path);
+        // Checked again at the last moment: a link may have appeared since
+        // the plan was made.
+        let path = crate::workspace::inside(ctx.root, "release file", &c.path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
         }

@@ -45,14 +45,14 @@ impl Edits {
     pub fn read(&self, root: &Path, rel: &str) -> Option<String> {
         match self.files.get(rel) {
             Some((_, after)) => Some(after.clone()),
-            None => std::fs::read_to_string(root.join(rel)).ok(),
+            None => read_inside(root, rel),
         }
     }
 
     pub fn write(&mut self, root: &Path, rel: &str, after: String) {
         let before = match self.files.remove(rel) {
             Some((before, _)) => before,
-            None => std::fs::read_to_string(root.join(rel)).ok(),
+            None => read_inside(root, rel),
         };
         self.files.insert(rel.to_string(), (before, after));
     }
@@ -65,6 +65,14 @@ impl Edits {
             .map(|(path, (before, after))| FileChange { path, before, after })
             .collect()
     }
+}
+
+/// A file's text, when it exists and lies inside the workspace: a manifest
+/// naming `../elsewhere` or a link out of the tree reads as absent, so a
+/// plan never shows (or edits) a file outside.
+fn read_inside(root: &Path, rel: &str) -> Option<String> {
+    let path = crate::workspace::inside(root, "version_files", rel).ok()?;
+    std::fs::read_to_string(path).ok()
 }
 
 fn err(path: &str, detail: impl Into<String>) -> ReleaseError {
@@ -115,7 +123,7 @@ fn read_version(root: &Path, spec: &VersionFileConfig) -> Result<Option<Version>
         VersionFileConfig::Path(p) => (p.as_str(), None),
         VersionFileConfig::Regex { path, regex } => (path.as_str(), Some(regex.as_str())),
     };
-    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+    let Some(text) = read_inside(root, rel) else {
         return Ok(None);
     };
     let raw = match (regex, file_name(rel)) {
@@ -320,8 +328,10 @@ fn workspace_members(root: &Path, doc: &DocumentMut) -> Vec<String> {
             continue;
         };
         for p in paths.flatten().filter(|p| p.join("Cargo.toml").is_file()) {
-            if let Ok(rel) = p.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
+            if let Ok(rel) =
+                crate::workspace::inside_relative(root, "workspace members", &p.to_string_lossy())
+            {
+                out.push(rel);
             }
         }
     }

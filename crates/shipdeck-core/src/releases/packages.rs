@@ -13,8 +13,9 @@ use regex::Regex;
 use semver::Version;
 
 use super::error::ReleaseError;
-use crate::config::{Config, VersionFileConfig};
+use crate::config::{Config, PackageConfig, VersionFileConfig};
 use crate::error::Result;
+use crate::workspace::inside_relative;
 
 #[derive(Debug, Clone)]
 pub struct Package {
@@ -155,26 +156,7 @@ pub fn discover(root: &Path, config: Option<&Config>, tags: &[String]) -> Result
 fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>> {
     if let Some(c) = config.filter(|c| !c.packages.is_empty()) {
         let single = c.packages.len() == 1;
-        return Ok(c
-            .packages
-            .iter()
-            .map(|p| {
-                let path = normalise(&p.path);
-                Package {
-                    name: p.name.clone(),
-                    tag_format: p.tag_format.clone().unwrap_or_else(|| {
-                        if single {
-                            "v{version}".into()
-                        } else {
-                            "{name}-v{version}".into()
-                        }
-                    }),
-                    version_files: p.version_files.clone(),
-                    changelog: p.changelog.clone().unwrap_or_else(|| changelog_for(&path)),
-                    path,
-                }
-            })
-            .collect());
+        return c.packages.iter().map(|p| configured(root, p, single)).collect();
     }
     if let Some(pkgs) = cargo_workspace(root)? {
         return Ok(pkgs);
@@ -191,6 +173,42 @@ fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>>
     }])
 }
 
+/// A `[[packages]]` entry, with every path it names checked to stay inside
+/// the workspace and rewritten relative to it (absolute paths included).
+fn configured(root: &Path, p: &PackageConfig, single: bool) -> Result<Package> {
+    let key = |what: &str| format!("packages.{}.{what}", p.name);
+    let path = inside_relative(root, &key("path"), &normalise(&p.path))?;
+    let changelog = p.changelog.clone().unwrap_or_else(|| changelog_for(&path));
+    let version_files = p
+        .version_files
+        .iter()
+        .map(|f| -> Result<VersionFileConfig> {
+            Ok(match f {
+                VersionFileConfig::Path(v) => {
+                    VersionFileConfig::Path(inside_relative(root, &key("version_files"), v)?)
+                }
+                VersionFileConfig::Regex { path, regex } => VersionFileConfig::Regex {
+                    path: inside_relative(root, &key("version_files"), path)?,
+                    regex: regex.clone(),
+                },
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Package {
+        name: p.name.clone(),
+        tag_format: p.tag_format.clone().unwrap_or_else(|| {
+            if single {
+                "v{version}".into()
+            } else {
+                "{name}-v{version}".into()
+            }
+        }),
+        version_files,
+        changelog: inside_relative(root, &key("changelog"), &changelog)?,
+        path,
+    })
+}
+
 fn read_toml(path: &Path) -> Option<toml_edit::DocumentMut> {
     std::fs::read_to_string(path).ok()?.parse().ok()
 }
@@ -203,9 +221,11 @@ fn expand_members(root: &Path, patterns: impl Iterator<Item = String>) -> Vec<St
         let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
             continue;
         };
+        // A member pattern such as `../*` or a linked folder must not
+        // make a package of something outside the workspace.
         for p in paths.flatten().filter(|p| p.is_dir()) {
-            if let Ok(rel) = p.strip_prefix(root) {
-                out.push(normalise(&rel.to_string_lossy().replace('\\', "/")));
+            if let Ok(rel) = inside_relative(root, "workspace members", &p.to_string_lossy()) {
+                out.push(rel);
             }
         }
     }

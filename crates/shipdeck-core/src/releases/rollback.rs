@@ -275,8 +275,8 @@ pub fn rollback(
     );
     let mut index = repo.index()?;
     for c in edits.into_changes() {
-        std::fs::write(root.join(&c.path), &c.after)
-            .map_err(crate::error::Error::io("write", root.join(&c.path)))?;
+        let path = crate::workspace::inside(root, "release file", &c.path)?;
+        std::fs::write(&path, &c.after).map_err(crate::error::Error::io("write", &path))?;
         index.add_path(Path::new(&c.path))?;
     }
     index.write()?;

@@ -139,6 +139,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// Whether the user opened this workspace (and has not forgotten it).
+    pub async fn is_opened_workspace(&self, id: &str) -> Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM workspaces WHERE id = ? AND last_opened_at > 0")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
     /// Removes a workspace from the recent list (its history stays).
     pub async fn forget_workspace(&self, id: &str) -> Result<()> {
         sqlx::query("UPDATE workspaces SET last_opened_at = 0 WHERE id = ?")

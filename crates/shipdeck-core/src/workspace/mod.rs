@@ -5,6 +5,7 @@
 mod detect;
 mod history;
 mod info;
+mod paths;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 pub use detect::{detect_manifests, detect_migration_folders, ecosystems, Manifest, MigrationFolder};
 pub use history::{scan_history, AuthorCount, HistoryStats, TypeCount, WeekCount, WEEKS};
 pub use info::{CommitSummary, WorkspaceInfo};
+pub use paths::{inside, inside_relative};
 pub(crate) use tags::{count_commits, head_commit};
 pub use tags::{nearest_version_tag, VersionTag};
 
