@@ -18,7 +18,6 @@ mod http;
 pub mod machine;
 pub mod parity;
 pub mod readiness;
-pub mod secret;
 pub mod source;
 mod structured;
 pub mod values;
@@ -30,10 +29,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use crate::migrations::lint::Severity;
+pub use crate::secrets::looks_secret;
 pub use checks::{checks, Check, CheckInfo, EnvFinding};
 pub use error::EnvError;
 pub use parity::{parity, reveal, Cell, CellState, FileInfo, KeyParity, KeyStatus, ParityReport};
-pub use secret::looks_secret;
 pub use source::{detect_format, find, load_environment, parse_file};
 pub use values::ValueKind;
 

@@ -14,11 +14,11 @@ use ts_rs::TS;
 
 use super::across::check_across;
 use super::checks::{check_env, lint_file, EnvFinding};
-use super::secret::{looks_secret, secret_name};
 use super::values::ValueKind;
 use super::{EnvError, EnvFormat, LoadedEnv, Severity};
 use crate::config::EnvSchemaConfig;
 use crate::error::Result;
+use crate::secrets::classify::{looks_secret, secret_name};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ParityReport {
@@ -272,6 +272,50 @@ mod tests {
         assert_ne!(fp(&one, 0), fp(&two, 0));
         assert_ne!(fp(&one, 0), fp(&one, 1));
         assert_eq!(fp(&one, 0), fp(&parity(&envs, None, b"one"), 0));
+    }
+
+    #[test]
+    fn reveal_refuses_run_together_and_numbered_secret_names_the_redactor_hides() {
+        let e = env(
+            "prd",
+            "DBPASSWORD=abc\nSECRETKEY=abc\nDB_PASSWORD2=abc\nMYSQLROOTPASSWORD=abc\n\
+             DATABASE_URL=postgres://app@db/app?password=hunter2\n",
+        );
+        for key in [
+            "DBPASSWORD",
+            "SECRETKEY",
+            "DB_PASSWORD2",
+            "MYSQLROOTPASSWORD",
+            "DATABASE_URL",
+        ] {
+            let line = format!("{key}={}", e.vars[key].value);
+            assert_ne!(crate::secrets::redact(&line), line, "the redactor hides {key}");
+            assert_eq!(
+                reveal(&e, key, None).unwrap_err().code(),
+                "environments.secret",
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn reveal_shows_settings_about_secrets_and_public_build_variables() {
+        let e = env(
+            "prd",
+            "FUNCTIONS_VERIFY_JWT=false\nNEXTAUTH_COOKIE_DOMAIN=example.org\n\
+             EMAIL_SERVER_USER=<office365_emailAddress>\n\
+             NEXT_PUBLIC_SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXNpZw\n",
+        );
+        for key in [
+            "FUNCTIONS_VERIFY_JWT",
+            "NEXTAUTH_COOKIE_DOMAIN",
+            "EMAIL_SERVER_USER",
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+        ] {
+            assert_eq!(reveal(&e, key, None).unwrap(), e.vars[key].value, "{key}");
+        }
+        let r = parity(std::slice::from_ref(&e), None, b"k");
+        assert!(r.keys.iter().all(|k| !k.secret), "{:?}", r.keys);
     }
 
     #[test]

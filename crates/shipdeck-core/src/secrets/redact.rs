@@ -68,10 +68,22 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         rule(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{6,}", |c| {
             format!("{}{MASK}", &c[1])
         }),
-        // name = value / "name": "value" for names that say "secret".
+        // name = value / "name": "value" for names the classifier calls
+        // secret. The pattern only finds candidates (names holding a word
+        // the classifier looks at); the classifier decides, so `DBPASSWORD=`
+        // is masked and `COOKIE_DOMAIN=` is not, exactly as `env reveal`
+        // refuses the one and shows the other.
         rule(
-            r#"(?i)\b([\w.\-]*?(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|[_\-]key|credentials?|session[_\-]?id|cookie|dsn))(["']?\s*[:=]\s*["']?)([^\s"'&,;<>]+)"#,
-            |c| format!("{}{}{MASK}", &c[1], &c[2]),
+            r#"(?i)\b([\w.\-]*?(?:pass|pwd|secret|token|key|credential|creds|dsn|salt|sign|cookie|pepper|hmac|session|private|priv)[\w.\-]*)(["']?\s*[:=]\s*["']?)([^\s"'&,;<>]+)"#,
+            |c| {
+                if super::classify::secret_name(&c[1]) {
+                    format!("{}{}{MASK}", &c[1], &c[2])
+                } else {
+                    // Not a secret name, but its value may hold one
+                    // (`token_url=https://x/?password=…`).
+                    format!("{}{}{}", &c[1], &c[2], redact(&c[3]))
+                }
+            },
         ),
         // Short, ambiguous names only in query-string form (`?key=…`).
         rule(
@@ -118,12 +130,10 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// Whether a field or variable *name* says its value is a secret
-/// (`DB_PASSWORD`, `api_key`, `sentryDsn`, `Authorization`, …).
+/// (`DB_PASSWORD`, `api_key`, `sentryDsn`, `Authorization`, …): the same
+/// classifier `env reveal` obeys.
 pub fn is_secret_name(name: &str) -> bool {
-    static SECRET_NAME: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(password|passwd|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|[_\-.]key$|^key$|credential|cookie|dsn|authorization|signature)").unwrap()
-    });
-    SECRET_NAME.is_match(name)
+    super::classify::secret_name(name)
 }
 
 static HOME: LazyLock<Option<String>> = LazyLock::new(|| {
@@ -257,6 +267,21 @@ mod tests {
         for n in ["PORT", "keyboard_layout", "monkey", "DATABASE_HOST"] {
             assert!(!is_secret_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn run_together_and_numbered_secret_names_are_masked_in_text() {
+        for n in ["DBPASSWORD", "SECRETKEY", "DB_PASSWORD2", "MYSQLROOTPASSWORD"] {
+            assert_eq!(r(&format!("{n}=v4lue-x")), format!("{n}=***"), "{n}");
+        }
+        assert_eq!(
+            r("NEXTAUTH_COOKIE_DOMAIN=example.org"),
+            "NEXTAUTH_COOKIE_DOMAIN=example.org"
+        );
+        assert_eq!(
+            r("token_url=https://x.example/?password=hunter22"),
+            "token_url=https://x.example/?password=***"
+        );
     }
 
     #[test]

@@ -1,47 +1,60 @@
-//! Which keys hold secrets. A secret's value is never revealed, and no
-//! finding quotes any value at all (these heuristics can miss), but the
-//! `secret` flag decides what `reveal` refuses and what the UI masks.
+//! Which names and values are secrets: the one classifier behind the
+//! redactor (log fields, `name=value` text), `env reveal`, the parity
+//! matrix and the environment checks, so what one hides the others never
+//! show.
 //!
 //! Three signals, any one is enough, and a schema `secret = true|false`
 //! overrides them all:
-//! * the name: a word such as SECRET, TOKEN, PASSWORD, DSN, SALT, or a name
-//!   ending in `_KEY` — unless its last word says the value is about a
-//!   secret rather than the secret itself (`TOKEN_TTL`, `AUTH_URL`,
-//!   `PUBLIC_KEY`, `PASSWORD_MIN_LENGTH`);
-//! * the value: a URL with a password (or a long key) in its userinfo, or a
-//!   token with a well-known prefix (GitHub, Slack, Stripe, AWS, JWT);
+//! * the name: a long word such as PASSWORD, SECRET, TOKEN, CREDENTIAL
+//!   anywhere, even run together (`DBPASSWORD`, `SECRETKEY`,
+//!   `DB_PASSWORD2`); a short one (PASS, PWD, AUTH, DSN, SALT, COOKIE…) as
+//!   a word of its own; or a last word `KEY` — unless the last word says the
+//!   value is about a secret rather than the secret itself (`TOKEN_TTL`,
+//!   `AUTH_URL`, `PUBLIC_KEY`, `PASSWORD_MIN_LENGTH`, `COOKIE_DOMAIN`);
+//! * the value: a URL with a password in its userinfo or a secret-named
+//!   query parameter (`?password=`), or a token with a well-known prefix
+//!   (GitHub, Slack, Stripe, AWS, JWT);
 //! * the value's randomness: Shannon entropy ≥ 3.5 bits per character over
 //!   ≥ 20 characters with letters and digits, leaving out URLs, paths,
-//!   host names and anything with whitespace.
+//!   host names, e-mail addresses and anything with whitespace.
+//!
+//! Variables a front-end build ships to every browser (`NEXT_PUBLIC_*`,
+//! `EXPO_PUBLIC_*`, …) are public by definition, whatever they hold —
+//! unless their value carries a password in a URL.
 
-/// Words that make a name secret wherever they appear.
-const SECRET_WORDS: &[&str] = &[
-    "SECRET",
-    "SECRETS",
-    "TOKEN",
-    "TOKENS",
+/// Words that make a name secret wherever they appear, even inside a
+/// longer word: nobody writes them by accident.
+const SECRET_PARTS: &[&str] = &[
     "PASSWORD",
-    "PASSWORDS",
     "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "PRIVKEY",
+    "PRIVATEKEY",
+    "ACCESSKEY",
+    "CREDENTIAL",
+    "AUTHORIZATION",
+    "SESSIONID",
+];
+
+/// Short words that make a name secret only as a word of their own
+/// (`SMTP_PASS`, but not `BYPASS` or `PASSPORT`; `AUTH` but not `AUTHOR`).
+const SECRET_WORDS: &[&str] = &[
     "PASS",
     "PWD",
-    "PASSPHRASE",
-    "APIKEY",
     "PRIVATE",
-    "CREDENTIAL",
-    "CREDENTIALS",
     "CREDS",
     "AUTH",
     "DSN",
     "SALT",
     "SIGNING",
+    "SIGNATURE",
     "COOKIE",
     "PEPPER",
-    "PRIVKEY",
     "HMAC",
-    "JWT",
 ];
-
 /// A name whose last word is one of these describes a secret (its lifetime,
 /// where to fetch it, its size) without being one.
 const DESCRIPTIVE_SUFFIXES: &[&str] = &[
@@ -94,6 +107,20 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "HOURS",
     "SECONDS",
     "MS",
+    "DOMAIN",
+    "SAMESITE",
+    "SECURE",
+    "HTTPONLY",
+];
+
+/// Prefixes of variables that front-end builds inline into the code every
+/// browser downloads.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_PUBLIC_",
+    "PUBLIC_",
 ];
 
 /// Words before a final `KEY` that make it public.
@@ -104,11 +131,23 @@ pub fn looks_secret(key: &str, value: &str, schema_override: Option<bool>) -> bo
     if let Some(forced) = schema_override {
         return forced;
     }
+    if public_by_definition(key) {
+        return url_credentials(value.trim());
+    }
     secret_name(key) || secret_value(value)
+}
+
+/// A front-end build variable, shipped to every browser.
+pub fn public_by_definition(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    PUBLIC_PREFIXES.iter().any(|p| upper.starts_with(p))
 }
 
 /// The name alone says "secret".
 pub fn secret_name(key: &str) -> bool {
+    if public_by_definition(key) {
+        return false;
+    }
     let words = words(key);
     let Some(last) = words.last() else {
         return false;
@@ -117,12 +156,23 @@ pub fn secret_name(key: &str) -> bool {
     if matches!(key, "PWD" | "OLDPWD") {
         return false;
     }
+    let joined: String = words.concat();
+    // A session id is a bearer credential, although `ID` usually is not.
+    if joined.ends_with("SESSIONID") {
+        return true;
+    }
     if DESCRIPTIVE_SUFFIXES.contains(&last.as_str()) {
         return false;
     }
-    if words.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) {
+    // `DB_PASSWORD2`, `PASS_1`: a trailing number counts the secret.
+    let bare = |w: &str| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    if SECRET_PARTS.iter().any(|p| joined.contains(p)) {
         return true;
     }
+    if words.iter().any(|w| SECRET_WORDS.contains(&bare(w).as_str())) {
+        return true;
+    }
+    let last = bare(last);
     if last == "KEY" || last == "KEYS" {
         let before = words.len().checked_sub(2).map(|i| words[i].as_str());
         return !before.is_some_and(|w| PUBLIC_WORDS.contains(&w));
@@ -164,12 +214,23 @@ pub fn secret_value(value: &str) -> bool {
     url_credentials(v) || known_token(v) || random_looking(v)
 }
 
-/// `scheme://user:password@host`, or `https://<long key>@host` (DSNs).
+/// `scheme://user:password@host`, `https://<long key>@host` (DSNs), or a
+/// secret-named query parameter (`?password=…`, `&sslpassword=…`).
 fn url_credentials(v: &str) -> bool {
     let Some((_, rest)) = v.split_once("://") else {
         return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((_, query)) = rest.split_once('?') {
+        let query = query.split('#').next().unwrap_or("");
+        let secret_param = query
+            .split(['&', ';'])
+            .filter_map(|pair| pair.split_once('='))
+            .any(|(name, value)| !value.is_empty() && secret_name(name));
+        if secret_param {
+            return true;
+        }
+    }
     let Some((userinfo, _)) = authority.rsplit_once('@') else {
         return false;
     };
@@ -218,9 +279,18 @@ fn random_looking(v: &str) -> bool {
         && v.rsplit('.')
             .next()
             .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_lowercase()));
+    // `<office365_emailAddress>`, `{{ smtp_user }}`: a placeholder to fill in.
+    let placeholder = (v.starts_with('<') && v.ends_with('>')) || (v.starts_with("{{") && v.ends_with("}}"));
+    if placeholder {
+        return false;
+    }
+    // `postmaster@sandbox42.mailgun.org`: an address, however random.
+    let email = v.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.contains('@') && !v.contains('/')
+    });
     let has_digit = v.bytes().any(|b| b.is_ascii_digit());
     let has_letter = v.bytes().any(|b| b.is_ascii_alphabetic());
-    !path && !hostname && has_digit && has_letter && entropy(v) >= MIN_BITS_PER_CHAR
+    !path && !hostname && !email && has_digit && has_letter && entropy(v) >= MIN_BITS_PER_CHAR
 }
 
 /// Shannon entropy in bits per character.
@@ -269,6 +339,15 @@ mod tests {
             "ENCRYPTION_KEY",
             "KEY",
             "app.secret",
+            "DBPASSWORD",
+            "SECRETKEY",
+            "DB_PASSWORD2",
+            "MYSQLROOTPASSWORD",
+            "SMTP_PASS2",
+            "session_id",
+            "Authorization",
+            "sentryDsn",
+            "SUPABASE_JWT_SECRET",
         ] {
             assert!(secret_name(k), "{k} should be secret");
         }
@@ -296,6 +375,12 @@ mod tests {
             "CACHE_KEY_PREFIX",
             "PASSPORT_STRATEGY",
             "BYPASS_CACHE",
+            "FUNCTIONS_VERIFY_JWT",
+            "NEXTAUTH_COOKIE_DOMAIN",
+            "NEXTAUTH_URL",
+            "EMAIL_SERVER_USER",
+            "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+            "NEXT_PUBLIC_STRIPE_KEY",
         ] {
             assert!(!secret_name(k), "{k} should not be secret");
         }
@@ -311,6 +396,8 @@ mod tests {
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNpZw",
             "q8Vz3LkP0aXw9RtY2mNb7CdE",
             "3f9a1c7e5b2d4086a1c3e5f7092b4d6f",
+            "postgres://orbit@db:5432/orbit?password=hunter2",
+            "mysql://db/app?ssl=true&sslpassword=hunter2",
         ] {
             assert!(secret_value(v), "{v} should be secret");
         }
@@ -328,6 +415,9 @@ mod tests {
             "5000",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
             "orbit-production-eu-west",
+            "postmaster@sandbox42f7c9.mailgun.org",
+            "<office365_emailAddress>",
+            "postgres://orbit@db:5432/orbit?sslmode=require&application_name=x",
         ] {
             assert!(!secret_value(v), "{v} should not be secret");
         }
@@ -340,6 +430,19 @@ mod tests {
         assert!(looks_secret("SESSION_SECRET", "x", None));
         assert!(!looks_secret("FEATURE_FLAG", "on", None));
         assert!(looks_secret("DATABASE_URL", "postgres://u:pw@h/db", None));
+    }
+
+    #[test]
+    fn browser_build_variables_are_public_by_definition() {
+        let anon = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXNpZw";
+        assert!(!looks_secret("NEXT_PUBLIC_SUPABASE_ANON_KEY", anon, None));
+        assert!(looks_secret("SUPABASE_ANON_KEY", anon, None));
+        assert!(looks_secret(
+            "NEXT_PUBLIC_API",
+            "https://u:hunter2@api.example/x",
+            None
+        ));
+        assert!(looks_secret("NEXT_PUBLIC_X", "plain", Some(true)));
     }
 
     #[test]
