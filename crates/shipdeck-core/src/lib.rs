@@ -17,6 +17,7 @@ pub mod error;
 pub mod jobs;
 pub mod logs;
 pub mod migrations;
+pub mod net;
 pub mod releases;
 pub mod secrets;
 pub mod store;

@@ -83,7 +83,7 @@ fn serve(max: usize, handler: impl Fn(&Seen) -> Reply + Send + 'static) -> (u16,
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().build().unwrap()
+    shipdeck_core::net::client_builder().build().unwrap()
 }
 
 fn health_cfg(url: &str, timeout: Option<&str>) -> EnvironmentConfig {

@@ -78,9 +78,7 @@ fn counts(findings: &[environments::EnvFinding]) -> (i64, i64) {
 }
 
 fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::limited(3))
+    crate::net::client_builder()
         .build()
         .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
 }

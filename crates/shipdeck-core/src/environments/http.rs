@@ -77,13 +77,13 @@ impl Target {
 
     /// Plain http to a host other than this machine.
     pub(crate) fn cleartext(&self) -> bool {
-        let local = match self.url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => true,
-        };
-        self.url.scheme() == "http" && !local
+        crate::net::cleartext_to_remote(&self.url)
+    }
+
+    /// `HTTP 307, a redirect to http://host:port` for an answer whose
+    /// redirect the client did not follow (it left the origin).
+    pub(crate) fn redirect_note(&self, answer: &Answer) -> String {
+        crate::net::redirect_note(answer.status, answer.location.as_deref(), &self.url)
     }
 
     pub(crate) fn request(
@@ -132,6 +132,8 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
     pub truncated: bool,
     pub latency_ms: f64,
+    /// The `Location` of a 3xx answer (a redirect that was not followed).
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +164,11 @@ pub(crate) async fn send(request: reqwest::RequestBuilder, timeout: Duration) ->
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let (mut body, mut truncated) = (Vec::new(), false);
         while let Some(chunk) = response.chunk().await? {
             let room = MAX_BODY - body.len();
@@ -172,7 +179,7 @@ pub(crate) async fn send(request: reqwest::RequestBuilder, timeout: Duration) ->
             }
             body.extend_from_slice(&chunk);
         }
-        Ok::<_, reqwest::Error>((status, content_type, body, truncated))
+        Ok::<_, reqwest::Error>((status, content_type, body, truncated, location))
     };
     let no_answer = || Failed {
         kind: Failure::Timeout,
@@ -182,11 +189,12 @@ pub(crate) async fn send(request: reqwest::RequestBuilder, timeout: Duration) ->
         Err(_) => Err(no_answer()),
         Ok(Err(e)) if e.is_timeout() => Err(no_answer()),
         Ok(Err(e)) => Err(classify(&e)),
-        Ok(Ok((status, content_type, body, truncated))) => Ok(Answer {
+        Ok(Ok((status, content_type, body, truncated, location))) => Ok(Answer {
             status,
             content_type,
             body,
             truncated,
+            location,
             latency_ms: started.elapsed().as_secs_f64() * 1000.0,
         }),
     }

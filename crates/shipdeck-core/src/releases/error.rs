@@ -70,6 +70,15 @@ pub enum ReleaseError {
     #[error("cannot reach the forge: {detail}")]
     ForgeUnreachable { detail: String },
 
+    /// The forge API is plain http on another machine: the token would
+    /// cross the network in the clear, so it is not sent.
+    #[error("the forge API {api} is plain http to another machine; the token was not sent")]
+    CleartextToken { api: String },
+
+    /// The forge redirected to another origin; the token is not sent on.
+    #[error("the forge answered {note}; the token is not sent to another origin")]
+    ForgeRedirected { note: String },
+
     #[error("rolling back {version} conflicts with later changes in {files}")]
     RollbackConflict { version: String, files: String },
 
@@ -103,6 +112,8 @@ impl ReleaseError {
             ReleaseError::NoToken { .. } => "release.no_token",
             ReleaseError::Forge { .. } => "release.forge_error",
             ReleaseError::ForgeUnreachable { .. } => "release.forge_unreachable",
+            ReleaseError::CleartextToken { .. } => "release.cleartext_token",
+            ReleaseError::ForgeRedirected { .. } => "release.forge_redirected",
             ReleaseError::RollbackConflict { .. } => "release.rollback_conflict",
             ReleaseError::NoIdentity { .. } => "release.no_identity",
             ReleaseError::RolledBack { .. } => "release.rolled_back",
@@ -132,6 +143,8 @@ impl ReleaseError {
                 ReleaseError::NoToken { .. } => "Store a token with `shipdeck secret set NAME` and set release.token = \"keyring:NAME\" (or env:VAR).",
                 ReleaseError::Forge { .. } => "Check the token's permissions and the forge URL (release.forge_api).",
                 ReleaseError::ForgeUnreachable { .. } => "Check the network and release.forge_api; the tag is pushed, run publish again to create the release.",
+                ReleaseError::CleartextToken { .. } => "Use the forge's https:// address in release.forge_api (plain http is accepted only on this machine).",
+                ReleaseError::ForgeRedirected { .. } => "Set release.forge_api to the address the forge redirects to, if you trust it.",
                 ReleaseError::RollbackConflict { .. } => "Resolve those files by hand (or roll back fewer changes), then retry.",
                 ReleaseError::NoIdentity { .. } => "Set it: git config user.name \"Your Name\" && git config user.email you@example.com",
                 ReleaseError::RolledBack { .. } => "Fix the cause above and cut again; no file, commit or tag was left behind.",

@@ -142,7 +142,10 @@ pub fn push(
                 ));
             }
             if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-                if let (Some(t), 1) = (token, attempts) {
+                // The token never goes over plain http to another machine;
+                // git's own credential helper decides for itself.
+                let cleartext = reqwest::Url::parse(url).is_ok_and(|u| crate::net::cleartext_to_remote(&u));
+                if let (Some(t), 1, false) = (token, attempts, cleartext) {
                     return Cred::userpass_plaintext(username.unwrap_or("x-access-token"), t);
                 }
                 return Cred::credential_helper(&git_config, url, username);
@@ -178,14 +181,35 @@ pub fn push(
         .collect())
 }
 
-fn client() -> std::result::Result<reqwest::Client, ReleaseError> {
-    reqwest::Client::builder()
+/// The client for `forge`'s API, once it is sure the token may go there.
+fn client(forge: &Forge) -> std::result::Result<reqwest::Client, ReleaseError> {
+    // An unparsable address fails at the request, as before.
+    let cleartext = reqwest::Url::parse(&forge.api).is_ok_and(|u| crate::net::cleartext_to_remote(&u));
+    if cleartext {
+        return Err(ReleaseError::CleartextToken {
+            api: redact(&forge.api).into_owned(),
+        });
+    }
+    crate::net::client_builder()
         .timeout(Duration::from_secs(20))
-        .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| ReleaseError::ForgeUnreachable {
             detail: e.to_string(),
         })
+}
+
+/// A redirect the client did not follow (it left the forge's origin).
+fn redirected(response: &reqwest::Response) -> Option<ReleaseError> {
+    let status = response.status();
+    status.is_redirection().then(|| {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok());
+        ReleaseError::ForgeRedirected {
+            note: crate::net::redirect_note(status.as_u16(), location, response.url()),
+        }
+    })
 }
 
 fn path_segment(s: &str) -> String {
@@ -204,7 +228,7 @@ pub async fn create_forge_release(
     token: &str,
     release: &PendingRelease,
 ) -> Result<ForgeRelease> {
-    let client = client()?;
+    let client = client(forge)?;
     let title = if release.package.is_empty() {
         release.tag.clone()
     } else {
@@ -233,6 +257,9 @@ pub async fn create_forge_release(
     let response = request.send().await.map_err(|e| ReleaseError::ForgeUnreachable {
         detail: redact(&e.to_string()).into_owned(),
     })?;
+    if let Some(e) = redirected(&response) {
+        return Err(e.into());
+    }
     let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
     if status.is_success() {
@@ -272,7 +299,7 @@ pub async fn create_forge_release(
 
 /// Marks a forge release as rolled back (title and a note on top).
 pub async fn mark_superseded(forge: &Forge, token: &str, tag: &str, note: &str) -> Result<()> {
-    let client = client()?;
+    let client = client(forge)?;
     let (get, auth): (String, (&str, String)) = match forge.kind {
         ForgeKind::Github => (
             format!("{}/repos/{}/releases/tags/{tag}", forge.api, forge.path),
@@ -295,15 +322,16 @@ pub async fn mark_superseded(forge: &Forge, token: &str, tag: &str, note: &str) 
     let unreachable = |e: reqwest::Error| ReleaseError::ForgeUnreachable {
         detail: redact(&e.to_string()).into_owned(),
     };
-    let current: serde_json::Value = client
+    let response = client
         .get(&get)
         .header(auth.0, &auth.1)
         .send()
         .await
-        .map_err(unreachable)?
-        .json()
-        .await
-        .unwrap_or_default();
+        .map_err(unreachable)?;
+    if let Some(e) = redirected(&response) {
+        return Err(e.into());
+    }
+    let current: serde_json::Value = response.json().await.unwrap_or_default();
     let name = current.get("name").and_then(|n| n.as_str()).unwrap_or(tag);
     let body_key = if forge.kind == ForgeKind::Gitlab {
         "description"
@@ -331,6 +359,9 @@ pub async fn mark_superseded(forge: &Forge, token: &str, tag: &str, note: &str) 
         .send()
         .await
         .map_err(unreachable)?;
+    if let Some(e) = redirected(&response) {
+        return Err(e.into());
+    }
     if !response.status().is_success() {
         return Err(ReleaseError::Forge {
             status: response.status().as_u16(),

@@ -41,7 +41,8 @@ impl Shared {
         if !target.tls {
             return Ok(Self::Plain);
         }
-        let client = reqwest::Client::builder()
+        // A benchmark measures the target itself: no redirect is followed.
+        let client = crate::net::client_builder()
             .pool_max_idle_per_host(connections)
             .redirect(reqwest::redirect::Policy::none())
             .build()
