@@ -91,7 +91,7 @@ fn main() {
             let file = format!(".env.{name}");
             std::fs::write(root.join(&file), env_file(i, &mut rng)).expect("write");
             let cfg = EnvironmentConfig {
-                files: vec![file],
+                files: vec![shipdeck_core::environments::source::EnvFile::Path(file)],
                 ..Default::default()
             };
             (*name, cfg)
@@ -117,7 +117,7 @@ fn main() {
                 let t = Instant::now();
                 let mut bytes = 0;
                 for (_, c) in &configs {
-                    bytes += std::fs::read(root.join(&c.files[0])).expect("read").len();
+                    bytes += std::fs::read(root.join(c.files[0].path())).expect("read").len();
                 }
                 std::hint::black_box(bytes);
                 t.elapsed()
@@ -135,7 +135,7 @@ fn main() {
     );
     let size: u64 = configs
         .iter()
-        .map(|(_, c)| std::fs::metadata(root.join(&c.files[0])).map_or(0, |m| m.len()))
+        .map(|(_, c)| std::fs::metadata(root.join(c.files[0].path())).map_or(0, |m| m.len()))
         .sum();
     println!(
         "environments: {} × {KEYS} keys ({} KiB), {} keys in the matrix, {} findings; median of {RUNS} runs",

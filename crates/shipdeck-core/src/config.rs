@@ -252,9 +252,9 @@ impl<'de> Deserialize<'de> for EnvironmentsConfig {
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentConfig {
     /// `.env`, JSON or YAML files, relative to the workspace; later files
-    /// override earlier ones.
+    /// override earlier ones. An entry may be `{ path, verbatim = true }`.
     #[serde(default)]
-    pub files: Vec<String>,
+    pub files: Vec<crate::environments::source::EnvFile>,
     /// Polled by `env health` and the Environments view.
     pub health_url: Option<String>,
     /// Give up on the health endpoint after this long (default `5s`).
@@ -545,7 +545,7 @@ health_url = "http://127.0.0.1:8003/health"
         );
         assert_eq!(
             c.environments.get("production").unwrap().files,
-            vec![".env.production"]
+            vec![".env.production".into()]
         );
     }
 

@@ -41,7 +41,7 @@ fn report_of(root: &Path) -> ParityReport {
 fn one_file(dir: &Path, name: &str, text: &str) -> LoadedEnv {
     std::fs::write(dir.join(name), text).unwrap();
     let cfg = EnvironmentConfig {
-        files: vec![name.to_string()],
+        files: vec![name.into()],
         ..Default::default()
     };
     load_environment(dir, "test", &cfg)
@@ -294,6 +294,13 @@ fn every_check_fires_on_its_fixture_and_none_on_the_clean_one() {
         Some("DEBUG"),
     );
     at(
+        "secret_shared_across_environments",
+        "production",
+        Some(".env.production"),
+        Some(7),
+        Some("SESSION_SECRET"),
+    );
+    at(
         "localhost_in_production",
         "production",
         Some("production.json"),
@@ -411,7 +418,7 @@ fn a_canary_secret_appears_nowhere_in_the_report() {
     )
     .unwrap();
     let cfg = |files: &[&str]| EnvironmentConfig {
-        files: files.iter().map(|f| f.to_string()).collect(),
+        files: files.iter().map(|f| (*f).into()).collect(),
         ..Default::default()
     };
     let envs = vec![
@@ -547,7 +554,7 @@ proptest! {
         std::fs::write(root.join(".env.a"), format!("SESSION_SECRET={value}\nexport  api_token = {value} x\nSESSION_SECRET='{value}'\n")).unwrap();
         std::fs::write(root.join(".env.production"), format!("SESSION_SECRET=\"{value}\nDEBUG={value}\nURL=http://u:{value}@localhost/\n")).unwrap();
         std::fs::write(root.join("b.json"), format!("{{\"session\": {{\"secret\": \"{value}\"}}, \"SESSION_SECRET\": \"{value}\"}}")).unwrap();
-        let cfg = |f: &str| EnvironmentConfig { files: vec![f.to_string()], ..Default::default() };
+        let cfg = |f: &str| EnvironmentConfig { files: vec![f.into()], ..Default::default() };
         let envs = vec![
             load_environment(root, "a", &cfg(".env.a")),
             load_environment(root, "production", &cfg(".env.production")),

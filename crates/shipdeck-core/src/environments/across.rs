@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::checks::{required_keys, Check, EnvFinding};
+use super::checks::{is_production, required_keys, Check, EnvFinding};
 use super::values::ValueKind;
 use super::{LoadedEnv, Var};
 use crate::config::EnvSchemaConfig;
@@ -66,6 +66,48 @@ pub fn check_across(envs: &[LoadedEnv], schema: Option<&EnvSchemaConfig>) -> Vec
         }
         if !typed(key) {
             out.extend(type_drift(envs, key));
+        }
+        let forced = schema.and_then(|s| s.keys.get(key)).and_then(|k| k.secret);
+        out.extend(shared_secret(envs, key, forced));
+    }
+    out
+}
+
+/// A production environment holding the same secret value as another
+/// environment: whoever reads the development files can open production.
+/// Values are compared here and never shown; the finding names the key and
+/// the environments only.
+fn shared_secret(envs: &[LoadedEnv], key: &str, forced: Option<bool>) -> Vec<EnvFinding> {
+    let set: Vec<(&LoadedEnv, &Var)> = envs
+        .iter()
+        .filter_map(|e| e.vars.get(key).map(|v| (e, v)))
+        .filter(|(_, v)| !v.value.trim().is_empty())
+        .collect();
+    let secret = set
+        .iter()
+        .any(|(_, v)| crate::secrets::looks_secret(key, &v.value, forced));
+    if !secret {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (prod, var) in set.iter().filter(|(e, _)| is_production(&e.name)) {
+        let sharing: Vec<&str> = set
+            .iter()
+            .filter(|(e, v)| !is_production(&e.name) && v.value == var.value)
+            .map(|(e, _)| e.name.as_str())
+            .collect();
+        if !sharing.is_empty() {
+            out.push(Check::SecretSharedAcrossEnvironments.finding(
+                &prod.name,
+                Some(&var.file),
+                Some(var.line),
+                Some(key),
+                format!(
+                    "{key} has the same secret value in {} as in {}",
+                    prod.name,
+                    sharing.join(", ")
+                ),
+            ));
         }
     }
     out
@@ -132,6 +174,36 @@ mod tests {
     use super::*;
     use crate::environments::checks::tests::env;
 
+    #[test]
+    fn the_same_secret_in_development_and_production_is_an_error_naming_no_value() {
+        let envs = vec![
+            env(
+                "development",
+                "SESSION_SECRET=s3cr3t-shared-value\nAPI_TOKEN=dev-only-1\nPORT=80\n",
+            ),
+            env(
+                "staging",
+                "SESSION_SECRET=s3cr3t-shared-value\nAPI_TOKEN=stg-only-2\nPORT=80\n",
+            ),
+            env(
+                "production",
+                "SESSION_SECRET=s3cr3t-shared-value\nAPI_TOKEN=prd-only-3\nPORT=80\n",
+            ),
+        ];
+        let found: Vec<_> = check_across(&envs, None)
+            .into_iter()
+            .filter(|f| f.check == "secret_shared_across_environments")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert_eq!(
+            (f.env.as_str(), f.key.as_deref()),
+            ("production", Some("SESSION_SECRET"))
+        );
+        assert_eq!(f.severity, crate::environments::Severity::Error);
+        assert!(f.message.contains("development, staging"), "{}", f.message);
+        assert!(!f.message.contains("s3cr3t"), "{}", f.message);
+    }
     #[test]
     fn missing_empty_and_drift_across_environments() {
         let envs = vec![

@@ -14,6 +14,7 @@
 //! | `required_missing` | error | a required key missing or empty |
 //! | `localhost_in_production` | error | a production value pointing at this machine |
 //! | `debug_in_production` | error | debug switched on in production |
+//! | `secret_shared_across_environments` | error | production holds the same secret value as another environment |
 //! | `key_without_value` | warning | a line with a key and no `=` |
 //! | `lowercase_key` | warning | a key with lowercase letters |
 //! | `leading_whitespace` | warning | spaces before the key |
@@ -69,6 +70,7 @@ pub enum Check {
     RequiredMissing,
     LocalhostInProduction,
     DebugInProduction,
+    SecretSharedAcrossEnvironments,
     KeyWithoutValue,
     LowercaseKey,
     LeadingWhitespace,
@@ -104,7 +106,7 @@ pub fn checks() -> Vec<CheckInfo> {
 }
 
 impl Check {
-    pub const ALL: [Check; 22] = [
+    pub const ALL: [Check; 23] = [
         Check::ParseError,
         Check::QuoteMismatch,
         Check::DuplicateKey,
@@ -115,6 +117,7 @@ impl Check {
         Check::RequiredMissing,
         Check::LocalhostInProduction,
         Check::DebugInProduction,
+        Check::SecretSharedAcrossEnvironments,
         Check::KeyWithoutValue,
         Check::LowercaseKey,
         Check::LeadingWhitespace,
@@ -142,6 +145,7 @@ impl Check {
             Check::RequiredMissing => "required_missing",
             Check::LocalhostInProduction => "localhost_in_production",
             Check::DebugInProduction => "debug_in_production",
+            Check::SecretSharedAcrossEnvironments => "secret_shared_across_environments",
             Check::KeyWithoutValue => "key_without_value",
             Check::LowercaseKey => "lowercase_key",
             Check::LeadingWhitespace => "leading_whitespace",
@@ -168,7 +172,8 @@ impl Check {
             | Check::SchemaType
             | Check::RequiredMissing
             | Check::LocalhostInProduction
-            | Check::DebugInProduction => Severity::Error,
+            | Check::DebugInProduction
+            | Check::SecretSharedAcrossEnvironments => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -186,6 +191,7 @@ impl Check {
             Check::RequiredMissing => "Set the key to a non-empty value in this environment.",
             Check::LocalhostInProduction => "Point the value at the production service's real host.",
             Check::DebugInProduction => "Switch debugging off in production.",
+            Check::SecretSharedAcrossEnvironments => "Give production its own value (rotate it there), so a copy leaked from another environment cannot open production.",
             Check::KeyWithoutValue => "Add `=` and a value (an empty value is `KEY=`), or delete the line.",
             Check::LowercaseKey => "Rename the key in UPPER_SNAKE_CASE, and where the code reads it.",
             Check::LeadingWhitespace => "Remove the spaces before the key.",

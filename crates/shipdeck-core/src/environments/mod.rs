@@ -21,6 +21,7 @@ pub mod readiness;
 pub mod source;
 mod structured;
 pub mod values;
+mod verbatim;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -7,9 +7,50 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde::Deserialize;
+
 use super::checks::Check;
-use super::{dotenv, structured, EnvError, EnvFormat, LoadedEnv, ParsedFile, Problem, Var};
+use super::{dotenv, structured, verbatim, EnvError, EnvFormat, LoadedEnv, ParsedFile, Problem, Var};
 use crate::config::EnvironmentConfig;
+
+/// One entry of an environment's `files`: a path, or
+/// `{ path = "app.env", verbatim = true }` for a file written for
+/// `docker run --env-file` or Compose's `env_file` (values taken as
+/// written: no quotes removed, no `${VAR}` expanded).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum EnvFile {
+    Path(String),
+    Options(EnvFileOptions),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvFileOptions {
+    pub path: String,
+    #[serde(default)]
+    pub verbatim: bool,
+}
+
+impl EnvFile {
+    /// As written in shipdeck.toml, relative to the workspace.
+    pub fn path(&self) -> &str {
+        match self {
+            EnvFile::Path(p) => p,
+            EnvFile::Options(o) => &o.path,
+        }
+    }
+
+    pub fn verbatim(&self) -> bool {
+        matches!(self, EnvFile::Options(o) if o.verbatim)
+    }
+}
+
+impl From<&str> for EnvFile {
+    fn from(path: &str) -> EnvFile {
+        EnvFile::Path(path.to_string())
+    }
+}
 
 /// `.json` → JSON, `.yaml`/`.yml` → YAML, anything else (`.env`,
 /// `.env.production`, `app.env`) → dotenv.
@@ -52,12 +93,24 @@ pub fn load_environment(root: &Path, name: &str, cfg: &EnvironmentConfig) -> Loa
         vars: BTreeMap::new(),
         findings: Vec::new(),
     };
-    for file in &cfg.files {
+    for entry in &cfg.files {
+        let file = &entry.path().to_string();
         let parsed = match read(root, file) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
                 let vars = &env.vars;
-                let mut parsed = parse_file(file, &text, &|k| vars.get(k).map(|v| v.value.as_str()));
+                let mut parsed = if entry.verbatim() && detect_format(file) == EnvFormat::Dotenv {
+                    let (entries, problems) = verbatim::parse(&text);
+                    ParsedFile {
+                        path: file.clone(),
+                        format: EnvFormat::Dotenv,
+                        read: true,
+                        entries,
+                        problems,
+                    }
+                } else {
+                    parse_file(file, &text, &|k| vars.get(k).map(|v| v.value.as_str()))
+                };
                 if let Cow::Owned(_) = text {
                     let bad = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
                     parsed.problems.push(Problem {
@@ -131,7 +184,7 @@ mod tests {
 
     fn cfg(files: &[&str]) -> EnvironmentConfig {
         EnvironmentConfig {
-            files: files.iter().map(|f| f.to_string()).collect(),
+            files: files.iter().map(|f| EnvFile::from(*f)).collect(),
             ..Default::default()
         }
     }
@@ -177,6 +230,38 @@ mod tests {
         );
         assert_eq!(env.vars["A"].value, "1");
         assert_eq!(env.files.iter().filter(|f| f.read).count(), 1);
+    }
+
+    #[test]
+    fn a_file_marked_verbatim_keeps_quotes_and_dollar_signs_as_docker_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "PASSWORD='p$ss#1'\nURL=${HOST}/x # kept\n";
+        std::fs::write(dir.path().join(".env"), text).unwrap();
+        std::fs::write(dir.path().join("docker.env"), text).unwrap();
+        let cfg: EnvironmentConfig =
+            toml::from_str("files = [\".env\", { path = \"docker.env\", verbatim = true }]\n").unwrap();
+        assert_eq!(
+            cfg.files[1],
+            EnvFile::Options(EnvFileOptions {
+                path: "docker.env".into(),
+                verbatim: true
+            })
+        );
+        let env = load_environment(dir.path(), "dev", &cfg);
+        assert_eq!(env.vars["PASSWORD"].value, "'p$ss#1'");
+        assert_eq!(env.vars["URL"].value, "${HOST}/x # kept");
+        assert_eq!(env.vars["URL"].file, "docker.env");
+        let dotenv_only = load_environment(dir.path(), "dev", &cfg_of(&cfg.files[..1]));
+        assert_eq!(dotenv_only.vars["PASSWORD"].value, "p$ss#1");
+        assert_eq!(dotenv_only.vars["URL"].value, "/x");
+        assert!(toml::from_str::<EnvironmentConfig>("files = [{ path = \"a\", verbatm = true }]").is_err());
+    }
+
+    fn cfg_of(files: &[EnvFile]) -> EnvironmentConfig {
+        EnvironmentConfig {
+            files: files.to_vec(),
+            ..Default::default()
+        }
     }
 
     #[cfg(unix)]
