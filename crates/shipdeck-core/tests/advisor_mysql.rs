@@ -93,6 +93,7 @@ fn target_for(url: &str) -> Target {
 
 fn all() -> RunRequest {
     RunRequest {
+        allow_untrusted_functions: false,
         thresholds: Thresholds::default(),
         only: Vec::new(),
         queries: Vec::new(),
@@ -337,6 +338,7 @@ async fn only_the_requested_checks_run() {
     let db = TestDb::new().await;
     db.exec("CREATE TABLE a (v INT, KEY v1 (v), KEY v2 (v))").await;
     let req = RunRequest {
+        allow_untrusted_functions: false,
         only: vec!["no_primary_key".into()],
         ..all()
     };
