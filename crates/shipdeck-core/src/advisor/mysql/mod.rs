@@ -84,6 +84,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         cat.load_indexes(&mut conn).await?;
     }
     let status = status(&mut conn).await;
+    out.notices.extend(superuser_notice(&mut conn).await);
     if req.wants("duplicate_index") {
         step("duplicate_index")?;
         out.findings.extend(duplicates(&cat.indexes));
@@ -153,8 +154,29 @@ pub async fn suggest(target: &Target, sql: &str, _t: &Thresholds) -> Result<Sugg
     cat.load_indexes(&mut conn).await?;
     cat.load_columns(&mut conn).await?;
     let s = advise(&mut conn, &cat, one[0].sql.trim(), &stmt).await;
+    let notice = superuser_notice(&mut conn).await;
     finish(conn).await;
-    Ok(s?)
+    let mut s = s?;
+    s.notices.extend(notice);
+    Ok(s)
+}
+
+/// A notice when the user holds global administrative privileges (`ALL
+/// PRIVILEGES` or `SUPER` on `*.*`): EXPLAIN may run stored functions with
+/// them. Read from `SHOW GRANTS`; nothing when it cannot be read.
+async fn superuser_notice(conn: &mut MySqlConnection) -> Option<Notice> {
+    let grants = rows(conn, "SHOW GRANTS FOR CURRENT_USER()").await.ok()?;
+    let admin = grants.iter().filter_map(|r| text(r, 0)).any(|g| {
+        let g = g.to_uppercase();
+        g.contains(" ON *.* ") && (g.contains("ALL PRIVILEGES") || g.contains("SUPER"))
+    });
+    admin.then(|| Notice {
+        check: "connection".into(),
+        message: "The advisor is connected with global administrative privileges.".into(),
+        hint: "Connect as a user granted only SELECT and SHOW VIEW on the database and SELECT on \
+               performance_schema; see the advisor's documentation."
+            .into(),
+    })
 }
 
 /// Ends the session's transaction without keeping anything.
