@@ -78,6 +78,7 @@ fn q(line: u32, sql: &str) -> WorkspaceQuery {
 
 async fn run(db: &Db, queries: Vec<WorkspaceQuery>) -> Outcome {
     let req = RunRequest {
+        allow_untrusted_functions: false,
         thresholds: Thresholds::default(),
         only: Vec::new(),
         queries,
@@ -382,6 +383,7 @@ async fn a_missing_file_is_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("nope.db");
     let req = RunRequest {
+        allow_untrusted_functions: false,
         thresholds: Thresholds::default(),
         only: Vec::new(),
         queries: Vec::new(),
@@ -403,6 +405,7 @@ async fn only_the_requested_checks_run_and_cancel_stops_the_run() {
     )
     .await;
     let req = RunRequest {
+        allow_untrusted_functions: false,
         thresholds: Thresholds::default(),
         only: vec!["duplicate_index".into()],
         queries: Vec::new(),
@@ -421,6 +424,7 @@ async fn only_the_requested_checks_run_and_cancel_stops_the_run() {
         [("duplicate_index".to_string(), 1)]
     );
     let all = RunRequest {
+        allow_untrusted_functions: false,
         only: Vec::new(),
         ..req
     };

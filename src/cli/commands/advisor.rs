@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shipdeck_core::advisor::{Finding, Severity, Suggestion, Verification};
-use shipdeck_core::api::AdvisorView;
+use shipdeck_core::api::{AdvisorOptions, AdvisorView};
 use shipdeck_core::{DatabaseChoice, Result};
 
 use super::open_core;
@@ -38,11 +38,19 @@ enum AdvisorCmd {
         /// Exit 1 when a finding at this severity or above remains.
         #[arg(long, value_name = "SEVERITY")]
         fail_on: Option<FailOn>,
+        /// PostgreSQL: also plan statements that call functions owned by
+        /// roles the advisor does not trust (planning may run them).
+        #[arg(long)]
+        allow_untrusted_functions: bool,
     },
     /// Suggest an index for one query, with the plan's estimated cost before and after.
     Suggest {
         #[arg(long, value_name = "SQL")]
         query: String,
+        /// PostgreSQL: plan the query even if it calls functions owned by
+        /// roles the advisor does not trust (planning may run them).
+        #[arg(long)]
+        allow_untrusted_functions: bool,
     },
     /// Every check: id, engines, threshold and source.
     Checks,
@@ -174,6 +182,9 @@ fn print_suggestion(s: &Suggestion) {
     if let Some(i) = &s.index {
         println!("\n{}", i.sql);
     }
+    for n in &s.notices {
+        println!("\nnote: {}: {}\n      {}", n.check, n.message, n.hint);
+    }
 }
 
 pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode> {
@@ -195,7 +206,11 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
         url: args.database_url,
     };
     match args.cmd {
-        AdvisorCmd::Run { checks, fail_on } => {
+        AdvisorCmd::Run {
+            checks,
+            fail_on,
+            allow_untrusted_functions,
+        } => {
             cancel_on_ctrl_c(&core);
             let checks: Vec<String> = checks
                 .iter()
@@ -203,8 +218,11 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty())
                 .collect();
+            let options = AdvisorOptions {
+                allow_untrusted_functions,
+            };
             let view = core
-                .advisor_run(&dir, &choice, &checks, Bar::new(out.json))
+                .advisor_run_with(&dir, &choice, &checks, options, Bar::new(out.json))
                 .await?;
             out.print(&view.report, |_| print_view(&view));
             let limit = fail_on.map(|f| match f {
@@ -218,8 +236,14 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
                 }
             }
         }
-        AdvisorCmd::Suggest { query } => {
-            let s = core.advisor_suggest(&dir, &choice, &query).await?;
+        AdvisorCmd::Suggest {
+            query,
+            allow_untrusted_functions,
+        } => {
+            let options = AdvisorOptions {
+                allow_untrusted_functions,
+            };
+            let s = core.advisor_suggest_with(&dir, &choice, &query, options).await?;
             out.print(&s, print_suggestion);
         }
         AdvisorCmd::Accept { key } => {

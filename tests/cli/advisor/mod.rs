@@ -5,8 +5,10 @@
 
 mod cluster;
 mod mariadb;
+mod names;
 mod postgres;
 mod sqlite;
+mod trust;
 
 use std::path::Path;
 use std::process::Output;

@@ -21,6 +21,12 @@ pub enum AdvisorError {
     #[error("this finding has no SQL fix to turn into a migration")]
     NoFix,
 
+    #[error("the query calls functions the advisor does not trust to run: {functions}")]
+    UntrustedFunction { functions: String },
+
+    #[error("finding {key:?} was stored by an older version and cannot be accepted")]
+    OutdatedFinding { key: String },
+
     #[error("database error: {detail}")]
     Database { detail: String },
 }
@@ -34,6 +40,8 @@ impl AdvisorError {
             AdvisorError::Parse { .. } => "advisor.parse",
             AdvisorError::UnknownFinding { .. } => "advisor.unknown_finding",
             AdvisorError::NoFix => "advisor.no_fix",
+            AdvisorError::OutdatedFinding { .. } => "advisor.outdated_finding",
+            AdvisorError::UntrustedFunction { .. } => "advisor.untrusted_function",
             AdvisorError::Database { .. } => "advisor.database",
         }
     }
@@ -48,6 +56,13 @@ impl AdvisorError {
                 AdvisorError::Parse { .. } => "Pass one SELECT, UPDATE or DELETE statement.",
                 AdvisorError::UnknownFinding { .. } => "Run the advisor again; the finding may be gone.",
                 AdvisorError::NoFix => "Apply the advice by hand; it is not a schema change.",
+                AdvisorError::UntrustedFunction { .. } => {
+                    "Planning would run them with the advisor's privileges. Review them; to plan the query \
+                     anyway (the session stays read-only), pass --allow-untrusted-functions."
+                }
+                AdvisorError::OutdatedFinding { .. } => {
+                    "Run `shipdeck advisor run` again and accept the new finding."
+                }
                 AdvisorError::Database { .. } => return None,
             }
             .into(),

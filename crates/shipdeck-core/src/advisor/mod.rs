@@ -7,9 +7,11 @@
 //! planned with `EXPLAIN QUERY PLAN` on a scratch copy of the schema and its
 //! statistics, as `.expert` does.
 
+pub mod accept;
 pub mod catalogue;
 pub mod error;
 pub mod mysql;
+pub mod names;
 pub mod postgres;
 pub mod predicates;
 pub mod schema;
@@ -22,6 +24,7 @@ use ts_rs::TS;
 
 pub use catalogue::{checks, CheckInfo};
 pub use error::AdvisorError;
+pub use names::{create_index_sql, index_name, quote_ident, truncate_bytes, Relation};
 
 use crate::migrations::Engine;
 
@@ -99,7 +102,8 @@ pub struct Finding {
     /// Stable check id (`missing_index`, …).
     pub check: String,
     pub severity: Severity,
-    /// `schema.table` on PostgreSQL when the schema is not `public`.
+    /// `schema.table` on PostgreSQL when the schema is not `public`: for
+    /// reading only. SQL is built from `relation`, never from this text.
     pub table: Option<String>,
     pub index: Option<String>,
     pub columns: Vec<String>,
@@ -116,6 +120,11 @@ pub struct Finding {
     /// Identifies the finding across runs (check, table, index, columns,
     /// query): dismissals and history are keyed by it.
     pub key: String,
+    /// The table of `table` as the catalog names it. Findings stored before
+    /// it existed have none (and cannot be accepted).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub relation: Option<Relation>,
 }
 
 impl Finding {
@@ -132,11 +141,13 @@ impl Finding {
             fix_sql: None,
             migration: false,
             key: String::new(),
+            relation: None,
         }
     }
 
-    pub fn table(mut self, t: impl Into<String>) -> Self {
-        self.table = Some(t.into());
+    pub fn table(mut self, t: Relation) -> Self {
+        self.table = Some(t.display());
+        self.relation = Some(t);
         self
     }
 
@@ -328,6 +339,9 @@ pub struct RunRequest {
     /// SQLite (and extra PostgreSQL/MySQL candidates): the workspace's
     /// queries, from `[advisor] queries` globs.
     pub queries: Vec<WorkspaceQuery>,
+    /// PostgreSQL: plan statements that call functions owned by untrusted
+    /// roles too (see `postgres::trust`).
+    pub allow_untrusted_functions: bool,
 }
 
 impl RunRequest {
@@ -358,11 +372,17 @@ pub struct Suggestion {
     pub plan_after: Option<String>,
     /// Why there is no suggestion, or what to look at.
     pub message: String,
+    /// What the advisor could not do, or warns about (a superuser
+    /// connection).
+    #[serde(default)]
+    pub notices: Vec<Notice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SuggestedIndex {
+    /// For reading: `schema.table`, or the bare name (see `relation`).
     pub table: String,
+    pub relation: Relation,
     pub columns: Vec<String>,
     /// `CREATE INDEX …` as the migration would hold it.
     pub sql: String,
@@ -380,101 +400,6 @@ pub struct Outcome {
 /// `Err(Cancelled)` when the user cancelled.
 pub type Step<'a> = dyn FnMut(&str) -> crate::error::Result<()> + Send + 'a;
 
-/// Quotes an identifier for `engine` when it needs it (not lower-case
-/// letters, digits and `_`, or a reserved word); keeps `schema.name` dotted.
-pub fn quote_ident(engine: Engine, name: &str) -> String {
-    name.split('.')
-        .map(|part| {
-            let plain = part
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                && !RESERVED.contains(&part);
-            if plain {
-                part.to_string()
-            } else if engine == Engine::Mysql {
-                format!("`{}`", part.replace('`', "``"))
-            } else {
-                format!("\"{}\"", part.replace('"', "\"\""))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// Words that need quoting as identifiers in all three engines (the common
-/// ones; a rarer keyword still parses when quoted by the user's own SQL).
-const RESERVED: &[&str] = &[
-    "all",
-    "and",
-    "as",
-    "asc",
-    "by",
-    "case",
-    "check",
-    "column",
-    "constraint",
-    "create",
-    "default",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "for",
-    "foreign",
-    "from",
-    "group",
-    "having",
-    "in",
-    "index",
-    "into",
-    "is",
-    "join",
-    "key",
-    "limit",
-    "not",
-    "null",
-    "offset",
-    "on",
-    "or",
-    "order",
-    "primary",
-    "references",
-    "select",
-    "table",
-    "then",
-    "to",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "when",
-    "where",
-    "with",
-];
-
-/// `CREATE INDEX` for a suggestion: `CONCURRENTLY` on PostgreSQL (the
-/// migration then runs outside a transaction).
-pub fn create_index_sql(engine: Engine, table: &str, columns: &[String]) -> String {
-    let name = quote_ident(engine, &index_name(table, columns));
-    let cols = columns
-        .iter()
-        .map(|c| quote_ident(engine, c))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let table = quote_ident(engine, table);
-    match engine {
-        Engine::Postgres => format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({cols});"),
-        Engine::Sqlite => format!("CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols});"),
-        Engine::Mysql => format!("CREATE INDEX {name} ON {table} ({cols});"),
-    }
-}
-
 /// Percent drop from `before` to `after`.
 pub fn cost_drop_pct(before: f64, after: f64) -> f64 {
     if before <= 0.0 {
@@ -482,20 +407,6 @@ pub fn cost_drop_pct(before: f64, after: f64) -> f64 {
     } else {
         (before - after) / before * 100.0
     }
-}
-
-/// A conventional index name: `<table>_<col>_<col>_idx`, within the
-/// identifier limit (63 bytes on PostgreSQL, 64 on MySQL).
-pub fn index_name(table: &str, columns: &[String]) -> String {
-    let bare = table.rsplit('.').next().unwrap_or(table);
-    let mut name = format!("{bare}_{}_idx", columns.join("_"));
-    if name.len() > 63 {
-        let id = query_id(&name);
-        name.truncate(63 - id.len() - 1);
-        name.push('_');
-        name.push_str(&id);
-    }
-    name
 }
 
 /// Groups findings by check, for counts in summaries.
@@ -526,30 +437,6 @@ mod tests {
             .keyed();
         assert_eq!(a.key, b.key);
         assert!(a.key.starts_with("slow_query||||"), "{}", a.key);
-    }
-
-    #[test]
-    fn index_names_stay_within_the_identifier_limit() {
-        assert_eq!(
-            index_name("public.orders", &["customer_id".into()]),
-            "orders_customer_id_idx"
-        );
-        let long: Vec<String> = (0..10).map(|i| format!("column_number_{i}")).collect();
-        let n = index_name("t", &long);
-        assert!(n.len() <= 63, "{n}");
-        assert_ne!(n, index_name("t", &long[..9]));
-    }
-
-    #[test]
-    fn identifiers_are_quoted_only_when_needed() {
-        assert_eq!(quote_ident(Engine::Postgres, "public.orders"), "public.orders");
-        assert_eq!(quote_ident(Engine::Postgres, "Order"), "\"Order\"");
-        assert_eq!(quote_ident(Engine::Postgres, "user"), "\"user\"");
-        assert_eq!(quote_ident(Engine::Mysql, "order"), "`order`");
-        assert_eq!(
-            create_index_sql(Engine::Postgres, "orders", &["customer_id".into()]),
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);"
-        );
     }
 
     #[test]

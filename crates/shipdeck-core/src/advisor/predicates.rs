@@ -98,6 +98,8 @@ struct Collector {
     aliases: BTreeMap<String, String>,
     /// In order of appearance.
     tables: Vec<String>,
+    /// Table → its name's parts (schema, name), as the SQL means them.
+    parts: BTreeMap<String, Vec<String>>,
     refs: Vec<(Option<String>, String, Use)>,
 }
 
@@ -129,12 +131,13 @@ impl Visitor for Collector {
 
     fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
         if let TableFactor::Table { name, alias, .. } = tf {
-            let table = name
+            let parts: Vec<String> = name
                 .0
                 .iter()
                 .filter_map(|p| p.as_ident().map(ident_name))
-                .collect::<Vec<_>>()
-                .join(".");
+                .collect();
+            let table = parts.join(".");
+            self.parts.entry(table.clone()).or_insert(parts);
             let bare = table.rsplit('.').next().unwrap_or(&table).to_string();
             if let Some(a) = alias {
                 self.aliases.insert(ident_name(&a.name), table.clone());
@@ -208,6 +211,62 @@ pub fn tables(stmt: &Statement) -> Vec<String> {
     let mut c = Collector::default();
     let _ = stmt.visit(&mut c);
     c.tables
+}
+
+/// Every table a statement names, in order of appearance, with the parts
+/// of its name (`["billing", "orders"]`): the joined form of [`tables`] is
+/// for matching only, since a quoted name may itself hold a dot.
+pub fn table_parts(stmt: &Statement) -> Vec<(String, Vec<String>)> {
+    let mut c = Collector::default();
+    let _ = stmt.visit(&mut c);
+    c.tables
+        .into_iter()
+        .map(|t| {
+            let parts = c.parts.get(&t).cloned().unwrap_or_default();
+            (t, parts)
+        })
+        .collect()
+}
+
+/// Every function a statement calls by name (scalar, aggregate or in
+/// FROM), as name parts (`["util", "f"]`), lower-cased unless quoted.
+pub fn functions(stmt: &Statement) -> Vec<Vec<String>> {
+    #[derive(Default)]
+    struct Calls(Vec<Vec<String>>);
+    impl Calls {
+        fn add(&mut self, name: &sqlparser::ast::ObjectName) {
+            let parts: Vec<String> = name
+                .0
+                .iter()
+                .filter_map(|p| p.as_ident().map(ident_name))
+                .collect();
+            if !parts.is_empty() && !self.0.contains(&parts) {
+                self.0.push(parts);
+            }
+        }
+    }
+    impl Visitor for Calls {
+        type Break = ();
+        fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            if let Expr::Function(f) = expr {
+                self.add(&f.name);
+            }
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
+            match tf {
+                TableFactor::Table {
+                    name, args: Some(_), ..
+                } => self.add(name),
+                TableFactor::Function { name, .. } => self.add(name),
+                _ => {}
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut c = Calls::default();
+    let _ = stmt.visit(&mut c);
+    c.0
 }
 
 /// The tables a statement names, each with its alias.
@@ -306,23 +365,40 @@ pub fn mask_literals(sql: &str, engine: Engine) -> String {
         .collect()
 }
 
-/// The highest `$n` placeholder in a normalised PostgreSQL statement.
-pub fn placeholder_count(sql: &str) -> usize {
-    let bytes = sql.as_bytes();
+/// PostgreSQL's limit on the parameters of one statement.
+pub const MAX_PARAMS: usize = 65_535;
+
+/// The highest `$n` placeholder of a normalised statement, read from its
+/// tokens: a `$9` inside a comment, a string or a dollar-quoted body is not
+/// a placeholder. More than [`MAX_PARAMS`] is an error (each one becomes an
+/// argument of the EXPLAIN).
+pub fn placeholder_count(sql: &str, engine: Engine) -> Result<usize, AdvisorError> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = engine.dialect();
+    let tokens = Tokenizer::new(dialect.as_ref(), sql)
+        .tokenize()
+        .map_err(|e| AdvisorError::Parse {
+            detail: e.to_string(),
+        })?;
     let mut max = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' {
-            let digits: String = sql[i + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(n) = digits.parse::<usize>() {
-                max = max.max(n);
-            }
-            i += 1 + digits.len();
-        } else {
-            i += 1;
-        }
+    for t in &tokens {
+        let Token::Placeholder(p) = t else { continue };
+        let Some(digits) = p
+            .strip_prefix('$')
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let n = digits
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= MAX_PARAMS)
+            .ok_or_else(|| AdvisorError::Parse {
+                detail: format!("placeholder ${digits} is beyond PostgreSQL's {MAX_PARAMS} parameters"),
+            })?;
+        max = max.max(n);
     }
-    max
+    Ok(max)
 }
 
 #[cfg(test)]
@@ -450,7 +526,24 @@ mod tests {
 
     #[test]
     fn placeholders_are_counted() {
-        assert_eq!(placeholder_count("SELECT $1, $12, '$3'"), 12);
-        assert_eq!(placeholder_count("SELECT 1"), 0);
+        let count = |sql| placeholder_count(sql, Engine::Postgres);
+        assert_eq!(count("SELECT $1, $12, '$3'").unwrap(), 12);
+        assert_eq!(count("SELECT 1").unwrap(), 0);
+    }
+
+    #[test]
+    fn placeholders_in_comments_and_strings_are_not_counted() {
+        let count = |sql| placeholder_count(sql, Engine::Postgres);
+        assert_eq!(count("SELECT $1 -- $99999999999\n").unwrap(), 1);
+        assert_eq!(count("SELECT $2 /* $99999999999 */").unwrap(), 2);
+        assert_eq!(count("SELECT '$30000000', $$ $40000 $$, $1").unwrap(), 1);
+    }
+
+    #[test]
+    fn more_placeholders_than_postgres_allows_is_an_error() {
+        let count = |sql| placeholder_count(sql, Engine::Postgres);
+        assert_eq!(count("SELECT $65535").unwrap(), 65_535);
+        assert!(count("SELECT $65536").is_err());
+        assert!(count("SELECT $99999999999999999999999").is_err());
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{DatabaseChoice, Shipdeck};
+use crate::advisor::accept::{down_sql, migration_name, migration_sql};
 use crate::advisor::{
     self, catalogue, AdvisorConfig, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion,
     WorkspaceQuery,
@@ -52,6 +53,14 @@ pub struct AcceptedFinding {
     pub sql: String,
     /// The migration lint's findings on the new file.
     pub lint: Vec<LintFinding>,
+}
+
+/// What the user allows a run or a suggestion to do beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AdvisorOptions {
+    /// PostgreSQL: plan statements that call functions owned by roles the
+    /// advisor does not trust (the session stays read-only).
+    pub allow_untrusted_functions: bool,
 }
 
 const DEFAULT_QUERIES: &str = "queries/**/*.sql";
@@ -130,89 +139,6 @@ fn scrub(report: &mut AdvisorReport) {
     }
 }
 
-/// A migration name for a fix: `add_orders_customer_id_idx`, …
-fn migration_name(f: &Finding) -> String {
-    let table = f.table.as_deref().unwrap_or("table").replace('.', "_");
-    let index = f.index.as_deref().unwrap_or("index").replace('.', "_");
-    match f.check.as_str() {
-        "unused_index" | "duplicate_index" => format!("drop {index}"),
-        "invalid_index" => format!("reindex {index}"),
-        "sequence_exhaustion" => format!("widen {index}"),
-        "no_primary_key" => format!("add primary key to {table}"),
-        _ => format!(
-            "add {}",
-            advisor::index_name(f.table.as_deref().unwrap_or("table"), &f.columns)
-        ),
-    }
-}
-
-/// The migration's text: the no-transaction marker where PostgreSQL needs
-/// it, the finding as a comment, then the fix.
-fn migration_sql(f: &Finding, engine: Engine, database: &str) -> String {
-    let fix = f.fix_sql.as_deref().unwrap_or_default();
-    let concurrent = engine == Engine::Postgres && fix.to_ascii_uppercase().contains("CONCURRENTLY");
-    let mut out = String::new();
-    if concurrent {
-        out.push_str("-- shipdeck:no-transaction\n");
-    }
-    out.push_str(&format!(
-        "-- Advisor ({}) on {database}: {}\n",
-        f.check, f.message
-    ));
-    for fig in &f.evidence.figures {
-        // `rows: 50000`, `hit_pct: 93.1 %`: no unit the name already says.
-        let unit = if fig.unit.is_empty() || fig.name.contains(fig.unit.as_str()) {
-            String::new()
-        } else {
-            format!(" {}", fig.unit)
-        };
-        out.push_str(&format!("--   {}: {}{unit}\n", fig.name, fig.value));
-    }
-    if let (Some(b), Some(a)) = (f.evidence.cost_before, f.evidence.cost_after) {
-        out.push_str(&format!("--   estimated cost: {b:.1} → {a:.1}\n"));
-    }
-    out.push('\n');
-    if engine == Engine::Postgres {
-        out.push_str(PG_TIMEOUTS);
-    }
-    out.push_str(fix);
-    out.push('\n');
-    if engine == Engine::Postgres {
-        out.push_str(PG_RESET);
-    }
-    out
-}
-
-/// Bounds on waiting for the lock and on the build itself, as the
-/// migration lint asks: a DDL statement queued behind a long transaction
-/// blocks every query on the table. Raise the statement timeout for very
-/// large tables.
-const PG_TIMEOUTS: &str = "SET lock_timeout = '5s';\nSET statement_timeout = '30min';\n";
-
-/// The runner's session goes on to the next migration: leave it as it was.
-const PG_RESET: &str = "RESET lock_timeout;\nRESET statement_timeout;\n";
-
-/// The rollback of a created index.
-fn down_sql(f: &Finding, engine: Engine) -> Option<String> {
-    let fix = f.fix_sql.as_deref()?;
-    if !fix.trim_start().to_ascii_uppercase().starts_with("CREATE INDEX") {
-        return None;
-    }
-    let table = f.table.as_deref()?;
-    let name = advisor::quote_ident(engine, &advisor::index_name(table, &f.columns));
-    Some(match engine {
-        Engine::Postgres => {
-            let schema = table
-                .rsplit_once('.')
-                .map(|(s, _)| format!("{s}."))
-                .unwrap_or_default();
-            format!("-- shipdeck:no-transaction\n{PG_TIMEOUTS}DROP INDEX CONCURRENTLY IF EXISTS {schema}{name};\n{PG_RESET}")
-        }
-        Engine::Sqlite => format!("DROP INDEX IF EXISTS {name};\n"),
-        Engine::Mysql => format!("DROP INDEX {name} ON {};\n", advisor::quote_ident(engine, table)),
-    })
-}
-
 impl Shipdeck {
     async fn advisor_target(&self, path: &Path, choice: &DatabaseChoice) -> Result<(Workspace, Target)> {
         let ws = self.registered(path).await?;
@@ -243,6 +169,19 @@ impl Shipdeck {
         checks: &[String],
         sink: Arc<dyn ProgressSink>,
     ) -> Result<AdvisorView> {
+        self.advisor_run_with(path, choice, checks, AdvisorOptions::default(), sink)
+            .await
+    }
+
+    /// [`Self::advisor_run`] with options.
+    pub async fn advisor_run_with(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        checks: &[String],
+        options: AdvisorOptions,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<AdvisorView> {
         let (ws, target) = self.advisor_target(path, choice).await?;
         let config = advisor_config(&ws)?;
         let only = checks_for(target.engine, checks)?;
@@ -250,6 +189,7 @@ impl Shipdeck {
             thresholds: config.thresholds.clone(),
             only: only.clone(),
             queries: workspace_queries(&ws, &config, target.engine),
+            allow_untrusted_functions: options.allow_untrusted_functions,
         };
         let database = target.name.clone();
         let engine = target.engine;
@@ -368,6 +308,18 @@ impl Shipdeck {
         choice: &DatabaseChoice,
         query: &str,
     ) -> Result<Suggestion> {
+        self.advisor_suggest_with(path, choice, query, AdvisorOptions::default())
+            .await
+    }
+
+    /// [`Self::advisor_suggest`] with options.
+    pub async fn advisor_suggest_with(
+        &self,
+        path: &Path,
+        choice: &DatabaseChoice,
+        query: &str,
+        options: AdvisorOptions,
+    ) -> Result<Suggestion> {
         let (ws, target) = self.advisor_target(path, choice).await?;
         let t = advisor_config(&ws)?.thresholds;
         let query = query.to_string();
@@ -378,7 +330,10 @@ impl Shipdeck {
         tokio::task::spawn_blocking(move || {
             handle.block_on(async {
                 match target.engine {
-                    Engine::Postgres => advisor::postgres::suggest(&target, &query, &t).await,
+                    Engine::Postgres => {
+                        advisor::postgres::suggest(&target, &query, &t, options.allow_untrusted_functions)
+                            .await
+                    }
                     Engine::Mysql => advisor::mysql::suggest(&target, &query, &t).await,
                     Engine::Sqlite => advisor::sqlite::suggest(&target, &query, &t).await,
                 }
@@ -413,6 +368,11 @@ impl Shipdeck {
         let (finding, engine) = self.stored_finding(&ws, &spec.name, key).await?;
         if finding.fix_sql.is_none() || !finding.migration {
             return Err(AdvisorError::NoFix.into());
+        }
+        // Stored before tables were kept as (schema, name): its SQL was built
+        // from text and is not trusted.
+        if finding.relation.is_none() {
+            return Err(AdvisorError::OutdatedFinding { key: key.into() }.into());
         }
         let sql = migration_sql(&finding, engine, &spec.name);
         let down = down_sql(&finding, engine);
@@ -527,68 +487,5 @@ impl Shipdeck {
     ) -> Result<Vec<Chart>> {
         let runs = self.advisor_runs(path, choice, 200).await?;
         charts::advisor::charts(&runs, theme)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::advisor::{Finding, Severity};
-
-    fn fk(table: &str) -> Finding {
-        Finding::new("foreign_key_without_index", Severity::Warning, "no index".into())
-            .table(table)
-            .columns(vec!["account_id".into()])
-            .fix(advisor::create_index_sql(
-                Engine::Postgres,
-                table,
-                &["account_id".into()],
-            ))
-    }
-
-    #[test]
-    fn migrations_are_named_after_what_they_do() {
-        assert_eq!(
-            migration_name(&fk("billing.invoices")),
-            "add invoices_account_id_idx"
-        );
-        let drop = Finding::new("unused_index", Severity::Info, String::new()).index("orders_status_idx");
-        assert_eq!(migration_name(&drop), "drop orders_status_idx");
-        let pk = Finding::new("no_primary_key", Severity::Warning, String::new()).table("events");
-        assert_eq!(migration_name(&pk), "add primary key to events");
-    }
-
-    #[test]
-    fn concurrent_postgres_fixes_run_outside_a_transaction_with_timeouts() {
-        let sql = migration_sql(&fk("invoices"), Engine::Postgres, "main");
-        assert!(sql.starts_with("-- shipdeck:no-transaction\n"), "{sql}");
-        assert!(sql.contains("SET lock_timeout") && sql.contains("SET statement_timeout"));
-        assert!(
-            sql.ends_with("RESET lock_timeout;\nRESET statement_timeout;\n"),
-            "{sql}"
-        );
-        assert!(
-            lint_sql(&sql, Engine::Postgres, false).is_empty(),
-            "{:?}",
-            lint_sql(&sql, Engine::Postgres, false)
-        );
-        let down = down_sql(&fk("invoices"), Engine::Postgres).unwrap();
-        assert!(
-            down.contains("DROP INDEX CONCURRENTLY IF EXISTS invoices_account_id_idx;"),
-            "{down}"
-        );
-
-        let mut lite = fk("invoices");
-        lite.fix_sql = Some(advisor::create_index_sql(
-            Engine::Sqlite,
-            "invoices",
-            &["account_id".into()],
-        ));
-        let sql = migration_sql(&lite, Engine::Sqlite, "main");
-        assert!(!sql.contains("no-transaction") && !sql.contains("SET "), "{sql}");
-        assert_eq!(
-            down_sql(&lite, Engine::Sqlite).as_deref(),
-            Some("DROP INDEX IF EXISTS invoices_account_id_idx;\n")
-        );
     }
 }

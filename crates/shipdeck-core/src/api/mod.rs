@@ -9,7 +9,7 @@ mod environments;
 mod migrations;
 mod releases;
 
-pub use advisor::{AcceptedFinding, AdvisorView};
+pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use bench::{BenchRunView, CompareReport};
 pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};

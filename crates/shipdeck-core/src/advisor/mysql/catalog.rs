@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use sqlx::mysql::MySqlConnection;
 
 use super::super::{
-    predicates, query_id, quote_ident, Evidence, Finding, QueryMetric, Severity, TableMetric, Thresholds,
+    predicates, query_id, quote_ident, Evidence, Finding, QueryMetric, Relation, Severity, TableMetric,
+    Thresholds,
 };
 use super::explain::advise;
 use super::{lit, num, plannable, rows, text, Catalog, Index, DIGESTS, DML, E, NOT_OURS};
@@ -48,7 +49,7 @@ pub(super) fn duplicates(indexes: &[Index]) -> Vec<Finding> {
         );
         out.push(
             Finding::new("duplicate_index", Severity::Info, msg)
-                .table(a.table.clone())
+                .table(Relation::bare(&a.table))
                 .index(a.name.clone())
                 .columns(a.names.clone())
                 .evidence(Evidence::default().figure("columns", a.keys.len() as f64, ""))
@@ -100,7 +101,7 @@ pub(super) async fn unused(
         );
         out.push(
             Finding::new("unused_index", Severity::Info, msg)
-                .table(table)
+                .table(Relation::bare(table))
                 .index(name)
                 .columns(ix.names.clone())
                 .evidence(e)
@@ -163,7 +164,7 @@ pub(super) async fn full_scans(
             e.verification = Some(s.verification);
             msg = format!("{msg} {}", s.message);
             if let Some(ix) = s.index {
-                f = f.table(ix.table).columns(ix.columns).fix(ix.sql);
+                f = f.table(ix.relation).columns(ix.columns).fix(ix.sql);
             }
         }
         f.message = msg;
@@ -230,7 +231,7 @@ pub(super) async fn no_primary_key(
             msg.push_str(" It has a column named id: make the key from the columns that identify a row.");
         }
         let mut f = Finding::new("no_primary_key", Severity::Warning, msg)
-            .table(table.clone())
+            .table(Relation::bare(&table))
             .evidence(e);
         if !has_id {
             f = f.fix(format!(

@@ -10,7 +10,7 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{Column, Row};
 
 use super::super::predicates::{self, relations};
-use super::super::{create_index_sql, AdvisorError, SuggestedIndex, Suggestion, Verification};
+use super::super::{create_index_sql, AdvisorError, Relation, SuggestedIndex, Suggestion, Verification};
 use super::{rows, text, Catalog, Index, E};
 
 /// `?` placeholders (and the `...` of a shortened IN list) replaced by a
@@ -124,6 +124,7 @@ pub(super) async fn advise(
         verification: Verification::Unverified,
         plan_before: Some(table_text(&head, &cells)),
         plan_after: None,
+        notices: Vec::new(),
         message: "No column the query filters, joins or sorts on can take an index.".into(),
     };
     let (mut covered, mut indexed) = (Vec::new(), Vec::new());
@@ -169,7 +170,8 @@ pub(super) async fn advise(
                 cols.join(", ")
             );
             s.index = Some(SuggestedIndex {
-                sql: create_index_sql(E, &table, &cols),
+                sql: create_index_sql(E, &Relation::bare(&table), &cols),
+                relation: Relation::bare(&table),
                 table,
                 columns: cols,
             });

@@ -84,6 +84,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         cat.load_indexes(&mut conn).await?;
     }
     let status = status(&mut conn).await;
+    out.notices.extend(superuser_notice(&mut conn).await);
     if req.wants("duplicate_index") {
         step("duplicate_index")?;
         out.findings.extend(duplicates(&cat.indexes));
@@ -134,7 +135,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
     if let (Some(reads), Some(requests)) = (reads, requests.filter(|r| **r > 0.0)) {
         out.metrics.cache_hit_pct = Some((1.0 - reads / requests) * 100.0);
     }
-    let _ = conn.close().await;
+    finish(conn).await;
     Ok(out)
 }
 
@@ -152,9 +153,36 @@ pub async fn suggest(target: &Target, sql: &str, _t: &Thresholds) -> Result<Sugg
     let mut cat = Catalog::new(database);
     cat.load_indexes(&mut conn).await?;
     cat.load_columns(&mut conn).await?;
-    let s = advise(&mut conn, &cat, one[0].sql.trim(), &stmt).await?;
-    let _ = conn.close().await;
+    let s = advise(&mut conn, &cat, one[0].sql.trim(), &stmt).await;
+    let notice = superuser_notice(&mut conn).await;
+    finish(conn).await;
+    let mut s = s?;
+    s.notices.extend(notice);
     Ok(s)
+}
+
+/// A notice when the user holds global administrative privileges (`ALL
+/// PRIVILEGES` or `SUPER` on `*.*`): EXPLAIN may run stored functions with
+/// them. Read from `SHOW GRANTS`; nothing when it cannot be read.
+async fn superuser_notice(conn: &mut MySqlConnection) -> Option<Notice> {
+    let grants = rows(conn, "SHOW GRANTS FOR CURRENT_USER()").await.ok()?;
+    let admin = grants.iter().filter_map(|r| text(r, 0)).any(|g| {
+        let g = g.to_uppercase();
+        g.contains(" ON *.* ") && (g.contains("ALL PRIVILEGES") || g.contains("SUPER"))
+    });
+    admin.then(|| Notice {
+        check: "connection".into(),
+        message: "The advisor is connected with global administrative privileges.".into(),
+        hint: "Connect as a user granted only SELECT and SHOW VIEW on the database and SELECT on \
+               performance_schema; see the advisor's documentation."
+            .into(),
+    })
+}
+
+/// Ends the session's transaction without keeping anything.
+async fn finish(mut conn: MySqlConnection) {
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
+    let _ = conn.close().await;
 }
 
 async fn connect(target: &Target) -> Result<MySqlConnection> {
@@ -167,7 +195,15 @@ async fn connect(target: &Target) -> Result<MySqlConnection> {
         detail: format!("{} is not a valid MySQL URL", target.display_url),
     })?;
     match tokio::time::timeout(Duration::from_secs(15), opts.connect()).await {
-        Ok(Ok(c)) => Ok(c),
+        Ok(Ok(mut c)) => {
+            // Read-only, in a transaction rolled back at the end: EXPLAIN
+            // evaluates constant expressions, stored functions included, with
+            // the advisor's privileges; here they cannot write.
+            for sql in ["SET SESSION TRANSACTION READ ONLY", "START TRANSACTION READ ONLY"] {
+                sqlx::raw_sql(sql).execute(&mut c).await.map_err(db_err)?;
+            }
+            Ok(c)
+        }
         Ok(Err(e)) => Err(Error::DatabaseUnreachable {
             detail: e.to_string(),
         }),
@@ -307,6 +343,10 @@ impl Catalog {
     /// The table a name of a query refers to (table names are
     /// case-sensitive on most Linux servers: exact match first).
     fn table(&self, name: &str) -> Option<String> {
+        // A quoted name may hold a dot itself: the whole name first.
+        if self.columns.contains_key(name) {
+            return Some(name.to_string());
+        }
         let (schema, bare) = match name.rsplit_once('.') {
             Some((s, b)) => (Some(s), b),
             None => (None, name),

@@ -4,26 +4,29 @@
 use sqlx::{PgConnection, Row};
 
 use super::super::{
-    create_index_sql, quote_ident, Evidence, Finding, Metrics, QueryMetric, Severity, TableMetric, Thresholds,
+    create_index_sql, Evidence, Finding, Metrics, QueryMetric, Relation, Severity, TableMetric, Thresholds,
 };
 use super::{db, f, qualified, s, Statement, PG, SYSTEM_SCHEMAS};
 use crate::error::Result;
 
-/// The key columns of index `i`, comma-separated, in index order.
-const INDEX_COLUMNS: &str =
-    "array_to_string(ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(n, o)
-    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o), ',')";
+/// The key columns of index `i`, in index order, as an array (a column
+/// name may hold a comma).
+const INDEX_COLUMNS: &str = "ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, o)
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o)";
 
-/// The columns of constraint `c`, comma-separated, in key order.
-const FK_COLUMNS: &str =
-    "array_to_string(ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
-    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o), ',')";
+/// The columns of constraint `c`, in key order, as an array.
+const FK_COLUMNS: &str = "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)";
 
-fn drop_index(schema: &str, index: &str) -> String {
-    format!(
-        "DROP INDEX CONCURRENTLY IF EXISTS {};",
-        quote_ident(PG, &qualified(schema, index))
-    )
+fn drop_index(index: &Relation) -> String {
+    format!("DROP INDEX CONCURRENTLY IF EXISTS {};", index.quoted(PG))
+}
+
+fn list(row: &sqlx::postgres::PgRow, i: usize) -> Vec<String> {
+    row.try_get::<Option<Vec<String>>, _>(i)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 pub(super) async fn long_running(conn: &mut PgConnection, t: &Thresholds) -> Result<Vec<Finding>> {
@@ -80,6 +83,7 @@ pub(super) async fn unused_indexes(conn: &mut PgConnection, t: &Thresholds) -> R
         .iter()
         .map(|r| {
             let (schema, table, index) = (s(r, 0), s(r, 1), s(r, 2));
+            let rel = Relation::pg(&schema, table);
             let mut e =
                 Evidence::default()
                     .figure("index_scans", f(r, 3), "")
@@ -92,23 +96,16 @@ pub(super) async fn unused_indexes(conn: &mut PgConnection, t: &Thresholds) -> R
                 Severity::Info,
                 format!(
                     "{index} on {} has not been used since statistics were reset",
-                    qualified(&schema, &table)
+                    rel.display()
                 ),
             )
-            .table(qualified(&schema, &table))
             .index(index.clone())
-            .columns(split_list(&s(r, 6)))
+            .columns(list(r, 6))
             .evidence(e)
-            .fix(drop_index(&schema, &index))
+            .fix(drop_index(&rel.sibling(index)))
+            .table(rel)
         })
         .collect())
-}
-
-fn split_list(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 pub(super) async fn duplicate_indexes(conn: &mut PgConnection) -> Result<Vec<Finding>> {
@@ -146,19 +143,17 @@ pub(super) async fn duplicate_indexes(conn: &mut PgConnection) -> Result<Vec<Fin
         .filter(|r| seen.insert((s(r, 0), s(r, 2))))
         .map(|r| {
             let (schema, table, index, covering) = (s(r, 0), s(r, 1), s(r, 2), s(r, 3));
+            let rel = Relation::pg(&schema, table);
             Finding::new(
                 "duplicate_index",
                 Severity::Info,
-                format!(
-                    "{index} is covered by {covering} on {}",
-                    qualified(&schema, &table)
-                ),
+                format!("{index} is covered by {covering} on {}", rel.display()),
             )
-            .table(qualified(&schema, &table))
             .index(index.clone())
-            .columns(split_list(&s(r, 5)))
+            .columns(list(r, 5))
             .evidence(Evidence::default().figure("size_bytes", f(r, 4), "bytes"))
-            .fix(drop_index(&schema, &index))
+            .fix(drop_index(&rel.sibling(index)))
+            .table(rel)
         })
         .collect())
 }
@@ -185,21 +180,22 @@ pub(super) async fn unindexed_foreign_keys(conn: &mut PgConnection) -> Result<Ve
     Ok(rows
         .iter()
         .map(|r| {
-            let table = qualified(&s(r, 0), &s(r, 1));
-            let columns = split_list(&s(r, 3));
+            let rel = Relation::pg(&s(r, 0), s(r, 1));
+            let columns = list(r, 3);
             Finding::new(
                 "foreign_key_without_index",
                 Severity::Warning,
                 format!(
-                    "{table} ({}) references {} but no index starts with those columns",
+                    "{} ({}) references {} but no index starts with those columns",
+                    rel.display(),
                     columns.join(", "),
                     s(r, 4)
                 ),
             )
-            .table(table.clone())
             .columns(columns.clone())
             .evidence(Evidence::default().figure("rows", f(r, 5).max(0.0), "rows"))
-            .fix(create_index_sql(PG, &table, &columns))
+            .fix(create_index_sql(PG, &rel, &columns))
+            .table(rel)
         })
         .collect())
 }
@@ -289,14 +285,17 @@ pub(super) async fn table_bloat(conn: &mut PgConnection, t: &Thresholds) -> Resu
         let waste = ((pages - expected) * block).max(0.0);
         let pct = if size > 0.0 { 100.0 * waste / size } else { 0.0 };
         if pct >= t.bloat_pct && waste >= t.bloat_bytes {
-            let table = qualified(&s(r, 0), &s(r, 1));
+            let rel = Relation::pg(&s(r, 0), s(r, 1));
             out.push(
                 Finding::new(
                     "table_bloat",
                     Severity::Warning,
-                    format!("{table}: an estimated {pct:.0} % ({}) of the table is dead space", bytes(waste)),
+                    format!(
+                        "{}: an estimated {pct:.0} % ({}) of the table is dead space",
+                        rel.display(),
+                        bytes(waste)
+                    ),
                 )
-                .table(table.clone())
                 .evidence(
                     Evidence::default()
                         .figure("bloat_pct", pct, "%")
@@ -306,8 +305,9 @@ pub(super) async fn table_bloat(conn: &mut PgConnection, t: &Thresholds) -> Resu
                 )
                 .maintenance(format!(
                     "-- Rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online.\nVACUUM (FULL, ANALYZE) {};",
-                    quote_ident(PG, &table)
-                )),
+                    rel.quoted(PG)
+                ))
+                .table(rel),
             );
         }
     }
@@ -340,18 +340,19 @@ pub(super) async fn wraparound(conn: &mut PgConnection, t: &Thresholds) -> Resul
     Ok(rows
         .iter()
         .map(|r| {
-            let table = qualified(&s(r, 0), &s(r, 1));
+            let rel = Relation::pg(&s(r, 0), s(r, 1));
             Finding::new(
                 "transaction_id_wraparound",
                 Severity::Critical,
                 format!(
-                    "{table}: {:.0} transactions left before wraparound protection stops writes",
+                    "{}: {:.0} transactions left before wraparound protection stops writes",
+                    rel.display(),
                     f(r, 2)
                 ),
             )
-            .table(table.clone())
             .evidence(Evidence::default().figure("transactions_left", f(r, 2), "xids"))
-            .maintenance(format!("VACUUM (FREEZE, VERBOSE) {};", quote_ident(PG, &table)))
+            .maintenance(format!("VACUUM (FREEZE, VERBOSE) {};", rel.quoted(PG)))
+            .table(rel)
         })
         .collect())
 }
@@ -389,15 +390,18 @@ pub(super) async fn sequences(conn: &mut PgConnection, t: &Thresholds) -> Result
         if pct <= t.sequence_pct {
             continue;
         }
-        let sequence = qualified(&s(r, 0), &s(r, 1));
-        let table = (!s(r, 5).is_empty()).then(|| qualified(&s(r, 4), &s(r, 5)));
+        let sequence = Relation::pg(&s(r, 0), s(r, 1));
+        let table = (!s(r, 5).is_empty()).then(|| Relation::pg(&s(r, 4), s(r, 5)));
         let column = s(r, 6);
         let mut finding = Finding::new(
             "sequence_exhaustion",
             Severity::Critical,
-            format!("{sequence} has used {pct:.1} % of its range ({last:.0} of {max:.0})"),
+            format!(
+                "{} has used {pct:.1} % of its range ({last:.0} of {max:.0})",
+                sequence.display()
+            ),
         )
-        .index(sequence.clone())
+        .index(sequence.display())
         .evidence(
             Evidence::default()
                 .figure("used_pct", pct, "%")
@@ -405,15 +409,15 @@ pub(super) async fn sequences(conn: &mut PgConnection, t: &Thresholds) -> Result
                 .figure("max_value", max, ""),
         );
         if let Some(table) = table {
-            finding = finding.table(table.clone()).columns(vec![column.clone()]);
             if type_max < f64::MAX {
                 finding = finding.fix(format!(
                     "-- Rewrites the table under an ACCESS EXCLUSIVE lock: plan a window, or add a bigint\n-- column, backfill it in batches and swap.\nALTER SEQUENCE {} AS bigint;\nALTER TABLE {} ALTER COLUMN {} TYPE bigint;",
-                    quote_ident(PG, &sequence),
-                    quote_ident(PG, &table),
-                    quote_ident(PG, &column)
+                    sequence.quoted(PG),
+                    table.quoted(PG),
+                    super::super::quote_ident(PG, &column)
                 ));
             }
+            finding = finding.table(table).columns(vec![column]);
         }
         out.push(finding);
     }
@@ -437,23 +441,23 @@ pub(super) async fn no_primary_key(conn: &mut PgConnection) -> Result<Vec<Findin
     Ok(rows
         .iter()
         .map(|r| {
-            let table = qualified(&s(r, 0), &s(r, 1));
+            let rel = Relation::pg(&s(r, 0), s(r, 1));
             let has_id: bool = r.try_get(3).unwrap_or(true);
             let finding = Finding::new(
                 "no_primary_key",
                 Severity::Warning,
-                format!("{table} has no primary key"),
+                format!("{} has no primary key", rel.display()),
             )
-            .table(table.clone())
             .evidence(Evidence::default().figure("rows", f(r, 2), "rows"));
-            if has_id {
+            let finding = if has_id {
                 finding
             } else {
                 finding.fix(format!(
                     "ALTER TABLE {} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;",
-                    quote_ident(PG, &table)
+                    rel.quoted(PG)
                 ))
-            }
+            };
+            finding.table(rel)
         })
         .collect())
 }
@@ -475,6 +479,7 @@ pub(super) async fn invalid_indexes(conn: &mut PgConnection) -> Result<Vec<Findi
         .iter()
         .map(|r| {
             let (schema, table, index) = (s(r, 0), s(r, 1), s(r, 2));
+            let rel = Relation::pg(&schema, table);
             let e = Evidence {
                 plan: Some(s(r, 3)),
                 ..Evidence::default()
@@ -484,16 +489,16 @@ pub(super) async fn invalid_indexes(conn: &mut PgConnection) -> Result<Vec<Findi
                 Severity::Critical,
                 format!(
                     "{index} on {} is invalid (a failed concurrent build)",
-                    qualified(&schema, &table)
+                    rel.display()
                 ),
             )
-            .table(qualified(&schema, &table))
             .index(index.clone())
             .evidence(e)
             .fix(format!(
                 "REINDEX INDEX CONCURRENTLY {};",
-                quote_ident(PG, &qualified(&schema, &index))
+                rel.sibling(index).quoted(PG)
             ))
+            .table(rel)
         })
         .collect())
 }

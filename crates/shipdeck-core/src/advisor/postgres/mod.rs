@@ -19,6 +19,7 @@ use crate::migrations::Engine;
 
 mod catalog;
 mod planner;
+mod trust;
 
 use catalog::*;
 use planner::Advisor;
@@ -35,21 +36,70 @@ pub(crate) async fn connect(target: &Target) -> Result<PgConnection> {
         .map_err(|e| Error::DatabaseUnreachable {
             detail: e.to_string(),
         })?;
-    // The advisor only reads; a statement that hangs on a lock must not
-    // hang the run.
+    // A statement that hangs on a lock must not hang the run. Everything
+    // runs in one read-only transaction that is rolled back: planning may
+    // run other users' functions (see `trust`), and in a read-only
+    // transaction they can neither write nor change a role.
+    // `transaction_read_only` cannot be turned off once a query has run in
+    // the transaction, so a function cannot undo it.
     conn.execute(
-        "SET statement_timeout = '30s'; SET lock_timeout = '2s'; SET application_name = 'shipdeck advisor'",
+        "SET statement_timeout = '30s'; SET lock_timeout = '2s'; SET application_name = 'shipdeck advisor';
+         SET default_transaction_read_only = on; BEGIN TRANSACTION READ ONLY",
     )
     .await
     .map_err(db)?;
     Ok(conn)
 }
 
+/// Ends the session's transaction without keeping anything.
+async fn finish(mut conn: PgConnection) {
+    let _ = conn.execute("ROLLBACK").await;
+    let _ = conn.close().await;
+}
+
+/// A notice when the advisor runs as a superuser: planning other users'
+/// statements with every privilege is what a least-privilege role avoids.
+async fn superuser_notice(conn: &mut PgConnection) -> Result<Option<Notice>> {
+    Ok(trust::is_superuser(conn).await?.then(|| Notice {
+        check: "connection".into(),
+        message: "The advisor is connected as a superuser.".into(),
+        hint: "Connect as a role with only pg_monitor (and pg_read_all_stats) granted; see the advisor's \
+               documentation for the GRANTs."
+            .into(),
+    }))
+}
+
+/// One notice for the statements left unplanned because they call
+/// untrusted functions.
+fn skipped_notice(skipped: &[(&str, &[String])]) -> Option<Notice> {
+    if skipped.is_empty() {
+        return None;
+    }
+    let mut functions: Vec<&str> = skipped
+        .iter()
+        .flat_map(|(_, f)| f.iter().map(String::as_str))
+        .collect();
+    functions.sort();
+    functions.dedup();
+    let shown = functions.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    Some(Notice {
+        check: "missing_index".into(),
+        message: format!(
+            "{} statement(s) were not planned: they call functions owned by roles the advisor does not trust ({shown}).",
+            skipped.len()
+        ),
+        hint: "Planning runs such functions with the advisor's privileges. Review them; to plan these statements \
+               anyway (the session stays read-only), run with --allow-untrusted-functions."
+            .into(),
+    })
+}
+
 fn db(e: sqlx::Error) -> Error {
     AdvisorError::from(e).into()
 }
 
-/// `schema.table`, or `table` in `public`.
+/// `schema.table`, or `table` in `public`: for people and charts, never
+/// for SQL.
 fn qualified(schema: &str, table: &str) -> String {
     if schema == "public" {
         table.to_string()
@@ -156,6 +206,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
     let caps = capabilities(&mut conn).await?;
     let t = &req.thresholds;
     let mut out = Outcome::default();
+    out.notices.extend(superuser_notice(&mut conn).await?);
     let stmts = if caps.statements {
         statements(&mut conn).await?
     } else {
@@ -174,6 +225,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         });
     }
     let mut advisor = Advisor::new(&mut conn, caps.hypopg, t);
+    advisor.allow_untrusted = req.allow_untrusted_functions;
     let need_statements = |check: &str, out: &mut Outcome| {
         if let Some((message, hint)) = &caps.statements_hint {
             out.notices.push(Notice {
@@ -203,9 +255,25 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         if !caps.statements {
             need_statements("missing_index", &mut out);
         }
-        out.findings.extend(advisor.missing_indexes(t, &stmts).await?);
+        // The workspace's own queries too: without pg_stat_statements they
+        // are the only statements that say which columns to index.
+        let mut planned = stmts.clone();
+        for q in &req.queries {
+            let sql = q.sql.trim().trim_end_matches(';').trim_end();
+            if !sql.is_empty() && !planned.iter().any(|s| s.query.trim() == sql) {
+                planned.push(Statement {
+                    query: sql.to_string(),
+                    calls: 0.0,
+                    mean_ms: 0.0,
+                    total_ms: 0.0,
+                    rows: 0.0,
+                });
+            }
+        }
+        out.findings.extend(advisor.missing_indexes(t, &planned).await?);
     }
-    let conn = advisor.conn;
+    out.notices.extend(skipped_notice(&advisor.skipped()));
+    let session = advisor.conn;
     type Check = for<'c> fn(
         &'c mut PgConnection,
         &'c Thresholds,
@@ -227,19 +295,27 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
     for (id, check) in catalog_checks {
         if req.wants(id) {
             step(id)?;
-            out.findings.extend(check(&mut *conn, t).await?);
+            out.findings.extend(check(&mut *session, t).await?);
         }
     }
-    out.metrics = metrics(&mut *conn, &stmts).await?;
+    out.metrics = metrics(&mut *session, &stmts).await?;
     out.findings = out.findings.into_iter().map(Finding::keyed).collect();
+    finish(conn).await;
     Ok(out)
 }
 
 /// Suggests an index for one query.
-pub async fn suggest(target: &Target, sql: &str, t: &Thresholds) -> Result<Suggestion> {
+pub async fn suggest(
+    target: &Target,
+    sql: &str,
+    t: &Thresholds,
+    allow_untrusted: bool,
+) -> Result<Suggestion> {
     let mut conn = connect(target).await?;
     let caps = capabilities(&mut conn).await?;
+    let notices: Vec<Notice> = superuser_notice(&mut conn).await?.into_iter().collect();
     let mut advisor = Advisor::new(&mut conn, caps.hypopg, t);
+    advisor.allow_untrusted = allow_untrusted;
     let stmt = predicates::parse(sql, PG)?;
     let before = advisor.explain(sql).await.map_err(|e| match e {
         Error::Advisor(AdvisorError::Database { detail }) => AdvisorError::Explain { detail }.into(),
@@ -260,13 +336,14 @@ pub async fn suggest(target: &Target, sql: &str, t: &Thresholds) -> Result<Sugge
         plan_before: Some(before.text),
         plan_after: None,
         message: String::new(),
+        notices,
     };
     match best {
         Some(b) => {
             out.message = match &b.after {
                 Some(a) => format!(
                     "An index on {} ({}) cuts the estimated cost from {:.0} to {:.0} ({:.0} % less).",
-                    b.table,
+                    b.table.display(),
                     b.columns.join(", "),
                     before.cost,
                     a.cost,
@@ -274,7 +351,7 @@ pub async fn suggest(target: &Target, sql: &str, t: &Thresholds) -> Result<Sugge
                 ),
                 None => format!(
                     "Unverified: an index on {} ({}) matches the query's filters; enable HypoPG to check it helps.",
-                    b.table,
+                    b.table.display(),
                     b.columns.join(", ")
                 ),
             };
@@ -282,7 +359,8 @@ pub async fn suggest(target: &Target, sql: &str, t: &Thresholds) -> Result<Sugge
             out.plan_after = b.after.map(|a| a.text);
             out.index = Some(SuggestedIndex {
                 sql: create_index_sql(PG, &b.table, &b.columns),
-                table: b.table,
+                table: b.table.display(),
+                relation: b.table,
                 columns: b.columns,
             });
         }
@@ -296,6 +374,7 @@ pub async fn suggest(target: &Target, sql: &str, t: &Thresholds) -> Result<Sugge
             );
         }
     }
+    finish(conn).await;
     Ok(out)
 }
 

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use sqlx::{Executor, PgConnection};
 
+use super::super::names::delimit;
 use super::super::predicates::{self, TableUse};
 use super::super::{
-    cost_drop_pct, create_index_sql, quote_ident, AdvisorError, Evidence, Finding, Severity, Thresholds,
-    Verification,
+    cost_drop_pct, create_index_sql, quote_ident, AdvisorError, Evidence, Finding, Relation, Severity,
+    Thresholds, Verification,
 };
-use super::{db, f, qualified, s, Statement, PG};
+use super::{db, f, s, Statement, PG};
 use crate::error::Result;
 
 /// A plan: its text and total estimated cost.
@@ -24,7 +25,7 @@ pub(super) struct Plan {
 /// A verified (or unverified) index candidate.
 #[derive(Debug, Clone)]
 pub(super) struct Candidate {
-    pub(super) table: String,
+    pub(super) table: Relation,
     pub(super) columns: Vec<String>,
     pub(super) after: Option<Plan>,
 }
@@ -33,9 +34,14 @@ pub(super) struct Advisor<'c> {
     pub(super) conn: &'c mut PgConnection,
     pub(super) hypopg: bool,
     pub(super) min_drop: f64,
-    /// table → its columns.
-    pub(super) columns: BTreeMap<String, Vec<String>>,
+    /// A table's name parts as a query writes them → the table and its
+    /// columns (`None`: no such table).
+    pub(super) resolved: BTreeMap<Vec<String>, Option<(Relation, Vec<String>)>>,
     pub(super) statement_no: u32,
+    /// Plan statements that call untrusted functions anyway.
+    pub(super) allow_untrusted: bool,
+    /// Query text → the untrusted functions it calls (empty: none).
+    untrusted: BTreeMap<String, Vec<String>>,
 }
 
 impl<'c> Advisor<'c> {
@@ -44,8 +50,10 @@ impl<'c> Advisor<'c> {
             conn,
             hypopg,
             min_drop: t.min_cost_drop_pct,
-            columns: BTreeMap::new(),
+            resolved: BTreeMap::new(),
             statement_no: 0,
+            allow_untrusted: false,
+            untrusted: BTreeMap::new(),
         }
     }
 
@@ -57,7 +65,8 @@ impl<'c> Advisor<'c> {
         // One plannable statement only: the text is spliced into EXPLAIN
         // and PREPARE, which must never run anything else.
         use sqlparser::ast::Statement as S;
-        match predicates::parse(sql, PG)? {
+        let stmt = predicates::parse(sql, PG)?;
+        match stmt {
             S::Query(_) | S::Update(_) | S::Delete(_) | S::Insert(_) => {}
             _ => {
                 return Err(AdvisorError::Parse {
@@ -66,7 +75,68 @@ impl<'c> Advisor<'c> {
                 .into())
             }
         }
-        let params = predicates::placeholder_count(sql);
+        let untrusted = self.untrusted_in(sql, &stmt).await?;
+        if !untrusted.is_empty() {
+            return Err(AdvisorError::UntrustedFunction {
+                functions: untrusted.join(", "),
+            }
+            .into());
+        }
+        let params = predicates::placeholder_count(sql, PG)?;
+        // The analysis runs in one read-only transaction: a failing
+        // statement must not abort it for the next ones.
+        self.conn.execute("SAVEPOINT shipdeck_plan").await.map_err(db)?;
+        let planned = self.plan(sql, params).await;
+        let end = if planned.is_ok() {
+            "RELEASE SAVEPOINT shipdeck_plan"
+        } else {
+            "ROLLBACK TO SAVEPOINT shipdeck_plan"
+        };
+        self.conn.execute(end).await.map_err(db)?;
+        planned
+    }
+
+    /// The untrusted functions `stmt` calls (none when the user allowed
+    /// them); a statement whose functions cannot be checked counts as
+    /// untrusted.
+    async fn untrusted_in(&mut self, sql: &str, stmt: &sqlparser::ast::Statement) -> Result<Vec<String>> {
+        if self.allow_untrusted {
+            return Ok(Vec::new());
+        }
+        if let Some(known) = self.untrusted.get(sql) {
+            return Ok(known.clone());
+        }
+        self.conn.execute("SAVEPOINT shipdeck_trust").await.map_err(db)?;
+        let found = match super::trust::untrusted_functions(&mut *self.conn, stmt).await {
+            Ok(found) => {
+                self.conn
+                    .execute("RELEASE SAVEPOINT shipdeck_trust")
+                    .await
+                    .map_err(db)?;
+                found
+            }
+            Err(e) => {
+                self.conn
+                    .execute("ROLLBACK TO SAVEPOINT shipdeck_trust")
+                    .await
+                    .map_err(db)?;
+                vec![format!("(the functions could not be checked: {e})")]
+            }
+        };
+        self.untrusted.insert(sql.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// The statements left unplanned because they call untrusted functions.
+    pub(super) fn skipped(&self) -> Vec<(&str, &[String])> {
+        self.untrusted
+            .iter()
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(q, f)| (q.as_str(), f.as_slice()))
+            .collect()
+    }
+
+    async fn plan(&mut self, sql: &str, params: usize) -> Result<Plan> {
         let lines: Vec<String> = if params == 0 {
             sqlx::query_scalar(&format!("EXPLAIN {sql}"))
                 .fetch_all(&mut *self.conn)
@@ -105,47 +175,70 @@ impl<'c> Advisor<'c> {
         })
     }
 
-    /// The columns of `table` (`schema.table` or a bare name on the
-    /// search path).
-    async fn columns_of(&mut self, table: &str) -> Result<Vec<String>> {
-        if let Some(c) = self.columns.get(table) {
-            return Ok(c.clone());
+    /// The table a query's name refers to (`schema.table` or a bare name
+    /// on the search path) and its columns, from the catalog.
+    async fn resolve(&mut self, parts: &[String]) -> Result<Option<(Relation, Vec<String>)>> {
+        if let Some(known) = self.resolved.get(parts) {
+            return Ok(known.clone());
         }
-        let cols: Vec<String> = sqlx::query_scalar(
-            "SELECT attname::text FROM pg_attribute
-             WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        )
-        .bind(table)
-        .fetch_all(&mut *self.conn)
-        .await
-        .map_err(db)?;
-        self.columns.insert(table.to_string(), cols.clone());
-        Ok(cols)
+        // Each part quoted as it was meant (unquoted ones already folded to
+        // lower case by the parser), so to_regclass reads one name per part.
+        let found = if (1..=2).contains(&parts.len()) {
+            let name = parts.iter().map(|p| delimit(PG, p)).collect::<Vec<_>>().join(".");
+            sqlx::query(
+                "SELECT n.nspname::text, c.relname::text,
+                        ARRAY(SELECT attname::text FROM pg_attribute
+                              WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum)
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.oid = to_regclass($1)",
+            )
+            .bind(name)
+            .fetch_optional(&mut *self.conn)
+            .await
+            .map_err(db)?
+            .map(|r| {
+                let cols: Vec<String> = sqlx::Row::try_get(&r, 2).unwrap_or_default();
+                (Relation::pg(&s(&r, 0), s(&r, 1)), cols)
+            })
+        } else {
+            None
+        };
+        self.resolved.insert(parts.to_vec(), found.clone());
+        Ok(found)
     }
 
-    /// The tables `stmt` filters on, with columns resolved against the
-    /// catalog (unqualified columns in joins, typos dropped).
-    pub(super) async fn uses(&mut self, stmt: &sqlparser::ast::Statement) -> Result<Vec<TableUse>> {
-        let mut known = BTreeMap::new();
-        for t in predicates::tables(stmt) {
-            let cols = self.columns_of(&t).await?;
-            known.insert(t, cols);
+    /// The tables `stmt` filters on, resolved against the catalog, with
+    /// their columns (unqualified columns in joins resolved, typos dropped).
+    pub(super) async fn uses(
+        &mut self,
+        stmt: &sqlparser::ast::Statement,
+    ) -> Result<Vec<(Relation, TableUse)>> {
+        let mut known: BTreeMap<String, (Relation, Vec<String>)> = BTreeMap::new();
+        for (key, parts) in predicates::table_parts(stmt) {
+            if let Some(found) = self.resolve(&parts).await? {
+                known.insert(key, found);
+            }
         }
         let mut out = Vec::new();
-        for mut u in predicates::table_uses(stmt, &|t| known.get(t).cloned().unwrap_or_default()) {
-            if known.get(&u.table).is_none_or(|c| c.is_empty()) {
+        let columns_of = |t: &str| known.get(t).map(|(_, c)| c.clone()).unwrap_or_default();
+        for mut u in predicates::table_uses(stmt, &columns_of) {
+            let Some((rel, cols)) = known.get(&u.table) else {
+                continue;
+            };
+            if cols.is_empty() {
                 continue;
             }
-            let distinct = self.distinct_values(&u.table).await?;
+            let rel = rel.clone();
+            let distinct = self.distinct_values(&rel).await?;
             u.order_by_selectivity(&|c| distinct.get(c).copied());
-            out.push(u);
+            out.push((rel, u));
         }
         Ok(out)
     }
 
     /// Distinct values per column, from the planner's statistics
     /// (`n_distinct` < 0 is a fraction of the rows).
-    async fn distinct_values(&mut self, table: &str) -> Result<BTreeMap<String, f64>> {
+    async fn distinct_values(&mut self, table: &Relation) -> Result<BTreeMap<String, f64>> {
         let rows = sqlx::query(
             "SELECT s.attname::text, CASE WHEN s.n_distinct < 0 THEN -s.n_distinct * greatest(c.reltuples, 1)
                                           ELSE s.n_distinct END::float8
@@ -154,7 +247,7 @@ impl<'c> Advisor<'c> {
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE s.schemaname = n.nspname AND s.tablename = c.relname",
         )
-        .bind(table)
+        .bind(regclass(table))
         .fetch_all(&mut *self.conn)
         .await
         .map_err(db)?;
@@ -162,13 +255,13 @@ impl<'c> Advisor<'c> {
     }
 
     /// Whether an existing valid index already starts with `columns`.
-    async fn indexed(&mut self, table: &str, columns: &[String]) -> Result<bool> {
+    async fn indexed(&mut self, table: &Relation, columns: &[String]) -> Result<bool> {
         let first: Vec<String> = sqlx::query_scalar(
             "SELECT a.attname::text FROM pg_index i
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
              WHERE i.indrelid = to_regclass($1) AND i.indisvalid AND i.indpred IS NULL",
         )
-        .bind(table)
+        .bind(regclass(table))
         .fetch_all(&mut *self.conn)
         .await
         .map_err(db)?;
@@ -181,23 +274,23 @@ impl<'c> Advisor<'c> {
     pub(super) async fn best_index(
         &mut self,
         query: &str,
-        uses: &[TableUse],
+        uses: &[(Relation, TableUse)],
         before: f64,
     ) -> Result<Option<Candidate>> {
         let mut best: Option<Candidate> = None;
-        for u in uses {
+        for (table, u) in uses {
             for cols in u.candidates() {
-                if self.indexed(&u.table, &cols).await? {
+                if self.indexed(table, &cols).await? {
                     continue;
                 }
                 if !self.hypopg {
                     return Ok(Some(Candidate {
-                        table: u.table.clone(),
+                        table: table.clone(),
                         columns: cols,
                         after: None,
                     }));
                 }
-                let Some(after) = self.hypothetical(query, &u.table, &cols).await? else {
+                let Some(after) = self.hypothetical(query, table, &cols).await? else {
                     continue;
                 };
                 if cost_drop_pct(before, after.cost) < self.min_drop {
@@ -213,7 +306,7 @@ impl<'c> Advisor<'c> {
                 };
                 if better {
                     best = Some(Candidate {
-                        table: u.table.clone(),
+                        table: table.clone(),
                         columns: cols,
                         after: Some(after),
                     });
@@ -224,21 +317,35 @@ impl<'c> Advisor<'c> {
     }
 
     /// The plan with a hypothetical index; `None` when HypoPG refuses it.
-    async fn hypothetical(&mut self, query: &str, table: &str, columns: &[String]) -> Result<Option<Plan>> {
+    async fn hypothetical(
+        &mut self,
+        query: &str,
+        table: &Relation,
+        columns: &[String],
+    ) -> Result<Option<Plan>> {
         let cols = columns
             .iter()
             .map(|c| quote_ident(PG, c))
             .collect::<Vec<_>>()
             .join(", ");
-        let ddl = format!("CREATE INDEX ON {} ({cols})", quote_ident(PG, table));
+        let ddl = format!("CREATE INDEX ON {} ({cols})", table.quoted(PG));
+        self.conn.execute("SAVEPOINT shipdeck_hypo").await.map_err(db)?;
         let created = sqlx::query("SELECT indexrelid FROM hypopg_create_index($1)")
             .bind(&ddl)
             .fetch_all(&mut *self.conn)
             .await;
         if let Err(e) = created {
             tracing::debug!(error = %e, "hypopg refused a candidate");
+            self.conn
+                .execute("ROLLBACK TO SAVEPOINT shipdeck_hypo")
+                .await
+                .map_err(db)?;
             return Ok(None);
         }
+        self.conn
+            .execute("RELEASE SAVEPOINT shipdeck_hypo")
+            .await
+            .map_err(db)?;
         let plan = self.explain(query).await;
         self.conn.execute("SELECT hypopg_reset()").await.map_err(db)?;
         Ok(plan.ok())
@@ -336,7 +443,7 @@ impl<'c> Advisor<'c> {
         let mut out = Vec::new();
         for r in &rows {
             let (schema, name) = (s(r, 0), s(r, 1));
-            let table = qualified(&schema, &name);
+            let table = Relation::pg(&schema, name.clone());
             let (seq, idx, live) = (f(r, 2), f(r, 3), f(r, 4));
             let use_pct = if seq + idx > 0.0 {
                 100.0 * idx / (seq + idx)
@@ -351,22 +458,29 @@ impl<'c> Advisor<'c> {
             let mut finding = Finding::new(
                 "missing_index",
                 Severity::Warning,
-                format!("{table}: {live:.0} rows, index used in {use_pct:.1} % of scans"),
+                format!(
+                    "{}: {live:.0} rows, index used in {use_pct:.1} % of scans",
+                    table.display()
+                ),
             )
             .table(table.clone());
             let mut found = false;
             for (st, stmt) in &parsed {
-                if !predicates::tables(stmt).iter().any(|t| *t == table || *t == name) {
+                // A cheap first look; the names are resolved below.
+                if !predicates::table_parts(stmt)
+                    .iter()
+                    .any(|(_, parts)| parts.last() == Some(&name))
+                {
                     continue;
                 }
                 let Ok(plan) = self.explain(&st.query).await else {
                     continue;
                 };
-                let uses: Vec<TableUse> = self
+                let uses: Vec<(Relation, TableUse)> = self
                     .uses(stmt)
                     .await?
                     .into_iter()
-                    .filter(|u| u.table == table || u.table == name)
+                    .filter(|(rel, _)| *rel == table)
                     .collect();
                 if uses.is_empty() {
                     continue;
@@ -382,7 +496,7 @@ impl<'c> Advisor<'c> {
             }
             if !found {
                 finding.message.push_str(if stmts.is_empty() {
-                    "; enable pg_stat_statements to find the columns to index"
+                    "; enable pg_stat_statements (or list the application's queries under [advisor] queries) to find the columns to index"
                 } else if self.hypopg {
                     "; no index on its queries' filters cuts their cost enough"
                 } else {
@@ -394,6 +508,15 @@ impl<'c> Advisor<'c> {
         }
         Ok(out)
     }
+}
+
+/// A relation as `to_regclass` reads it: every part quoted, `public` named.
+fn regclass(table: &Relation) -> String {
+    format!(
+        "{}.{}",
+        delimit(PG, table.schema.as_deref().unwrap_or("public")),
+        delimit(PG, &table.name)
+    )
 }
 
 /// The total cost in `Seq Scan on t  (cost=0.00..1693.00 rows=1 width=4)`.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::super::{create_index_sql, quote_ident, Evidence, Finding, Severity, TableMetric};
+use super::super::{create_index_sql, quote_ident, Evidence, Finding, Relation, Severity, TableMetric};
 use super::{db_err, Schema, E, REAL_TABLES};
 use crate::error::Result;
 
@@ -129,10 +129,10 @@ pub(super) async fn foreign_keys(
             cols.join(", ")
         );
         let e = Evidence::default().figure("rows", schema.rows(&table) as f64, "rows");
-        let fix = create_index_sql(E, &table, &cols);
+        let fix = create_index_sql(E, &Relation::bare(&table), &cols);
         out.push(
             Finding::new("foreign_key_without_index", Severity::Warning, msg)
-                .table(table)
+                .table(Relation::bare(table))
                 .columns(cols)
                 .evidence(e)
                 .fix(fix)
@@ -190,7 +190,7 @@ pub(super) fn duplicates(indexes: &[Index]) -> Vec<Finding> {
         let fix = format!("DROP INDEX IF EXISTS {};", quote_ident(E, &a.name));
         out.push(
             Finding::new("duplicate_index", Severity::Info, msg)
-                .table(a.table.clone())
+                .table(Relation::bare(&a.table))
                 .index(a.name.clone())
                 .columns(cols)
                 .evidence(e)

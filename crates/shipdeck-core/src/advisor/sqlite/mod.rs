@@ -13,8 +13,8 @@ use sqlx::{ConnectOptions, Connection, Row};
 
 use super::predicates::{self, relations};
 use super::{
-    create_index_sql, AdvisorError, Outcome, RunRequest, Step, SuggestedIndex, Suggestion, Thresholds,
-    Verification,
+    create_index_sql, AdvisorError, Outcome, Relation, RunRequest, Step, SuggestedIndex, Suggestion,
+    Thresholds, Verification,
 };
 use crate::error::{Error, Result};
 use crate::migrations::split::split;
@@ -124,6 +124,7 @@ pub async fn suggest(target: &Target, sql: &str, _t: &Thresholds) -> Result<Sugg
         verification: Verification::Unverified,
         plan_before: Some(plan_text(&p.rows)),
         plan_after: None,
+        notices: Vec::new(),
         message: "The plan reads every table through an index and sorts without a temporary B-tree: \
                   nothing to add."
             .into(),
@@ -142,7 +143,8 @@ pub async fn suggest(target: &Target, sql: &str, _t: &Thresholds) -> Result<Sugg
                 problem.describe()
             );
             s.index = Some(SuggestedIndex {
-                sql: create_index_sql(E, &table, &cols),
+                sql: create_index_sql(E, &Relation::bare(&table), &cols),
+                relation: Relation::bare(&table),
                 table,
                 columns: cols,
             });
@@ -187,7 +189,7 @@ async fn open(target: &Target) -> Result<SqliteConnection> {
 
 /// Always-quoted identifier and string literal, for the advisor's own SQL.
 fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    super::names::delimit(E, name)
 }
 
 fn literal(s: &str) -> String {

@@ -9,7 +9,9 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::Connection;
 
 use super::super::predicates::{relations, Use};
-use super::super::{create_index_sql, index_name, quote_ident, Evidence, Finding, Severity, Verification};
+use super::super::{
+    create_index_sql, index_name, quote_ident, Evidence, Finding, Relation, Severity, Verification,
+};
 use super::planner::{plan, plan_text, PlanRow, Planned};
 use super::{db_err, Schema, E};
 use crate::error::Result;
@@ -179,7 +181,8 @@ impl Scratch {
         table: &str,
         cols: &[String],
     ) -> Option<(String, Vec<PlanRow>)> {
-        let name = index_name(table, cols);
+        let rel = Relation::bare(table);
+        let name = index_name(&rel, cols);
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE name = ?1 COLLATE NOCASE")
                 .bind(&name)
@@ -189,7 +192,7 @@ impl Scratch {
         if taken.is_some() {
             return None;
         }
-        sqlx::raw_sql(&create_index_sql(E, table, cols))
+        sqlx::raw_sql(&create_index_sql(E, &rel, cols))
             .execute(&mut self.conn)
             .await
             .ok()?;
@@ -353,7 +356,7 @@ pub(super) async fn query_findings(
         }
         let f = match verified {
             Some((t, cols, after)) => {
-                let fix = create_index_sql(E, &t, &cols);
+                let fix = create_index_sql(E, &Relation::bare(&t), &cols);
                 e.verification = Some(Verification::ScratchCopy);
                 let msg = format!(
                     "{}the query {what}; an index on {t} ({}) fixes it on a scratch copy of the schema and statistics. Plan with the index:\n{}",
@@ -362,7 +365,7 @@ pub(super) async fn query_findings(
                     plan_text(&after)
                 );
                 Finding::new(check, severity, msg)
-                    .table(t)
+                    .table(Relation::bare(t))
                     .columns(cols)
                     .evidence(e)
                     .fix(fix)
@@ -375,7 +378,7 @@ pub(super) async fn query_findings(
                 );
                 let f = Finding::new(check, severity, msg).evidence(e);
                 match table {
-                    Some(t) => f.table(t),
+                    Some(t) => f.table(Relation::bare(t)),
                     None => f,
                 }
             }
