@@ -292,6 +292,7 @@ pub fn load_metrics(
             samples,
             stddev: None,
             n: Some(n),
+            failed: None,
         },
         Metric {
             name: format!("{name}: p99"),
@@ -301,6 +302,7 @@ pub fn load_metrics(
             samples: Vec::new(),
             stddev: None,
             n: Some(n),
+            failed: None,
         },
     ];
     if let Some(rps) = rps {
@@ -312,6 +314,7 @@ pub fn load_metrics(
             samples: Vec::new(),
             stddev: None,
             n: Some(n),
+            failed: None,
         });
     }
     out
