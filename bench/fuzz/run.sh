@@ -38,8 +38,12 @@ fi
 # memory, which libFuzzer catches without it; ASan would halve the
 # executions per second.
 build_flags=(--fuzz-dir "$here" --sanitizer "${FUZZ_SANITIZER:-none}" --debug-assertions)
-echo "fuzz: building (the first build compiles every dependency, instrumented)"
-(cd "$root" && nice -n "${FUZZ_NICE:-15}" cargo fuzz build "${build_flags[@]}")
+# FUZZ_NO_BUILD=1 reuses the binaries of an earlier build (another round on
+# a busy machine, without recompiling the core after an unrelated edit).
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  echo "fuzz: building (the first build compiles every dependency, instrumented)"
+  (cd "$root" && nice -n "${FUZZ_NICE:-15}" cargo fuzz build "${build_flags[@]}")
+fi
 
 # Seeds: the real material the repository holds, read but never written.
 seeds_for() {
