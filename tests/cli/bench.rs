@@ -134,10 +134,15 @@ fn scenarios_run_on_sqlite_and_redis_and_a_failed_threshold_exits_1() {
 
 /// A hyperfine export whose one command took `times` seconds.
 fn hyperfine(times: &[f64]) -> String {
+    hyperfine_exiting(times, 0)
+}
+
+/// As hyperfine `--ignore-failure` writes it: every run exited with `code`.
+fn hyperfine_exiting(times: &[f64], code: i32) -> String {
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     serde_json::json!({ "results": [{
         "command": "build", "mean": mean, "stddev": 0.001, "median": mean,
-        "user": 0.0, "system": 0.0, "min": 0.0, "max": 1.0, "times": times, "exit_codes": vec![0; times.len()]
+        "user": 0.0, "system": 0.0, "min": 0.0, "max": 1.0, "times": times, "exit_codes": vec![code; times.len()]
     }]})
     .to_string()
 }
@@ -253,4 +258,52 @@ fn compare_gates_on_a_real_regression_and_not_on_noise() {
         1,
     );
     assert!(v["message"].as_str().unwrap().contains("v9"));
+}
+
+#[test]
+fn compare_refuses_to_judge_a_head_whose_iterations_all_failed() {
+    let env = Env::new();
+    let mut repo = scenarios_workspace(&env);
+    repo.tag("v1.0.0");
+    let base: Vec<f64> = (0..30).map(|i| 1.0 + 0.01 * f64::from(i % 5)).collect();
+    std::fs::write(env.path("base.json"), hyperfine(&base)).unwrap();
+    let root = repo.root_str().to_string();
+    let import = |file: &str| env.run(&["-C", &root, "bench", "import", env.path(file).to_str().unwrap()]);
+    assert_code(&import("base.json"), 0);
+
+    // The command now fails at once, every time: 88 % "faster".
+    repo.change("src/a.txt", "feat: broken build");
+    let failing: Vec<f64> = base.iter().map(|t| t * 0.12).collect();
+    std::fs::write(env.path("head.json"), hyperfine_exiting(&failing, 101)).unwrap();
+    let out = import("head.json");
+    assert_code(&out, 0);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("(30 of 30 iterations failed)"), "{text}");
+    // Stored with the run.
+    let h = env.json(&["-C", &root, "bench", "history", "--json"], 0);
+    assert_eq!(h["runs"][0]["metrics"][0]["failed"], 30, "{h:#}");
+    assert_eq!(h["runs"][1]["metrics"][0]["failed"], 0, "{h:#}");
+
+    let compare = [
+        "-C", &root, "bench", "compare", "--base", "v1.0.0", "--head", "HEAD",
+    ];
+    let v = env.json(&[&compare[..], &["--json"]].concat(), 1);
+    assert_eq!(
+        (v["regressions"].as_u64(), v["failed"].as_u64()),
+        (Some(0), Some(1)),
+        "{v:#}"
+    );
+    let c = &v["comparisons"][0];
+    assert_eq!(c["verdict"], "failed_iterations", "{c}");
+    assert_eq!(
+        (c["base_failed"].as_u64(), c["head_failed"].as_u64()),
+        (Some(0), Some(30))
+    );
+    let out = env.run(&compare);
+    assert_code(&out, 1);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("cannot judge: 30 of 30 head iterations failed"),
+        "{text}"
+    );
 }

@@ -441,3 +441,52 @@ fn format_serialises_in_snake_case() {
         r#"["k6","oha","hyperfine","criterion","pytest_benchmark","bencher"]"#
     );
 }
+
+#[test]
+fn hyperfine_iterations_that_exited_non_zero_are_counted_per_command() {
+    // Written by `hyperfine -N --ignore-failure --runs 6 --export-json`:
+    // `true`, a command that always exits 3, one that fails every other
+    // run and one that kills itself.
+    let got = import(&fixture("hyperfine-failed.json"), None).unwrap();
+    assert_eq!(got.format, Format::Hyperfine);
+    let failed = |name: &str| {
+        let m = get(&got.metrics, name);
+        (m.failed, m.n)
+    };
+    assert_eq!(failed("true"), (Some(0), Some(6)));
+    assert_eq!(failed("sh -c 'exit 3'"), (Some(6), Some(6)));
+    assert_eq!(
+        failed("sh -c 'if [ -e flag ]; then rm flag; else touch flag; exit 1; fi'"),
+        (Some(3), Some(6))
+    );
+    assert_eq!(failed("sh -c 'kill -9 $$'"), (Some(6), Some(6)));
+    // An export from before hyperfine wrote exit codes says nothing.
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write(
+        tmp.path(),
+        "old.json",
+        r#"{"results": [{"command": "a", "mean": 1.0, "times": [1.0, 1.0]}]}"#,
+    );
+    assert_eq!(import(&old, None).unwrap().metrics[0].failed, None);
+}
+
+#[test]
+fn hyperfine_exit_codes_null_is_a_failure_and_a_word_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let killed = write(
+        tmp.path(),
+        "killed.json",
+        r#"{"results": [{"command": "a", "mean": 1.0, "times": [1.0, 1.0], "exit_codes": [null, 0]}]}"#,
+    );
+    assert_eq!(import(&killed, None).unwrap().metrics[0].failed, Some(1));
+    let bad = write(
+        tmp.path(),
+        "bad.json",
+        r#"{"results": [{"command": "a", "mean": 1.0, "times": [1.0, 1.0], "exit_codes": [0, "x"]}]}"#,
+    );
+    let e = import_err(import(&bad, None).unwrap_err());
+    assert!(
+        matches!(&e, ImportError::InvalidFile { at, .. } if at == "results[0].exit_codes[1]"),
+        "{e}"
+    );
+}

@@ -23,6 +23,7 @@ fn sampled(name: &str, samples: Vec<f64>) -> Metric {
         n: Some(samples.len() as u64),
         samples,
         stddev: None,
+        failed: None,
     }
 }
 
@@ -35,6 +36,7 @@ fn summary(value: f64, stddev: Option<f64>, n: Option<u64>) -> Metric {
         samples: Vec::new(),
         stddev,
         n,
+        failed: None,
     }
 }
 
@@ -386,4 +388,40 @@ fn compare_runs_pairs_metrics_by_name() {
         [("GET /b", Verdict::NoChange), ("GET /a", Verdict::Regression)]
     );
     assert_eq!(out[1].method, "Welch t-test (α = 0.05)");
+}
+
+#[test]
+fn a_head_whose_iterations_all_failed_is_not_called_an_improvement() {
+    // The failing command exits at once: 88 % "faster" than the real one.
+    let base = sampled("build", (0..30).map(|i| 1.0 + f64::from(i % 5) * 0.01).collect());
+    let mut head = sampled(
+        "build",
+        (0..30).map(|i| 0.12 + f64::from(i % 5) * 0.001).collect(),
+    );
+    head.failed = Some(30);
+    for method in [WELCH, MANN_WHITNEY, GateMethod::Percentage { max_pct: 5.0 }] {
+        let c = compare(&base, &head, &gate(method, 2.0));
+        assert_eq!(c.verdict, Verdict::FailedIterations, "{}", c.detail);
+        assert_eq!((c.base_failed, c.head_failed), (None, Some(30)));
+        assert!(
+            c.detail.contains("cannot judge: 30 of 30 head iterations failed"),
+            "{}",
+            c.detail
+        );
+    }
+    // One failed iteration on the base side is enough to refuse.
+    let mut base = base;
+    base.failed = Some(1);
+    head.failed = Some(0);
+    let c = compare(&base, &head, &GateConfig::default());
+    assert_eq!(c.verdict, Verdict::FailedIterations);
+    assert!(
+        c.detail.contains("1 of 30 base iterations failed"),
+        "{}",
+        c.detail
+    );
+    // Exit codes all 0: judged as before.
+    base.failed = Some(0);
+    let c = compare(&base, &head, &GateConfig::default());
+    assert_eq!(c.verdict, Verdict::Improvement, "{}", c.detail);
 }

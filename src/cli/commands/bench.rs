@@ -54,7 +54,8 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
-    /// Compare the metrics measured at two refs; exit 1 on a regression.
+    /// Compare the metrics measured at two refs; exit 1 on a regression or
+    /// when iterations failed (their times cannot be judged).
     Compare {
         #[arg(long)]
         base: String,
@@ -200,7 +201,12 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             out.print(&imported, |i| {
                 println!("{} metrics imported ({:?})", i.metrics.len(), i.format);
                 for m in &i.metrics {
-                    println!("  {:<40} {:.4} {}", m.name, m.value, m.unit);
+                    let failed = match (m.failed, m.n) {
+                        (Some(f), Some(n)) if f > 0 => format!("  ({f} of {n} iterations failed)"),
+                        (Some(f), None) if f > 0 => format!("  ({f} iterations failed)"),
+                        _ => String::new(),
+                    };
+                    println!("  {:<40} {:.4} {}{failed}", m.name, m.value, m.unit);
                 }
             });
             Ok(ExitCode::SUCCESS)
@@ -248,6 +254,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
                         Verdict::Improvement => "✓ improvement",
                         Verdict::NoChange => "  no change",
                         Verdict::InsufficientData => "? not enough data",
+                        Verdict::FailedIterations => "✗ cannot judge",
                     };
                     println!(
                         "{mark:<18} {:<40} {:.3} → {:.3} {} ({:+.1} %) {}",
@@ -255,8 +262,11 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
                     );
                 }
                 println!("{} regression(s)", r.regressions);
+                if r.failed > 0 {
+                    println!("{} metric(s) not judged: iterations failed", r.failed);
+                }
             });
-            Ok(if report.regressions > 0 {
+            Ok(if report.regressions > 0 || report.failed > 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

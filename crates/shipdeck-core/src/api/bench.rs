@@ -49,6 +49,9 @@ pub struct CompareReport {
     pub method: String,
     pub comparisons: Vec<Comparison>,
     pub regressions: usize,
+    /// Metrics not judged because iterations failed; the gate fails on
+    /// them as on a regression.
+    pub failed: usize,
 }
 
 /// The machine a run measured on: CPU model × logical cores.
@@ -390,6 +393,12 @@ impl Shipdeck {
                         Some(p) => {
                             p.samples.extend(m.samples.iter().copied());
                             p.value = m.value;
+                            // A failed iteration in any pooled run taints
+                            // the pool; n counts the same iterations.
+                            if let Some(f) = m.failed {
+                                p.failed = Some(p.failed.unwrap_or(0) + f);
+                                p.n = Some(p.n.unwrap_or(0) + m.n.unwrap_or(0));
+                            }
                         }
                         None => {
                             pooled.insert(m.name.clone(), m);
@@ -410,6 +419,10 @@ impl Shipdeck {
             .iter()
             .filter(|c| c.verdict == Verdict::Regression)
             .count();
+        let failed = comparisons
+            .iter()
+            .filter(|c| c.verdict == Verdict::FailedIterations)
+            .count();
         let method = serde_json::to_value(&gate.method)
             .ok()
             .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
@@ -428,6 +441,7 @@ impl Shipdeck {
             method: format!("{method}, min change {} %", gate.min_change_pct),
             comparisons,
             regressions,
+            failed,
         })
     }
 

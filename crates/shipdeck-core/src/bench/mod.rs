@@ -43,4 +43,10 @@ pub struct Metric {
     pub stddev: Option<f64>,
     /// How many samples `value` summarises (iterations, requests), if known.
     pub n: Option<u64>,
+    /// Iterations that failed (the command exited non-zero or was killed),
+    /// when the tool reports it (hyperfine's `exit_codes`). The time of a
+    /// failed iteration says nothing about the code, so the gate refuses to
+    /// judge a metric with any.
+    #[serde(default)]
+    pub failed: Option<u64>,
 }

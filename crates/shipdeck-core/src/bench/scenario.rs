@@ -294,6 +294,7 @@ pub fn load_metrics(
             samples,
             stddev: None,
             n: Some(n),
+            failed: None,
         },
         Metric {
             name: format!("{name}: p99"),
@@ -303,6 +304,7 @@ pub fn load_metrics(
             samples: Vec::new(),
             stddev: None,
             n: Some(n),
+            failed: None,
         },
     ];
     if let Some(rps) = rps {
@@ -314,6 +316,7 @@ pub fn load_metrics(
             samples: Vec::new(),
             stddev: None,
             n: Some(n),
+            failed: None,
         });
     }
     out

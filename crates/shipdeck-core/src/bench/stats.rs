@@ -93,6 +93,9 @@ pub enum Verdict {
     Improvement,
     NoChange,
     InsufficientData,
+    /// Iterations failed on one side or both: their times measure an error
+    /// path, not the code, so the gate cannot judge (and says so).
+    FailedIterations,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -111,6 +114,11 @@ pub struct Comparison {
     pub method: String,
     /// One sentence: `p = 0.003 < 0.05 and +10.2 % slower`.
     pub detail: String,
+    /// Failed iterations on each side, when the tool reports them
+    /// (hyperfine's exit codes); any makes the verdict
+    /// [`Verdict::FailedIterations`].
+    pub base_failed: Option<u64>,
+    pub head_failed: Option<u64>,
 }
 
 /// Compares each metric of `head` with the `base` metric of the same name,
@@ -122,7 +130,8 @@ pub fn compare_runs(base: &[Metric], head: &[Metric], cfg: &GateConfig) -> Vec<C
 }
 
 /// Judges one metric. Never fails: what cannot be judged is
-/// [`Verdict::InsufficientData`] with the reason in `detail`.
+/// [`Verdict::FailedIterations`] or [`Verdict::InsufficientData`] with the
+/// reason in `detail`.
 pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
     let method = label(&cfg.method);
     let scale = unit_scale(&head.unit, &base.unit);
@@ -142,6 +151,8 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
         p_value: None,
         method,
         detail: String::new(),
+        base_failed: base.failed,
+        head_failed: head.failed,
     };
     let insufficient = |mut out: Comparison, why: String| {
         out.detail = why;
@@ -149,6 +160,11 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
     };
     if let Err(e) = cfg.validate() {
         return insufficient(out, format!("gate configuration: {e}"));
+    }
+    if let Some(why) = failed_iterations(base, head) {
+        out.verdict = Verdict::FailedIterations;
+        out.detail = why;
+        return out;
     }
     let Some(scale) = scale else {
         return insufficient(out, format!("units differ ({} vs {})", base.unit, head.unit));
@@ -221,6 +237,26 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
         ),
     };
     out
+}
+
+/// `cannot judge: 5 of 5 head iterations failed`, when any did.
+fn failed_iterations(base: &Metric, head: &Metric) -> Option<String> {
+    let side = |m: &Metric, label: &str| {
+        let failed = m.failed.filter(|&f| f > 0)?;
+        // Samples are capped in the store; n counts every iteration.
+        let total = m.n.unwrap_or(m.samples.len() as u64).max(failed);
+        Some(format!("{failed} of {total} {label}"))
+    };
+    let sides: Vec<String> = [side(base, "base"), side(head, "head")]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!sides.is_empty()).then(|| {
+        format!(
+            "cannot judge: {} iterations failed (non-zero exit); fix the command and measure again",
+            sides.join(" and ")
+        )
+    })
 }
 
 /// What a method concluded before the minimum-change rule.

@@ -10,8 +10,17 @@ use super::{now_ms, Store};
 use crate::bench::Metric;
 use crate::error::Result;
 
-/// name, unit, lower_is_better, value, stddev, n, samples (JSON).
-type MetricRow = (String, String, bool, f64, Option<f64>, Option<i64>, String);
+/// name, unit, lower_is_better, value, stddev, n, samples (JSON), failed.
+type MetricRow = (
+    String,
+    String,
+    bool,
+    f64,
+    Option<f64>,
+    Option<i64>,
+    String,
+    Option<i64>,
+);
 
 /// Keep at most this many samples per metric (evenly thinned).
 const MAX_SAMPLES: usize = 2_000;
@@ -87,8 +96,8 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         for m in metrics {
             sqlx::query(
-                "INSERT OR REPLACE INTO bench_metrics (run_id, name, unit, lower_is_better, value, stddev, n, samples)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO bench_metrics (run_id, name, unit, lower_is_better, value, stddev, n, samples, failed)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(run_id)
             .bind(&m.name)
@@ -98,6 +107,7 @@ impl Store {
             .bind(m.stddev)
             .bind(m.n.map(|n| n as i64))
             .bind(serde_json::to_string(&thin(&m.samples)).unwrap_or_else(|_| "[]".into()))
+            .bind(m.failed.map(|n| n as i64))
             .execute(&mut *tx)
             .await?;
         }
@@ -135,7 +145,7 @@ impl Store {
 
     pub async fn bench_metrics(&self, run_id: i64) -> Result<Vec<Metric>> {
         let rows: Vec<MetricRow> = sqlx::query_as(
-            "SELECT name, unit, lower_is_better, value, stddev, n, samples FROM bench_metrics WHERE run_id = ? ORDER BY name",
+            "SELECT name, unit, lower_is_better, value, stddev, n, samples, failed FROM bench_metrics WHERE run_id = ? ORDER BY name",
         )
         .bind(run_id)
         .fetch_all(self.pool())
@@ -143,7 +153,7 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(name, unit, lower_is_better, value, stddev, n, samples)| Metric {
+                |(name, unit, lower_is_better, value, stddev, n, samples, failed)| Metric {
                     name,
                     unit,
                     lower_is_better,
@@ -151,6 +161,7 @@ impl Store {
                     samples: serde_json::from_str(&samples).unwrap_or_default(),
                     stddev,
                     n: n.map(|n| n as u64),
+                    failed: failed.map(|n| n as u64),
                 },
             )
             .collect())
@@ -188,6 +199,7 @@ mod tests {
             samples: (0..samples).map(|i| i as f64).collect(),
             stddev: Some(0.1),
             n: Some(samples as u64),
+            failed: None,
         }
     }
 

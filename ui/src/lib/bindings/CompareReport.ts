@@ -6,4 +6,9 @@ export type CompareReport = { base: RefSide, head: RefSide,
 /**
  * e.g. `welch (alpha 0.05), min change 2 %`.
  */
-method: string, comparisons: Array<Comparison>, regressions: number, };
+method: string, comparisons: Array<Comparison>, regressions: number, 
+/**
+ * Metrics not judged because iterations failed; the gate fails on
+ * them as on a regression.
+ */
+failed: number, };

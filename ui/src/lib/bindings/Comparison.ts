@@ -21,4 +21,10 @@ method: string,
 /**
  * One sentence: `p = 0.003 < 0.05 and +10.2 % slower`.
  */
-detail: string, };
+detail: string, 
+/**
+ * Failed iterations on each side, when the tool reports them
+ * (hyperfine's exit codes); any makes the verdict
+ * [`Verdict::FailedIterations`].
+ */
+base_failed: number | null, head_failed: number | null, };

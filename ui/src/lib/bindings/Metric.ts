@@ -27,4 +27,11 @@ stddev: number | null,
 /**
  * How many samples `value` summarises (iterations, requests), if known.
  */
-n: number | null, };
+n: number | null, 
+/**
+ * Iterations that failed (the command exited non-zero or was killed),
+ * when the tool reports it (hyperfine's `exit_codes`). The time of a
+ * failed iteration says nothing about the code, so the gate refuses to
+ * judge a metric with any.
+ */
+failed: number | null, };

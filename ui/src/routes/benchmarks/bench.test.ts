@@ -58,7 +58,9 @@ describe("bench helpers", () => {
 
   it("colours verdicts", () => {
     expect(
-      ["regression", "improvement", "no_change", "insufficient_data"].map(verdictClass),
-    ).toEqual(["err", "ok", "", "warn"]);
+      ["regression", "improvement", "no_change", "insufficient_data", "failed_iterations"].map(
+        verdictClass,
+      ),
+    ).toEqual(["err", "ok", "", "warn", "err"]);
   });
 });

@@ -24,6 +24,8 @@ export function pointsOf(
   });
 }
 
+/** Failed iterations fail the gate as a regression does. */
 export function verdictClass(v: string): string {
-  return v === "regression" ? "err" : v === "improvement" ? "ok" : v === "no_change" ? "" : "warn";
+  if (v === "regression" || v === "failed_iterations") return "err";
+  return v === "improvement" ? "ok" : v === "no_change" ? "" : "warn";
 }

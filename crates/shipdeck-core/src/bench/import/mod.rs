@@ -239,5 +239,6 @@ fn metric(name: impl Into<String>, unit: &str, lower_is_better: bool, value: f64
         samples: Vec::new(),
         stddev: None,
         n: None,
+        failed: None,
     }
 }
