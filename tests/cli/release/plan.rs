@@ -156,10 +156,54 @@ fn revert_in_range_cancels_the_reverted_commit() {
     );
 }
 
+fn entry_lines(p: &serde_json::Value) -> Vec<String> {
+    p["changelog"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn squash_merge_body_counts_each_commit_and_merges_are_ignored() {
+fn squash_merge_bullets_do_not_replace_the_title_type() {
     let env = Env::new();
     let mut r = released_repo(&env);
+    r.change(
+        "src/lib.rs",
+        "feat: bulk endpoints (#1868)\n\n* fix: cap bulk size\n\n* chore: tidy up\n",
+    );
+    let p = package(&env, &r, &[]);
+    assert_eq!(
+        (p["bump"].as_str(), p["next_version"].as_str()),
+        (Some("minor"), Some("1.1.0")),
+        "{p}"
+    );
+    assert_eq!(p["commits"].as_array().unwrap().len(), 1);
+    assert_eq!(p["commits"][0]["type"], "feat");
+    let lines = entry_lines(&p);
+    assert_eq!(lines.len(), 1, "one entry per commit: {lines:?}");
+    assert!(lines[0].starts_with("- bulk endpoints (#1868)"), "{lines:?}");
+
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.change("src/lib.rs", "fix: cap bulk size (#1870)\n\n* feat: a new flag\n");
+    r.change("src/lib.rs", "docs: explain caps (#1871)");
+    let p = package(&env, &r, &[]);
+    assert_eq!(
+        (p["bump"].as_str(), p["next_version"].as_str()),
+        (Some("patch"), Some("1.0.1")),
+        "{p}"
+    );
+    assert_eq!(entry_lines(&p).len(), 1, "the docs commit is hidden");
+}
+
+#[test]
+fn squash_bullets_are_commits_when_asked_and_merges_are_ignored() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.write("shipdeck.toml", "[release]\nsquash_bullets = true\n");
     r.change("src/lib.rs", "feat(api): bulk endpoints (#73)\n\n* fix(api): cap bulk size\n\n* feat(api)!: new bulk format\n\n* docs: describe it\n");
     let p = package(&env, &r, &[]);
     let kinds: Vec<&str> = p["commits"]

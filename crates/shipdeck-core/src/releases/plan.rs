@@ -10,7 +10,7 @@ use git2::{Oid, Repository, Sort};
 use semver::Version;
 
 use super::changelog::{self, SectionHead};
-use super::commits::{parse_all, parse_commit, ParsedCommit, RawCommit};
+use super::commits::{parse_all, parse_commit, ParsedCommit, RawCommit, PARSE_FORMAT};
 use super::error::ReleaseError;
 use super::files::declared_version;
 use super::forge::Forge;
@@ -178,7 +178,10 @@ pub(crate) fn load_commits(
     let mut fresh: Vec<usize> = Vec::new();
     let mut out = Vec::with_capacity(oids.len());
     for (i, oid) in oids.iter().enumerate() {
-        let (mut parsed, mut is_fresh) = match known.remove(&shas[i]).filter(|p| p.parents.is_some()) {
+        let cached = known
+            .remove(&shas[i])
+            .filter(|p| p.parents.is_some() && p.format == PARSE_FORMAT);
+        let (mut parsed, mut is_fresh) = match cached {
             Some(p) => (p, false),
             None => (parse_commit(&ctx.repo.find_commit(*oid)?), true),
         };
@@ -216,7 +219,13 @@ pub(crate) fn planned_commits<'c>(
     let mut out = Vec::new();
     let mut reverts: Vec<(usize, String)> = Vec::new();
     for c in commits.into_iter().filter(|c| !c.merge) {
-        for e in &c.entries {
+        // The header decides; a squash body's list only when asked for.
+        let entries = if policy.squash_bullets && !c.listed.is_empty() {
+            &c.listed
+        } else {
+            &c.entries
+        };
+        for e in entries {
             let rule = policy.rule(e.kind.as_deref());
             if let Some(target) = &c.reverts {
                 reverts.push((out.len(), target.clone()));

@@ -51,6 +51,8 @@ pub struct Policy {
     pub breaking_pre_1_0: Bump,
     pub feature_pre_1_0: Bump,
     pub always_patch: bool,
+    /// Count the `* type: …` lines of a squash body as the commits.
+    pub squash_bullets: bool,
     pub prerelease: Option<String>,
     pub initial_version: Version,
 }
@@ -191,6 +193,7 @@ impl Policy {
                 &[("skip", Bump::None), ("patch", Bump::Patch)],
                 Bump::None,
             )? == Bump::Patch,
+            squash_bullets: c.squash_bullets.unwrap_or(false),
             prerelease: c.prerelease.clone(),
             initial_version,
         })
