@@ -62,8 +62,8 @@ fn each_bump_rule() {
             "major",
             Some("2.0.0"),
         ),
-        ("docs: only docs", "none", None),
-        ("chore: only chores", "none", None),
+        ("docs: only docs", "patch", Some("1.0.1")),
+        ("chore: only chores", "patch", Some("1.0.1")),
         ("Update README", "none", None),
     ] {
         let env = Env::new();
@@ -76,18 +76,48 @@ fn each_bump_rule() {
 }
 
 #[test]
-fn chores_only_policy_can_always_patch() {
+fn hidden_types_alone_release_a_patch_as_release_please_does() {
+    for message in [
+        "chore: tidy",
+        "build: new toolchain",
+        "test: more cases",
+        "refactor: split module",
+        "chore(deps): bump serde",
+    ] {
+        let env = Env::new();
+        let mut r = released_repo(&env);
+        r.change("src/lib.rs", message);
+        let p = package(&env, &r, &[]);
+        assert_eq!(
+            (p["bump"].as_str(), p["next_version"].as_str()),
+            (Some("patch"), Some("1.0.1")),
+            "{message}: {p}"
+        );
+        assert!(p["reasons"].to_string().contains("release-please"), "{p}");
+        assert!(p["changelog"]
+            .as_str()
+            .unwrap()
+            .contains("No user-facing changes."));
+    }
+    // Non-conventional commits alone still make no release.
     let env = Env::new();
     let mut r = released_repo(&env);
-    r.write("shipdeck.toml", "[release]\nwhen_no_releasable = \"patch\"\n");
+    r.change("src/lib.rs", "Update README");
+    assert_eq!(package(&env, &r, &[])["next_version"], serde_json::Value::Null);
+}
+
+#[test]
+fn when_no_releasable_skip_waits_for_a_releasable_commit() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.write("shipdeck.toml", "[release]\nwhen_no_releasable = \"skip\"\n");
     r.commit("chore: add config");
     let p = package(&env, &r, &[]);
     assert_eq!(
         (p["bump"].as_str(), p["next_version"].as_str()),
-        (Some("patch"), Some("1.0.1"))
+        (Some("none"), None)
     );
     assert!(p["reasons"].to_string().contains("when_no_releasable"));
-    // Non-conventional commits are listed under Other but do not bump.
     assert_eq!(p["commits"][0]["type"], "chore");
 }
 
@@ -398,12 +428,15 @@ fn prereleases_continue_and_graduate() {
         "1.1.0",
         "graduates without new commits"
     );
-    r.write("shipdeck.toml", "[release]\nprerelease = \"rc\"\n");
+    r.write(
+        "shipdeck.toml",
+        "[release]\nprerelease = \"rc\"\nwhen_no_releasable = \"skip\"\n",
+    );
     r.commit("chore: stay in rc");
     assert_eq!(
         package(&env, &r, &[])["next_version"],
         serde_json::Value::Null,
-        "a chore does not bump rc"
+        "with skip, a chore does not bump rc"
     );
     assert_eq!(package(&env, &r, &["--stable"])["next_version"], "1.1.0");
 }

@@ -284,6 +284,17 @@ fn parse_version(v: &str) -> std::result::Result<Version, ReleaseError> {
     })
 }
 
+/// `2 chore, 1 docs`: the live commits by type.
+fn kind_counts(commits: &[PlannedCommit]) -> String {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in commits.iter().filter(|c| !c.reverted) {
+        *counts.entry(c.kind.as_str()).or_default() += 1;
+    }
+    let mut counts: Vec<String> = counts.into_iter().map(|(k, n)| format!("{n} {k}")).collect();
+    counts.sort();
+    counts.join(", ")
+}
+
 struct Decision {
     next: Option<Version>,
     bump: Bump,
@@ -368,12 +379,16 @@ fn decide(
         None => policy.prerelease.as_deref(),
     };
     let mut level = level;
-    if level == Bump::None && policy.always_patch && !live.is_empty() {
+    // release-please parses every Conventional Commit and releases a patch
+    // for any of them; only non-conventional messages are dropped.
+    let conventional = live.iter().filter(|i| commits[**i].kind != "other").count();
+    if level == Bump::None && policy.always_patch && conventional > 0 {
         level = Bump::Patch;
-        reasons.push(
-            "only non-releasable commits, released as a patch (release.when_no_releasable = \"patch\")"
-                .into(),
-        );
+        reasons.push(format!(
+            "{} conventional commit(s) of types that do not bump on their own ({}): a patch, as release-please does (release.when_no_releasable = \"skip\" to wait)",
+            conventional,
+            kind_counts(commits)
+        ));
     }
     let Some(current) = current else {
         if level == Bump::None {
@@ -405,18 +420,17 @@ fn decide(
     let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
     reasons.extend(policy_reasons);
     if next.is_none() {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for c in commits.iter().filter(|c| !c.reverted) {
-            *counts.entry(c.kind.as_str()).or_default() += 1;
-        }
-        let mut counts: Vec<String> = counts.into_iter().map(|(k, n)| format!("{n} {k}")).collect();
-        counts.sort();
         reasons.push(if commits.is_empty() {
             format!("no commits since {since}")
+        } else if policy.always_patch {
+            format!(
+                "no releasable commits since {since} ({}): non-conventional commits do not release",
+                kind_counts(commits)
+            )
         } else {
             format!(
                 "no releasable commits since {since} ({}); release.when_no_releasable = \"skip\"",
-                counts.join(", ")
+                kind_counts(commits)
             )
         });
     }

@@ -1,8 +1,9 @@
 //! How commits decide a version. Defaults follow release-please's default
 //! strategy: a breaking change bumps major, a feature minor, a fix (and perf,
-//! deps, revert, security) patch; other types (docs, chore, refactor, test,
-//! build, ci, style) and non-conventional commits do not make a release on
-//! their own. Before 1.0.0 the same rules apply unless `breaking_pre_1_0` /
+//! deps, revert, security) patch; other Conventional Commits (docs, chore,
+//! refactor, test, build, ci, style) alone make a patch release too, unless
+//! `when_no_releasable = "skip"`; non-conventional commits never release.
+//! Before 1.0.0 the same rules apply unless `breaking_pre_1_0` /
 //! `feature_pre_1_0` say otherwise.
 
 use std::collections::BTreeMap;
@@ -50,6 +51,8 @@ pub struct Policy {
     other: TypeRule,
     pub breaking_pre_1_0: Bump,
     pub feature_pre_1_0: Bump,
+    /// Conventional commits of types that do not bump on their own still
+    /// make a patch release (release-please's behaviour; `when_no_releasable`).
     pub always_patch: bool,
     /// Count the `* type: …` lines of a squash body as the commits.
     pub squash_bullets: bool,
@@ -191,7 +194,7 @@ impl Policy {
                 "when_no_releasable",
                 c.when_no_releasable.as_deref(),
                 &[("skip", Bump::None), ("patch", Bump::Patch)],
-                Bump::None,
+                Bump::Patch,
             )? == Bump::Patch,
             squash_bullets: c.squash_bullets.unwrap_or(false),
             prerelease: c.prerelease.clone(),
