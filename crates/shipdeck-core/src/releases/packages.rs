@@ -3,8 +3,10 @@
 //! Packages come from `[[packages]]` in shipdeck.toml; without it, from a
 //! Cargo workspace (crates with their own `version`, plus one package for
 //! the crates sharing `[workspace.package] version`) or npm workspaces;
-//! otherwise the workspace is one package named after its folder,
-//! versioned by `v{version}` tags.
+//! otherwise the workspace is one package named by its root manifest
+//! (`Cargo.toml`, `package.json`, `pyproject.toml`) or, without one, after
+//! its folder. Tag conventions are read from the tags HEAD contains, and a
+//! folder's name never selects them: a clone's folder is the user's choice.
 
 use std::path::Path;
 
@@ -24,6 +26,9 @@ pub struct Package {
     pub tag_format: String,
     pub version_files: Vec<VersionFileConfig>,
     pub changelog: String,
+    /// Named after the workspace folder (no manifest or config names it):
+    /// per-package tag formats (`{name}-…`) are not inferred for it.
+    pub folder_named: bool,
 }
 
 impl Package {
@@ -93,6 +98,29 @@ fn matching(tags: &[String], pkg: &Package, format: &str) -> usize {
         .map_or(0, |re| tags.iter().filter(|t| re.is_match(t)).count())
 }
 
+/// The format of `pkg`'s newest release among `tags`, if any matches;
+/// on a tie the more specific format (earlier in `formats`).
+fn newest_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<String> {
+    let mut best: Option<(Version, usize)> = None;
+    for (i, f) in formats.iter().enumerate() {
+        let probe = Package {
+            tag_format: f.to_string(),
+            ..pkg.clone()
+        };
+        let Ok(re) = probe.tag_regex() else { continue };
+        let newest = tags
+            .iter()
+            .filter_map(|t| Version::parse(&re.captures(t)?["version"]).ok())
+            .max();
+        if let Some(v) = newest {
+            if best.as_ref().is_none_or(|(b, _)| v > *b) {
+                best = Some((v, i));
+            }
+        }
+    }
+    best.map(|(_, i)| formats[i].to_string())
+}
+
 /// The format the repository's tags actually use for `pkg`, if any.
 fn infer_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<String> {
     formats
@@ -103,13 +131,26 @@ fn infer_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<Stri
         .map(|(_, f)| f.to_string())
 }
 
-/// Discovered packages take the tag convention the repository uses: each
-/// package's own tags (`name-v1.2.3`, `name-1.2.3`, `name@1.2.3`), or — when
-/// only plain tags (`v1.2.3`, `1.2.3`) exist and every package has the
-/// same version — one package released as a whole.
+/// Discovered packages take the tag convention the repository uses (`tags`
+/// are those HEAD contains): a single package the format of its newest
+/// release, plain (`v1.2.3`, `1.2.3`) or named (`name-v1.2.3`,
+/// `name-1.2.3`, `name@1.2.3`); several packages their own tags, or — when
+/// only plain tags exist and every package has the same version — one
+/// package released as a whole.
 fn adopt_tag_conventions(root: &Path, mut packages: Vec<Package>, tags: &[String]) -> Vec<Package> {
+    if let [single] = packages.as_mut_slice() {
+        let mut formats: Vec<&str> = Vec::new();
+        if !single.folder_named {
+            formats.extend_from_slice(NAMED_FORMATS);
+        }
+        formats.extend_from_slice(PLAIN_FORMATS);
+        if let Some(f) = newest_format(tags, single, &formats) {
+            single.tag_format = f;
+        }
+        return packages;
+    }
     let mut any_named = false;
-    for p in &mut packages {
+    for p in packages.iter_mut().filter(|p| !p.folder_named) {
         if let Some(f) = infer_format(tags, p, NAMED_FORMATS) {
             p.tag_format = f;
             any_named = true;
@@ -119,25 +160,23 @@ fn adopt_tag_conventions(root: &Path, mut packages: Vec<Package>, tags: &[String
         return packages;
     }
     let plain = infer_format(tags, &packages[0], PLAIN_FORMATS);
-    if packages.len() == 1 {
-        if let Some(f) = plain {
-            packages[0].tag_format = f;
-        }
-        return packages;
-    }
     let versions: Vec<Option<Version>> = packages
         .iter()
         .map(|p| super::files::declared_version(root, p))
         .collect();
     let shared = versions.iter().all(|v| v.is_some() && *v == versions[0]);
     match plain {
-        Some(format) if shared => vec![Package {
-            name: crate::workspace::folder_name(root),
-            path: ".".into(),
-            tag_format: format,
-            version_files: packages.into_iter().flat_map(|p| p.version_files).collect(),
-            changelog: "CHANGELOG.md".into(),
-        }],
+        Some(format) if shared => {
+            let (name, folder_named) = root_name(root);
+            vec![Package {
+                name,
+                path: ".".into(),
+                tag_format: format,
+                version_files: packages.into_iter().flat_map(|p| p.version_files).collect(),
+                changelog: "CHANGELOG.md".into(),
+                folder_named,
+            }]
+        }
         _ => packages,
     }
 }
@@ -172,6 +211,7 @@ fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>>
                     version_files: p.version_files.clone(),
                     changelog: p.changelog.clone().unwrap_or_else(|| changelog_for(&path)),
                     path,
+                    folder_named: false,
                 }
             })
             .collect());
@@ -182,13 +222,50 @@ fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>>
     if let Some(pkgs) = npm_workspaces(root)? {
         return Ok(pkgs);
     }
+    let (name, folder_named) = root_name(root);
     Ok(vec![Package {
-        name: crate::workspace::folder_name(root),
+        name,
         path: ".".into(),
         tag_format: "v{version}".into(),
         version_files: Vec::new(),
         changelog: "CHANGELOG.md".into(),
+        folder_named,
     }])
+}
+
+/// The name the root manifest gives the project (`Cargo.toml`'s
+/// `[package] name`, `package.json`'s `name`, `pyproject.toml`'s
+/// `[project]` or `[tool.poetry]` name), else the folder's name (`true`).
+fn root_name(root: &Path) -> (String, bool) {
+    let cargo = || {
+        read_toml(&root.join("Cargo.toml"))?
+            .get("package")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    };
+    let npm = || {
+        let text = std::fs::read_to_string(root.join("package.json")).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json.get("name")?.as_str().map(str::to_string)
+    };
+    let python = || {
+        let doc = read_toml(&root.join("pyproject.toml"))?;
+        let name = doc
+            .get("project")
+            .and_then(|p| p.get("name"))
+            .or_else(|| doc.get("tool")?.get("poetry")?.get("name"))?;
+        name.as_str().map(str::to_string)
+    };
+    match cargo()
+        .or_else(npm)
+        .or_else(python)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+    {
+        Some(name) => (name, false),
+        None => (crate::workspace::folder_name(root), true),
+    }
 }
 
 fn read_toml(path: &Path) -> Option<toml_edit::DocumentMut> {
@@ -254,6 +331,7 @@ fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
                 version_files: vec![VersionFileConfig::Path(format!("{member}/Cargo.toml"))],
                 changelog: changelog_for(&member),
                 path: member,
+                folder_named: false,
             }),
             Some(_) => inherits = true,
             None => {}
@@ -273,18 +351,21 @@ fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
                     version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
                     changelog: "CHANGELOG.md".into(),
                     path: ".".into(),
+                    folder_named: false,
                 },
             );
         }
     }
     let mut packages = Vec::new();
     if shared && (inherits || own.is_empty()) {
+        let (name, folder_named) = root_name(root);
         packages.push(Package {
-            name: crate::workspace::folder_name(root),
+            name,
             path: ".".into(),
             tag_format: "v{version}".into(),
             version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
             changelog: "CHANGELOG.md".into(),
+            folder_named,
         });
     }
     packages.extend(own);
@@ -329,6 +410,7 @@ fn npm_workspaces(root: &Path) -> Result<Option<Vec<Package>>> {
             version_files: vec![VersionFileConfig::Path(format!("{member}/package.json"))],
             changelog: changelog_for(&member),
             path: member,
+            folder_named: false,
         });
     }
     Ok((!packages.is_empty()).then_some(packages))
@@ -384,6 +466,7 @@ mod tests {
             tag_format: format.into(),
             version_files: vec![],
             changelog: "CHANGELOG.md".into(),
+            folder_named: false,
         }
     }
 

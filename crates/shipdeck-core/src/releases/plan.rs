@@ -61,18 +61,17 @@ pub(crate) struct Context<'a> {
     pub policy: Policy,
     pub packages: Vec<Package>,
     pub forge: Option<Forge>,
+    /// Tags whose commit HEAD contains.
+    pub reachable: std::collections::HashSet<String>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(repo: &'a Repository, root: &'a Path, config: Option<&Config>) -> Result<Context<'a>> {
         let config = config.cloned().unwrap_or_default();
         let policy = Policy::from_config(&config.release)?;
-        let tags: Vec<String> = repo
-            .tag_names(None)?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect();
+        // Conventions come from the tags HEAD contains: a later release's
+        // tag on another line of history must not hide them.
+        let tags = reachable_tags(repo)?;
         let packages = packages::discover(root, Some(&config), &tags)?;
         let remote = config.release.remote.clone().unwrap_or_else(|| "origin".into());
         let forge = match repo.find_remote(&remote) {
@@ -89,6 +88,7 @@ impl<'a> Context<'a> {
             policy,
             packages,
             forge,
+            reachable: tags.into_iter().collect(),
         })
     }
 
@@ -124,6 +124,38 @@ impl<'a> Context<'a> {
     fn owner(&self, path: &str) -> Option<usize> {
         owner(&self.packages, path)
     }
+}
+
+/// The names of the tags whose commit HEAD contains: one walk of HEAD's
+/// history, stopping once every tagged commit is seen.
+fn reachable_tags(repo: &Repository) -> Result<Vec<String>> {
+    let Some(head) = head_commit(repo)? else {
+        return Ok(Vec::new());
+    };
+    let mut by_commit: HashMap<Oid, Vec<String>> = HashMap::new();
+    for name in repo.tag_names(None)?.iter().flatten() {
+        if let Ok(commit) = repo
+            .revparse_single(&format!("refs/tags/{name}"))
+            .and_then(|o| o.peel_to_commit())
+        {
+            by_commit.entry(commit.id()).or_default().push(name.to_string());
+        }
+    }
+    let mut found = Vec::new();
+    if by_commit.is_empty() {
+        return Ok(found);
+    }
+    let mut walk = repo.revwalk()?;
+    walk.push(head)?;
+    for oid in walk {
+        if let Some(names) = by_commit.remove(&oid?) {
+            found.extend(names);
+            if by_commit.is_empty() {
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The package owning a path: the deepest one containing it.
@@ -475,7 +507,7 @@ pub(crate) fn plan_with(
         // when it is HEAD or a parent of a commit in `HEAD..tag`.
         let mut last: Option<&Released> = None;
         let mut parsed = Vec::new();
-        for candidate in &tags[i] {
+        for candidate in tags[i].iter().filter(|t| ctx.reachable.contains(&t.tag)) {
             let oids = range(ctx.repo, head, Some(candidate.commit))?;
             let commits = load_commits(ctx, &oids, by_path, cache, progress)?;
             let sha = candidate.commit.to_string();
