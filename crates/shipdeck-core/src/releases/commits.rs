@@ -9,10 +9,10 @@
 //!   starts with a further Conventional-Commit header (`fix(utils): …`)
 //!   is one more change in the same commit;
 //! * `Revert "…"` / `revert: …` with `This reverts commit <sha>` names the
-//!   commit it cancels;
+//!   commit it cancels, and the type of what it reverts;
 //! * a `Release-As: x.y.z` footer (any case) asks for that version;
-//! * `#123` in the subject and `Closes`/`Fixes`/`Refs #123` lines are kept as
-//!   references for links.
+//! * the pull request is the header's trailing `(#123)`; without one,
+//!   `Closes`/`Fixes`/`Refs #123` lines are the references for links.
 //!
 //! Merge commits carry no entries of their own: the commits they merge are
 //! in the history walk anyway.
@@ -25,7 +25,7 @@ use ts_rs::TS;
 
 /// Bumped whenever parsing changes what a message means: cached commits
 /// parsed by another format are parsed again.
-pub const PARSE_FORMAT: u32 = 2;
+pub const PARSE_FORMAT: u32 = 3;
 
 /// One logical change (a commit in the multi-change form holds several).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -40,6 +40,10 @@ pub struct Entry {
     pub subject: String,
     /// Pull request / issue numbers referenced.
     pub refs: Vec<u64>,
+    /// For a revert: the type of the reverted change, when its header is
+    /// quoted (`Revert "chore: …"`).
+    #[serde(default)]
+    pub reverted_kind: Option<String>,
 }
 
 /// A commit with its parsed message; cached in the store by sha.
@@ -83,7 +87,9 @@ pub struct Message {
 
 static SQUASH_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[*-]\s+([A-Za-z]+(?:\([^)]*\))?!?: .+)$").unwrap());
-static REVERT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^Revert "(.+)"\s*$"#).unwrap());
+/// git's revert subject, with the PR number GitHub appends after the quote.
+static REVERT_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^Revert "(.+)"((?:\s*\(#\d+\))*)\s*$"#).unwrap());
 static REVERTS_SHA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)this reverts commit ([0-9a-f]{7,40})").unwrap());
 static RELEASE_AS: LazyLock<Regex> =
@@ -125,15 +131,23 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn refs_of(subject: &str, message: &str) -> Vec<u64> {
+/// The references of a change: the pull request named at the end of its
+/// header (`(#123)`, the number GitHub appends to a squash merge) — one,
+/// even when an earlier number was carried along in the title — else the
+/// issues its footer closes.
+fn refs_of(header: &str, message: &str) -> Vec<u64> {
     // Most messages reference nothing: skip the regexes then.
-    if !message.contains('#') && !subject.contains('#') {
+    if !message.contains('#') && !header.contains('#') {
         return Vec::new();
     }
-    let mut refs: Vec<u64> = SUBJECT_REF
-        .captures_iter(subject)
-        .filter_map(|c| c[1].parse().ok())
-        .collect();
+    if let Some(pr) = SUBJECT_REF
+        .captures_iter(header)
+        .last()
+        .and_then(|c| c[1].parse().ok())
+    {
+        return vec![pr];
+    }
+    let mut refs: Vec<u64> = Vec::new();
     for line in FOOTER_REF.captures_iter(message) {
         refs.extend(
             NUMBER
@@ -146,12 +160,13 @@ fn refs_of(subject: &str, message: &str) -> Vec<u64> {
     refs
 }
 
-/// Removes a trailing `(#123)` from a subject (it becomes a link).
+/// Removes `(#123)` from a subject (it becomes a link).
 fn clean_subject(s: &str) -> String {
     if !s.contains("(#") {
         return s.trim().to_string();
     }
-    SUBJECT_REF.replace_all(s, "").trim().to_string()
+    let cleaned = SUBJECT_REF.replace_all(s, "");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Parses a single header line (`type(scope)!: subject`).
@@ -164,6 +179,7 @@ fn parse_header(header: &str) -> Option<Entry> {
         breaking_note: c.breaking().then(|| clean_subject(c.description())),
         subject: clean_subject(c.description()),
         refs: refs_of(header, ""),
+        reverted_kind: None,
     })
 }
 
@@ -214,9 +230,9 @@ fn squash_bullets(header: &str, body: &str, message: &str) -> Vec<Entry> {
         .into_iter()
         .enumerate()
         .map(|(i, mut e)| {
-            e.refs.extend(pr_refs.iter().copied());
-            e.refs.sort_unstable();
-            e.refs.dedup();
+            if !pr_refs.is_empty() {
+                e.refs = pr_refs.clone();
+            }
             if i == 0 && !notes.is_empty() {
                 e.breaking = true;
                 e.breaking_note = Some(notes.join(" "));
@@ -246,6 +262,7 @@ fn header_entry(header: &str, message: &str) -> Entry {
                 .filter(|d| !d.is_empty()),
             subject: clean_subject(c.description()),
             refs: refs_of(header, message),
+            reverted_kind: None,
         },
         // A conventional header over a body the strict parser rejects
         // (a footer-like line mid-body, trailing junk): keep the header and
@@ -267,6 +284,7 @@ fn header_entry(header: &str, message: &str) -> Entry {
                 breaking_note: None,
                 subject: clean_subject(header),
                 refs: refs_of(header, message),
+                reverted_kind: None,
             },
         },
     }
@@ -285,16 +303,21 @@ pub fn parse_message(message: &str) -> Message {
         .then(|| REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase()))
         .flatten();
 
-    // `Revert "feat: x"` (git's own revert subject).
+    // `Revert "feat: x (#12)" (#34)` (git's own revert subject): the
+    // reverted header's PR is not this commit's.
     if let Some(c) = REVERT_SUBJECT.captures(header) {
         let inner = &c[1];
+        let parsed = parse_header(inner);
         let entry = Entry {
             kind: Some("revert".into()),
             scope: None,
             breaking: false,
             breaking_note: None,
-            subject: parse_header(inner).map_or_else(|| inner.to_string(), |e| e.subject),
-            refs: refs_of(header, message),
+            subject: parsed
+                .as_ref()
+                .map_or_else(|| clean_subject(inner), |e| e.subject.clone()),
+            refs: refs_of(&c[2], message),
+            reverted_kind: parsed.and_then(|e| e.kind),
         };
         return Message {
             entries: vec![entry],
@@ -475,6 +498,25 @@ mod tests {
                 ("feat".to_string(), Some("utils".to_string()))
             ]
         );
+    }
+
+    #[test]
+    fn pr_refs_are_not_doubled() {
+        // A title that carried an earlier PR number along.
+        let e = one("fix: keep order (#1267) (#1490)");
+        assert_eq!(
+            (e.subject.as_str(), e.refs.as_slice()),
+            ("keep order", &[1490][..])
+        );
+        // A revert's quoted header names the reverted PR, not this one.
+        let e = one("Revert \"feat: add x (#1267)\" (#1490)\n\nThis reverts commit abcdef1.");
+        assert_eq!(
+            (e.kind.as_deref(), e.subject.as_str(), e.refs.as_slice()),
+            (Some("revert"), "add x", &[1490][..])
+        );
+        assert_eq!(e.reverted_kind.as_deref(), Some("feat"));
+        // Footer references when the title names no PR.
+        assert_eq!(one("fix: x\n\nCloses #7, #9").refs, [7, 9]);
     }
 
     #[test]

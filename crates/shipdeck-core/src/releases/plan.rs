@@ -258,7 +258,7 @@ pub(crate) fn planned_commits<'c>(
             &c.entries
         };
         for e in entries {
-            let rule = policy.rule(e.kind.as_deref());
+            let rule = policy.entry_rule(e);
             if let Some(target) = &c.reverts {
                 reverts.push((out.len(), target.clone()));
             }
@@ -277,7 +277,7 @@ pub(crate) fn planned_commits<'c>(
                 commit_url: None,
                 group: rule.group.clone(),
                 hidden: rule.hidden,
-                bump: policy.entry_bump(e.kind.as_deref(), e.breaking),
+                bump: if e.breaking { Bump::Major } else { rule.bump },
                 decisive: false,
                 reverted: false,
             });
@@ -306,6 +306,20 @@ fn describe(c: &PlannedCommit) -> String {
         format!("\"{}\" ({})", c.subject, c.short_sha)
     } else {
         format!("{}{scope}{bang}: {} ({})", c.kind, c.subject, c.short_sha)
+    }
+}
+
+/// Why one deciding commit bumps `level`, in the words of its own type: a
+/// `refactor` configured to bump patch is not called a fix.
+fn why(c: &PlannedCommit, level: Bump) -> String {
+    let d = describe(c);
+    let l = level.as_str();
+    match (level, c.kind.as_str()) {
+        (Bump::Major, _) => format!("{d} is a breaking change → {l}"),
+        (_, "feat" | "feature") => format!("{d} is a feature → {l}"),
+        (_, "fix") => format!("{d} is a fix → {l}"),
+        (_, "other") => format!("{d} → {l} (non-conventional commits bump {l})"),
+        (_, kind) => format!("{d} → {l} ({kind} commits bump {l})"),
     }
 }
 
@@ -355,17 +369,8 @@ fn decide(
         for i in &decisive {
             commits[*i].decisive = true;
         }
-        let why = match level {
-            Bump::Major => "breaking change",
-            Bump::Minor => "feature",
-            _ => "fix",
-        };
         for i in decisive.iter().take(8) {
-            reasons.push(format!(
-                "{} is a {why} → {}",
-                describe(&commits[*i]),
-                level.as_str()
-            ));
+            reasons.push(why(&commits[*i], level));
         }
         if decisive.len() > 8 {
             reasons.push(format!("…and {} more", decisive.len() - 8));
