@@ -48,6 +48,12 @@ pub struct PlanRequest {
     /// A version chosen by hand; needs `reason`.
     pub version: Option<String>,
     pub reason: Option<String>,
+    /// For a cut: the HEAD the confirmed plan was made at. The cut refuses
+    /// (`release.plan_changed`) when HEAD has moved since.
+    pub expect_head: Option<String>,
+    /// For a cut: the tags the confirmed plan showed. The cut refuses when
+    /// planning again gives other tags.
+    pub expect_tags: Option<Vec<String>>,
     /// Date written in the changelog heading (default: today, UTC).
     #[serde(skip)]
     #[ts(skip)]
