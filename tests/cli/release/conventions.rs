@@ -103,3 +103,25 @@ fn a_single_root_crate_is_named_by_its_manifest_not_its_folder() {
         (Some("orbit-web"), Some("v2.0.1"))
     );
 }
+
+#[test]
+fn a_prerelease_number_already_tagged_is_not_proposed_again() {
+    // semantic-release's history: alpha.1, then a beta series, then back
+    // to alpha.
+    let env = Env::new();
+    let mut r = Repo::init(&env.path("app"));
+    r.change("a.txt", "feat: first");
+    r.tag("v1.0.0");
+    r.change("a.txt", "feat!: new engine");
+    r.tag("v2.0.0-alpha.1");
+    r.change("a.txt", "fix: engine crash");
+    r.tag("v2.0.0-beta.1");
+    r.change("a.txt", "fix: another crash");
+    let p = package(&env, &r, &["--prerelease", "alpha"]);
+    assert_eq!(
+        (p["current_tag"].as_str(), p["next_tag"].as_str()),
+        (Some("v2.0.0-beta.1"), Some("v2.0.0-alpha.2")),
+        "{p}"
+    );
+    assert!(p["reasons"].to_string().contains("tagged already"), "{p}");
+}

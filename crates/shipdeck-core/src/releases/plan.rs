@@ -394,7 +394,17 @@ pub(crate) fn plan_with(
             .map(|r| r.version.clone())
             .or_else(|| declared_version(ctx.root, pkg));
         let since = last.map_or_else(|| "the first commit".to_string(), |r| r.tag.clone());
-        let d = decide(ctx, pkg, current.as_ref(), &since, &mut commits, release_as, req)?;
+        let tagged: Vec<semver::Version> = tags[i].iter().map(|r| r.version.clone()).collect();
+        let d = decide(
+            ctx,
+            pkg,
+            current.as_ref(),
+            &since,
+            &mut commits,
+            release_as,
+            req,
+            &tagged,
+        )?;
         let next_tag = d.next.as_ref().map(|v| pkg.tag(v));
         let changelog = match (&d.next, &next_tag) {
             (Some(v), Some(tag)) => changelog::render(

@@ -53,12 +53,39 @@ fn kind_counts(commits: &[PlannedCommit]) -> String {
     counts.join(", ")
 }
 
+/// A prerelease number that is tagged already — on another line of
+/// history, or before the series switched identifier (`beta.3` back to
+/// `alpha`) — is not proposed again: the next free number is.
+fn first_untagged(mut v: Version, tagged: &[Version], reasons: &mut Vec<String>) -> Version {
+    let Some((id, n)) = v.pre.as_str().rsplit_once('.') else {
+        return v;
+    };
+    let (Ok(mut n), id) = (n.parse::<u64>(), id.to_string()) else {
+        return v;
+    };
+    let proposed = v.clone();
+    while tagged.contains(&v) {
+        n += 1;
+        match semver::Prerelease::new(&format!("{id}.{n}")) {
+            Ok(pre) => v.pre = pre,
+            Err(_) => return proposed,
+        }
+    }
+    if v != proposed {
+        reasons.push(format!(
+            "{proposed} is tagged already: the next free number is {v}"
+        ));
+    }
+    v
+}
+
 pub(super) struct Decision {
     pub(super) next: Option<Version>,
     pub(super) bump: Bump,
     pub(super) reasons: Vec<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn decide(
     ctx: &Context<'_>,
     pkg: &Package,
@@ -67,6 +94,7 @@ pub(super) fn decide(
     commits: &mut [PlannedCommit],
     release_as: Option<(&str, &str)>,
     req: &PlanRequest,
+    tagged: &[Version],
 ) -> std::result::Result<Decision, ReleaseError> {
     let policy = &ctx.policy;
     let live: Vec<usize> = (0..commits.len()).filter(|i| !commits[*i].reverted).collect();
@@ -168,6 +196,7 @@ pub(super) fn decide(
     };
     let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
     reasons.extend(policy_reasons);
+    let next = next.map(|v| first_untagged(v, tagged, &mut reasons));
     if next.is_none() {
         reasons.push(if commits.is_empty() {
             format!("no commits since {since}")
