@@ -163,8 +163,12 @@ pub struct ReleaseConfig {
     pub breaking_pre_1_0: Option<String>,
     /// Before 1.0.0, a feature bumps `minor` (default) or `patch`.
     pub feature_pre_1_0: Option<String>,
-    /// With only non-releasable commits (docs, chore…): `skip` (default) or `patch`.
+    /// With only commits of types that do not bump (docs, chore…): `patch`
+    /// (default, as release-please) or `skip`.
     pub when_no_releasable: Option<String>,
+    /// Count the `* type: …` lines of a squash-merge body as separate
+    /// commits (default `false`: the header's type decides, as release-please).
+    pub squash_bullets: Option<bool>,
     /// Cut prereleases with this identifier (`rc` → 1.4.0-rc.1, rc.2 …).
     pub prerelease: Option<String>,
     /// Version of a package's first release when it has no tag or version file.

@@ -34,6 +34,12 @@ pub enum ReleaseCmd {
         /// Show the commit, tags and file diffs without changing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Cut only if HEAD is still this commit (the `head` of a dry run).
+        #[arg(long, value_name = "SHA")]
+        expect_head: Option<String>,
+        /// Cut only if the plan still makes this tag (repeatable).
+        #[arg(long = "expect-tag", value_name = "TAG")]
+        expect_tags: Vec<String>,
     },
     /// Push the release commit and tags, and create the forge releases.
     Publish {
@@ -92,6 +98,8 @@ impl Selection {
             },
             version: self.version,
             reason: self.reason,
+            expect_head: None,
+            expect_tags: None,
             date: None,
         }
     }
@@ -162,9 +170,19 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             let text = core.release_changelog(&dir, package, from, to, all).await?;
             out.print(&serde_json::json!({ "changelog": text }), |_| print!("{text}"));
         }
-        ReleaseCmd::Cut { selection, dry_run } => {
+        ReleaseCmd::Cut {
+            selection,
+            dry_run,
+            expect_head,
+            expect_tags,
+        } => {
+            let request = PlanRequest {
+                expect_head,
+                expect_tags: (!expect_tags.is_empty()).then_some(expect_tags),
+                ..selection.request()
+            };
             let result = core
-                .release_cut(&dir, selection.request(), dry_run, Bar::new(out.json))
+                .release_cut(&dir, request, dry_run, Bar::new(out.json))
                 .await?;
             out.print(&result, |r| {
                 if r.dry_run {

@@ -291,3 +291,34 @@ fn unpushed_rollback_deletes_the_tag_and_moves_back() {
     let out = env.run(&["-C", r.root_str(), "release", "rollback", "1.0.0"]);
     assert_code(&out, 1);
 }
+
+#[test]
+fn a_confirmed_cut_refuses_when_head_moved_since_the_plan() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.change("src/lib.rs", "fix: one");
+    let shown = cut(&env, &r, &["--dry-run"], 0);
+    let head = shown["head"].as_str().unwrap().to_string();
+    assert_eq!(head, r.head());
+    assert_eq!(shown["releases"][0]["tag"], "v1.0.1");
+
+    // A feature lands between the dry run and the confirmation.
+    r.change("src/lib.rs", "feat: two");
+    let moved = r.head();
+    let v = cut(&env, &r, &["--expect-head", &head, "--expect-tag", "v1.0.1"], 1);
+    assert_eq!(v["code"], "release.plan_changed", "{v}");
+    assert!(v["hint"].is_string());
+    assert_eq!(r.head(), moved, "nothing was committed");
+    assert!(r.repo.find_reference("refs/tags/v1.0.1").is_err());
+    assert!(r.repo.find_reference("refs/tags/v1.1.0").is_err());
+
+    // HEAD as shown but other tags planned (the dry run was a patch).
+    let v = cut(&env, &r, &["--expect-head", &moved, "--expect-tag", "v1.0.1"], 1);
+    assert_eq!(v["code"], "release.plan_changed", "{v}");
+    assert!(v["message"].as_str().unwrap().contains("v1.1.0"), "{v}");
+
+    // The plan that is on screen now is cut.
+    let out = cut(&env, &r, &["--expect-head", &moved, "--expect-tag", "v1.1.0"], 0);
+    assert_eq!(out["releases"][0]["tag"], "v1.1.0");
+    assert_eq!(out["head"], moved.as_str());
+}

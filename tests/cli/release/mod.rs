@@ -1,5 +1,7 @@
 //! The Releases area through the CLI, on repositories built with git2.
 
+mod changelog;
+mod conventions;
 mod cut;
 mod forge_server;
 mod peers;

@@ -62,8 +62,8 @@ fn each_bump_rule() {
             "major",
             Some("2.0.0"),
         ),
-        ("docs: only docs", "none", None),
-        ("chore: only chores", "none", None),
+        ("docs: only docs", "patch", Some("1.0.1")),
+        ("chore: only chores", "patch", Some("1.0.1")),
         ("Update README", "none", None),
     ] {
         let env = Env::new();
@@ -76,18 +76,48 @@ fn each_bump_rule() {
 }
 
 #[test]
-fn chores_only_policy_can_always_patch() {
+fn hidden_types_alone_release_a_patch_as_release_please_does() {
+    for message in [
+        "chore: tidy",
+        "build: new toolchain",
+        "test: more cases",
+        "refactor: split module",
+        "chore(deps): bump serde",
+    ] {
+        let env = Env::new();
+        let mut r = released_repo(&env);
+        r.change("src/lib.rs", message);
+        let p = package(&env, &r, &[]);
+        assert_eq!(
+            (p["bump"].as_str(), p["next_version"].as_str()),
+            (Some("patch"), Some("1.0.1")),
+            "{message}: {p}"
+        );
+        assert!(p["reasons"].to_string().contains("release-please"), "{p}");
+        assert!(p["changelog"]
+            .as_str()
+            .unwrap()
+            .contains("No user-facing changes."));
+    }
+    // Non-conventional commits alone still make no release.
     let env = Env::new();
     let mut r = released_repo(&env);
-    r.write("shipdeck.toml", "[release]\nwhen_no_releasable = \"patch\"\n");
+    r.change("src/lib.rs", "Update README");
+    assert_eq!(package(&env, &r, &[])["next_version"], serde_json::Value::Null);
+}
+
+#[test]
+fn when_no_releasable_skip_waits_for_a_releasable_commit() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.write("shipdeck.toml", "[release]\nwhen_no_releasable = \"skip\"\n");
     r.commit("chore: add config");
     let p = package(&env, &r, &[]);
     assert_eq!(
         (p["bump"].as_str(), p["next_version"].as_str()),
-        (Some("patch"), Some("1.0.1"))
+        (Some("none"), None)
     );
     assert!(p["reasons"].to_string().contains("when_no_releasable"));
-    // Non-conventional commits are listed under Other but do not bump.
     assert_eq!(p["commits"][0]["type"], "chore");
 }
 
@@ -156,10 +186,54 @@ fn revert_in_range_cancels_the_reverted_commit() {
     );
 }
 
+fn entry_lines(p: &serde_json::Value) -> Vec<String> {
+    p["changelog"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn squash_merge_body_counts_each_commit_and_merges_are_ignored() {
+fn squash_merge_bullets_do_not_replace_the_title_type() {
     let env = Env::new();
     let mut r = released_repo(&env);
+    r.change(
+        "src/lib.rs",
+        "feat: bulk endpoints (#1868)\n\n* fix: cap bulk size\n\n* chore: tidy up\n",
+    );
+    let p = package(&env, &r, &[]);
+    assert_eq!(
+        (p["bump"].as_str(), p["next_version"].as_str()),
+        (Some("minor"), Some("1.1.0")),
+        "{p}"
+    );
+    assert_eq!(p["commits"].as_array().unwrap().len(), 1);
+    assert_eq!(p["commits"][0]["type"], "feat");
+    let lines = entry_lines(&p);
+    assert_eq!(lines.len(), 1, "one entry per commit: {lines:?}");
+    assert!(lines[0].starts_with("- bulk endpoints (#1868)"), "{lines:?}");
+
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.change("src/lib.rs", "fix: cap bulk size (#1870)\n\n* feat: a new flag\n");
+    r.change("src/lib.rs", "docs: explain caps (#1871)");
+    let p = package(&env, &r, &[]);
+    assert_eq!(
+        (p["bump"].as_str(), p["next_version"].as_str()),
+        (Some("patch"), Some("1.0.1")),
+        "{p}"
+    );
+    assert_eq!(entry_lines(&p).len(), 1, "the docs commit is hidden");
+}
+
+#[test]
+fn squash_bullets_are_commits_when_asked_and_merges_are_ignored() {
+    let env = Env::new();
+    let mut r = released_repo(&env);
+    r.write("shipdeck.toml", "[release]\nsquash_bullets = true\n");
     r.change("src/lib.rs", "feat(api): bulk endpoints (#73)\n\n* fix(api): cap bulk size\n\n* feat(api)!: new bulk format\n\n* docs: describe it\n");
     let p = package(&env, &r, &[]);
     let kinds: Vec<&str> = p["commits"]
@@ -354,12 +428,15 @@ fn prereleases_continue_and_graduate() {
         "1.1.0",
         "graduates without new commits"
     );
-    r.write("shipdeck.toml", "[release]\nprerelease = \"rc\"\n");
+    r.write(
+        "shipdeck.toml",
+        "[release]\nprerelease = \"rc\"\nwhen_no_releasable = \"skip\"\n",
+    );
     r.commit("chore: stay in rc");
     assert_eq!(
         package(&env, &r, &[])["next_version"],
         serde_json::Value::Null,
-        "a chore does not bump rc"
+        "with skip, a chore does not bump rc"
     );
     assert_eq!(package(&env, &r, &["--stable"])["next_version"], "1.1.0");
 }

@@ -53,6 +53,42 @@ fn entry_line(c: &PlannedCommit, text: &str, forge: Option<&Forge>) -> String {
     line
 }
 
+/// One line per distinct change: the same change landed twice (a
+/// cherry-pick, a re-landed PR) is listed once, with every reference.
+fn distinct<'c>(commits: &[&'c PlannedCommit]) -> Vec<std::borrow::Cow<'c, PlannedCommit>> {
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+    let mut out: Vec<Cow<'c, PlannedCommit>> = Vec::with_capacity(commits.len());
+    let mut seen: HashMap<(&str, Option<&str>, &str, bool, bool), usize> = HashMap::new();
+    for c in commits {
+        let key = (
+            c.group.as_str(),
+            c.scope.as_deref(),
+            c.subject.as_str(),
+            c.breaking,
+            c.hidden,
+        );
+        match seen.get(&key) {
+            Some(&i) => {
+                let missing: Vec<u64> = c
+                    .refs
+                    .iter()
+                    .filter(|r| !out[i].refs.contains(r))
+                    .copied()
+                    .collect();
+                if !missing.is_empty() {
+                    out[i].to_mut().refs.extend(missing);
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(Cow::Borrowed(*c));
+            }
+        }
+    }
+    out
+}
+
 /// Renders one section. Hidden and reverted commits are left out.
 pub fn render(head: &SectionHead<'_>, commits: &[PlannedCommit], forge: Option<&Forge>) -> String {
     let heading = match (forge, head.tag) {
@@ -66,7 +102,8 @@ pub fn render(head: &SectionHead<'_>, commits: &[PlannedCommit], forge: Option<&
         _ => format!("## [{}] - {}", head.title, head.date),
     };
     let mut out = format!("{heading}\n");
-    let shown: Vec<&PlannedCommit> = commits.iter().filter(|c| !c.reverted).collect();
+    let live: Vec<&PlannedCommit> = commits.iter().filter(|c| !c.reverted).collect();
+    let shown = distinct(&live);
 
     let breaking: Vec<String> = shown
         .iter()

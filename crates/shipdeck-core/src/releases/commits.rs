@@ -1,14 +1,18 @@
 //! Commits as the release logic sees them. Each message is parsed with
 //! `git-conventional`; on top of it:
 //!
-//! * a squash-merge body listing several commits (`* feat: …` lines) counts
-//!   as those commits, each with its own type (the subject — the PR title —
-//!   only lends its PR number);
+//! * the header's type always decides the commit. A squash-merge body
+//!   listing the squashed commits (`* fix: …` lines) does not make them
+//!   separate commits (release-please and git-cliff read the header only);
+//!   the lines are kept in `listed` for `release.squash_bullets = true`;
+//! * release-please's multi-change form counts: a paragraph of the body that
+//!   starts with a further Conventional-Commit header (`fix(utils): …`)
+//!   is one more change in the same commit;
 //! * `Revert "…"` / `revert: …` with `This reverts commit <sha>` names the
-//!   commit it cancels;
+//!   commit it cancels, and the type of what it reverts;
 //! * a `Release-As: x.y.z` footer (any case) asks for that version;
-//! * `#123` in the subject and `Closes`/`Fixes`/`Refs #123` lines are kept as
-//!   references for links.
+//! * the pull request is the header's trailing `(#123)`; without one,
+//!   `Closes`/`Fixes`/`Refs #123` lines are the references for links.
 //!
 //! Merge commits carry no entries of their own: the commits they merge are
 //! in the history walk anyway.
@@ -19,7 +23,11 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// One logical change (a squash commit holds several).
+/// Bumped whenever parsing changes what a message means: cached commits
+/// parsed by another format are parsed again.
+pub const PARSE_FORMAT: u32 = 3;
+
+/// One logical change (a commit in the multi-change form holds several).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Entry {
     /// Conventional Commit type, lower case; `None` for a message that is
@@ -32,6 +40,10 @@ pub struct Entry {
     pub subject: String,
     /// Pull request / issue numbers referenced.
     pub refs: Vec<u64>,
+    /// For a revert: the type of the reverted change, when its header is
+    /// quoted (`Revert "chore: …"`).
+    #[serde(default)]
+    pub reverted_kind: Option<String>,
 }
 
 /// A commit with its parsed message; cached in the store by sha.
@@ -42,7 +54,12 @@ pub struct ParsedCommit {
     /// Commit time, epoch milliseconds.
     pub time: i64,
     pub merge: bool,
+    /// The header's change, then any further changes in the footer form.
     pub entries: Vec<Entry>,
+    /// `* type: …` lines of a squash-merge body (counted only with
+    /// `release.squash_bullets = true`).
+    #[serde(default)]
+    pub listed: Vec<Entry>,
     /// The sha (or prefix) of the commit this one reverts.
     pub reverts: Option<String>,
     pub release_as: Option<String>,
@@ -54,11 +71,25 @@ pub struct ParsedCommit {
     /// parsed again).
     #[serde(default)]
     pub parents: Option<Vec<String>>,
+    /// `PARSE_FORMAT` at parse time (0: cached by an older Shipdeck).
+    #[serde(default)]
+    pub format: u32,
+}
+
+/// What one message says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub entries: Vec<Entry>,
+    pub listed: Vec<Entry>,
+    pub reverts: Option<String>,
+    pub release_as: Option<String>,
 }
 
 static SQUASH_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[*-]\s+([A-Za-z]+(?:\([^)]*\))?!?: .+)$").unwrap());
-static REVERT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^Revert "(.+)"\s*$"#).unwrap());
+/// git's revert subject, with the PR number GitHub appends after the quote.
+static REVERT_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^Revert "(.+)"((?:\s*\(#\d+\))*)\s*$"#).unwrap());
 static REVERTS_SHA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)this reverts commit ([0-9a-f]{7,40})").unwrap());
 static RELEASE_AS: LazyLock<Regex> =
@@ -71,6 +102,26 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"#(\d+)").unwrap()
 static BREAKING_FOOTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^BREAKING[ -]CHANGE:\s*(.+)$").unwrap());
 
+/// Types that start a further change in the multi-change form. Only these:
+/// a body paragraph opening with `Note:` or `Refs:` is prose or a trailer.
+const CHANGE_TYPES: &[&str] = &[
+    "feat",
+    "feature",
+    "fix",
+    "perf",
+    "deps",
+    "revert",
+    "security",
+    "deprecate",
+    "refactor",
+    "docs",
+    "test",
+    "build",
+    "ci",
+    "style",
+    "chore",
+];
+
 /// Case-insensitive substring test, without allocating.
 fn contains_ci(haystack: &str, needle: &str) -> bool {
     let n = needle.len();
@@ -80,15 +131,23 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn refs_of(subject: &str, message: &str) -> Vec<u64> {
+/// The references of a change: the pull request named at the end of its
+/// header (`(#123)`, the number GitHub appends to a squash merge) — one,
+/// even when an earlier number was carried along in the title — else the
+/// issues its footer closes.
+fn refs_of(header: &str, message: &str) -> Vec<u64> {
     // Most messages reference nothing: skip the regexes then.
-    if !message.contains('#') && !subject.contains('#') {
+    if !message.contains('#') && !header.contains('#') {
         return Vec::new();
     }
-    let mut refs: Vec<u64> = SUBJECT_REF
-        .captures_iter(subject)
-        .filter_map(|c| c[1].parse().ok())
-        .collect();
+    if let Some(pr) = SUBJECT_REF
+        .captures_iter(header)
+        .last()
+        .and_then(|c| c[1].parse().ok())
+    {
+        return vec![pr];
+    }
+    let mut refs: Vec<u64> = Vec::new();
     for line in FOOTER_REF.captures_iter(message) {
         refs.extend(
             NUMBER
@@ -101,12 +160,13 @@ fn refs_of(subject: &str, message: &str) -> Vec<u64> {
     refs
 }
 
-/// Removes a trailing `(#123)` from a subject (it becomes a link).
+/// Removes `(#123)` from a subject (it becomes a link).
 fn clean_subject(s: &str) -> String {
     if !s.contains("(#") {
         return s.trim().to_string();
     }
-    SUBJECT_REF.replace_all(s, "").trim().to_string()
+    let cleaned = SUBJECT_REF.replace_all(s, "");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Parses a single header line (`type(scope)!: subject`).
@@ -119,68 +179,79 @@ fn parse_header(header: &str) -> Option<Entry> {
         breaking_note: c.breaking().then(|| clean_subject(c.description())),
         subject: clean_subject(c.description()),
         refs: refs_of(header, ""),
+        reverted_kind: None,
     })
 }
 
-/// Parses a whole message into its entries, the commit it reverts and a
-/// requested version.
-pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<String>) {
-    let message = message.trim();
-    let header = message.lines().next().unwrap_or("").trim();
-    let release_as = contains_ci(message, "release-as")
-        .then(|| RELEASE_AS.captures(message).map(|c| c[1].to_string()))
-        .flatten();
-    let reverts = contains_ci(message, "reverts commit")
-        .then(|| REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase()))
-        .flatten();
-
-    // `Revert "feat: x"` (git's own revert subject).
-    if let Some(inner) = REVERT_SUBJECT.captures(header) {
-        let inner = &inner[1];
-        let subject = parse_header(inner).map_or_else(|| inner.to_string(), |e| e.subject);
-        let entry = Entry {
-            kind: Some("revert".into()),
-            scope: None,
-            breaking: false,
-            breaking_note: None,
-            subject,
-            refs: refs_of(header, message),
+/// Further changes in release-please's multi-change form: paragraphs of the
+/// body whose first line is a Conventional-Commit header of a known type.
+fn footer_changes(body: &str, pr_refs: &[u64]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut previous_blank = true;
+    for line in body.lines() {
+        let starts_paragraph = previous_blank;
+        previous_blank = line.trim().is_empty();
+        // Indented lines belong to the paragraph above; bullets are the
+        // squash list.
+        if !starts_paragraph || line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let Some(kind) = line.split([':', '(', '!']).next() else {
+            continue;
         };
-        return (vec![entry], reverts, release_as);
+        if !CHANGE_TYPES.contains(&kind) {
+            continue;
+        }
+        if let Some(mut e) = parse_header(line) {
+            if e.refs.is_empty() {
+                e.refs = pr_refs.to_vec();
+            }
+            out.push(e);
+        }
     }
+    out
+}
 
-    // A squash merge listing its commits.
-    let body = message.split_once('\n').map_or("", |(_, b)| b);
+/// `* type: …` lines of a squash body, each lending the PR number of the
+/// header; a `BREAKING CHANGE` footer goes to the first.
+fn squash_bullets(header: &str, body: &str, message: &str) -> Vec<Entry> {
     let listed: Vec<Entry> = body
         .lines()
         .filter(|l| matches!(l.trim_start().as_bytes().first(), Some(b'*' | b'-')))
         .filter_map(|l| SQUASH_LINE.captures(l))
         .filter_map(|c| parse_header(&c[1]))
         .collect();
-    if !listed.is_empty() {
-        let pr_refs = refs_of(header, message);
-        let notes: Vec<String> = BREAKING_FOOTER
-            .captures_iter(message)
-            .map(|c| c[1].trim().to_string())
-            .collect();
-        let entries = listed
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut e)| {
-                e.refs.extend(pr_refs.iter().copied());
-                e.refs.sort_unstable();
-                e.refs.dedup();
-                if i == 0 && !notes.is_empty() {
-                    e.breaking = true;
-                    e.breaking_note = Some(notes.join(" "));
-                }
-                e
-            })
-            .collect();
-        return (entries, reverts, release_as);
+    if listed.is_empty() {
+        return listed;
     }
+    let pr_refs = refs_of(header, message);
+    let notes = breaking_notes(message);
+    listed
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut e)| {
+            if !pr_refs.is_empty() {
+                e.refs = pr_refs.clone();
+            }
+            if i == 0 && !notes.is_empty() {
+                e.breaking = true;
+                e.breaking_note = Some(notes.join(" "));
+            }
+            e
+        })
+        .collect()
+}
 
-    let entry = match git_conventional::Commit::parse(message) {
+fn breaking_notes(message: &str) -> Vec<String> {
+    BREAKING_FOOTER
+        .captures_iter(message)
+        .map(|c| c[1].trim().to_string())
+        .collect()
+}
+
+/// The header's own change (type, scope, breaking, subject, references).
+fn header_entry(header: &str, message: &str) -> Entry {
+    match git_conventional::Commit::parse(message) {
         Ok(c) => Entry {
             kind: Some(c.type_().as_str().to_ascii_lowercase()),
             scope: c.scope().map(|s| s.as_str().to_string()),
@@ -191,16 +262,14 @@ pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<Strin
                 .filter(|d| !d.is_empty()),
             subject: clean_subject(c.description()),
             refs: refs_of(header, message),
+            reverted_kind: None,
         },
         // A conventional header over a body the strict parser rejects
         // (a footer-like line mid-body, trailing junk): keep the header and
         // still honour breaking-change footers.
         Err(_) => match parse_header(header) {
             Some(mut e) => {
-                let notes: Vec<String> = BREAKING_FOOTER
-                    .captures_iter(message)
-                    .map(|c| c[1].trim().to_string())
-                    .collect();
+                let notes = breaking_notes(message);
                 if !notes.is_empty() {
                     e.breaking = true;
                     e.breaking_note = Some(notes.join(" "));
@@ -215,10 +284,58 @@ pub fn parse_message(message: &str) -> (Vec<Entry>, Option<String>, Option<Strin
                 breaking_note: None,
                 subject: clean_subject(header),
                 refs: refs_of(header, message),
+                reverted_kind: None,
             },
         },
-    };
-    (vec![entry], reverts, release_as)
+    }
+}
+
+/// Parses a whole message into its changes, the commit it reverts and a
+/// requested version.
+pub fn parse_message(message: &str) -> Message {
+    let message = message.trim();
+    let header = message.lines().next().unwrap_or("").trim();
+    let body = message.split_once('\n').map_or("", |(_, b)| b);
+    let release_as = contains_ci(message, "release-as")
+        .then(|| RELEASE_AS.captures(message).map(|c| c[1].to_string()))
+        .flatten();
+    let reverts = contains_ci(message, "reverts commit")
+        .then(|| REVERTS_SHA.captures(message).map(|c| c[1].to_ascii_lowercase()))
+        .flatten();
+
+    // `Revert "feat: x (#12)" (#34)` (git's own revert subject): the
+    // reverted header's PR is not this commit's.
+    if let Some(c) = REVERT_SUBJECT.captures(header) {
+        let inner = &c[1];
+        let parsed = parse_header(inner);
+        let entry = Entry {
+            kind: Some("revert".into()),
+            scope: None,
+            breaking: false,
+            breaking_note: None,
+            subject: parsed
+                .as_ref()
+                .map_or_else(|| clean_subject(inner), |e| e.subject.clone()),
+            refs: refs_of(&c[2], message),
+            reverted_kind: parsed.and_then(|e| e.kind),
+        };
+        return Message {
+            entries: vec![entry],
+            listed: Vec::new(),
+            reverts,
+            release_as,
+        };
+    }
+
+    let first = header_entry(header, message);
+    let mut entries = footer_changes(body, &first.refs);
+    entries.insert(0, first);
+    Message {
+        entries,
+        listed: squash_bullets(header, body, message),
+        reverts,
+        release_as,
+    }
 }
 
 /// What a commit holds before its message is parsed: read on one thread
@@ -246,8 +363,13 @@ impl RawCommit {
     /// cache needs them, a full changelog does not).
     pub fn parse(self, with_parents: bool) -> ParsedCommit {
         let merge = self.parents.len() > 1;
-        let (entries, reverts, release_as) = if merge {
-            (Vec::new(), None, None)
+        let m = if merge {
+            Message {
+                entries: Vec::new(),
+                listed: Vec::new(),
+                reverts: None,
+                release_as: None,
+            }
         } else {
             parse_message(&self.message)
         };
@@ -256,11 +378,13 @@ impl RawCommit {
             author: self.author,
             time: self.time,
             merge,
-            entries,
-            reverts,
-            release_as,
+            entries: m.entries,
+            listed: m.listed,
+            reverts: m.reverts,
+            release_as: m.release_as,
             paths: None,
             parents: with_parents.then(|| self.parents.iter().map(|p| p.to_string()).collect()),
+            format: PARSE_FORMAT,
         }
     }
 }
@@ -302,7 +426,7 @@ mod tests {
     use super::*;
 
     fn one(msg: &str) -> Entry {
-        let (mut e, _, _) = parse_message(msg);
+        let mut e = parse_message(msg).entries;
         assert_eq!(e.len(), 1, "{e:?}");
         e.remove(0)
     }
@@ -343,18 +467,63 @@ mod tests {
     }
 
     #[test]
-    fn squash_body_counts_each_listed_commit() {
-        let (e, _, _) = parse_message(
-            "feat(api): bulk endpoints (#73)\n\n* feat(api): add bulk create endpoint\n\n* fix(api): cap bulk size at 500\n\n* docs: describe bulk endpoints\n",
+    fn squash_body_bullets_do_not_replace_the_title_type() {
+        let m = parse_message(
+            "feat(api): bulk endpoints (#1868)\n\n* fix(api): cap bulk size at 500\n\n* chore: tidy\n\n* docs: describe bulk endpoints\n",
         );
-        let kinds: Vec<_> = e.iter().map(|e| e.kind.clone().unwrap()).collect();
-        assert_eq!(kinds, ["feat", "fix", "docs"]);
-        assert!(e.iter().all(|e| e.refs == [73]));
+        assert_eq!(m.entries.len(), 1, "{:?}", m.entries);
+        assert_eq!(m.entries[0].kind.as_deref(), Some("feat"));
+        assert_eq!(m.entries[0].refs, [1868]);
+        // Kept for `release.squash_bullets = true`, each with the PR number.
+        let kinds: Vec<_> = m.listed.iter().map(|e| e.kind.clone().unwrap()).collect();
+        assert_eq!(kinds, ["fix", "chore", "docs"]);
+        assert!(m.listed.iter().all(|e| e.refs == [1868]));
+    }
+
+    #[test]
+    fn multi_change_footer_form_adds_changes() {
+        let m = parse_message(
+            "feat: adds v4 UUID to crypto\n\nThis adds support for v4 UUIDs.\n\nfix(utils): unicode no longer throws\n  Source-Link: x\n\nfeat(utils): update encode\n\nRefs: #4\nNote: prose, not a change\n",
+        );
+        let kinds: Vec<_> = m
+            .entries
+            .iter()
+            .map(|e| (e.kind.clone().unwrap(), e.scope.clone()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("feat".to_string(), None),
+                ("fix".to_string(), Some("utils".to_string())),
+                ("feat".to_string(), Some("utils".to_string()))
+            ]
+        );
+    }
+
+    #[test]
+    fn pr_refs_are_not_doubled() {
+        // A title that carried an earlier PR number along.
+        let e = one("fix: keep order (#1267) (#1490)");
+        assert_eq!(
+            (e.subject.as_str(), e.refs.as_slice()),
+            ("keep order", &[1490][..])
+        );
+        // A revert's quoted header names the reverted PR, not this one.
+        let e = one("Revert \"feat: add x (#1267)\" (#1490)\n\nThis reverts commit abcdef1.");
+        assert_eq!(
+            (e.kind.as_deref(), e.subject.as_str(), e.refs.as_slice()),
+            (Some("revert"), "add x", &[1490][..])
+        );
+        assert_eq!(e.reverted_kind.as_deref(), Some("feat"));
+        // Footer references when the title names no PR.
+        assert_eq!(one("fix: x\n\nCloses #7, #9").refs, [7, 9]);
     }
 
     #[test]
     fn revert_names_the_reverted_commit() {
-        let (e, reverts, _) = parse_message(
+        let Message {
+            entries: e, reverts, ..
+        } = parse_message(
             "Revert \"feat(web): add dark mode toggle\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n",
         );
         assert_eq!(e[0].kind.as_deref(), Some("revert"));
@@ -363,7 +532,9 @@ mod tests {
             reverts.as_deref(),
             Some("0123456789abcdef0123456789abcdef01234567")
         );
-        let (e, reverts, _) = parse_message("revert: add x\n\nThis reverts commit abcdef1.");
+        let Message {
+            entries: e, reverts, ..
+        } = parse_message("revert: add x\n\nThis reverts commit abcdef1.");
         assert_eq!(e[0].kind.as_deref(), Some("revert"));
         assert_eq!(reverts.as_deref(), Some("abcdef1"));
     }
@@ -371,11 +542,15 @@ mod tests {
     #[test]
     fn release_as_footer_any_case() {
         assert_eq!(
-            parse_message("chore: prep\n\nRelease-As: 2.0.0").2.as_deref(),
+            parse_message("chore: prep\n\nRelease-As: 2.0.0")
+                .release_as
+                .as_deref(),
             Some("2.0.0")
         );
         assert_eq!(
-            parse_message("chore: prep\n\nrelease-as: v3.1.0\n").2.as_deref(),
+            parse_message("chore: prep\n\nrelease-as: v3.1.0\n")
+                .release_as
+                .as_deref(),
             Some("3.1.0")
         );
     }

@@ -40,6 +40,9 @@ pub struct FileDiff {
 pub struct CutResult {
     pub dry_run: bool,
     pub branch: String,
+    /// The commit the release was planned at (the release commit's parent):
+    /// pass it back as `expect_head` to cut exactly what a dry run showed.
+    pub head: String,
     /// The release commit (`null` on a dry run).
     pub commit: Option<String>,
     pub message: String,
@@ -187,6 +190,34 @@ fn prepare(
     })
 }
 
+/// Refuses a cut whose plan is not the one the user confirmed: HEAD moved
+/// (a commit landed, or another cut ran) or the tags differ.
+fn check_expected(req: &PlanRequest, prepared: &Prepared) -> Result<()> {
+    if let Some(expected) = req.expect_head.as_deref().map(str::trim) {
+        let head = &prepared.plan.head;
+        if expected.is_empty() || !head.starts_with(&expected.to_ascii_lowercase()) {
+            return Err(ReleaseError::PlanChanged {
+                detail: format!("HEAD is {} now, not {expected}", &head[..12.min(head.len())]),
+            }
+            .into());
+        }
+    }
+    if let Some(expected) = &req.expect_tags {
+        let planned: Vec<&str> = prepared.releases.iter().map(|r| r.tag.as_str()).collect();
+        let mut want: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let mut have = planned.clone();
+        want.sort_unstable();
+        have.sort_unstable();
+        if want != have {
+            return Err(ReleaseError::PlanChanged {
+                detail: format!("it releases {}, not {}", planned.join(", "), expected.join(", ")),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// What was there before the cut started writing.
 struct Snapshot {
     head: Oid,
@@ -313,6 +344,7 @@ pub fn cut(
     let ctx = Context::new(repo, root, config)?;
     let branch = preconditions(&ctx)?;
     let prepared = prepare(&ctx, req, cache, progress)?;
+    check_expected(req, &prepared)?;
     let files = prepared
         .changes
         .iter()
@@ -324,6 +356,7 @@ pub fn cut(
     let mut result = CutResult {
         dry_run,
         branch,
+        head: prepared.plan.head.clone(),
         commit: None,
         message: prepared.message.clone(),
         releases: prepared.releases.clone(),
@@ -338,6 +371,14 @@ pub fn cut(
         p.checkpoint()?;
     }
     let mut snapshot = Snapshot::take(repo, root, &prepared.changes)?;
+    // The release commit goes on top of the commit that was planned, or
+    // nowhere.
+    if snapshot.head.to_string() != prepared.plan.head {
+        return Err(ReleaseError::PlanChanged {
+            detail: format!("HEAD moved to {} while planning", snapshot.head),
+        }
+        .into());
+    }
     match apply(&ctx, &prepared, &mut snapshot) {
         Ok((commit, signed_commit, signed_tags)) => {
             result.commit = Some(commit.to_string());

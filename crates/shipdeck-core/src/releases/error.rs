@@ -87,6 +87,9 @@ pub enum ReleaseError {
 
     #[error("the release failed and everything was put back as it was: {cause}")]
     RolledBack { cause: String },
+
+    #[error("the plan changed since it was shown: {detail}")]
+    PlanChanged { detail: String },
 }
 
 impl ReleaseError {
@@ -117,6 +120,7 @@ impl ReleaseError {
             ReleaseError::RollbackConflict { .. } => "release.rollback_conflict",
             ReleaseError::NoIdentity { .. } => "release.no_identity",
             ReleaseError::RolledBack { .. } => "release.rolled_back",
+            ReleaseError::PlanChanged { .. } => "release.plan_changed",
         }
     }
 
@@ -148,6 +152,7 @@ impl ReleaseError {
                 ReleaseError::RollbackConflict { .. } => "Resolve those files by hand (or roll back fewer changes), then retry.",
                 ReleaseError::NoIdentity { .. } => "Set it: git config user.name \"Your Name\" && git config user.email you@example.com",
                 ReleaseError::RolledBack { .. } => "Fix the cause above and cut again; no file, commit or tag was left behind.",
+                ReleaseError::PlanChanged { .. } => "Nothing was cut. Look at the new plan (`shipdeck release cut --dry-run`) and confirm that one.",
             }
             .to_string(),
         )

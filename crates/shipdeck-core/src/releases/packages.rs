@@ -3,8 +3,10 @@
 //! Packages come from `[[packages]]` in shipdeck.toml; without it, from a
 //! Cargo workspace (crates with their own `version`, plus one package for
 //! the crates sharing `[workspace.package] version`) or npm workspaces;
-//! otherwise the workspace is one package named after its folder,
-//! versioned by `v{version}` tags.
+//! otherwise the workspace is one package named by its root manifest
+//! (`Cargo.toml`, `package.json`, `pyproject.toml`) or, without one, after
+//! its folder. Tag conventions are read from the tags HEAD contains, and a
+//! folder's name never selects them: a clone's folder is the user's choice.
 
 use std::path::Path;
 
@@ -25,6 +27,9 @@ pub struct Package {
     pub tag_format: String,
     pub version_files: Vec<VersionFileConfig>,
     pub changelog: String,
+    /// Named after the workspace folder (no manifest or config names it):
+    /// per-package tag formats (`{name}-…`) are not inferred for it.
+    pub folder_named: bool,
 }
 
 impl Package {
@@ -94,6 +99,29 @@ fn matching(tags: &[String], pkg: &Package, format: &str) -> usize {
         .map_or(0, |re| tags.iter().filter(|t| re.is_match(t)).count())
 }
 
+/// The format of `pkg`'s newest release among `tags`, if any matches;
+/// on a tie the more specific format (earlier in `formats`).
+fn newest_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<String> {
+    let mut best: Option<(Version, usize)> = None;
+    for (i, f) in formats.iter().enumerate() {
+        let probe = Package {
+            tag_format: f.to_string(),
+            ..pkg.clone()
+        };
+        let Ok(re) = probe.tag_regex() else { continue };
+        let newest = tags
+            .iter()
+            .filter_map(|t| Version::parse(&re.captures(t)?["version"]).ok())
+            .max();
+        if let Some(v) = newest {
+            if best.as_ref().is_none_or(|(b, _)| v > *b) {
+                best = Some((v, i));
+            }
+        }
+    }
+    best.map(|(_, i)| formats[i].to_string())
+}
+
 /// The format the repository's tags actually use for `pkg`, if any.
 fn infer_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<String> {
     formats
@@ -104,41 +132,69 @@ fn infer_format(tags: &[String], pkg: &Package, formats: &[&str]) -> Option<Stri
         .map(|(_, f)| f.to_string())
 }
 
-/// Discovered packages take the tag convention the repository uses: each
-/// package's own tags (`name-v1.2.3`, `name-1.2.3`, `name@1.2.3`), or — when
-/// only plain tags (`v1.2.3`, `1.2.3`) exist and every package has the
-/// same version — one package released as a whole.
+/// Discovered packages take the tag convention the repository uses (`tags`
+/// are those HEAD contains): a single package the format of its newest
+/// release, plain (`v1.2.3`, `1.2.3`) or named (`name-v1.2.3`,
+/// `name-1.2.3`, `name@1.2.3`); several packages their own tags, or — when
+/// only plain tags exist and every package has the same version — one
+/// package released as a whole.
 fn adopt_tag_conventions(root: &Path, mut packages: Vec<Package>, tags: &[String]) -> Vec<Package> {
-    let mut any_named = false;
-    for p in &mut packages {
-        if let Some(f) = infer_format(tags, p, NAMED_FORMATS) {
-            p.tag_format = f;
-            any_named = true;
+    if let [single] = packages.as_mut_slice() {
+        let mut formats: Vec<&str> = Vec::new();
+        if !single.folder_named {
+            formats.extend_from_slice(NAMED_FORMATS);
+        }
+        formats.extend_from_slice(PLAIN_FORMATS);
+        if let Some(f) = newest_format(tags, single, &formats) {
+            single.tag_format = f;
+        }
+        return packages;
+    }
+    let mut sibling_format: Option<String> = None;
+    let mut untagged = Vec::new();
+    for (i, p) in packages.iter_mut().enumerate().filter(|(_, p)| !p.folder_named) {
+        match infer_format(tags, p, NAMED_FORMATS) {
+            Some(f) => {
+                sibling_format.get_or_insert_with(|| f.clone());
+                p.tag_format = f;
+            }
+            None => untagged.push(i),
         }
     }
-    if any_named || packages.is_empty() {
+    if let Some(format) = sibling_format {
+        // A member not released yet follows its siblings' convention
+        // (`cocogitto-7.0.0` beside a new `cocogitto-dependency-resolver`);
+        // a root package keeps plain tags if it has them.
+        for i in untagged {
+            let p = &packages[i];
+            let plain = (p.path == ".")
+                .then(|| infer_format(tags, p, PLAIN_FORMATS))
+                .flatten();
+            packages[i].tag_format = plain.unwrap_or_else(|| format.clone());
+        }
+        return packages;
+    }
+    if packages.is_empty() {
         return packages;
     }
     let plain = infer_format(tags, &packages[0], PLAIN_FORMATS);
-    if packages.len() == 1 {
-        if let Some(f) = plain {
-            packages[0].tag_format = f;
-        }
-        return packages;
-    }
     let versions: Vec<Option<Version>> = packages
         .iter()
         .map(|p| super::files::declared_version(root, p))
         .collect();
     let shared = versions.iter().all(|v| v.is_some() && *v == versions[0]);
     match plain {
-        Some(format) if shared => vec![Package {
-            name: crate::workspace::folder_name(root),
-            path: ".".into(),
-            tag_format: format,
-            version_files: packages.into_iter().flat_map(|p| p.version_files).collect(),
-            changelog: "CHANGELOG.md".into(),
-        }],
+        Some(format) if shared => {
+            let (name, folder_named) = root_name(root);
+            vec![Package {
+                name,
+                path: ".".into(),
+                tag_format: format,
+                version_files: packages.into_iter().flat_map(|p| p.version_files).collect(),
+                changelog: "CHANGELOG.md".into(),
+                folder_named,
+            }]
+        }
         _ => packages,
     }
 }
@@ -164,12 +220,14 @@ fn discover_layout(root: &Path, config: Option<&Config>) -> Result<Vec<Package>>
     if let Some(pkgs) = npm_workspaces(root)? {
         return Ok(pkgs);
     }
+    let (name, folder_named) = root_name(root);
     Ok(vec![Package {
-        name: crate::workspace::folder_name(root),
+        name,
         path: ".".into(),
         tag_format: "v{version}".into(),
         version_files: Vec::new(),
         changelog: "CHANGELOG.md".into(),
+        folder_named,
     }])
 }
 
@@ -206,7 +264,43 @@ fn configured(root: &Path, p: &PackageConfig, single: bool) -> Result<Package> {
         version_files,
         changelog: inside_relative(root, &key("changelog"), &changelog)?,
         path,
+        folder_named: false,
     })
+}
+
+/// The name the root manifest gives the project (`Cargo.toml`'s
+/// `[package] name`, `package.json`'s `name`, `pyproject.toml`'s
+/// `[project]` or `[tool.poetry]` name), else the folder's name (`true`).
+fn root_name(root: &Path) -> (String, bool) {
+    let cargo = || {
+        read_toml(&root.join("Cargo.toml"))?
+            .get("package")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    };
+    let npm = || {
+        let text = std::fs::read_to_string(root.join("package.json")).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json.get("name")?.as_str().map(str::to_string)
+    };
+    let python = || {
+        let doc = read_toml(&root.join("pyproject.toml"))?;
+        let name = doc
+            .get("project")
+            .and_then(|p| p.get("name"))
+            .or_else(|| doc.get("tool")?.get("poetry")?.get("name"))?;
+        name.as_str().map(str::to_string)
+    };
+    match cargo()
+        .or_else(npm)
+        .or_else(python)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+    {
+        Some(name) => (name, false),
+        None => (crate::workspace::folder_name(root), true),
+    }
 }
 
 fn read_toml(path: &Path) -> Option<toml_edit::DocumentMut> {
@@ -274,6 +368,7 @@ fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
                 version_files: vec![VersionFileConfig::Path(format!("{member}/Cargo.toml"))],
                 changelog: changelog_for(&member),
                 path: member,
+                folder_named: false,
             }),
             Some(_) => inherits = true,
             None => {}
@@ -293,18 +388,21 @@ fn cargo_workspace(root: &Path) -> Result<Option<Vec<Package>>> {
                     version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
                     changelog: "CHANGELOG.md".into(),
                     path: ".".into(),
+                    folder_named: false,
                 },
             );
         }
     }
     let mut packages = Vec::new();
     if shared && (inherits || own.is_empty()) {
+        let (name, folder_named) = root_name(root);
         packages.push(Package {
-            name: crate::workspace::folder_name(root),
+            name,
             path: ".".into(),
             tag_format: "v{version}".into(),
             version_files: vec![VersionFileConfig::Path("Cargo.toml".into())],
             changelog: "CHANGELOG.md".into(),
+            folder_named,
         });
     }
     packages.extend(own);
@@ -349,6 +447,7 @@ fn npm_workspaces(root: &Path) -> Result<Option<Vec<Package>>> {
             version_files: vec![VersionFileConfig::Path(format!("{member}/package.json"))],
             changelog: changelog_for(&member),
             path: member,
+            folder_named: false,
         });
     }
     Ok((!packages.is_empty()).then_some(packages))
@@ -394,142 +493,4 @@ pub fn release_tags(repo: &Repository, packages: &[Package]) -> Result<Vec<Vec<R
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pkg(name: &str, format: &str) -> Package {
-        Package {
-            name: name.into(),
-            path: ".".into(),
-            tag_format: format.into(),
-            version_files: vec![],
-            changelog: "CHANGELOG.md".into(),
-        }
-    }
-
-    #[test]
-    fn tag_formats() {
-        let p = pkg("api", "{name}-v{version}");
-        assert_eq!(p.tag(&Version::parse("1.2.3").unwrap()), "api-v1.2.3");
-        let re = p.tag_regex().unwrap();
-        assert_eq!(&re.captures("api-v1.2.3-rc.1").unwrap()["version"], "1.2.3-rc.1");
-        assert!(re.captures("web-v1.2.3").is_none());
-        assert!(re.captures("v1.2.3").is_none());
-        assert!(pkg("x", "release-{name}").tag_regex().is_err());
-    }
-
-    #[test]
-    fn paths_belong_to_packages() {
-        let mut p = pkg("api", "v{version}");
-        p.path = "crates/api".into();
-        assert!(p.contains("crates/api/src/lib.rs"));
-        assert!(!p.contains("crates/api-client/src/lib.rs"));
-        assert!(pkg("root", "v{version}").contains("anything"));
-    }
-
-    fn write(root: &Path, rel: &str, text: &str) {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    #[test]
-    fn cargo_workspace_packages() {
-        let d = tempfile::tempdir().unwrap();
-        let r = d.path();
-        write(
-            r,
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"crates/*\"]\n[workspace.package]\nversion = \"1.0.0\"\n",
-        );
-        write(
-            r,
-            "crates/core/Cargo.toml",
-            "[package]\nname = \"core\"\nversion.workspace = true\n",
-        );
-        write(
-            r,
-            "crates/cli/Cargo.toml",
-            "[package]\nname = \"cli\"\nversion = \"0.3.0\"\n",
-        );
-        let p = discover(r, None, &[]).unwrap();
-        let names: Vec<_> = p
-            .iter()
-            .map(|p| (p.name.as_str(), p.path.as_str(), p.tag_format.as_str()))
-            .collect();
-        let root_name = crate::workspace::folder_name(r);
-        assert_eq!(
-            names,
-            [
-                (root_name.as_str(), ".", "v{version}"),
-                ("cli", "crates/cli", "{name}-v{version}")
-            ]
-        );
-    }
-
-    #[test]
-    fn npm_workspaces_packages() {
-        let d = tempfile::tempdir().unwrap();
-        let r = d.path();
-        write(
-            r,
-            "package.json",
-            r#"{"private": true, "workspaces": ["packages/*"]}"#,
-        );
-        write(
-            r,
-            "packages/ui/package.json",
-            r#"{"name": "@acme/ui", "version": "2.1.0"}"#,
-        );
-        let p = discover(r, None, &[]).unwrap();
-        assert_eq!(p[0].name, "@acme/ui");
-        assert_eq!(p[0].tag(&Version::parse("2.2.0").unwrap()), "@acme/ui@2.2.0");
-    }
-
-    #[test]
-    fn plain_folder_is_one_package() {
-        let d = tempfile::tempdir().unwrap();
-        let p = discover(d.path(), None, &[]).unwrap();
-        assert_eq!((p.len(), p[0].tag_format.as_str()), (1, "v{version}"));
-    }
-
-    fn tags(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn tag_conventions_are_taken_from_the_tags() {
-        let d = tempfile::tempdir().unwrap();
-        let r = d.path();
-        write(r, "Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
-        write(
-            r,
-            "crates/a/Cargo.toml",
-            "[package]\nname = \"a\"\nversion = \"2.1.0\"\n",
-        );
-        write(
-            r,
-            "crates/b/Cargo.toml",
-            "[package]\nname = \"b\"\nversion = \"2.1.0\"\n",
-        );
-        // Released together on plain tags: one package.
-        let p = discover(r, None, &tags(&["v2.0.0", "v2.1.0"])).unwrap();
-        assert_eq!(p.len(), 1);
-        assert_eq!(
-            (p[0].tag_format.as_str(), p[0].version_files.len()),
-            ("v{version}", 2)
-        );
-        // Tagged per crate without a `v`: kept apart, format adopted.
-        let p = discover(r, None, &tags(&["a-2.1.0", "b-2.0.0", "b-2.1.0"])).unwrap();
-        assert_eq!(
-            p.iter().map(|p| p.tag_format.as_str()).collect::<Vec<_>>(),
-            ["{name}-{version}", "{name}-{version}"]
-        );
-        // A single package with bare version tags.
-        let single = tempfile::tempdir().unwrap();
-        assert_eq!(
-            discover(single.path(), None, &tags(&["1.0.0", "1.1.0"])).unwrap()[0].tag_format,
-            "{version}"
-        );
-    }
-}
+mod tests;

@@ -7,20 +7,24 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use git2::{Oid, Repository, Sort};
-use semver::Version;
 
 use super::changelog::{self, SectionHead};
-use super::commits::{parse_all, parse_commit, ParsedCommit, RawCommit};
+use super::commits::{parse_commit, ParsedCommit, PARSE_FORMAT};
 use super::error::ReleaseError;
 use super::files::declared_version;
 use super::forge::Forge;
 use super::packages::{self, release_tags, Package, Released};
-use super::policy::{bump_between, next_version, Bump, Policy};
+use super::policy::{Bump, Policy};
 use super::{PackagePlan, PlannedCommit, ReleasePlan};
 use crate::config::Config;
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::workspace::head_commit;
+
+mod changelog_range;
+mod decide;
+pub use changelog_range::changelog_range;
+use decide::decide;
 
 /// Parsed commits kept between runs (the store, in the app and the CLI).
 pub trait CommitCache {
@@ -48,6 +52,12 @@ pub struct PlanRequest {
     /// A version chosen by hand; needs `reason`.
     pub version: Option<String>,
     pub reason: Option<String>,
+    /// For a cut: the HEAD the confirmed plan was made at. The cut refuses
+    /// (`release.plan_changed`) when HEAD has moved since.
+    pub expect_head: Option<String>,
+    /// For a cut: the tags the confirmed plan showed. The cut refuses when
+    /// planning again gives other tags.
+    pub expect_tags: Option<Vec<String>>,
     /// Date written in the changelog heading (default: today, UTC).
     #[serde(skip)]
     #[ts(skip)]
@@ -61,18 +71,17 @@ pub(crate) struct Context<'a> {
     pub policy: Policy,
     pub packages: Vec<Package>,
     pub forge: Option<Forge>,
+    /// Tags whose commit HEAD contains.
+    pub reachable: std::collections::HashSet<String>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(repo: &'a Repository, root: &'a Path, config: Option<&Config>) -> Result<Context<'a>> {
         let config = config.cloned().unwrap_or_default();
         let policy = Policy::from_config(&config.release)?;
-        let tags: Vec<String> = repo
-            .tag_names(None)?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect();
+        // Conventions come from the tags HEAD contains: a later release's
+        // tag on another line of history must not hide them.
+        let tags = reachable_tags(repo)?;
         let packages = packages::discover(root, Some(&config), &tags)?;
         let remote = config.release.remote.clone().unwrap_or_else(|| "origin".into());
         let forge = match repo.find_remote(&remote) {
@@ -89,6 +98,7 @@ impl<'a> Context<'a> {
             policy,
             packages,
             forge,
+            reachable: tags.into_iter().collect(),
         })
     }
 
@@ -124,6 +134,38 @@ impl<'a> Context<'a> {
     fn owner(&self, path: &str) -> Option<usize> {
         owner(&self.packages, path)
     }
+}
+
+/// The names of the tags whose commit HEAD contains: one walk of HEAD's
+/// history, stopping once every tagged commit is seen.
+fn reachable_tags(repo: &Repository) -> Result<Vec<String>> {
+    let Some(head) = head_commit(repo)? else {
+        return Ok(Vec::new());
+    };
+    let mut by_commit: HashMap<Oid, Vec<String>> = HashMap::new();
+    for name in repo.tag_names(None)?.iter().flatten() {
+        if let Ok(commit) = repo
+            .revparse_single(&format!("refs/tags/{name}"))
+            .and_then(|o| o.peel_to_commit())
+        {
+            by_commit.entry(commit.id()).or_default().push(name.to_string());
+        }
+    }
+    let mut found = Vec::new();
+    if by_commit.is_empty() {
+        return Ok(found);
+    }
+    let mut walk = repo.revwalk()?;
+    walk.push(head)?;
+    for oid in walk {
+        if let Some(names) = by_commit.remove(&oid?) {
+            found.extend(names);
+            if by_commit.is_empty() {
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The package owning a path: the deepest one containing it.
@@ -178,7 +220,10 @@ pub(crate) fn load_commits(
     let mut fresh: Vec<usize> = Vec::new();
     let mut out = Vec::with_capacity(oids.len());
     for (i, oid) in oids.iter().enumerate() {
-        let (mut parsed, mut is_fresh) = match known.remove(&shas[i]).filter(|p| p.parents.is_some()) {
+        let cached = known
+            .remove(&shas[i])
+            .filter(|p| p.parents.is_some() && p.format == PARSE_FORMAT);
+        let (mut parsed, mut is_fresh) = match cached {
             Some(p) => (p, false),
             None => (parse_commit(&ctx.repo.find_commit(*oid)?), true),
         };
@@ -216,8 +261,14 @@ pub(crate) fn planned_commits<'c>(
     let mut out = Vec::new();
     let mut reverts: Vec<(usize, String)> = Vec::new();
     for c in commits.into_iter().filter(|c| !c.merge) {
-        for e in &c.entries {
-            let rule = policy.rule(e.kind.as_deref());
+        // The header decides; a squash body's list only when asked for.
+        let entries = if policy.squash_bullets && !c.listed.is_empty() {
+            &c.listed
+        } else {
+            &c.entries
+        };
+        for e in entries {
+            let rule = policy.entry_rule(e);
             if let Some(target) = &c.reverts {
                 reverts.push((out.len(), target.clone()));
             }
@@ -236,7 +287,7 @@ pub(crate) fn planned_commits<'c>(
                 commit_url: None,
                 group: rule.group.clone(),
                 hidden: rule.hidden,
-                bump: policy.entry_bump(e.kind.as_deref(), e.breaking),
+                bump: if e.breaking { Bump::Major } else { rule.bump },
                 decisive: false,
                 reverted: false,
             });
@@ -256,162 +307,6 @@ pub(crate) fn planned_commits<'c>(
         }
     }
     out
-}
-
-fn describe(c: &PlannedCommit) -> String {
-    let scope = c.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
-    let bang = if c.breaking { "!" } else { "" };
-    if c.kind == "other" {
-        format!("\"{}\" ({})", c.subject, c.short_sha)
-    } else {
-        format!("{}{scope}{bang}: {} ({})", c.kind, c.subject, c.short_sha)
-    }
-}
-
-fn parse_version(v: &str) -> std::result::Result<Version, ReleaseError> {
-    Version::parse(v.trim().trim_start_matches('v')).map_err(|e| ReleaseError::InvalidVersion {
-        value: v.into(),
-        detail: e.to_string(),
-    })
-}
-
-struct Decision {
-    next: Option<Version>,
-    bump: Bump,
-    reasons: Vec<String>,
-}
-
-fn decide(
-    ctx: &Context<'_>,
-    pkg: &Package,
-    current: Option<&Version>,
-    since: &str,
-    commits: &mut [PlannedCommit],
-    release_as: Option<(&str, &str)>,
-    req: &PlanRequest,
-) -> std::result::Result<Decision, ReleaseError> {
-    let policy = &ctx.policy;
-    let live: Vec<usize> = (0..commits.len()).filter(|i| !commits[*i].reverted).collect();
-    let level = live.iter().map(|i| commits[*i].bump).max().unwrap_or(Bump::None);
-    let mut reasons = Vec::new();
-    if level > Bump::None {
-        let decisive: Vec<usize> = live
-            .iter()
-            .copied()
-            .filter(|i| commits[*i].bump == level)
-            .collect();
-        for i in &decisive {
-            commits[*i].decisive = true;
-        }
-        let why = match level {
-            Bump::Major => "breaking change",
-            Bump::Minor => "feature",
-            _ => "fix",
-        };
-        for i in decisive.iter().take(8) {
-            reasons.push(format!(
-                "{} is a {why} → {}",
-                describe(&commits[*i]),
-                level.as_str()
-            ));
-        }
-        if decisive.len() > 8 {
-            reasons.push(format!("…and {} more", decisive.len() - 8));
-        }
-    }
-    let reverted = commits.iter().filter(|c| c.reverted).count();
-    if reverted > 0 {
-        reasons.push(format!(
-            "{reverted} commit(s) cancelled by reverts in the same range"
-        ));
-    }
-
-    if let Some(v) = &req.version {
-        let reason = req
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .ok_or(ReleaseError::OverrideNeedsReason)?;
-        let v = parse_version(v)?;
-        reasons.insert(0, format!("version {v} set by hand: {reason}"));
-        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
-        return Ok(Decision {
-            next: Some(v),
-            bump,
-            reasons,
-        });
-    }
-    if let Some((v, sha)) = release_as {
-        let v = parse_version(v)?;
-        reasons.insert(0, format!("Release-As: {v} in {}", &sha[..7.min(sha.len())]));
-        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
-        return Ok(Decision {
-            next: Some(v),
-            bump,
-            reasons,
-        });
-    }
-
-    let prerelease = match req.prerelease.as_deref() {
-        Some("") => None,
-        Some(id) => Some(id),
-        None => policy.prerelease.as_deref(),
-    };
-    let mut level = level;
-    if level == Bump::None && policy.always_patch && !live.is_empty() {
-        level = Bump::Patch;
-        reasons.push(
-            "only non-releasable commits, released as a patch (release.when_no_releasable = \"patch\")"
-                .into(),
-        );
-    }
-    let Some(current) = current else {
-        if level == Bump::None {
-            reasons.push(format!("no releasable commits in {} commit(s)", commits.len()));
-            return Ok(Decision {
-                next: None,
-                bump: Bump::None,
-                reasons,
-            });
-        }
-        let first = match prerelease {
-            Some(id) => {
-                let mut v = policy.initial_version.clone();
-                v.pre = semver::Prerelease::new(&format!("{id}.1")).unwrap_or(semver::Prerelease::EMPTY);
-                v
-            }
-            None => policy.initial_version.clone(),
-        };
-        reasons.push(format!(
-            "first release of {}: no tag and no version file, starting at {first}",
-            pkg.name
-        ));
-        return Ok(Decision {
-            next: Some(first),
-            bump: level,
-            reasons,
-        });
-    };
-    let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
-    reasons.extend(policy_reasons);
-    if next.is_none() {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for c in commits.iter().filter(|c| !c.reverted) {
-            *counts.entry(c.kind.as_str()).or_default() += 1;
-        }
-        let mut counts: Vec<String> = counts.into_iter().map(|(k, n)| format!("{n} {k}")).collect();
-        counts.sort();
-        reasons.push(if commits.is_empty() {
-            format!("no commits since {since}")
-        } else {
-            format!(
-                "no releasable commits since {since} ({}); release.when_no_releasable = \"skip\"",
-                counts.join(", ")
-            )
-        });
-    }
-    Ok(Decision { next, bump, reasons })
 }
 
 /// Plans the release of the selected packages.
@@ -452,7 +347,7 @@ pub(crate) fn plan_with(
         // when it is HEAD or a parent of a commit in `HEAD..tag`.
         let mut last: Option<&Released> = None;
         let mut parsed = Vec::new();
-        for candidate in &tags[i] {
+        for candidate in tags[i].iter().filter(|t| ctx.reachable.contains(&t.tag)) {
             let oids = range(ctx.repo, head, Some(candidate.commit))?;
             let commits = load_commits(ctx, &oids, by_path, cache, progress)?;
             let sha = candidate.commit.to_string();
@@ -499,7 +394,17 @@ pub(crate) fn plan_with(
             .map(|r| r.version.clone())
             .or_else(|| declared_version(ctx.root, pkg));
         let since = last.map_or_else(|| "the first commit".to_string(), |r| r.tag.clone());
-        let d = decide(ctx, pkg, current.as_ref(), &since, &mut commits, release_as, req)?;
+        let tagged: Vec<semver::Version> = tags[i].iter().map(|r| r.version.clone()).collect();
+        let d = decide(
+            ctx,
+            pkg,
+            current.as_ref(),
+            &since,
+            &mut commits,
+            release_as,
+            req,
+            &tagged,
+        )?;
         let next_tag = d.next.as_ref().map(|v| pkg.tag(v));
         let changelog = match (&d.next, &next_tag) {
             (Some(v), Some(tag)) => changelog::render(
@@ -543,237 +448,4 @@ pub(crate) fn plan_with(
         packages: plans,
         forge: ctx.forge.clone(),
     })
-}
-
-/// `release changelog`: sections without writing anything. With `all`,
-/// one section per release tag (newest first) plus unreleased changes;
-/// otherwise the range `from..to` (default: last release..HEAD).
-pub fn changelog_range(
-    repo: &Repository,
-    root: &Path,
-    config: Option<&Config>,
-    package: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-    all: bool,
-) -> Result<String> {
-    let ctx = Context::new(repo, root, config)?;
-    let names: Vec<String> = package.map(|p| vec![p.to_string()]).unwrap_or_default();
-    let i = *ctx
-        .select(&names)?
-        .first()
-        .ok_or_else(|| ReleaseError::Config("no packages".into()))?;
-    let pkg = &ctx.packages[i];
-    let resolve = |r: &str| -> Result<Oid> { Ok(repo.revparse_single(r)?.peel_to_commit()?.id()) };
-    let to_oid = match to {
-        Some(r) => resolve(r)?,
-        None => head_commit(repo)?.ok_or_else(|| ReleaseError::NothingToRelease {
-            reason: "no commits".into(),
-        })?,
-    };
-    let re = pkg.tag_regex()?;
-    let mut tags: Vec<(Version, String, Oid)> = repo
-        .tag_names(None)?
-        .iter()
-        .flatten()
-        .filter_map(|name| {
-            let v = Version::parse(&re.captures(name)?["version"]).ok()?;
-            let oid = repo
-                .revparse_single(&format!("refs/tags/{name}"))
-                .ok()?
-                .peel_to_commit()
-                .ok()?
-                .id();
-            Some((v, name.to_string(), oid))
-        })
-        .collect();
-    tags.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let by_path = ctx.by_path();
-    let packages = &ctx.packages;
-    let owned = |c: &ParsedCommit| {
-        !by_path
-            || c.paths
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .any(|p| owner(packages, p) == Some(i))
-    };
-    let date_of = |oid: Oid| -> Result<String> {
-        Ok(
-            chrono::DateTime::from_timestamp(repo.find_commit(oid)?.time().seconds(), 0)
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-        )
-    };
-    let render = |title: &str,
-                  tag: Option<&str>,
-                  prev: Option<&str>,
-                  end: Oid,
-                  parsed: &[&ParsedCommit]|
-     -> Result<String> {
-        let commits = planned_commits(&ctx.policy, parsed.iter().copied().filter(|c| owned(c)));
-        Ok(changelog::render(
-            &SectionHead {
-                title,
-                tag,
-                previous_tag: prev,
-                date: &date_of(end)?,
-            },
-            &commits,
-            ctx.forge.as_ref(),
-        ))
-    };
-
-    if all {
-        // One pass: read every commit behind `to` once (message and
-        // parents together), then give each release the commits reachable
-        // from its tag and not from an earlier release, in memory.
-        // Reading needs libgit2 (one thread); parsing the messages does not.
-        let mut order: Vec<Oid> = Vec::new();
-        let mut raw = Vec::new();
-        let mut parents_of: HashMap<Oid, Vec<Oid>> = HashMap::new();
-        let mut paths: Vec<Option<Vec<String>>> = Vec::new();
-        let mut stack = vec![to_oid];
-        while let Some(oid) = stack.pop() {
-            if parents_of.contains_key(&oid) {
-                continue;
-            }
-            let commit = repo.find_commit(oid)?;
-            let parents: Vec<Oid> = commit.parent_ids().collect();
-            stack.extend(parents.iter().copied());
-            paths.push(if by_path && parents.len() <= 1 {
-                Some(changed_paths(repo, oid)?)
-            } else {
-                None
-            });
-            raw.push(RawCommit::read(&commit));
-            parents_of.insert(oid, parents);
-            order.push(oid);
-        }
-        let mut nodes: HashMap<Oid, (ParsedCommit, Vec<Oid>)> = HashMap::with_capacity(order.len());
-        for ((oid, mut parsed), p) in order.into_iter().zip(parse_all(raw)).zip(paths) {
-            parsed.paths = p;
-            let parents = parents_of.remove(&oid).unwrap_or_default();
-            nodes.insert(oid, (parsed, parents));
-        }
-        tags.retain(|t| nodes.contains_key(&t.2));
-        let mut claimed: std::collections::HashSet<Oid> =
-            std::collections::HashSet::with_capacity(nodes.len());
-        let mut claim = |start: Oid| -> Vec<&ParsedCommit> {
-            let mut out = Vec::new();
-            let mut stack = vec![start];
-            while let Some(oid) = stack.pop() {
-                if !claimed.insert(oid) {
-                    continue;
-                }
-                if let Some((c, parents)) = nodes.get(&oid) {
-                    stack.extend(parents.iter().copied());
-                    out.push(c);
-                }
-            }
-            out.sort_by_key(|c| std::cmp::Reverse(c.time));
-            out
-        };
-        // Claims depend on order; rendering the sections does not.
-        type Job<'a> = (
-            String,
-            Option<&'a str>,
-            Option<&'a str>,
-            Oid,
-            Vec<&'a ParsedCommit>,
-        );
-        let mut jobs: Vec<Job<'_>> = Vec::new();
-        for (k, (v, name, oid)) in tags.iter().enumerate() {
-            let prev = k.checked_sub(1).map(|p| tags[p].1.as_str());
-            jobs.push((v.to_string(), Some(name.as_str()), prev, *oid, claim(*oid)));
-        }
-        let unreleased = claim(to_oid);
-        if !unreleased.is_empty() {
-            jobs.push((
-                "Unreleased".into(),
-                None,
-                tags.last().map(|t| t.1.as_str()),
-                to_oid,
-                unreleased,
-            ));
-        }
-        let dates: Vec<String> = jobs.iter().map(|j| date_of(j.3)).collect::<Result<_>>()?;
-        let (policy, forge) = (&ctx.policy, ctx.forge.as_ref());
-        let render_one = |j: &Job<'_>, date: &str| {
-            let commits = planned_commits(policy, j.4.iter().copied().filter(|c| owned(c)));
-            changelog::render(
-                &SectionHead {
-                    title: &j.0,
-                    tag: j.1,
-                    previous_tag: j.2,
-                    date,
-                },
-                &commits,
-                forge,
-            )
-        };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let per = jobs.len().div_ceil(threads).max(1);
-        let pairs: Vec<(&Job<'_>, &String)> = jobs.iter().zip(dates.iter()).collect();
-        let mut sections: Vec<String> = std::thread::scope(|s| {
-            let handles: Vec<_> = pairs
-                .chunks(per)
-                .map(|chunk| s.spawn(|| chunk.iter().map(|(j, d)| render_one(j, d)).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("render thread"))
-                .collect()
-        });
-        sections.reverse();
-        let text = sections.join("\n");
-        // Freeing a hundred thousand parsed commits takes a while; nobody
-        // needs to wait for it.
-        drop(jobs);
-        std::thread::spawn(move || drop(nodes));
-        return Ok(text);
-    }
-
-    // Only tags in `to`'s history: one walk, stopping once all are seen.
-    let mut wanted: std::collections::HashSet<Oid> = tags.iter().map(|t| t.2).collect();
-    let mut reachable = std::collections::HashSet::new();
-    let mut walk = repo.revwalk()?;
-    walk.push(to_oid)?;
-    for oid in walk {
-        let oid = oid?;
-        if wanted.remove(&oid) {
-            reachable.insert(oid);
-            if wanted.is_empty() {
-                break;
-            }
-        }
-    }
-    tags.retain(|t| reachable.contains(&t.2));
-    let section = |title: &str, tag: Option<&str>, prev: Option<(&str, Oid)>, end: Oid| -> Result<String> {
-        let oids = range(repo, end, prev.map(|p| p.1))?;
-        let parsed = load_commits(&ctx, &oids, by_path, &mut NoCache, None)?;
-        render(
-            title,
-            tag,
-            prev.map(|p| p.0),
-            end,
-            &parsed.iter().collect::<Vec<_>>(),
-        )
-    };
-    let from_ref = match from {
-        Some(r) => Some((r, resolve(r)?)),
-        None => tags
-            .iter()
-            .rev()
-            .find(|t| t.2 != to_oid)
-            .map(|t| (t.1.as_str(), t.2)),
-    };
-    let own_tag = tags.iter().find(|t| t.2 == to_oid);
-    match own_tag {
-        Some((v, name, _)) => section(&v.to_string(), Some(name), from_ref, to_oid),
-        None => section("Unreleased", None, from_ref, to_oid),
-    }
 }

@@ -1,8 +1,9 @@
 //! How commits decide a version. Defaults follow release-please's default
 //! strategy: a breaking change bumps major, a feature minor, a fix (and perf,
-//! deps, revert, security) patch; other types (docs, chore, refactor, test,
-//! build, ci, style) and non-conventional commits do not make a release on
-//! their own. Before 1.0.0 the same rules apply unless `breaking_pre_1_0` /
+//! deps, revert, security) patch; other Conventional Commits (docs, chore,
+//! refactor, test, build, ci, style) alone make a patch release too, unless
+//! `when_no_releasable = "skip"`; non-conventional commits never release.
+//! Before 1.0.0 the same rules apply unless `breaking_pre_1_0` /
 //! `feature_pre_1_0` say otherwise.
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use semver::{Prerelease, Version};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::commits::Entry;
 use super::error::ReleaseError;
 use crate::config::ReleaseConfig;
 
@@ -48,9 +50,15 @@ pub struct Policy {
     types: BTreeMap<String, TypeRule>,
     /// Non-conventional commits, and types nobody configured.
     other: TypeRule,
+    /// `release.types.revert` is set: reverts follow it, not what they revert.
+    revert_configured: bool,
     pub breaking_pre_1_0: Bump,
     pub feature_pre_1_0: Bump,
+    /// Conventional commits of types that do not bump on their own still
+    /// make a patch release (release-please's behaviour; `when_no_releasable`).
     pub always_patch: bool,
+    /// Count the `* type: …` lines of a squash body as the commits.
+    pub squash_bullets: bool,
     pub prerelease: Option<String>,
     pub initial_version: Version,
 }
@@ -62,6 +70,7 @@ pub const GROUP_ORDER: &[&str] = &[
     "Deprecated",
     "Removed",
     "Fixed",
+    "Reverted",
     "Security",
     "Dependencies",
     "Documentation",
@@ -89,7 +98,7 @@ fn default_types() -> BTreeMap<String, TypeRule> {
         ("fix", rule("Fixed", Bump::Patch, false)),
         ("perf", rule("Changed", Bump::Patch, false)),
         ("deps", rule("Dependencies", Bump::Patch, false)),
-        ("revert", rule("Removed", Bump::Patch, false)),
+        ("revert", rule("Reverted", Bump::Patch, false)),
         ("security", rule("Security", Bump::Patch, false)),
         ("deprecate", rule("Deprecated", Bump::Patch, false)),
         ("refactor", rule("Refactoring", Bump::None, true)),
@@ -158,6 +167,7 @@ impl Policy {
                 },
             );
         }
+        let revert_configured = c.types.keys().any(|k| k.eq_ignore_ascii_case("revert"));
         let other = types
             .remove("other")
             .unwrap_or_else(|| rule("Other", Bump::None, true));
@@ -173,6 +183,7 @@ impl Policy {
         Ok(Policy {
             types,
             other,
+            revert_configured,
             breaking_pre_1_0: parse_choice(
                 "breaking_pre_1_0",
                 c.breaking_pre_1_0.as_deref(),
@@ -189,8 +200,9 @@ impl Policy {
                 "when_no_releasable",
                 c.when_no_releasable.as_deref(),
                 &[("skip", Bump::None), ("patch", Bump::Patch)],
-                Bump::None,
+                Bump::Patch,
             )? == Bump::Patch,
+            squash_bullets: c.squash_bullets.unwrap_or(false),
             prerelease: c.prerelease.clone(),
             initial_version,
         })
@@ -199,6 +211,25 @@ impl Policy {
     /// The rule for a type (`None`: not a Conventional Commit).
     pub fn rule(&self, kind: Option<&str>) -> &TypeRule {
         kind.and_then(|k| self.types.get(k)).unwrap_or(&self.other)
+    }
+
+    /// The rule for one change. A revert is filed with what it undoes: a
+    /// reverted feature under Removed, a reverted change of a hidden type
+    /// (`Revert "chore: …"`) hidden like it and bumping as it did, anything
+    /// else under Reverted — unless `release.types.revert` says otherwise.
+    pub fn entry_rule(&self, e: &Entry) -> TypeRule {
+        let own = self.rule(e.kind.as_deref());
+        let reverted = match (e.kind.as_deref(), &e.reverted_kind) {
+            (Some("revert"), Some(k)) if !self.revert_configured => self.rule(Some(k)),
+            _ => return own.clone(),
+        };
+        if reverted.hidden {
+            reverted.clone()
+        } else if reverted.bump == Bump::Minor {
+            rule("Removed", own.bump, false)
+        } else {
+            own.clone()
+        }
     }
 
     /// What one entry asks for, before any pre-1.0 adjustment.

@@ -4,6 +4,11 @@ import type { FileDiff } from "./FileDiff";
 
 export type CutResult = { dry_run: boolean, branch: string, 
 /**
+ * The commit the release was planned at (the release commit's parent):
+ * pass it back as `expect_head` to cut exactly what a dry run showed.
+ */
+head: string, 
+/**
  * The release commit (`null` on a dry run).
  */
 commit: string | null, message: string, releases: Array<CutRelease>, files: Array<FileDiff>, signed_commit: boolean, signed_tags: boolean, };

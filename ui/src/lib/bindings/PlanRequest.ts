@@ -13,4 +13,14 @@ prerelease: string | null,
 /**
  * A version chosen by hand; needs `reason`.
  */
-version: string | null, reason: string | null, };
+version: string | null, reason: string | null, 
+/**
+ * For a cut: the HEAD the confirmed plan was made at. The cut refuses
+ * (`release.plan_changed`) when HEAD has moved since.
+ */
+expect_head: string | null, 
+/**
+ * For a cut: the tags the confirmed plan showed. The cut refuses when
+ * planning again gives other tags.
+ */
+expect_tags: Array<string> | null, };

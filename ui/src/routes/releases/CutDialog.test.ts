@@ -20,6 +20,7 @@ function result(dry: boolean): CutResult {
   return {
     dry_run: dry,
     branch: "main",
+    head: "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     commit: dry ? null : "64a0da7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     message: "chore(release): 1.5.0\n",
     releases: [
@@ -49,7 +50,14 @@ describe("CutDialog", () => {
     const ondone = vi.fn();
     render(CutDialog, {
       root: "/w",
-      request: { packages: ["orbit"], prerelease: null, version: null, reason: null },
+      request: {
+        packages: ["orbit"],
+        prerelease: null,
+        version: null,
+        reason: null,
+        expect_head: null,
+        expect_tags: null,
+      },
       onclose: () => {},
       ondone,
     });
@@ -65,6 +73,47 @@ describe("CutDialog", () => {
     expect(ondone).toHaveBeenCalled();
   });
 
+  it("cuts exactly the plan it showed, and does not plan again when the page refreshes", async () => {
+    const requests: { dryRun: boolean; request: Record<string, unknown> }[] = [];
+    mockIPC((cmd, args) => {
+      const a = args as { dryRun: boolean; request: Record<string, unknown> };
+      if (cmd === "release_cut") {
+        requests.push(a);
+        return result(a.dryRun);
+      }
+      if (cmd === "release_publish") {
+        throw { code: "release.no_token", message: "no forge token: not set", hint: null };
+      }
+    });
+    const request = {
+      packages: ["orbit"],
+      prerelease: null,
+      version: null,
+      reason: null,
+      expect_head: null,
+      expect_tags: null,
+    };
+    const { rerender } = render(CutDialog, {
+      root: "/w",
+      request,
+      onclose: () => {},
+      ondone: () => {},
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Cut v1.5.0" }));
+    await screen.findByTestId("cut-done");
+    expect(requests[1]?.request).toMatchObject({
+      packages: ["orbit"],
+      expect_head: "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      expect_tags: ["v1.5.0"],
+    });
+    // The page behind refreshes after the cut: new props, same dialog.
+    await rerender({ root: "/w", request: { ...request } });
+    await userEvent.click(screen.getByTestId("publish"));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-code", "release.no_token");
+    expect(requests.map((r) => r.dryRun)).toEqual([true, false]);
+  });
+
   it("shows why a cut was refused, and cuts nothing", async () => {
     mockIPC(() => {
       throw {
@@ -75,7 +124,14 @@ describe("CutDialog", () => {
     });
     render(CutDialog, {
       root: "/w",
-      request: { packages: [], prerelease: null, version: null, reason: null },
+      request: {
+        packages: [],
+        prerelease: null,
+        version: null,
+        reason: null,
+        expect_head: null,
+        expect_tags: null,
+      },
       onclose: () => {},
       ondone: () => {},
     });

@@ -16,6 +16,7 @@ fn pkg(path: &str, files: &[&str]) -> Package {
             .map(|f| VersionFileConfig::Path(f.to_string()))
             .collect(),
         changelog: "CHANGELOG.md".into(),
+        folder_named: false,
     }
 }
 
