@@ -342,7 +342,11 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
                     d.description,
                     d.file.as_deref().unwrap_or("(no file)")
                 );
-                if let Some(diff) = &d.diff {
+                if d.diff.as_deref() == Some("") {
+                    println!(
+                        "\nchanged since applied, in literal values only (the applied SQL is kept with its literals masked)"
+                    );
+                } else if let Some(diff) = &d.diff {
                     println!("\nchanged since applied:\n{diff}");
                 } else if d.checksum == ChecksumState::Changed {
                     println!("\nchanged since applied (the applied SQL was not recorded by Shipdeck)");
