@@ -76,6 +76,10 @@ fn is_missing_table(e: &sqlx::Error) -> bool {
 
 const POLL: Duration = Duration::from_millis(100);
 
+/// The longest wait for another run's lock: callers outside the CLI may pass
+/// any duration, and `Instant + Duration` panics on overflow.
+pub const MAX_LOCK_WAIT: Duration = Duration::from_secs(86_400);
+
 impl Db {
     /// Connects. With `create`, a missing SQLite file (and its folder) is
     /// created; without it, a missing file yields `None` (nothing applied).
@@ -207,6 +211,7 @@ impl Db {
     /// Takes the migration lock, waiting up to `timeout`. The server drops
     /// it with the connection, so a killed process never leaves it held.
     pub async fn lock(&mut self, target: &Target, timeout: Duration) -> Result<()> {
+        let timeout = timeout.min(MAX_LOCK_WAIT);
         let locked = || -> Error {
             MigrationError::Locked {
                 database: target.name.clone(),

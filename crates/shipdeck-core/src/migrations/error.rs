@@ -68,6 +68,15 @@ pub enum MigrationError {
     #[error("{detail}")]
     InvalidName { detail: String },
 
+    #[error("{file} is not valid UTF-8 (invalid byte at offset {offset})")]
+    NotUtf8 { file: String, offset: usize },
+
+    #[error("{file}: the version is larger than the largest version ({max})", max = i64::MAX)]
+    VersionTooLarge { file: String },
+
+    #[error("no version follows {last}, the newest migration's version")]
+    VersionOverflow { last: i64 },
+
     #[error("database error: {detail}")]
     Database { detail: String },
 
@@ -97,6 +106,9 @@ impl MigrationError {
             MigrationError::NotDirty { .. } => "migrations.not_dirty",
             MigrationError::NotApplied { .. } => "migrations.not_applied",
             MigrationError::InvalidName { .. } => "migrations.invalid_name",
+            MigrationError::NotUtf8 { .. } => "migrations.not_utf8",
+            MigrationError::VersionTooLarge { .. } => "migrations.version_too_large",
+            MigrationError::VersionOverflow { .. } => "migrations.version_overflow",
             MigrationError::Database { .. } => "migrations.database",
             MigrationError::Busy { .. } => "migrations.busy",
         }
@@ -154,6 +166,14 @@ impl MigrationError {
             MigrationError::NotApplied { .. } => "`shipdeck migrate status` shows what is applied.".into(),
             MigrationError::InvalidName { .. } => {
                 "Use letters, digits, spaces, `-` or `_`, e.g. `shipdeck migrate create add users email`.".into()
+            }
+            MigrationError::NotUtf8 { .. } => {
+                "Save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`): its text would otherwise be guessed at."
+                    .into()
+            }
+            MigrationError::VersionTooLarge { .. } | MigrationError::VersionOverflow { .. } => {
+                "Versions are 64-bit integers: renumber the migration with a smaller version                  (a UTC timestamp like 20240101120000, or 1, 2, 3…)."
+                    .into()
             }
             MigrationError::Database { .. } => {
                 "Check that the server runs and that this user may create tables.".into()
