@@ -108,9 +108,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(unreachable)?
             .disable_statement_logging();
-        let mut conn = AnyConnection::connect_with(&options)
-            .await
-            .map_err(unreachable)?;
+        let mut conn = AnyConnection::connect_with(&options).await.map_err(unreachable)?;
         if target.engine == Engine::Postgres {
             // When Shipdeck dies mid-migration, the server notices within a
             // second, rolls back and drops the lock instead of running the
@@ -440,7 +438,7 @@ impl Db {
         if m.no_transaction {
             self.insert_row(m, false, -1).await.map_err(db_error)?;
             if let Err((i, e)) = self.statements(statements).await {
-                return Err(failed(self.engine, m.version, &statements[i], e, true));
+                return Err(failed(self.engine, false, m.version, &statements[i], e, true));
             }
             let nanos = started.elapsed().as_nanos() as i64;
             self.set_success(m.version, true, Some(nanos))
@@ -459,7 +457,7 @@ impl Db {
         if let Err((i, e)) = self.statements(statements).await {
             let _ = self.end(false).await;
             let dirty = mysql && self.row_success(m.version).await.is_some();
-            return Err(failed(self.engine, m.version, &statements[i], e, dirty));
+            return Err(failed(self.engine, false, m.version, &statements[i], e, dirty));
         }
         let nanos = started.elapsed().as_nanos() as i64;
         let record = if mysql {
@@ -487,7 +485,7 @@ impl Db {
         if no_transaction {
             self.set_success(m.version, false, None).await.map_err(db_error)?;
             if let Err((i, e)) = self.statements(statements).await {
-                return Err(failed(self.engine, m.version, &statements[i], e, true));
+                return Err(failed(self.engine, true, m.version, &statements[i], e, true));
             }
             self.delete_row(m.version).await.map_err(db_error)?;
             return Ok(started.elapsed().as_nanos() as i64);
@@ -503,7 +501,7 @@ impl Db {
         if let Err((i, e)) = self.statements(statements).await {
             let _ = self.end(false).await;
             let dirty = mysql && self.row_success(m.version).await == Some(false);
-            return Err(failed(self.engine, m.version, &statements[i], e, dirty));
+            return Err(failed(self.engine, true, m.version, &statements[i], e, dirty));
         }
         if let Err(e) = self.delete_row(m.version).await {
             let _ = self.end(false).await;
@@ -554,7 +552,14 @@ pub fn lock_path(db_file: &std::path::Path) -> PathBuf {
 
 /// The error for a failed statement, with the line the database points at
 /// when it says (PostgreSQL reports a position).
-fn failed(engine: Engine, version: i64, statement: &Statement, e: sqlx::Error, dirty: bool) -> Error {
+fn failed(
+    engine: Engine,
+    down: bool,
+    version: i64,
+    statement: &Statement,
+    e: sqlx::Error,
+    dirty: bool,
+) -> Error {
     let mut line = statement.line;
     if let Some(pos) = e
         .as_database_error()
@@ -585,6 +590,7 @@ fn failed(engine: Engine, version: i64, statement: &Statement, e: sqlx::Error, d
     }
     MigrationError::Failed {
         version,
+        down,
         line,
         statement: text,
         detail,

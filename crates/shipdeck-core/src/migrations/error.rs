@@ -45,9 +45,14 @@ pub enum MigrationError {
     #[error("migration {version} ({description}) is irreversible: it has no .down.sql file")]
     Irreversible { version: i64, description: String },
 
-    #[error("migration {version} failed at line {line}: {detail}\n  in: {statement}")]
+    #[error(
+        "{} {version} failed at line {line}: {detail}\n  in: {statement}",
+        if *down { "the rollback of migration" } else { "migration" }
+    )]
     Failed {
         version: i64,
+        /// Its `.down.sql` failed (a rollback), not its up SQL.
+        down: bool,
         line: u32,
         statement: String,
         detail: String,
@@ -152,12 +157,31 @@ impl MigrationError {
             MigrationError::Irreversible { .. } => {
                 "Write a .down.sql for it (and rename the file to .up.sql), or roll back by hand.".into()
             }
-            MigrationError::Failed { dirty: true, version, .. } => format!(
+            MigrationError::Failed {
+                dirty: true,
+                down: false,
+                version,
+                ..
+            } => format!(
                 "This database cannot roll back DDL, so part of the migration may have run. Fix the database by \
                  hand, then `shipdeck migrate repair {version}` (or `--rerun`)."
             ),
-            MigrationError::Failed { .. } => {
+            MigrationError::Failed {
+                dirty: true,
+                down: true,
+                version,
+                ..
+            } => format!(
+                "This database cannot roll back DDL, so part of the rollback may have run. Finish it by hand and \
+                 `shipdeck migrate repair {version} --not-applied`, or undo it and `shipdeck migrate repair {version}`."
+            ),
+            MigrationError::Failed { down: false, .. } => {
                 "Nothing of this migration was kept. Fix the SQL at that line and run `shipdeck migrate up` again.".into()
+            }
+            MigrationError::Failed { down: true, .. } => {
+                "Nothing of this rollback was kept: the migration is still applied. Fix its .down.sql at that line \
+                 and run `shipdeck migrate down` again."
+                    .into()
             }
             MigrationError::UnknownVersion { .. } => "`shipdeck migrate status` lists every version.".into(),
             MigrationError::NotDirty { version } => {
