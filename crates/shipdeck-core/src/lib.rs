@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod docs;
 pub mod doctor;
+pub mod duration;
 pub mod environments;
 pub mod error;
 pub mod jobs;

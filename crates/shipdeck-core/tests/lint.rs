@@ -218,6 +218,40 @@ fn unparseable_statements_are_reported_and_the_rest_is_linted() {
 }
 
 #[test]
+fn plpgsql_functions_with_cost_are_linted_not_reported_as_syntax_errors() {
+    // As real projects write trigger functions (atuin's history counters).
+    let sql = "create or replace function user_history_count()\nreturns trigger as\n$func$\nbegin\n\tif (TG_OP='INSERT') then\n\t\tupdate total_history_count_user set total = total + 1 where user_id = new.user_id;\n\tend if;\n\treturn NEW;\nend;\n$func$\nlanguage plpgsql volatile -- pldfsql ensures this is all done in a transaction\ncost 100; -- default value\n\ncreate or replace function f() returns int as $$ select 1 $$ language sql immutable leakproof cost 1 parallel safe;\nALTER TABLE users RENAME COLUMN a TO b;\n";
+    let found: Vec<_> = rule_lines(sql, Engine::Postgres, true)
+        .into_iter()
+        .filter(|(r, _)| !r.starts_with("require-"))
+        .collect();
+    assert_eq!(found, [("renaming-column".to_string(), 15)]);
+}
+
+#[test]
+fn sqlite_drop_index_inside_alter_table_suggests_drop_index_not_a_rebuild() {
+    let f = lint_sql(
+        "ALTER TABLE users DROP INDEX users_email;\nALTER TABLE users ALTER COLUMN age TYPE INTEGER;\n",
+        Engine::Sqlite,
+        true,
+    );
+    let alter: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "sqlite-unsupported-alter")
+        .collect();
+    assert_eq!(alter.len(), 2, "{f:#?}");
+    assert_eq!(alter[0].line, 1);
+    assert!(
+        alter[0].fix.contains("`DROP INDEX IF EXISTS users_email;`"),
+        "{}",
+        alter[0].fix
+    );
+    assert!(!alter[0].fix.contains("Rebuild"), "{}", alter[0].fix);
+    // A real ALTER TABLE gap still needs the rebuild.
+    assert!(alter[1].fix.contains("Rebuild users"), "{}", alter[1].fix);
+}
+
+#[test]
 fn lint_files_labels_versions_and_skips_drops_in_down_files() {
     let d = tempfile::tempdir().unwrap();
     let write = |name: &str, sql: &str| std::fs::write(d.path().join(name), sql).unwrap();

@@ -4,7 +4,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use shipdeck_core::migrations::lint::Severity;
 use shipdeck_core::migrations::run::{
-    ChecksumState, DownTarget, MigrationStatus, RepairAction, RunOptions, RunReport,
+    ChecksumState, DownTarget, MigrationStatus, RepairAction, RunOptions, RunReport, LOCK_TIMEOUT,
 };
 use shipdeck_core::{DatabaseChoice, Result};
 
@@ -112,19 +112,9 @@ enum MigrateCmd {
     },
 }
 
-/// `30`, `30s`, `1500ms`, `2m`.
-fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
-    let s = s.trim();
-    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration (e.g. 30s, 2m)"))?;
-    match unit {
-        "" | "s" => Ok(Duration::from_secs(n)),
-        "ms" => Ok(Duration::from_millis(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("{s:?}: use s, ms or m")),
-    }
+/// `30`, `30s`, `1500ms`, `2m`, at most a day.
+fn parse_duration(s: &str) -> std::result::Result<Duration, shipdeck_core::duration::DurationError> {
+    shipdeck_core::duration::parse_duration(s, LOCK_TIMEOUT)
 }
 
 fn print_status(s: &MigrationStatus) {
@@ -342,7 +332,11 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
                     d.description,
                     d.file.as_deref().unwrap_or("(no file)")
                 );
-                if let Some(diff) = &d.diff {
+                if d.diff.as_deref() == Some("") {
+                    println!(
+                        "\nchanged since applied, in literal values only (the applied SQL is kept with its literals masked)"
+                    );
+                } else if let Some(diff) = &d.diff {
                     println!("\nchanged since applied:\n{diff}");
                 } else if d.checksum == ChecksumState::Changed {
                     println!("\nchanged since applied (the applied SQL was not recorded by Shipdeck)");

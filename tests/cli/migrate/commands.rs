@@ -327,3 +327,18 @@ fn lint_reports_rule_line_and_fix_and_fails_on_errors() {
         .unwrap();
     assert_eq!(cic["engines"], serde_json::json!(["postgres"]));
 }
+
+#[test]
+fn a_failing_down_hints_at_down_not_up() {
+    let ws = Ws::new(Kind::Sqlite);
+    ws.migration("1_users.up.sql", "CREATE TABLE users (id INTEGER);\n");
+    ws.migration("1_users.down.sql", "DROP TABLE no_such_table;\n");
+    assert_code(&ws.run(&["up"]), 0);
+    let v = ws.json(&["down"], 1);
+    assert_eq!(v["code"], "migrations.failed");
+    let hint = v["hint"].as_str().unwrap();
+    assert!(hint.contains("`shipdeck migrate down`"), "{hint}");
+    assert!(!hint.contains("migrate up"), "{hint}");
+    assert!(v["message"].as_str().unwrap().contains("rollback"), "{v}");
+    assert_eq!(ws.applied(), [1], "the rollback left the migration applied");
+}

@@ -6,6 +6,7 @@ mod commands;
 mod engines;
 mod interop;
 mod safety;
+mod secrets;
 
 use std::path::Path;
 use std::process::Output;

@@ -174,3 +174,67 @@ fn the_lock_is_released_after_a_failed_run() {
         }
     }
 }
+
+/// CI often starts several commands at once on a fresh machine: each one
+/// opens the new store and brings its schema up to date. They used to race
+/// (all but one failed, with a hint blaming a newer Shipdeck).
+#[test]
+fn four_processes_starting_on_a_new_store_all_succeed() {
+    for _ in 0..3 {
+        let ws = Ws::new(Kind::Sqlite);
+        ws.migration("1_a.sql", "CREATE TABLE a (id INTEGER);\n");
+        let root = ws.root().to_str().unwrap().to_string();
+        let children: Vec<Child> = (0..4)
+            .map(|_| {
+                ws.env
+                    .cmd()
+                    .args(["-C", &root, "migrate", "status", "--json"])
+                    .env("APP_DB_URL", &ws.db.url)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_code(&out, 0);
+        }
+    }
+}
+
+#[test]
+fn huge_lock_timeouts_are_refused_not_a_panic() {
+    let ws = Ws::new(Kind::Sqlite);
+    ws.migration("1_a.sql", "CREATE TABLE a (id INTEGER);\n");
+    for huge in ["18446744073709551615", "999999999999999999m", "86401s"] {
+        let out = ws.run(&["up", "--lock-timeout", huge]);
+        assert_code(&out, 1);
+        let err = crate::util::text(&out.stderr);
+        assert!(!err.contains("panicked"), "{huge}: {err}");
+        assert!(err.contains("out of range"), "{huge}: {err}");
+        let json = ws.json(&["up", "--lock-timeout", huge], 1);
+        assert_eq!(json["code"], "cli.usage", "{huge}");
+    }
+    // The largest accepted value still works (the lock is free).
+    let out = ws.run(&["up", "--lock-timeout", "1440m"]);
+    assert_code(&out, 0);
+    assert!(ws.db.has_table("a"));
+}
+
+#[test]
+fn a_migration_that_is_not_utf8_is_refused_and_nothing_runs() {
+    let ws = Ws::new(Kind::Sqlite);
+    ws.migration("1_a.sql", "CREATE TABLE a (id INTEGER, name TEXT);\n");
+    // Latin-1: a lossy read would insert U+FFFD instead of "é".
+    std::fs::write(
+        ws.root().join("db/migrations/2_b.sql"),
+        b"INSERT INTO a VALUES (1, 'caf\xe9');\n",
+    )
+    .unwrap();
+    let (code, message) = error_code(&ws, &["up"]);
+    assert_eq!(code, "migrations.not_utf8");
+    assert!(message.contains("2_b.sql"), "{message}");
+    assert!(!ws.db.sqlite_file().exists(), "nothing may run");
+}

@@ -341,28 +341,8 @@ pub fn table_uses(stmt: &Statement, columns_of: &dyn Fn(&str) -> Vec<String>) ->
 /// from pg_stat_activity are not normalised and may carry secrets. Text that
 /// does not tokenize is replaced whole.
 pub fn mask_literals(sql: &str, engine: Engine) -> String {
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let dialect = engine.dialect();
-    let Ok(tokens) = Tokenizer::new(dialect.as_ref(), sql).tokenize() else {
-        return "(query text withheld: it could not be parsed)".into();
-    };
-    tokens
-        .iter()
-        .map(|t| match t {
-            // MySQL reads "…" as a string; elsewhere it is an identifier.
-            Token::DoubleQuotedString(_) if engine == Engine::Mysql => "?".to_string(),
-            Token::SingleQuotedString(_)
-            | Token::Number(..)
-            | Token::NationalStringLiteral(_)
-            | Token::EscapedStringLiteral(_)
-            | Token::HexStringLiteral(_)
-            | Token::DollarQuotedString(_)
-            | Token::SingleQuotedByteStringLiteral(_)
-            | Token::DoubleQuotedByteStringLiteral(_)
-            | Token::UnicodeStringLiteral(_) => "?".to_string(),
-            other => other.to_string(),
-        })
-        .collect()
+    // One masker for every SQL text shown or kept (migrations use it too).
+    crate::migrations::literals::mask_literals(sql, engine)
 }
 
 /// PostgreSQL's limit on the parameters of one statement.

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
 use crate::migrations::lint::{lint_files, LintFinding};
+use crate::migrations::literals::mask_literals;
 use crate::migrations::run::{
     self, BaselineReport, ChecksumState, Direction, DownTarget, MigrationStatus, Outcome, RepairAction,
     RepairReport, RunOptions, RunReport,
@@ -45,7 +46,8 @@ pub struct MigrationDetail {
     pub down_sql: Option<String>,
     pub checksum: ChecksumState,
     /// Unified diff from the applied SQL to the file, when it changed and
-    /// the applied SQL is known.
+    /// the applied SQL is known. Literals are masked on both sides (`?`):
+    /// an empty diff means only literal values changed.
     pub diff: Option<String>,
 }
 
@@ -291,7 +293,7 @@ impl Shipdeck {
         }
         if let Some(r) = &report {
             if !dry_run && r.direction == Direction::Up {
-                self.keep_applied_sql(r).await;
+                self.keep_applied_sql(r, target.engine).await;
             }
         }
         match (report, error) {
@@ -301,14 +303,17 @@ impl Shipdeck {
         }
     }
 
-    async fn keep_applied_sql(&self, r: &RunReport) {
-        let rows: Vec<(String, &str)> = r
+    /// Keeps what `migrate show` diffs an edited file against: the applied
+    /// SQL with its literals masked (a migration may set a password), keyed
+    /// by the checksum of the file as it was.
+    async fn keep_applied_sql(&self, r: &RunReport, engine: Engine) {
+        let rows: Vec<(String, String)> = r
             .steps
             .iter()
             .map(|s| {
                 (
                     hex::encode(crate::migrations::files::checksum(s.sql.as_bytes())),
-                    s.sql.as_str(),
+                    mask_literals(&s.sql, engine),
                 )
             })
             .collect();
@@ -481,8 +486,11 @@ impl Shipdeck {
         if row.checksum == ChecksumState::Changed {
             if let (Some(f), Some(applied)) = (&file, self.applied_checksum(&target, version).await?) {
                 if let Some(before) = self.store_ref().applied_sql(&applied).await? {
+                    // The applied SQL is kept with its literals masked: mask
+                    // the file the same way, so that only real edits show.
+                    let now = mask_literals(&f.up_sql, target.engine);
                     diff = Some(
-                        similar::TextDiff::from_lines(&before, &f.up_sql)
+                        similar::TextDiff::from_lines(&before, &now)
                             .unified_diff()
                             .header("applied", "file")
                             .to_string(),

@@ -143,37 +143,14 @@ fn invalid(field: &'static str, reason: String) -> Error {
     Error::InvalidInput { field, reason }
 }
 
-/// `10s`, `500ms`, `2m`, or a bare number of seconds.
+/// `10s`, `500ms`, `2m`, or a bare number of seconds; at most an hour.
 pub fn parse_duration(s: &str) -> Result<Duration> {
-    let s = s.trim();
-    let (digits, unit) = s.split_at(
-        s.find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(s.len()),
-    );
-    let n: f64 = digits.parse().map_err(|_| {
-        invalid(
-            "duration",
-            format!("{s:?} is not a duration (e.g. 10s, 500ms, 2m)"),
-        )
-    })?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        other => {
-            return Err(invalid(
-                "duration",
-                format!("{s:?}: unknown unit {other:?} (use ms, s or m)"),
-            ))
-        }
+    let rules = crate::duration::DurationRules {
+        max: Duration::from_secs(3600),
+        zero: false,
+        bare_seconds: true,
     };
-    if !(secs > 0.0 && secs <= 3600.0) {
-        return Err(invalid(
-            "duration",
-            format!("{s:?} must be between 1 ms and 1 hour"),
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(crate::duration::parse_duration(s, rules)?)
 }
 
 /// A parsed threshold: `p99 < 200ms`, `mean <= 5ms`, `rps > 500`,

@@ -120,27 +120,15 @@ impl HealthStatus {
 
 /// `"5s"`, `"1500ms"`, `"2m"`, `"0.5s"`; `None` is 5 s.
 pub fn parse_timeout(s: Option<&str>) -> Result<Duration, String> {
-    let Some(s) = s.map(str::trim) else {
+    let Some(s) = s else {
         return Ok(DEFAULT_TIMEOUT);
     };
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, unit) = (&s[..split], s[split..].trim());
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 5s, 1500ms or 2m"))?;
-    let seconds = match unit {
-        "ms" => n / 1000.0,
-        "s" | "sec" => n,
-        "m" | "min" => n * 60.0,
-        "" => return Err(format!("`{s}` needs a unit: ms, s or m")),
-        _ => return Err(format!("`{s}` has an unknown unit (use ms, s or m)")),
+    let rules = crate::duration::DurationRules {
+        max: Duration::from_secs(3600),
+        zero: false,
+        bare_seconds: false,
     };
-    if !(seconds > 0.0 && seconds <= 3600.0) {
-        return Err(format!("`{s}` must be more than 0 and at most an hour"));
-    }
-    Ok(Duration::from_secs_f64(seconds))
+    crate::duration::parse_duration(s, rules).map_err(|e| e.to_string())
 }
 
 /// Polls `cfg.health_url` once. Never fails: every outcome is a status.

@@ -72,16 +72,23 @@ pub fn create(
         Vec::new()
     };
     let last = existing.last().map(|f| f.version);
+    let after = |l: i64| {
+        l.checked_add(1)
+            .ok_or(MigrationError::VersionOverflow { last: l })
+    };
     let version = if uses_timestamps(&existing) {
         let stamp: i64 = now
             .format("%Y%m%d%H%M%S")
             .to_string()
             .parse()
-            .expect("a timestamp is a number");
+            .map_err(|_| Error::Internal("a UTC timestamp is not a number".into()))?;
         // Two creates in one second, or a clock behind the newest file.
-        last.map_or(stamp, |l| stamp.max(l + 1))
+        match last {
+            Some(l) => stamp.max(after(l)?),
+            None => stamp,
+        }
     } else {
-        last.unwrap_or(0) + 1
+        after(last.unwrap_or(0))?
     };
     // Sequential folders often pad (`0007_x.sql`): keep their width.
     let width = existing
@@ -175,6 +182,22 @@ mod tests {
         )
         .unwrap();
         assert!(up.starts_with("-- add users on PostgreSQL\n"), "{up}");
+    }
+
+    #[test]
+    fn creating_after_version_i64_max_is_an_error_not_an_overflow() {
+        for last in ["9223372036854775807", "0009223372036854775807"] {
+            let d = tempfile::tempdir().unwrap();
+            std::fs::write(d.path().join(format!("{last}_last.sql")), "").unwrap();
+            let e = create(d.path(), ".", "next", false, None, now()).unwrap_err();
+            assert_eq!(e.code(), "migrations.version_overflow", "{last}");
+            assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1, "no file written");
+        }
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("3_small.sql"), "").unwrap();
+        std::fs::write(d.path().join("9223372036854775806_big.sql"), "").unwrap();
+        let c = create(d.path(), ".", "next", false, None, now()).unwrap();
+        assert_eq!(c.version, i64::MAX);
     }
 
     #[test]

@@ -6,11 +6,14 @@
 //! Shipdeck see the same state and exclude each other.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use sqlx::{AnyConnection, Connection, Executor, Row};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, ConnectOptions, Connection, Executor, Row};
 
 use super::files::MigrationFile;
+use super::literals::{mask_literals, mask_values_in};
 use super::split::Statement;
 use super::target::Target;
 use super::{Engine, MigrationError};
@@ -73,6 +76,10 @@ fn is_missing_table(e: &sqlx::Error) -> bool {
 
 const POLL: Duration = Duration::from_millis(100);
 
+/// The longest wait for another run's lock: callers outside the CLI may pass
+/// any duration, and `Instant + Duration` panics on overflow.
+pub const MAX_LOCK_WAIT: Duration = Duration::from_secs(86_400);
+
 impl Db {
     /// Connects. With `create`, a missing SQLite file (and its folder) is
     /// created; without it, a missing file yields `None` (nothing applied).
@@ -93,11 +100,15 @@ impl Db {
                 }
             }
         }
-        let mut conn = AnyConnection::connect(&url)
-            .await
-            .map_err(|e| Error::DatabaseUnreachable {
-                detail: e.to_string(),
-            })?;
+        let unreachable = |e: sqlx::Error| Error::DatabaseUnreachable {
+            detail: e.to_string(),
+        };
+        // Migration SQL carries secrets (`PASSWORD '…'`): no statement logs,
+        // not even sqlx's slow-statement warning (whole text, default level).
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(unreachable)?
+            .disable_statement_logging();
+        let mut conn = AnyConnection::connect_with(&options).await.map_err(unreachable)?;
         if target.engine == Engine::Postgres {
             // When Shipdeck dies mid-migration, the server notices within a
             // second, rolls back and drops the lock instead of running the
@@ -198,6 +209,7 @@ impl Db {
     /// Takes the migration lock, waiting up to `timeout`. The server drops
     /// it with the connection, so a killed process never leaves it held.
     pub async fn lock(&mut self, target: &Target, timeout: Duration) -> Result<()> {
+        let timeout = timeout.min(MAX_LOCK_WAIT);
         let locked = || -> Error {
             MigrationError::Locked {
                 database: target.name.clone(),
@@ -426,7 +438,7 @@ impl Db {
         if m.no_transaction {
             self.insert_row(m, false, -1).await.map_err(db_error)?;
             if let Err((i, e)) = self.statements(statements).await {
-                return Err(failed(m.version, &statements[i], e, true));
+                return Err(failed(self.engine, false, m.version, &statements[i], e, true));
             }
             let nanos = started.elapsed().as_nanos() as i64;
             self.set_success(m.version, true, Some(nanos))
@@ -445,7 +457,7 @@ impl Db {
         if let Err((i, e)) = self.statements(statements).await {
             let _ = self.end(false).await;
             let dirty = mysql && self.row_success(m.version).await.is_some();
-            return Err(failed(m.version, &statements[i], e, dirty));
+            return Err(failed(self.engine, false, m.version, &statements[i], e, dirty));
         }
         let nanos = started.elapsed().as_nanos() as i64;
         let record = if mysql {
@@ -473,7 +485,7 @@ impl Db {
         if no_transaction {
             self.set_success(m.version, false, None).await.map_err(db_error)?;
             if let Err((i, e)) = self.statements(statements).await {
-                return Err(failed(m.version, &statements[i], e, true));
+                return Err(failed(self.engine, true, m.version, &statements[i], e, true));
             }
             self.delete_row(m.version).await.map_err(db_error)?;
             return Ok(started.elapsed().as_nanos() as i64);
@@ -489,7 +501,7 @@ impl Db {
         if let Err((i, e)) = self.statements(statements).await {
             let _ = self.end(false).await;
             let dirty = mysql && self.row_success(m.version).await == Some(false);
-            return Err(failed(m.version, &statements[i], e, dirty));
+            return Err(failed(self.engine, true, m.version, &statements[i], e, dirty));
         }
         if let Err(e) = self.delete_row(m.version).await {
             let _ = self.end(false).await;
@@ -540,7 +552,14 @@ pub fn lock_path(db_file: &std::path::Path) -> PathBuf {
 
 /// The error for a failed statement, with the line the database points at
 /// when it says (PostgreSQL reports a position).
-fn failed(version: i64, statement: &Statement, e: sqlx::Error, dirty: bool) -> Error {
+fn failed(
+    engine: Engine,
+    down: bool,
+    version: i64,
+    statement: &Statement,
+    e: sqlx::Error,
+    dirty: bool,
+) -> Error {
     let mut line = statement.line;
     if let Some(pos) = e
         .as_database_error()
@@ -561,12 +580,17 @@ fn failed(version: i64, statement: &Statement, e: sqlx::Error, dirty: bool) -> E
         Some(d) => d.message().to_string(),
         None => e.to_string(),
     };
-    let mut text: String = statement.sql.chars().take(300).collect();
-    if text.len() < statement.sql.len() {
+    let detail = mask_values_in(&detail, &statement.sql, engine);
+    // The statement is shown and recorded (runs, audit): its literals may
+    // be passwords, so they are masked.
+    let masked = mask_literals(&statement.sql, engine);
+    let mut text: String = masked.chars().take(300).collect();
+    if text.len() < masked.len() {
         text.push('…');
     }
     MigrationError::Failed {
         version,
+        down,
         line,
         statement: text,
         detail,

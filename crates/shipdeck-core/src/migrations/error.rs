@@ -45,9 +45,14 @@ pub enum MigrationError {
     #[error("migration {version} ({description}) is irreversible: it has no .down.sql file")]
     Irreversible { version: i64, description: String },
 
-    #[error("migration {version} failed at line {line}: {detail}\n  in: {statement}")]
+    #[error(
+        "{} {version} failed at line {line}: {detail}\n  in: {statement}",
+        if *down { "the rollback of migration" } else { "migration" }
+    )]
     Failed {
         version: i64,
+        /// Its `.down.sql` failed (a rollback), not its up SQL.
+        down: bool,
         line: u32,
         statement: String,
         detail: String,
@@ -67,6 +72,15 @@ pub enum MigrationError {
 
     #[error("{detail}")]
     InvalidName { detail: String },
+
+    #[error("{file} is not valid UTF-8 (invalid byte at offset {offset})")]
+    NotUtf8 { file: String, offset: usize },
+
+    #[error("{file}: the version is larger than the largest version ({max})", max = i64::MAX)]
+    VersionTooLarge { file: String },
+
+    #[error("no version follows {last}, the newest migration's version")]
+    VersionOverflow { last: i64 },
 
     #[error("database error: {detail}")]
     Database { detail: String },
@@ -97,6 +111,9 @@ impl MigrationError {
             MigrationError::NotDirty { .. } => "migrations.not_dirty",
             MigrationError::NotApplied { .. } => "migrations.not_applied",
             MigrationError::InvalidName { .. } => "migrations.invalid_name",
+            MigrationError::NotUtf8 { .. } => "migrations.not_utf8",
+            MigrationError::VersionTooLarge { .. } => "migrations.version_too_large",
+            MigrationError::VersionOverflow { .. } => "migrations.version_overflow",
             MigrationError::Database { .. } => "migrations.database",
             MigrationError::Busy { .. } => "migrations.busy",
         }
@@ -140,12 +157,31 @@ impl MigrationError {
             MigrationError::Irreversible { .. } => {
                 "Write a .down.sql for it (and rename the file to .up.sql), or roll back by hand.".into()
             }
-            MigrationError::Failed { dirty: true, version, .. } => format!(
+            MigrationError::Failed {
+                dirty: true,
+                down: false,
+                version,
+                ..
+            } => format!(
                 "This database cannot roll back DDL, so part of the migration may have run. Fix the database by \
                  hand, then `shipdeck migrate repair {version}` (or `--rerun`)."
             ),
-            MigrationError::Failed { .. } => {
+            MigrationError::Failed {
+                dirty: true,
+                down: true,
+                version,
+                ..
+            } => format!(
+                "This database cannot roll back DDL, so part of the rollback may have run. Finish it by hand and \
+                 `shipdeck migrate repair {version} --not-applied`, or undo it and `shipdeck migrate repair {version}`."
+            ),
+            MigrationError::Failed { down: false, .. } => {
                 "Nothing of this migration was kept. Fix the SQL at that line and run `shipdeck migrate up` again.".into()
+            }
+            MigrationError::Failed { down: true, .. } => {
+                "Nothing of this rollback was kept: the migration is still applied. Fix its .down.sql at that line \
+                 and run `shipdeck migrate down` again."
+                    .into()
             }
             MigrationError::UnknownVersion { .. } => "`shipdeck migrate status` lists every version.".into(),
             MigrationError::NotDirty { version } => {
@@ -154,6 +190,14 @@ impl MigrationError {
             MigrationError::NotApplied { .. } => "`shipdeck migrate status` shows what is applied.".into(),
             MigrationError::InvalidName { .. } => {
                 "Use letters, digits, spaces, `-` or `_`, e.g. `shipdeck migrate create add users email`.".into()
+            }
+            MigrationError::NotUtf8 { .. } => {
+                "Save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`): its text would otherwise be guessed at."
+                    .into()
+            }
+            MigrationError::VersionTooLarge { .. } | MigrationError::VersionOverflow { .. } => {
+                "Versions are 64-bit integers: renumber the migration with a smaller version                  (a UTC timestamp like 20240101120000, or 1, 2, 3…)."
+                    .into()
             }
             MigrationError::Database { .. } => {
                 "Check that the server runs and that this user may create tables.".into()

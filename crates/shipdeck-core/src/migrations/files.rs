@@ -81,7 +81,6 @@ pub fn benign_difference(file_bytes: &[u8], applied: &[u8]) -> Option<ChecksumNo
     None
 }
 
-/// `20240101120000_add_users.up.sql` → (20240101120000, "add users", Up).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Simple,
@@ -89,7 +88,10 @@ enum Kind {
     Down,
 }
 
-fn parse_name(name: &str) -> Option<(i64, String, Kind)> {
+/// `20240101120000_add_users.up.sql` → (20240101120000, "add users", Up).
+/// `None`: not a migration's name. A version past `i64::MAX` is an error:
+/// skipping the file would silently leave a migration out.
+fn parse_name(name: &str) -> Option<Result<(i64, String, Kind), MigrationError>> {
     let (stem, kind) = if let Some(s) = name.strip_suffix(".up.sql") {
         (s, Kind::Up)
     } else if let Some(s) = name.strip_suffix(".down.sql") {
@@ -101,8 +103,13 @@ fn parse_name(name: &str) -> Option<(i64, String, Kind)> {
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let Ok(version) = version.parse::<i64>() else {
+        return Some(Err(MigrationError::VersionTooLarge {
+            file: name.to_string(),
+        }));
+    };
     // As sqlx does: underscores in the description become spaces.
-    Some((version.parse().ok()?, description.replace('_', " "), kind))
+    Some(Ok((version, description.replace('_', " "), kind)))
 }
 
 pub fn has_no_transaction_marker(sql: &str) -> bool {
@@ -127,9 +134,10 @@ pub fn read_dir(dir: &Path) -> Result<Vec<MigrationFile>, MigrationError> {
     let mut downs: BTreeMap<i64, PathBuf> = BTreeMap::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some((version, description, kind)) = parse_name(&name) else {
+        let Some(parsed) = parse_name(&name) else {
             continue;
         };
+        let (version, description, kind) = parsed?;
         let path = entry.path();
         if kind == Kind::Down {
             if downs.insert(version, path).is_some() {
@@ -151,7 +159,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<MigrationFile>, MigrationError> {
             path: up.display().to_string(),
             detail: e.to_string(),
         })?;
-        let up_sql = String::from_utf8_lossy(&bytes).into_owned();
+        let checksum = checksum(&bytes);
+        let up_sql = utf8(bytes, &up)?;
         let down = downs.remove(&version);
         if kind == Kind::Up && down.is_none() {
             return Err(MigrationError::MissingDown {
@@ -160,16 +169,19 @@ pub fn read_dir(dir: &Path) -> Result<Vec<MigrationFile>, MigrationError> {
             });
         }
         let down_sql = match &down {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| MigrationError::Folder {
-                path: p.display().to_string(),
-                detail: e.to_string(),
-            })?),
+            Some(p) => {
+                let bytes = std::fs::read(p).map_err(|e| MigrationError::Folder {
+                    path: p.display().to_string(),
+                    detail: e.to_string(),
+                })?;
+                Some(utf8(bytes, p)?)
+            }
             None => None,
         };
         out.push(MigrationFile {
             version,
             description,
-            checksum: checksum(&bytes),
+            checksum,
             no_transaction: has_no_transaction_marker(&up_sql),
             up,
             up_sql,
@@ -184,6 +196,15 @@ pub fn read_dir(dir: &Path) -> Result<Vec<MigrationFile>, MigrationError> {
         });
     }
     Ok(out)
+}
+
+/// A migration's text. Bytes that are not UTF-8 are refused, as sqlx does:
+/// a lossy conversion would run SQL that is not what the file says.
+fn utf8(bytes: Vec<u8>, path: &Path) -> Result<String, MigrationError> {
+    String::from_utf8(bytes).map_err(|e| MigrationError::NotUtf8 {
+        file: file_label(path),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 fn file_label(p: &Path) -> String {
@@ -207,14 +228,15 @@ mod tests {
 
     #[test]
     fn names() {
+        let ok = |n: &str| parse_name(n).map(Result::unwrap);
         assert_eq!(
-            parse_name("20240101000000_add_users.sql"),
+            ok("20240101000000_add_users.sql"),
             Some((20240101000000, "add users".into(), Kind::Simple))
         );
-        assert_eq!(parse_name("2_x.up.sql").map(|p| p.2), Some(Kind::Up));
-        assert_eq!(parse_name("0003_x.down.sql").map(|p| p.0), Some(3));
-        assert_eq!(parse_name("V1__flyway.sql"), None);
-        assert_eq!(parse_name("README.md"), None);
+        assert_eq!(ok("2_x.up.sql").map(|p| p.2), Some(Kind::Up));
+        assert_eq!(ok("0003_x.down.sql").map(|p| p.0), Some(3));
+        assert!(parse_name("V1__flyway.sql").is_none());
+        assert!(parse_name("README.md").is_none());
     }
 
     #[test]
@@ -252,6 +274,36 @@ mod tests {
             read_dir(d.path()).unwrap_err().code(),
             "migrations.duplicate_version"
         );
+    }
+
+    #[test]
+    fn migration_files_that_are_not_utf8_are_refused_not_converted() {
+        let d = tempfile::tempdir().unwrap();
+        // Latin-1 "é" in a literal: a lossy read would store U+FFFD.
+        std::fs::write(d.path().join("1_a.sql"), b"INSERT INTO t VALUES ('caf\xe9');\n").unwrap();
+        let e = read_dir(d.path()).unwrap_err();
+        assert_eq!(e.code(), "migrations.not_utf8");
+        assert!(
+            e.to_string().contains("1_a.sql") && e.to_string().contains("offset 26"),
+            "{e}"
+        );
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "1_a.up.sql", "SELECT 1;\n");
+        std::fs::write(d.path().join("1_a.down.sql"), b"SELECT '\xff';\n").unwrap();
+        let e = read_dir(d.path()).unwrap_err();
+        assert_eq!(e.code(), "migrations.not_utf8");
+        assert!(e.to_string().contains("1_a.down.sql"), "{e}");
+    }
+
+    #[test]
+    fn versions_past_i64_max_are_errors_not_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "9223372036854775807_last.sql", "");
+        assert_eq!(read_dir(d.path()).unwrap()[0].version, i64::MAX);
+        write(d.path(), "9223372036854775808_past.sql", "");
+        let e = read_dir(d.path()).unwrap_err();
+        assert_eq!(e.code(), "migrations.version_too_large");
+        assert!(e.to_string().contains("9223372036854775808_past.sql"), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod lint;
+pub mod literals;
 pub mod run;
 pub mod split;
 pub mod target;

@@ -7,11 +7,12 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::db::{AppliedRow, Db};
+use super::db::{AppliedRow, Db, MAX_LOCK_WAIT};
 use super::files::{benign_difference, has_no_transaction_marker, read_dir, ChecksumNote, MigrationFile};
 use super::split::split;
 use super::target::Target;
 use super::{Engine, MigrationError};
+use crate::duration::DurationRules;
 use crate::error::{Error, Result};
 use crate::jobs::Progress;
 
@@ -97,6 +98,13 @@ pub struct Outcome<T> {
     pub report: T,
     pub error: Option<Error>,
 }
+
+/// What `--lock-timeout` accepts: from 0 (try once) to a day.
+pub const LOCK_TIMEOUT: DurationRules = DurationRules {
+    max: MAX_LOCK_WAIT,
+    zero: true,
+    bare_seconds: true,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {

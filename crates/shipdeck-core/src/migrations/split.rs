@@ -11,6 +11,7 @@
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
+use super::literals::Offsets;
 use super::Engine;
 
 /// One statement of a migration.
@@ -33,33 +34,9 @@ fn keyword(t: &Token) -> Option<Keyword> {
     }
 }
 
-/// Byte offset of a 1-based (line, column-in-chars) location.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, starts }
-    }
-
-    fn offset(&self, line: u64, column: u64) -> usize {
-        let Some(&start) = self.starts.get((line as usize).saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let rest = &self.text[start..];
-        rest.char_indices()
-            .nth((column as usize).saturating_sub(1))
-            .map_or(self.text.len(), |(i, _)| start + i)
-    }
-}
-
 /// Whether a statement opens a body whose inner `;` do not end it.
 fn opens_compound_body(tokens: &[&TokenWithSpan]) -> bool {
-    let mut words = tokens.iter().filter_map(|t| keyword(&t.token));
+    let mut words = tokens.iter().filter_map(|t| keyword(&t.token)).take(9);
     if words.next() != Some(Keyword::CREATE) {
         return false;
     }
@@ -94,20 +71,27 @@ pub fn split(sql: &str, engine: Engine) -> Vec<Statement> {
             };
         }
     };
-    let index = LineIndex::new(sql);
+    // Every step below is linear in the text: statements of several
+    // megabytes (seed data) are common, so nothing may rescan the current
+    // statement per token.
+    let mut offsets = Offsets::new(sql);
     let mut out = Vec::new();
     let mut current: Vec<&TokenWithSpan> = Vec::new();
+    // Non-trivia tokens in `current`.
+    let mut significant = 0usize;
     let mut depth = 0usize;
     let mut compound = false;
-    let flush = |current: &mut Vec<&TokenWithSpan>, out: &mut Vec<Statement>| {
+    // Whether the statement creates a routine, once its first words are known.
+    let mut creates_routine: Option<bool> = None;
+    let mut flush = |current: &mut Vec<&TokenWithSpan>, out: &mut Vec<Statement>| {
         let first = current.iter().position(|t| !is_trivia(&t.token));
         let last = current.iter().rposition(|t| !is_trivia(&t.token));
         if let (Some(first), Some(last)) = (first, last) {
             let start = current[first].span.start;
-            let end = current[last].span.end;
-            let text = &sql[index.offset(start.line, start.column)..index.offset(end.line, end.column)];
+            let from = offsets.of(start);
+            let to = offsets.of(current[last].span.end);
             out.push(Statement {
-                sql: text.to_string(),
+                sql: sql[from..to.max(from)].to_string(),
                 line: start.line as u32,
             });
         }
@@ -117,16 +101,22 @@ pub fn split(sql: &str, engine: Engine) -> Vec<Statement> {
     while let Some(tok) = iter.next() {
         if tok.token == Token::SemiColon && depth == 0 {
             flush(&mut current, &mut out);
+            significant = 0;
             compound = false;
+            creates_routine = None;
             continue;
         }
         current.push(tok);
-        if current.iter().filter(|t| !is_trivia(&t.token)).count() == 1 {
-            compound = false;
+        if !is_trivia(&tok.token) {
+            significant += 1;
+            if significant == 1 {
+                compound = false;
+                creates_routine = None;
+            }
         }
         let Some(kw) = keyword(&tok.token) else { continue };
         if !compound && matches!(kw, Keyword::BEGIN | Keyword::AS) {
-            compound = opens_compound_body(&current);
+            compound = *creates_routine.get_or_insert_with(|| opens_compound_body(&current));
         }
         if !compound {
             continue;
@@ -217,6 +207,49 @@ mod tests {
         let s = texts("INSERT INTO t VALUES ('héllo ✓');\nSELECT 'ü';", Engine::Sqlite);
         assert_eq!(s[0].0, "INSERT INTO t VALUES ('héllo ✓')");
         assert_eq!(s[1].0, "SELECT 'ü'");
+    }
+
+    #[test]
+    fn a_five_megabyte_single_insert_splits_into_one_statement() {
+        // Seed data as one INSERT on one line (a dump): the splitter used to
+        // rescan the statement per token and never finished.
+        let mut insert = String::from("INSERT INTO t (id, name, note) VALUES ");
+        let mut i = 0u64;
+        while insert.len() < 5 * 1024 * 1024 {
+            if i > 0 {
+                insert.push(',');
+            }
+            insert.push_str(&format!("({i}, 'name ✓ {i}', 'a; b AS c BEGIN')"));
+            i += 1;
+        }
+        let sql = format!("CREATE TABLE t (id int, name text, note text);\n{insert};\nSELECT 1;\n");
+        for engine in [Engine::Postgres, Engine::Sqlite, Engine::Mysql] {
+            let s = split(&sql, engine);
+            assert_eq!(s.len(), 3, "{engine:?}");
+            assert_eq!((s[1].line, s[1].sql.len()), (2, insert.len()), "{engine:?}");
+            assert!(
+                s[1].sql == insert,
+                "{engine:?}: the INSERT must come back byte for byte"
+            );
+            assert_eq!(
+                s[2],
+                Statement {
+                    sql: "SELECT 1".into(),
+                    line: 3
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn many_statements_on_one_long_line_keep_their_text() {
+        let sql: String = (0..20_000)
+            .map(|i| format!("INSERT INTO t VALUES ({i}, 'é');"))
+            .collect();
+        let s = split(&sql, Engine::Postgres);
+        assert_eq!(s.len(), 20_000);
+        assert_eq!(s[19_999].sql, "INSERT INTO t VALUES (19999, 'é')");
+        assert!(s.iter().all(|st| st.line == 1));
     }
 
     #[test]

@@ -71,13 +71,14 @@ impl Store {
         .await?)
     }
 
-    /// Keeps the SQL of applied migrations (checksum hex → text).
-    pub async fn save_applied_sql(&self, rows: &[(String, &str)]) -> Result<()> {
+    /// Keeps the SQL of applied migrations (checksum hex → text). The
+    /// caller masks literals first: this table is never a place for secrets.
+    pub async fn save_applied_sql(&self, rows: &[(String, String)]) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         for (checksum, sql) in rows {
             sqlx::query("INSERT OR IGNORE INTO applied_sql (checksum, sql) VALUES (?, ?)")
                 .bind(checksum)
-                .bind(*sql)
+                .bind(sql)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, SqlitePool};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
@@ -68,13 +68,22 @@ impl Store {
     /// schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(Error::io("create", data_dir))?;
+        // sqlx takes no lock when it migrates SQLite: processes starting
+        // together on a new store (CI running several commands at once) would
+        // each create the schema, and all but one fail. Only one migrates at
+        // a time; the others then find the schema up to date. The OS drops
+        // the lock if the process dies.
+        let _migrating = schema_lock(data_dir).await?;
         let options = SqliteConnectOptions::from_str("sqlite://")?
             .filename(data_dir.join(DB_FILE))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Statements are ours and bind their values, but a slow one
+            // would still be printed at warn level on the user's stderr.
+            .disable_statement_logging();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -220,6 +229,23 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Holds an exclusive OS lock on `<data dir>/shipdeck.db.lock` (the file
+/// stays: deleting a lock file races with a waiting process).
+async fn schema_lock(data_dir: &Path) -> Result<std::fs::File> {
+    let path = data_dir.join(format!("{DB_FILE}.lock"));
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(Error::io("open", &path))?;
+        file.lock().map_err(Error::io("lock", &path))?;
+        Ok(file)
+    })
+    .await?
 }
 
 /// Who is acting: the OS user (`$USER`, else the account of the process's

@@ -7,6 +7,7 @@ import type { ChecksumState } from "./ChecksumState";
 export type MigrationDetail = { version: number, description: string, file: string | null, up_sql: string | null, down_sql: string | null, checksum: ChecksumState, 
 /**
  * Unified diff from the applied SQL to the file, when it changed and
- * the applied SQL is known.
+ * the applied SQL is known. Literals are masked on both sides (`?`):
+ * an empty diff means only literal values changed.
  */
 diff: string | null, };

@@ -332,7 +332,8 @@ rules! {
         why: "SQLite's ALTER TABLE only renames tables and columns and adds or drops columns: the \
               migration fails.",
         fix: "Rebuild the table: CREATE TABLE t_new (…); INSERT INTO t_new SELECT … FROM t; \
-              DROP TABLE t; ALTER TABLE t_new RENAME TO t; then recreate indexes, triggers and views.",
+              DROP TABLE t; ALTER TABLE t_new RENAME TO t; then recreate indexes, triggers and views. \
+              An index needs no rebuild: MySQL's `ALTER TABLE t DROP INDEX i` is `DROP INDEX i;` on its own.",
     },
     SqliteUnsupportedAddColumn => {
         id: "sqlite-unsupported-add-column",

@@ -198,6 +198,9 @@ fn prepare_one(
     if let Some(i) = remove {
         tokens.remove(i);
     }
+    if engine == Engine::Postgres {
+        strip_routine_options(&mut tokens);
+    }
     let parsed = Parser::new(dialect)
         .with_tokens_with_locations(tokens)
         .parse_statements()
@@ -206,6 +209,77 @@ fn prepare_one(
             at: None,
         });
     Prepared { start, facts, parsed }
+}
+
+/// Removes the options of `CREATE FUNCTION`/`CREATE PROCEDURE` that
+/// sqlparser 0.64 cannot read — `COST n`, `ROWS n`, `[NOT] LEAKPROOF`,
+/// `SUPPORT name`, `WINDOW` — so that a function PostgreSQL (and squawk)
+/// accepts is linted instead of reported as a syntax error. They change
+/// planning, not locking, so no rule needs them. Only options at the top
+/// level are removed: the body is one dollar-quoted token, and a `BEGIN
+/// ATOMIC` or `RETURN` body ends the search.
+fn strip_routine_options(tokens: &mut Vec<TokenWithSpan>) {
+    let word = |t: &TokenWithSpan| match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => w.keyword,
+        _ => Keyword::NoKeyword,
+    };
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let head: Vec<Keyword> = significant.iter().take(5).map(|&i| word(&tokens[i])).collect();
+    if head.first() != Some(&Keyword::CREATE)
+        || !head
+            .iter()
+            .any(|k| matches!(k, Keyword::FUNCTION | Keyword::PROCEDURE))
+    {
+        return;
+    }
+    let mut drop = vec![false; tokens.len()];
+    let mut depth = 0usize;
+    let mut k = 0;
+    while k < significant.len() {
+        let i = significant[k];
+        match &tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > 0 {
+            k += 1;
+            continue;
+        }
+        let next = significant.get(k + 1).map(|&j| &tokens[j]);
+        let taken = match word(&tokens[i]) {
+            Keyword::BEGIN | Keyword::RETURN => break,
+            Keyword::COST | Keyword::ROWS if next.is_some_and(|t| matches!(t.token, Token::Number(..))) => 2,
+            Keyword::NOT if next.is_some_and(|t| word(t) == Keyword::LEAKPROOF) => 2,
+            Keyword::LEAKPROOF | Keyword::WINDOW => 1,
+            Keyword::SUPPORT if next.is_some_and(|t| matches!(t.token, Token::Word(_))) => {
+                // `SUPPORT schema.fn`: the name and its dotted parts.
+                let mut n = 2;
+                while significant
+                    .get(k + n)
+                    .is_some_and(|&j| tokens[j].token == Token::Period)
+                    && significant
+                        .get(k + n + 1)
+                        .is_some_and(|&j| matches!(tokens[j].token, Token::Word(_)))
+                {
+                    n += 2;
+                }
+                n
+            }
+            _ => 0,
+        };
+        for &j in significant.iter().skip(k).take(taken) {
+            drop[j] = true;
+        }
+        k += taken.max(1);
+    }
+    let mut i = 0;
+    tokens.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }
 
 /// The parser's message without its `sql parser error: ` prefix.
@@ -311,6 +385,17 @@ mod tests {
         );
         let p = prepare("DO $$ BEGIN PERFORM 1; END $$;", Engine::Postgres);
         assert!(matches!(&p[0].parsed, Ok(s) if s.is_empty()));
+    }
+
+    #[test]
+    fn postgres_function_options_sqlparser_lacks_are_tolerated() {
+        let sql = "CREATE OR REPLACE FUNCTION f(a int) RETURNS SETOF int AS $$ SELECT a $$\n\
+                   LANGUAGE sql STABLE NOT LEAKPROOF COST 100 ROWS 10 SUPPORT pg_catalog.my_support PARALLEL SAFE;\n\
+                   SELECT 1 FROM t WINDOW w AS (ROWS 5 PRECEDING);";
+        let p = prepare(sql, Engine::Postgres);
+        assert!(matches!(&p[0].parsed, Ok(s) if s.len() == 1), "{:?}", p[0].parsed);
+        // Only routines lose these words: elsewhere they mean something.
+        assert!(p[1].parsed.is_ok(), "{:?}", p[1].parsed);
     }
 
     #[test]

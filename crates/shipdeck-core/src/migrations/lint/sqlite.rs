@@ -53,6 +53,14 @@ pub(crate) fn check(ctx: &mut Ctx, s: &Statement) {
                     AlterTableOperation::DropColumn { .. }
                     | AlterTableOperation::RenameColumn { .. }
                     | AlterTableOperation::RenameTable { .. } => {}
+                    // MySQL's spelling; SQLite drops an index with a
+                    // statement of its own, the table stays as it is.
+                    AlterTableOperation::DropIndex { name } => ctx.report(
+                        Rule::SqliteUnsupportedAlter,
+                        span,
+                        format!("SQLite's ALTER TABLE cannot `DROP INDEX {name}` (on {table}): the migration fails"),
+                        format!("`DROP INDEX IF EXISTS {name};` as a statement of its own: no table rebuild is needed."),
+                    ),
                     other => {
                         let what = other.to_string();
                         let what = what.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
