@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use shipdeck_core::advisor::{CheckInfo, Suggestion};
-use shipdeck_core::api::{AcceptedFinding, AdvisorView};
+use shipdeck_core::api::{AcceptedFinding, AdvisorOptions, AdvisorView};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::store::AdvisorRun;
@@ -34,6 +34,7 @@ pub async fn advisor_run(
         &input::path(&path)?,
         &choice(database),
         &checks,
+        AdvisorOptions::default(),
         Arc::new(ChannelSink(on_progress)),
     )
     .await
@@ -55,8 +56,13 @@ pub async fn advisor_suggest(
     database: Option<String>,
     query: String,
 ) -> Result<Suggestion> {
-    core.advisor_suggest(&input::path(&path)?, &choice(database), &query)
-        .await
+    core.advisor_suggest(
+        &input::path(&path)?,
+        &choice(database),
+        &query,
+        AdvisorOptions::default(),
+    )
+    .await
 }
 
 #[tauri::command]

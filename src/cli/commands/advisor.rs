@@ -222,7 +222,7 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
                 allow_untrusted_functions,
             };
             let view = core
-                .advisor_run_with(&dir, &choice, &checks, options, Bar::new(out.json))
+                .advisor_run(&dir, &choice, &checks, options, Bar::new(out.json))
                 .await?;
             out.print(&view.report, |_| print_view(&view));
             let limit = fail_on.map(|f| match f {
@@ -243,7 +243,7 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
             let options = AdvisorOptions {
                 allow_untrusted_functions,
             };
-            let s = core.advisor_suggest_with(&dir, &choice, &query, options).await?;
+            let s = core.advisor_suggest(&dir, &choice, &query, options).await?;
             out.print(&s, print_suggestion);
         }
         AdvisorCmd::Accept { key } => {

@@ -167,18 +167,6 @@ impl Shipdeck {
         path: &Path,
         choice: &DatabaseChoice,
         checks: &[String],
-        sink: Arc<dyn ProgressSink>,
-    ) -> Result<AdvisorView> {
-        self.advisor_run_with(path, choice, checks, AdvisorOptions::default(), sink)
-            .await
-    }
-
-    /// [`Self::advisor_run`] with options.
-    pub async fn advisor_run_with(
-        &self,
-        path: &Path,
-        choice: &DatabaseChoice,
-        checks: &[String],
         options: AdvisorOptions,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<AdvisorView> {
@@ -303,17 +291,6 @@ impl Shipdeck {
     /// The index that would help one query, with the plan's estimated cost
     /// before and after.
     pub async fn advisor_suggest(
-        &self,
-        path: &Path,
-        choice: &DatabaseChoice,
-        query: &str,
-    ) -> Result<Suggestion> {
-        self.advisor_suggest_with(path, choice, query, AdvisorOptions::default())
-            .await
-    }
-
-    /// [`Self::advisor_suggest`] with options.
-    pub async fn advisor_suggest_with(
         &self,
         path: &Path,
         choice: &DatabaseChoice,
