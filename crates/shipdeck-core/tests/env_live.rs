@@ -1,7 +1,6 @@
 //! Live health and observability readiness against real local servers on
 //! 127.0.0.1 (ephemeral ports, a bounded number of requests each).
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -10,7 +9,9 @@ use serde_json::Value;
 use shipdeck_core::config::{EnvironmentConfig, LogTargetConfig};
 use shipdeck_core::environments::health::{check_health, version_drift, HealthResult, HealthStatus};
 use shipdeck_core::environments::readiness::{parse_dsn, readiness, ProbeState};
-use shipdeck_core::environments::{LoadedEnv, Var};
+
+mod support;
+use support::loaded;
 
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
@@ -365,26 +366,6 @@ fn version_drift_finds_the_environment_behind() {
         Some("1.4.2"),
     );
     assert!(!same.drift && same.behind.is_empty() && same.findings.is_empty());
-}
-
-fn loaded(name: &str, vars: &[(&str, &str)]) -> LoadedEnv {
-    let vars: BTreeMap<String, Var> = vars
-        .iter()
-        .map(|(k, v)| {
-            let var = Var {
-                value: v.to_string(),
-                file: ".env".into(),
-                line: 1,
-            };
-            (k.to_string(), var)
-        })
-        .collect();
-    LoadedEnv {
-        name: name.into(),
-        files: vec![],
-        vars,
-        findings: vec![],
-    }
 }
 
 const SENTRY_KEY: &str = "0123456789abcdef0123456789abcdef";

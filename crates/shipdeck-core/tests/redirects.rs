@@ -3,16 +3,17 @@
 //! first answers 307 to the second (another port, so another origin), and
 //! the second records whatever reaches it.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use shipdeck_core::config::{EnvironmentConfig, LogTargetConfig};
 use shipdeck_core::environments::health::check_health;
 use shipdeck_core::environments::readiness::{readiness, ProbeState};
-use shipdeck_core::environments::{LoadedEnv, Var};
 use shipdeck_core::releases::forge::{Forge, ForgeKind};
 use shipdeck_core::releases::publish::{create_forge_release, PendingRelease};
+
+mod support;
+use support::loaded;
 
 /// The headers of every request a server saw.
 type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -91,26 +92,6 @@ fn client() -> reqwest::Client {
     shipdeck_core::net::client_builder().build().unwrap()
 }
 
-fn loaded(vars: &[(&str, &str)]) -> LoadedEnv {
-    let vars: BTreeMap<String, Var> = vars
-        .iter()
-        .map(|(k, v)| {
-            let var = Var {
-                value: v.to_string(),
-                file: ".env".into(),
-                line: 1,
-            };
-            (k.to_string(), var)
-        })
-        .collect();
-    LoadedEnv {
-        name: "production".into(),
-        files: vec![],
-        vars,
-        findings: vec![],
-    }
-}
-
 fn gitlab(api: String) -> Forge {
     Forge {
         kind: ForgeKind::Gitlab,
@@ -160,7 +141,10 @@ async fn the_sentry_auth_header_does_not_follow_a_redirect_to_another_port() {
     let trap = Server::start(200, None);
     let first = Server::redirecting_to(&trap);
     let key = "0123456789abcdef0123456789abcdef";
-    let env = loaded(&[("SENTRY_DSN", &format!("http://{key}@127.0.0.1:{}/42", first.port))]);
+    let env = loaded(
+        "production",
+        &[("SENTRY_DSN", &format!("http://{key}@127.0.0.1:{}/42", first.port))],
+    );
     let row = readiness(&client(), &env, &EnvironmentConfig::default(), None).await;
     assert_eq!(row.sentry.state, ProbeState::Failing, "{:?}", row.sentry);
     assert_eq!(row.sentry.http_status, Some(307));
@@ -173,13 +157,16 @@ async fn the_sentry_auth_header_does_not_follow_a_redirect_to_another_port() {
 async fn otlp_headers_do_not_follow_a_redirect_to_another_port() {
     let trap = Server::start(200, None);
     let first = Server::redirecting_to(&trap);
-    let env = loaded(&[
-        (
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            &format!("http://127.0.0.1:{}", first.port),
-        ),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "x-honeycomb-team=otlp-canary-4242"),
-    ]);
+    let env = loaded(
+        "production",
+        &[
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                &format!("http://127.0.0.1:{}", first.port),
+            ),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-honeycomb-team=otlp-canary-4242"),
+        ],
+    );
     let row = readiness(&client(), &env, &EnvironmentConfig::default(), None).await;
     assert_eq!(row.otlp.state, ProbeState::Failing, "{:?}", row.otlp);
     assert!(row.otlp.message.contains("redirect"), "{}", row.otlp.message);
@@ -198,7 +185,7 @@ async fn log_shipping_credentials_do_not_follow_a_redirect_to_another_port() {
         }),
         ..Default::default()
     };
-    let row = readiness(&client(), &loaded(&[]), &cfg, None).await;
+    let row = readiness(&client(), &loaded("production", &[]), &cfg, None).await;
     assert_eq!(row.logs.state, ProbeState::Failing, "{:?}", row.logs);
     assert!(!first.requests().is_empty());
     assert!(trap.requests().is_empty(), "{:?}", trap.requests());
@@ -206,10 +193,13 @@ async fn log_shipping_credentials_do_not_follow_a_redirect_to_another_port() {
 
 #[tokio::test]
 async fn otlp_headers_are_not_sent_over_plain_http_to_another_machine() {
-    let env = loaded(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.example.com:4318"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "x-honeycomb-team=otlp-canary-4242"),
-    ]);
+    let env = loaded(
+        "production",
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.example.com:4318"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-honeycomb-team=otlp-canary-4242"),
+        ],
+    );
     let row = readiness(&client(), &env, &EnvironmentConfig::default(), None).await;
     assert_eq!(row.otlp.state, ProbeState::Invalid, "{:?}", row.otlp);
     assert!(row.otlp.message.contains("not sent"), "{}", row.otlp.message);

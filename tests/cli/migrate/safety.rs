@@ -8,13 +8,12 @@ use std::time::{Duration, Instant};
 use super::{error_code, Kind, Ws};
 use crate::util::assert_code;
 
-/// Starts `shipdeck migrate up` in the background.
-fn spawn_up(ws: &Ws, extra: &[&str]) -> Child {
-    let mut args = vec!["-C", ws.root().to_str().unwrap(), "migrate", "up", "--json"];
-    args.extend_from_slice(extra);
+/// Starts `shipdeck migrate ARGS` in the background.
+fn spawn_migrate(ws: &Ws, args: &[&str]) -> Child {
     ws.env
         .cmd()
-        .args(&args)
+        .args(["-C", ws.root().to_str().unwrap(), "migrate"])
+        .args(args)
         .env("APP_DB_URL", &ws.db.url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -48,7 +47,7 @@ fn kill_9_during_a_postgres_migration_leaves_nothing_half_applied_and_no_lock() 
     let ws = Ws::new(Kind::Postgres);
     ws.migration("1_users.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY);\n");
     ws.migration("2_slow.sql", "CREATE TABLE big (id BIGINT);\nINSERT INTO big SELECT generate_series(1, 1000);\nSELECT pg_sleep(60);\n");
-    let mut child = spawn_up(&ws, &[]);
+    let mut child = spawn_migrate(&ws, &["up", "--json"]);
     wait_for("the slow migration to start", Duration::from_secs(20), || {
         pg_sleeping(&ws)
     });
@@ -85,7 +84,7 @@ fn kill_9_during_a_sqlite_migration_leaves_nothing_half_applied_and_no_lock() {
         "2_slow.sql",
         "CREATE TABLE big (id INTEGER, pad TEXT);\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000)\nINSERT INTO big SELECT i, 'padding' FROM n;\n",
     );
-    let mut child = spawn_up(&ws, &[]);
+    let mut child = spawn_migrate(&ws, &["up", "--json"]);
     // Migrations run one after the other: once the file has grown by tens
     // of megabytes, 1 is committed and 2 is writing (its rollback journal
     // holds the pages to restore).
@@ -110,7 +109,7 @@ fn concurrent_up(kind: Kind, slow: &str) {
     let ws = Ws::new(kind);
     ws.migration("1_slow.sql", slow);
     ws.migration("2_after.sql", "CREATE TABLE after_slow (id BIGINT);\n");
-    let first = spawn_up(&ws, &[]);
+    let first = spawn_migrate(&ws, &["up", "--json"]);
     wait_for(
         "the first run to take the lock",
         Duration::from_secs(20),
@@ -183,19 +182,8 @@ fn four_processes_starting_on_a_new_store_all_succeed() {
     for _ in 0..3 {
         let ws = Ws::new(Kind::Sqlite);
         ws.migration("1_a.sql", "CREATE TABLE a (id INTEGER);\n");
-        let root = ws.root().to_str().unwrap().to_string();
         let children: Vec<Child> = (0..4)
-            .map(|_| {
-                ws.env
-                    .cmd()
-                    .args(["-C", &root, "migrate", "status", "--json"])
-                    .env("APP_DB_URL", &ws.db.url)
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
+            .map(|_| spawn_migrate(&ws, &["status", "--json"]))
             .collect();
         for child in children {
             let out = child.wait_with_output().unwrap();

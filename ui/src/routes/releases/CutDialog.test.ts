@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { CutResult } from "../../lib/bindings/CutResult";
+import type { PlanRequest } from "../../lib/bindings/PlanRequest";
 import CutDialog from "./CutDialog.svelte";
 
 // jsdom has no <dialog> API.
@@ -37,6 +38,18 @@ function result(dry: boolean): CutResult {
   };
 }
 
+// A cut of `packages` at whatever the dry run shows.
+function request(packages: string[]): PlanRequest {
+  return {
+    packages,
+    prerelease: null,
+    version: null,
+    reason: null,
+    expect_head: null,
+    expect_tags: null,
+  };
+}
+
 describe("CutDialog", () => {
   it("previews with a dry run, then cuts on confirmation", async () => {
     const calls: unknown[] = [];
@@ -50,14 +63,7 @@ describe("CutDialog", () => {
     const ondone = vi.fn();
     render(CutDialog, {
       root: "/w",
-      request: {
-        packages: ["orbit"],
-        prerelease: null,
-        version: null,
-        reason: null,
-        expect_head: null,
-        expect_tags: null,
-      },
+      request: request(["orbit"]),
       onclose: () => {},
       ondone,
     });
@@ -85,17 +91,10 @@ describe("CutDialog", () => {
         throw { code: "release.no_token", message: "no forge token: not set", hint: null };
       }
     });
-    const request = {
-      packages: ["orbit"],
-      prerelease: null,
-      version: null,
-      reason: null,
-      expect_head: null,
-      expect_tags: null,
-    };
+    const asked = request(["orbit"]);
     const { rerender } = render(CutDialog, {
       root: "/w",
-      request,
+      request: asked,
       onclose: () => {},
       ondone: () => {},
     });
@@ -107,7 +106,7 @@ describe("CutDialog", () => {
       expect_tags: ["v1.5.0"],
     });
     // The page behind refreshes after the cut: new props, same dialog.
-    await rerender({ root: "/w", request: { ...request } });
+    await rerender({ root: "/w", request: { ...asked } });
     await userEvent.click(screen.getByTestId("publish"));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveAttribute("data-code", "release.no_token");
@@ -124,14 +123,7 @@ describe("CutDialog", () => {
     });
     render(CutDialog, {
       root: "/w",
-      request: {
-        packages: [],
-        prerelease: null,
-        version: null,
-        reason: null,
-        expect_head: null,
-        expect_tags: null,
-      },
+      request: request([]),
       onclose: () => {},
       ondone: () => {},
     });
