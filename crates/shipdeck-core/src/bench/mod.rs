@@ -9,6 +9,7 @@
 
 pub mod import;
 pub mod loadgen;
+mod ops;
 pub mod scenario;
 pub mod stats;
 

@@ -6,6 +6,8 @@ use sqlparser::ast::{
     Value,
 };
 
+use sqlparser::tokenizer::Span;
+
 use super::catalog::Rule;
 use super::Ctx;
 use crate::migrations::Engine;
@@ -180,4 +182,37 @@ pub(crate) fn transactions(ctx: &mut Ctx, s: &Statement) {
 /// Display of a name for messages.
 pub(crate) fn show(name: &ObjectName) -> String {
     name.to_string()
+}
+
+/// `ban-drop-column`, worded the same on every engine.
+pub(crate) fn ban_drop_column(ctx: &mut Ctx, span: Span, table: &str, columns: &[Ident]) {
+    let cols = columns.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ");
+    ctx.report(
+        Rule::BanDropColumn,
+        span,
+        format!("Dropping {table}.{cols} breaks running code that still reads or writes it"),
+        format!(
+            "Stop using {cols} in the app and deploy first; then drop it in a later migration with \
+             `-- shipdeck:lint-ignore ban-drop-column` on the line before."
+        ),
+    );
+}
+
+/// `ban-drop-table` for the tables of `names` this migration did not create.
+pub(crate) fn ban_drop_table(ctx: &mut Ctx, names: &[ObjectName]) {
+    let old: Vec<String> = names.iter().filter(|n| !ctx.is_new(n)).map(show).collect();
+    if old.is_empty() {
+        return;
+    }
+    let old = old.join(", ");
+    let start = ctx.stmt_start();
+    ctx.report_at(
+        Rule::BanDropTable,
+        start,
+        format!("Dropping table {old} breaks any running code that still uses it, and its data is gone"),
+        format!(
+            "Stop using {old} in the app and deploy first; then drop it in a later migration with \
+             `-- shipdeck:lint-ignore ban-drop-table` on the line before."
+        ),
+    );
 }

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Span;
 
 use super::catalog::Rule;
-use super::common::{column_facts, show};
+use super::common::{self, column_facts, show};
 use super::source::Loc;
 use super::Ctx;
 
@@ -62,76 +62,8 @@ pub(crate) fn check(ctx: &mut Ctx, s: &Statement) {
             }
         }
         Statement::AlterTable(at) => {
-            let table = show(&at.name);
-            let new = ctx.is_new(&at.name);
             for op in &at.operations {
-                let span = op.span();
-                match op {
-                    AlterTableOperation::AddColumn { column_def, .. } => {
-                        int_type(ctx, &at.name, &column_def.name, &column_def.data_type);
-                        if !new {
-                            add_column(ctx, &table, column_def);
-                        }
-                    }
-                    AlterTableOperation::DropColumn { column_names, .. } if !new => {
-                        let cols = column_names
-                            .iter()
-                            .map(|c| c.value.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        ctx.report(
-                            Rule::BanDropColumn,
-                            span,
-                            format!("Dropping {table}.{cols} breaks running code that still reads or writes it"),
-                            format!(
-                                "Stop using {cols} in the app and deploy first; then drop it in a later migration \
-                                 with `-- shipdeck:lint-ignore ban-drop-column` on the line before."
-                            ),
-                        );
-                    }
-                    AlterTableOperation::RenameColumn {
-                        old_column_name,
-                        new_column_name,
-                    } if !new => {
-                        renaming_column(ctx, span, &table, old_column_name, new_column_name);
-                    }
-                    AlterTableOperation::RenameTable { table_name } if !new => {
-                        let to = match table_name {
-                            sqlparser::ast::RenameTableNameKind::As(n)
-                            | sqlparser::ast::RenameTableNameKind::To(n) => n,
-                        };
-                        renaming_table(ctx, &at.name, to);
-                    }
-                    AlterTableOperation::ModifyColumn {
-                        col_name, data_type, ..
-                    } => {
-                        int_type(ctx, &at.name, col_name, data_type);
-                        if !new {
-                            changing_type(ctx, span, &table, col_name, data_type, "MODIFY COLUMN");
-                        }
-                    }
-                    AlterTableOperation::ChangeColumn {
-                        old_name,
-                        new_name,
-                        data_type,
-                        ..
-                    } => {
-                        int_type(ctx, &at.name, new_name, data_type);
-                        if !new {
-                            changing_type(ctx, span, &table, old_name, data_type, "CHANGE COLUMN");
-                            if !old_name.value.eq_ignore_ascii_case(&new_name.value) {
-                                renaming_column(ctx, span, &table, old_name, new_name);
-                            }
-                        }
-                    }
-                    AlterTableOperation::AlterColumn {
-                        column_name,
-                        op: AlterColumnOperation::SetDataType { data_type, .. },
-                    } if !new => {
-                        changing_type(ctx, span, &table, column_name, data_type, "ALTER COLUMN … TYPE")
-                    }
-                    _ => {}
-                }
+                alter_operation(ctx, &at.name, op);
             }
         }
         Statement::RenameTable(renames) => {
@@ -142,37 +74,79 @@ pub(crate) fn check(ctx: &mut Ctx, s: &Statement) {
             }
         }
         Statement::Drop {
-            object_type, names, ..
+            object_type: ObjectType::Table,
+            names,
+            ..
+        } => common::ban_drop_table(ctx, names),
+        Statement::Drop {
+            object_type: ObjectType::Database | ObjectType::Schema,
+            names,
+            ..
         } => {
             let start = ctx.stmt_start();
-            match object_type {
-                ObjectType::Table => {
-                    let old: Vec<String> = names.iter().filter(|n| !ctx.is_new(n)).map(show).collect();
-                    if !old.is_empty() {
-                        let old = old.join(", ");
-                        ctx.report_at(
-                            Rule::BanDropTable,
-                            start,
-                            format!("Dropping table {old} breaks any running code that still uses it, and its data is gone"),
-                            format!(
-                                "Stop using {old} in the app and deploy first; then drop it in a later migration \
-                                 with `-- shipdeck:lint-ignore ban-drop-table` on the line before."
-                            ),
-                        );
-                    }
-                }
-                ObjectType::Database | ObjectType::Schema => {
-                    let list = names.iter().map(show).collect::<Vec<_>>().join(", ");
-                    ctx.report_at(
-                        Rule::BanDropDatabase,
-                        start,
-                        format!("Dropping database {list} deletes every table in it"),
-                        "Drop databases by hand, not in a migration.".to_string(),
-                    );
-                }
-                _ => {}
+            let list = names.iter().map(show).collect::<Vec<_>>().join(", ");
+            ctx.report_at(
+                Rule::BanDropDatabase,
+                start,
+                format!("Dropping database {list} deletes every table in it"),
+                "Drop databases by hand, not in a migration.".to_string(),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// One operation of an ALTER TABLE on `name`.
+fn alter_operation(ctx: &mut Ctx, name: &ObjectName, op: &AlterTableOperation) {
+    let table = show(name);
+    let new = ctx.is_new(name);
+    let span = op.span();
+    match op {
+        AlterTableOperation::AddColumn { column_def, .. } => {
+            int_type(ctx, name, &column_def.name, &column_def.data_type);
+            if !new {
+                add_column(ctx, &table, column_def);
             }
         }
+        AlterTableOperation::DropColumn { column_names, .. } if !new => {
+            common::ban_drop_column(ctx, span, &table, column_names)
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } if !new => renaming_column(ctx, span, &table, old_column_name, new_column_name),
+        AlterTableOperation::RenameTable { table_name } if !new => {
+            let to = match table_name {
+                sqlparser::ast::RenameTableNameKind::As(n) | sqlparser::ast::RenameTableNameKind::To(n) => n,
+            };
+            renaming_table(ctx, name, to);
+        }
+        AlterTableOperation::ModifyColumn {
+            col_name, data_type, ..
+        } => {
+            int_type(ctx, name, col_name, data_type);
+            if !new {
+                changing_type(ctx, span, &table, col_name, data_type, "MODIFY COLUMN");
+            }
+        }
+        AlterTableOperation::ChangeColumn {
+            old_name,
+            new_name,
+            data_type,
+            ..
+        } => {
+            int_type(ctx, name, new_name, data_type);
+            if !new {
+                changing_type(ctx, span, &table, old_name, data_type, "CHANGE COLUMN");
+                if !old_name.value.eq_ignore_ascii_case(&new_name.value) {
+                    renaming_column(ctx, span, &table, old_name, new_name);
+                }
+            }
+        }
+        AlterTableOperation::AlterColumn {
+            column_name,
+            op: AlterColumnOperation::SetDataType { data_type, .. },
+        } if !new => changing_type(ctx, span, &table, column_name, data_type, "ALTER COLUMN … TYPE"),
         _ => {}
     }
 }

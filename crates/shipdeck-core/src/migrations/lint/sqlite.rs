@@ -4,7 +4,7 @@
 use sqlparser::ast::{AlterTableOperation, ColumnDef, Expr, ObjectType, Spanned, Statement};
 
 use super::catalog::Rule;
-use super::common::{column_facts, show};
+use super::common::{self, column_facts, show};
 use super::source::Facts;
 use super::Ctx;
 
@@ -14,95 +14,76 @@ pub(crate) fn check(ctx: &mut Ctx, s: &Statement) {
             let table = show(&at.name);
             let new = ctx.is_new(&at.name);
             for op in &at.operations {
-                let span = op.span();
-                match op {
-                    AlterTableOperation::AddColumn { column_def, .. } => add_column(ctx, &table, column_def),
-                    AlterTableOperation::DropColumn { column_names, .. } if !new => {
-                        let cols = column_names.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ");
-                        ctx.report(
-                            Rule::BanDropColumn,
-                            span,
-                            format!("Dropping {table}.{cols} breaks running code that still reads or writes it"),
-                            format!(
-                                "Stop using {cols} in the app and deploy first; then drop it in a later migration \
-                                 with `-- shipdeck:lint-ignore ban-drop-column` on the line before."
-                            ),
-                        );
-                    }
-                    AlterTableOperation::RenameColumn { old_column_name, new_column_name } if !new => ctx.report(
-                        Rule::RenamingColumn,
-                        span,
-                        format!(
-                            "Renaming {table}.{old_column_name} to {new_column_name} breaks running code that uses \
-                             the old name"
-                        ),
-                        format!(
-                            "Add {new_column_name}, write both, backfill, switch reads, and drop {old_column_name} \
-                             in a later release."
-                        ),
-                    ),
-                    AlterTableOperation::RenameTable { .. } if !new => {
-                        let start = ctx.stmt_start();
-                        ctx.report_at(
-                            Rule::RenamingTable,
-                            start,
-                            format!("Renaming table {table} breaks running code that uses the old name"),
-                            "Keep the name, or move to a new table in steps.".to_string(),
-                        );
-                    }
-                    AlterTableOperation::DropColumn { .. }
-                    | AlterTableOperation::RenameColumn { .. }
-                    | AlterTableOperation::RenameTable { .. } => {}
-                    // MySQL's spelling; SQLite drops an index with a
-                    // statement of its own, the table stays as it is.
-                    AlterTableOperation::DropIndex { name } => ctx.report(
-                        Rule::SqliteUnsupportedAlter,
-                        span,
-                        format!("SQLite's ALTER TABLE cannot `DROP INDEX {name}` (on {table}): the migration fails"),
-                        format!("`DROP INDEX IF EXISTS {name};` as a statement of its own: no table rebuild is needed."),
-                    ),
-                    other => {
-                        let what = other.to_string();
-                        let what = what.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-                        ctx.report(
-                            Rule::SqliteUnsupportedAlter,
-                            span,
-                            format!("SQLite's ALTER TABLE cannot `{what} …` (on {table}): the migration fails"),
-                            format!(
-                                "Rebuild {table}: `CREATE TABLE {table}_new (…);` `INSERT INTO {table}_new SELECT … \
-                                 FROM {table};` `DROP TABLE {table};` `ALTER TABLE {table}_new RENAME TO {table};` \
-                                 then recreate its indexes, triggers and views."
-                            ),
-                        );
-                    }
-                }
+                alter_operation(ctx, &table, new, op);
             }
         }
         Statement::Drop {
             object_type: ObjectType::Table,
             names,
             ..
-        } => {
-            let old: Vec<String> = names.iter().filter(|n| !ctx.is_new(n)).map(show).collect();
-            if !old.is_empty() {
-                let old = old.join(", ");
-                let start = ctx.stmt_start();
-                ctx.report_at(
-                    Rule::BanDropTable,
-                    start,
-                    format!("Dropping table {old} breaks any running code that still uses it, and its data is gone"),
-                    format!(
-                        "Stop using {old} in the app and deploy first; then drop it in a later migration with \
-                         `-- shipdeck:lint-ignore ban-drop-table` on the line before."
-                    ),
-                );
-            }
-        }
+        } => common::ban_drop_table(ctx, names),
         Statement::Pragma { name, value, .. } => {
             let value = value.as_ref().map(|v| v.value.to_string().to_ascii_lowercase());
-            pragma(ctx, &super::common::last_part(name), value.as_deref());
+            pragma(ctx, &common::last_part(name), value.as_deref());
         }
         _ => {}
+    }
+}
+
+/// One operation of an ALTER TABLE on `table` (`new`: created in this file).
+fn alter_operation(ctx: &mut Ctx, table: &str, new: bool, op: &AlterTableOperation) {
+    let span = op.span();
+    match op {
+        AlterTableOperation::AddColumn { column_def, .. } => add_column(ctx, table, column_def),
+        AlterTableOperation::DropColumn { column_names, .. } if !new => {
+            common::ban_drop_column(ctx, span, table, column_names)
+        }
+        AlterTableOperation::RenameColumn { old_column_name, new_column_name } if !new => ctx.report(
+            Rule::RenamingColumn,
+            span,
+            format!(
+                "Renaming {table}.{old_column_name} to {new_column_name} breaks running code that uses \
+                 the old name"
+            ),
+            format!(
+                "Add {new_column_name}, write both, backfill, switch reads, and drop {old_column_name} \
+                 in a later release."
+            ),
+        ),
+        AlterTableOperation::RenameTable { .. } if !new => {
+            let start = ctx.stmt_start();
+            ctx.report_at(
+                Rule::RenamingTable,
+                start,
+                format!("Renaming table {table} breaks running code that uses the old name"),
+                "Keep the name, or move to a new table in steps.".to_string(),
+            );
+        }
+        AlterTableOperation::DropColumn { .. }
+        | AlterTableOperation::RenameColumn { .. }
+        | AlterTableOperation::RenameTable { .. } => {}
+        // MySQL's spelling; SQLite drops an index with a
+        // statement of its own, the table stays as it is.
+        AlterTableOperation::DropIndex { name } => ctx.report(
+            Rule::SqliteUnsupportedAlter,
+            span,
+            format!("SQLite's ALTER TABLE cannot `DROP INDEX {name}` (on {table}): the migration fails"),
+            format!("`DROP INDEX IF EXISTS {name};` as a statement of its own: no table rebuild is needed."),
+        ),
+        other => {
+            let what = other.to_string();
+            let what = what.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+            ctx.report(
+                Rule::SqliteUnsupportedAlter,
+                span,
+                format!("SQLite's ALTER TABLE cannot `{what} …` (on {table}): the migration fails"),
+                format!(
+                    "Rebuild {table}: `CREATE TABLE {table}_new (…);` `INSERT INTO {table}_new SELECT … \
+                     FROM {table};` `DROP TABLE {table};` `ALTER TABLE {table}_new RENAME TO {table};` \
+                     then recreate its indexes, triggers and views."
+                ),
+            );
+        }
     }
 }
 
