@@ -32,6 +32,7 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 	scripts/check-core-deps.sh
+	scripts/check-size.sh
 	cd ui && npm run --silent check && npm run --silent lint
 
 unit: build
