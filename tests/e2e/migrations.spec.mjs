@@ -67,6 +67,7 @@ test("apply shows what will run, refuses a plan that moved, then applies it", as
   const untouched = cli(["-C", demo, "migrate", "status", "--json"]);
   assert.equal(untouched.migrations.length, 14);
   assert.ok(untouched.migrations.every((m) => !m.applied), "nothing was applied");
+  await new Promise((r) => setTimeout(r, 400)); // let the refusal paint
   await shot(s, "migrations-plan-changed");
 
   // Preview again: the new plan is what runs.

@@ -76,6 +76,8 @@ test("cutting shows the diff first, refuses a plan that moved, then tags the rel
   assert.equal(git("tag", "-l", "v1.5.0"), "", "nothing was tagged");
   assert.equal(git("rev-parse", "HEAD"), moved, "nothing was committed");
   assert.equal(git("status", "--porcelain"), "", "no file was written");
+  assert.equal((await s.findAll('[data-testid="confirm-cut"]')).length, 0, "the stale preview cannot be confirmed");
+  await new Promise((r) => setTimeout(r, 400)); // let the refusal paint
   await shot(s, "releases-cut-plan-changed");
 
   // Preview again: the new plan (with the late fix) is what gets cut.

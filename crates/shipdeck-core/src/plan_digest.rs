@@ -49,7 +49,7 @@ pub fn same(given: &str, planned: &str) -> bool {
 /// The first characters of a token, for messages.
 pub fn short(token: &str) -> &str {
     let t = token.trim();
-    t.get(..12).unwrap_or(t)
+    t.char_indices().nth(12).map_or(t, |(end, _)| &t[..end])
 }
 
 #[cfg(test)]
@@ -97,5 +97,12 @@ mod tests {
         assert!(!same(&t[..12], &t));
         assert!(!same("", &t));
         assert!(!same(&token(&[("a", "2")]), &t));
+    }
+
+    #[test]
+    fn short_cuts_on_characters() {
+        assert_eq!(short(" 0123456789abcdef "), "0123456789ab");
+        assert_eq!(short("ééééééééééééé"), "éééééééééééé");
+        assert_eq!(short("abc"), "abc");
     }
 }

@@ -70,6 +70,7 @@ pub async fn migrate_up(
 }
 
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn migrate_down(
     core: State<'_, Shipdeck>,
     path: String,

@@ -82,10 +82,15 @@ pub(crate) fn check(
         Direction::Down => "roll back",
     };
     let versions: Vec<String> = steps.iter().map(|s| s.version.to_string()).collect();
-    let now = if versions.is_empty() {
-        format!("it would {verb} nothing now")
-    } else {
-        format!("it would {verb} {} now", versions.join(", "))
+    let now = match versions.as_slice() {
+        [] => format!("it would {verb} nothing now"),
+        [first, .., last] if versions.len() > 5 => {
+            format!(
+                "it would {verb} {} migrations now, {first} to {last}",
+                versions.len()
+            )
+        }
+        _ => format!("it would {verb} {} now", versions.join(", ")),
     };
     Err(MigrationError::PlanChanged {
         detail: format!(
@@ -165,5 +170,11 @@ mod tests {
         assert_eq!(err.code(), "migrations.plan_changed");
         assert!(err.to_string().contains("roll back 3"), "{err}");
         assert!(err.hint().unwrap().contains("migrate down --dry-run"));
+        let many: Vec<RunStep> = (1..=7).map(|v| step(v, "SELECT 1;")).collect();
+        let long = check(Some("abd"), "abc", Direction::Up, &many).unwrap_err();
+        assert!(
+            long.to_string().contains("apply 7 migrations now, 1 to 7"),
+            "{long}"
+        );
     }
 }

@@ -219,16 +219,16 @@ fn check_expected(req: &PlanRequest, prepared: &Prepared, token: &str) -> Result
         if !plan_digest::same(expected, token) {
             return Err(ReleaseError::PlanChanged {
                 detail: format!(
-                    "the plan is {} now, not {} (HEAD {}, {})",
-                    plan_digest::short(token),
-                    plan_digest::short(expected),
+                    "HEAD is {} now and the cut would tag {} (plan {}, previewed {})",
                     &prepared.plan.head[..12.min(prepared.plan.head.len())],
                     prepared
                         .releases
                         .iter()
                         .map(|r| r.tag.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    plan_digest::short(token),
+                    plan_digest::short(expected),
                 ),
             }
             .into());
