@@ -1,7 +1,9 @@
 // Migrations in the real window, on the demo workspace's SQLite database:
-// the table with a lint badge, apply through the confirmation, roll back
+// the table with a lint badge, apply through the confirmation (refused when
+// a migration is added after the preview, until previewed again), roll back
 // the newest one, and the CLI agrees with what the window shows.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -50,14 +52,31 @@ test("the table lists every migration, pending, with a lint badge", async () => 
   await s.execute("document.querySelector('.content').scrollTop = 0");
 });
 
-test("apply shows what will run, then applies it", async () => {
+test("apply shows what will run, refuses a plan that moved, then applies it", async () => {
   await s.click('[data-testid="apply-button"]');
   await s.waitForText('[data-testid="run-preview"]', "Apply 13 migrations, in this order");
   await shot(s, "migrations-apply-confirm");
+
+  // A teammate's migration lands while the preview is on screen: running
+  // would apply 14, not the 13 shown, so the confirmation is refused.
+  writeFileSync(join(demo, "migrations/99990101000000_late_notes.up.sql"), "CREATE TABLE late_notes (id INTEGER PRIMARY KEY);\n");
+  writeFileSync(join(demo, "migrations/99990101000000_late_notes.down.sql"), "DROP TABLE late_notes;\n");
   await s.click('[data-testid="run-confirm"]');
-  await s.waitForText('[data-testid="run-done"]', "Applied 13 migrations", 30_000);
+  const refused = await s.waitForText('dialog [role="alert"]', "plan changed");
+  assert.equal(await s.attribute(refused, "data-code"), "migrations.plan_changed");
+  const untouched = cli(["-C", demo, "migrate", "status", "--json"]);
+  assert.equal(untouched.migrations.length, 14);
+  assert.ok(untouched.migrations.every((m) => !m.applied), "nothing was applied");
+  await new Promise((r) => setTimeout(r, 400)); // let the refusal paint
+  await shot(s, "migrations-plan-changed");
+
+  // Preview again: the new plan is what runs.
+  await s.click('[data-testid="run-preview-again"]');
+  await s.waitForText('[data-testid="run-preview"]', "Apply 14 migrations, in this order");
+  await s.click('[data-testid="run-confirm"]');
+  await s.waitForText('[data-testid="run-done"]', "Applied 14 migrations", 30_000);
   await closeDialog();
-  await s.waitForText('[data-testid="migrations-summary"]', "13 applied, 0 pending");
+  await s.waitForText('[data-testid="migrations-summary"]', "14 applied, 0 pending");
   const status = cli(["-C", demo, "migrate", "status", "--json"]);
   assert.ok(status.migrations.every((m) => m.applied && m.checksum === "ok"));
 });
@@ -65,12 +84,12 @@ test("apply shows what will run, then applies it", async () => {
 test("roll back one: the newest migration is pending again", async () => {
   await s.click('[data-testid="rollback-button"]');
   const preview = await s.waitForText('[data-testid="run-preview"]', "Roll back 1 migration");
-  assert.match(await s.text(preview), /create webhooks stays applied/);
+  assert.match(await s.text(preview), /rename webhooks url stays applied/);
   await shot(s, "migrations-rollback");
   await s.click('[data-testid="run-confirm"]');
   await s.waitForText('[data-testid="run-done"]', "Rolled back 1 migration");
   await closeDialog();
-  await s.waitForText('[data-testid="migrations-summary"]', "12 applied, 1 pending");
+  await s.waitForText('[data-testid="migrations-summary"]', "13 applied, 1 pending");
   const last = await s.text(await s.find('[data-testid="migration-row"]:last-child [data-testid="migration-state"]'));
   assert.match(last, /pending/);
   const status = cli(["-C", demo, "migrate", "status", "--json"]);

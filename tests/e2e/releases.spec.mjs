@@ -1,7 +1,10 @@
 // Releases in the real window: plan the demo workspace's next release, see
-// why, cut it through the confirmation (which shows the diff), and find it
-// in the history.
+// why, cut it through the confirmation (which shows the diff; a commit that
+// lands meanwhile makes it refuse until previewed again), and find it in
+// the history.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -43,16 +46,44 @@ test("the plan shows the next version, why, and the changelog", async () => {
   await s.execute("window.scrollTo(0, 0); document.querySelector('.content').scrollTop = 0");
 });
 
-test("cutting shows the diff first, then tags the release", async () => {
-  await s.click('[data-testid="package-plan"] button.primary');
-  const confirm = await s.waitFor("the dry run", async () => {
+const git = (...args) => execFileSync("git", ["-C", demo, ...args], { encoding: "utf8" }).trim();
+
+/** The confirmation button once the dry run is on screen. */
+function confirmButton() {
+  return s.waitFor("the dry run", async () => {
     const el = await s.find('[data-testid="confirm-cut"]');
     return (await s.text(el)).includes("v1.5.0") && (await s.attribute(el, "disabled")) === null ? el : null;
   });
+}
+
+test("cutting shows the diff first, refuses a plan that moved, then tags the release", async () => {
+  await s.click('[data-testid="package-plan"] button.primary');
+  let confirm = await confirmButton();
   const dialog = await s.text(await s.find("dialog"));
   assert.match(dialog, /Cargo\.toml/);
   assert.match(dialog, /\+version = "1\.5\.0"/);
+  assert.doesNotMatch(dialog, /late fix/);
   await shot(s, "releases-cut-confirm");
+
+  // A commit lands while the preview is on screen: the cut that was shown
+  // is no longer the one that would happen, so confirming is refused.
+  appendFileSync(join(demo, "README.md"), "\nLate note.\n");
+  git("commit", "-qam", "fix: late fix");
+  const moved = git("rev-parse", "HEAD");
+  await s.cmd("POST", `/element/${confirm}/click`, {});
+  const refused = await s.waitForText('dialog [role="alert"]', "plan changed");
+  assert.equal(await s.attribute(refused, "data-code"), "release.plan_changed");
+  assert.equal(git("tag", "-l", "v1.5.0"), "", "nothing was tagged");
+  assert.equal(git("rev-parse", "HEAD"), moved, "nothing was committed");
+  assert.equal(git("status", "--porcelain"), "", "no file was written");
+  assert.equal((await s.findAll('[data-testid="confirm-cut"]')).length, 0, "the stale preview cannot be confirmed");
+  await new Promise((r) => setTimeout(r, 400)); // let the refusal paint
+  await shot(s, "releases-cut-plan-changed");
+
+  // Preview again: the new plan (with the late fix) is what gets cut.
+  await s.click('[data-testid="cut-preview-again"]');
+  confirm = await confirmButton();
+  assert.match(await s.text(await s.find("dialog")), /late fix/);
   await s.cmd("POST", `/element/${confirm}/click`, {});
   await s.waitForText('[data-testid="cut-done"]', "Released v1.5.0");
   // The demo's origin is a GitHub address without a token: publishing says

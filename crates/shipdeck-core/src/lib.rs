@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod logs;
 pub mod migrations;
 pub mod net;
+pub mod plan_digest;
 pub mod releases;
 pub mod secrets;
 pub mod store;

@@ -25,11 +25,12 @@ fn choice(database: Option<String>) -> DatabaseChoice {
     DatabaseChoice { database, url: None }
 }
 
-fn options(dry_run: bool) -> RunOptions {
+fn options(dry_run: bool, expect: Option<String>) -> RunOptions {
     RunOptions {
         dry_run,
         lock_timeout: LOCK_TIMEOUT,
         ignore_missing: false,
+        expect,
     }
 }
 
@@ -54,6 +55,7 @@ pub async fn migrate_up(
     database: Option<String>,
     to: Option<i64>,
     dry_run: bool,
+    expect: Option<String>,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<RunReport> {
     let sink = Arc::new(ChannelSink(on_progress));
@@ -61,13 +63,14 @@ pub async fn migrate_up(
         &input::path(&path)?,
         &choice(database),
         to,
-        options(dry_run),
+        options(dry_run, expect),
         sink,
     )
     .await
 }
 
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn migrate_down(
     core: State<'_, Shipdeck>,
     path: String,
@@ -75,6 +78,7 @@ pub async fn migrate_down(
     steps: Option<usize>,
     to: Option<i64>,
     dry_run: bool,
+    expect: Option<String>,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<RunReport> {
     let how = match (steps, to) {
@@ -92,7 +96,7 @@ pub async fn migrate_down(
         &input::path(&path)?,
         &choice(database),
         how,
-        options(dry_run),
+        options(dry_run, expect),
         sink,
     )
     .await

@@ -46,6 +46,10 @@ enum MigrateCmd {
         /// Go on when applied migrations have no file.
         #[arg(long)]
         ignore_missing: bool,
+        /// Run only if the plan is still the one a dry run showed (its
+        /// `expect` token): same database state, same migrations.
+        #[arg(long, value_name = "TOKEN")]
+        expect: Option<String>,
         #[command(flatten)]
         lock: Lock,
     },
@@ -61,6 +65,10 @@ enum MigrateCmd {
         /// Print the exact SQL, in order, and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Roll back only if the plan is still the one a dry run showed
+        /// (its `expect` token).
+        #[arg(long, value_name = "TOKEN")]
+        expect: Option<String>,
         #[command(flatten)]
         lock: Lock,
     },
@@ -190,6 +198,10 @@ fn print_status(s: &MigrationStatus) {
 fn print_run(r: &RunReport) {
     if let Some(script) = &r.script {
         print!("{script}");
+        println!(
+            "-- To run exactly this: the same command without --dry-run, with --expect {}",
+            r.expect
+        );
         return;
     }
     if r.steps.is_empty() {
@@ -234,6 +246,7 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
             to,
             dry_run,
             ignore_missing,
+            expect,
             lock,
         } => {
             cancel_on_ctrl_c(&core);
@@ -241,6 +254,7 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
                 dry_run,
                 lock_timeout: lock.lock_timeout,
                 ignore_missing,
+                expect,
             };
             let r = core
                 .migrate_up(&dir, &choice, to, opts, Bar::new(out.json || dry_run))
@@ -251,6 +265,7 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
             steps,
             to,
             dry_run,
+            expect,
             lock,
         } => {
             cancel_on_ctrl_c(&core);
@@ -262,6 +277,7 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
                 dry_run,
                 lock_timeout: lock.lock_timeout,
                 ignore_missing: false,
+                expect,
             };
             let r = core
                 .migrate_down(&dir, &choice, how, opts, Bar::new(out.json || dry_run))

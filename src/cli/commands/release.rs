@@ -40,6 +40,10 @@ pub enum ReleaseCmd {
         /// Cut only if the plan still makes this tag (repeatable).
         #[arg(long = "expect-tag", value_name = "TAG")]
         expect_tags: Vec<String>,
+        /// Cut only if the plan is still the one a dry run showed (its
+        /// `expect` token): same HEAD, versions, tags and file contents.
+        #[arg(long, value_name = "TOKEN")]
+        expect: Option<String>,
     },
     /// Push the release commit and tags, and create the forge releases.
     Publish {
@@ -100,6 +104,7 @@ impl Selection {
             reason: self.reason,
             expect_head: None,
             expect_tags: None,
+            expect: None,
             date: None,
         }
     }
@@ -175,9 +180,11 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             dry_run,
             expect_head,
             expect_tags,
+            expect,
         } => {
             let request = PlanRequest {
                 expect_head,
+                expect,
                 expect_tags: (!expect_tags.is_empty()).then_some(expect_tags),
                 ..selection.request()
             };
@@ -198,6 +205,12 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
                 );
                 for f in &r.files {
                     println!("\n{}", f.diff.trim_end());
+                }
+                if r.dry_run {
+                    println!(
+                        "\nTo cut exactly this, run the same command without --dry-run, with --expect {}",
+                        r.expect
+                    );
                 }
                 if let Some(c) = &r.commit {
                     println!(

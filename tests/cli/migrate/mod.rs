@@ -4,6 +4,7 @@
 mod checksums;
 mod commands;
 mod engines;
+mod expect;
 mod interop;
 mod safety;
 mod secrets;

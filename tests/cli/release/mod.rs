@@ -3,6 +3,7 @@
 mod changelog;
 mod conventions;
 mod cut;
+mod expect;
 mod forge_server;
 mod peers;
 mod plan;

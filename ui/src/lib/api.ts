@@ -180,7 +180,7 @@ export const api = {
   migrateUp(
     path: string,
     database: string | null,
-    options: { to: number | null; dryRun: boolean },
+    options: { to: number | null; dryRun: boolean; expect?: string | null },
     onProgress: (e: ProgressEvent) => void,
   ) {
     return call<RunReport>("migrate_up", {
@@ -193,7 +193,12 @@ export const api = {
   migrateDown(
     path: string,
     database: string | null,
-    options: { steps: number | null; to: number | null; dryRun: boolean },
+    options: {
+      steps: number | null;
+      to: number | null;
+      dryRun: boolean;
+      expect?: string | null;
+    },
     onProgress: (e: ProgressEvent) => void,
   ) {
     return call<RunReport>("migrate_down", {

@@ -159,12 +159,13 @@ impl Shipdeck {
         let ws = self.registered(path).await?;
         let target = self.target(&ws, choice).await?;
         let t = target.clone();
+        let dry_run = opts.dry_run;
         let outcome = self
             .run_job(&ws, JobKind::MigrateUp, sink, move |p| {
                 tokio::runtime::Handle::current().block_on(run::up(&t, to, opts, Some(p)))
             })
             .await;
-        self.finish_run(&ws, &target, opts.dry_run, outcome).await
+        self.finish_run(&ws, &target, dry_run, outcome).await
     }
 
     /// Rolls back the newest migrations (by steps, or down to a version that
@@ -180,12 +181,13 @@ impl Shipdeck {
         let ws = self.registered(path).await?;
         let target = self.target(&ws, choice).await?;
         let t = target.clone();
+        let dry_run = opts.dry_run;
         let outcome = self
             .run_job(&ws, JobKind::MigrateDown, sink, move |p| {
                 tokio::runtime::Handle::current().block_on(run::down(&t, how, opts, Some(p)))
             })
             .await;
-        self.finish_run(&ws, &target, opts.dry_run, outcome).await
+        self.finish_run(&ws, &target, dry_run, outcome).await
     }
 
     async fn run_job<F>(

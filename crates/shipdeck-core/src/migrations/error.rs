@@ -87,6 +87,12 @@ pub enum MigrationError {
 
     #[error("the database is busy: {detail}")]
     Busy { detail: String },
+
+    #[error("the migration plan changed since it was previewed: {detail}")]
+    PlanChanged {
+        detail: String,
+        direction: super::run::Direction,
+    },
 }
 
 impl MigrationError {
@@ -116,6 +122,7 @@ impl MigrationError {
             MigrationError::VersionOverflow { .. } => "migrations.version_overflow",
             MigrationError::Database { .. } => "migrations.database",
             MigrationError::Busy { .. } => "migrations.busy",
+            MigrationError::PlanChanged { .. } => "migrations.plan_changed",
         }
     }
 
@@ -205,6 +212,16 @@ impl MigrationError {
             MigrationError::Busy { .. } => {
                 "Another connection is writing to this SQLite database (a migration running?). Retry when it is done."
                     .into()
+            }
+            MigrationError::PlanChanged { direction, .. } => {
+                let command = match direction {
+                    super::run::Direction::Up => "up",
+                    super::run::Direction::Down => "down",
+                };
+                format!(
+                    "Nothing was run: the migration files or the database changed since the preview. Preview \
+                     again (`shipdeck migrate {command} --dry-run`) and confirm the new plan with its `expect` token."
+                )
             }
         })
     }

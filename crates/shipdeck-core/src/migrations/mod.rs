@@ -9,7 +9,9 @@ pub mod error;
 pub mod files;
 pub mod lint;
 pub mod literals;
+mod plan_token;
 pub mod run;
+mod script;
 pub mod split;
 pub mod target;
 

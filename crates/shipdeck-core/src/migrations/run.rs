@@ -9,6 +9,8 @@ use ts_rs::TS;
 
 use super::db::{AppliedRow, Db, MAX_LOCK_WAIT};
 use super::files::{benign_difference, has_no_transaction_marker, read_dir, ChecksumNote, MigrationFile};
+use super::plan_token;
+use super::script::script;
 use super::split::split;
 use super::target::Target;
 use super::{Engine, MigrationError};
@@ -91,6 +93,10 @@ pub struct RunReport {
     pub steps: Vec<RunStep>,
     /// The dry run's exact SQL, in order, as one script.
     pub script: Option<String>,
+    /// The plan's token: a digest of the database (without credentials),
+    /// what is applied there and the migrations that run. Pass a dry run's
+    /// token back as `expect` to run exactly what it showed.
+    pub expect: String,
 }
 
 /// A run's report, and the error that stopped it (steps before it stay done).
@@ -106,12 +112,15 @@ pub const LOCK_TIMEOUT: DurationRules = DurationRules {
     bare_seconds: true,
 };
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub dry_run: bool,
     pub lock_timeout: Duration,
     /// Go on when applied migrations have no file.
     pub ignore_missing: bool,
+    /// The `expect` token of the dry run the user confirmed: the run
+    /// refuses (`migrations.plan_changed`) when its plan differs.
+    pub expect: Option<String>,
 }
 
 /// How far `down` goes.
@@ -304,40 +313,6 @@ fn in_transaction(engine: Engine, no_transaction: bool) -> bool {
     !no_transaction && engine.transactional_ddl()
 }
 
-/// The exact SQL a dry run would execute, as a script a DBA can read (and
-/// run by hand): each migration verbatim, inside `BEGIN`/`COMMIT` where
-/// Shipdeck runs it in a transaction.
-fn script(engine: Engine, direction: Direction, steps: &[RunStep]) -> String {
-    let mut out = String::new();
-    if steps.is_empty() {
-        out.push_str("-- nothing to run\n");
-    }
-    for s in steps {
-        let how = if s.transaction {
-            "in a transaction"
-        } else if engine == Engine::Mysql {
-            "MariaDB/MySQL commits DDL at once"
-        } else {
-            "no transaction"
-        };
-        let dir = match direction {
-            Direction::Up => "up",
-            Direction::Down => "down",
-        };
-        out.push_str(&format!("-- {} {} ({dir}, {how})\n", s.version, s.description));
-        if s.transaction {
-            out.push_str("BEGIN;\n");
-        }
-        out.push_str(s.sql.trim_end());
-        out.push('\n');
-        if s.transaction {
-            out.push_str("COMMIT;\n");
-        }
-        out.push('\n');
-    }
-    out
-}
-
 fn planned(engine: Engine, direction: Direction, f: &MigrationFile) -> RunStep {
     let (sql, no_tx) = match direction {
         Direction::Up => (f.up_sql.as_str(), f.no_transaction),
@@ -377,7 +352,11 @@ pub async fn up(
     opts: RunOptions,
     progress: Option<&Progress>,
 ) -> Result<Outcome<RunReport>> {
-    run(target, Direction::Up, opts, progress, |files, applied| {
+    let goal = format!(
+        "up to {}",
+        to.map_or_else(|| "the newest".into(), |v| v.to_string())
+    );
+    run(target, Direction::Up, &goal, opts, progress, |files, applied| {
         plan_up(files, applied, to)
     })
     .await
@@ -390,21 +369,35 @@ pub async fn down(
     opts: RunOptions,
     progress: Option<&Progress>,
 ) -> Result<Outcome<RunReport>> {
-    run(target, Direction::Down, opts, progress, |files, applied| {
-        plan_down(files, applied, how)
-    })
+    let goal = match how {
+        DownTarget::Steps(n) => format!("down {n} step(s)"),
+        DownTarget::To(v) => format!("down to {v}"),
+    };
+    run(
+        target,
+        Direction::Down,
+        &goal,
+        opts,
+        progress,
+        |files, applied| plan_down(files, applied, how),
+    )
     .await
+}
+
+fn steps_of(engine: Engine, direction: Direction, chosen: &[&MigrationFile]) -> Vec<RunStep> {
+    chosen.iter().map(|f| planned(engine, direction, f)).collect()
 }
 
 async fn run<P>(
     target: &Target,
     direction: Direction,
+    goal: &str,
     opts: RunOptions,
     progress: Option<&Progress>,
     plan: P,
 ) -> Result<Outcome<RunReport>>
 where
-    P: for<'a> FnOnce(&'a [MigrationFile], &[AppliedRow]) -> Result<Vec<&'a MigrationFile>>,
+    P: for<'a> Fn(&'a [MigrationFile], &[AppliedRow]) -> Result<Vec<&'a MigrationFile>>,
 {
     let mut report = RunReport {
         database: target.name.clone(),
@@ -412,16 +405,21 @@ where
         dry_run: opts.dry_run,
         steps: Vec::new(),
         script: None,
+        expect: String::new(),
     };
-    if opts.dry_run {
+    if opts.dry_run || opts.expect.is_some() {
         let (files, applied) = load(target).await?;
         validate(&files, &applied, opts.ignore_missing)?;
-        report.steps = plan(&files, &applied)?
-            .into_iter()
-            .map(|f| planned(target.engine, direction, f))
-            .collect();
-        report.script = Some(script(target.engine, direction, &report.steps));
-        return Ok(Outcome { report, error: None });
+        let steps = steps_of(target.engine, direction, &plan(&files, &applied)?);
+        let token = plan_token::token(target, direction, goal, &applied, &steps);
+        if opts.dry_run {
+            report.script = Some(script(target.engine, direction, &steps));
+            report.steps = steps;
+            report.expect = token;
+            return Ok(Outcome { report, error: None });
+        }
+        // Read-only first: a refused run creates nothing, not even the table.
+        plan_token::check(opts.expect.as_deref(), &token, direction, &steps)?;
     }
     let files = read_files(target).await?;
     let mut db = open_for_change(target, opts.lock_timeout).await?;
@@ -429,28 +427,11 @@ where
         let applied = db.applied().await?;
         validate(&files, &applied, opts.ignore_missing)?;
         let chosen = plan(&files, &applied)?;
-        let total = chosen.len() as u64;
-        for (i, f) in chosen.into_iter().enumerate() {
-            if let Some(p) = progress {
-                p.checkpoint()?;
-                p.report(i as u64, Some(total), format!("{} {}", f.version, f.description));
-            }
-            let mut step = planned(target.engine, direction, f);
-            let statements = split(&step.sql, target.engine);
-            let nanos = match direction {
-                Direction::Up => db.apply(f, &statements).await?,
-                Direction::Down => {
-                    db.revert(f, &statements, has_no_transaction_marker(&step.sql))
-                        .await?
-                }
-            };
-            step.execution_ms = nanos_to_ms(nanos);
-            report.steps.push(step);
-        }
-        if let Some(p) = progress {
-            p.report(total, Some(total), "done");
-        }
-        Ok::<_, Error>(())
+        let steps = steps_of(target.engine, direction, &chosen);
+        report.expect = plan_token::token(target, direction, goal, &applied, &steps);
+        // Again under the lock: another run may have finished meanwhile.
+        plan_token::check(opts.expect.as_deref(), &report.expect, direction, &steps)?;
+        execute(&mut db, target, direction, chosen, progress, &mut report.steps).await
     }
     .await;
     db.close().await;
@@ -458,6 +439,39 @@ where
         report,
         error: result.err(),
     })
+}
+
+/// Runs the chosen migrations in order, keeping each completed step.
+async fn execute(
+    db: &mut Db,
+    target: &Target,
+    direction: Direction,
+    chosen: Vec<&MigrationFile>,
+    progress: Option<&Progress>,
+    done: &mut Vec<RunStep>,
+) -> Result<()> {
+    let total = chosen.len() as u64;
+    for (i, f) in chosen.into_iter().enumerate() {
+        if let Some(p) = progress {
+            p.checkpoint()?;
+            p.report(i as u64, Some(total), format!("{} {}", f.version, f.description));
+        }
+        let mut step = planned(target.engine, direction, f);
+        let statements = split(&step.sql, target.engine);
+        let nanos = match direction {
+            Direction::Up => db.apply(f, &statements).await?,
+            Direction::Down => {
+                db.revert(f, &statements, has_no_transaction_marker(&step.sql))
+                    .await?
+            }
+        };
+        step.execution_ms = nanos_to_ms(nanos);
+        done.push(step);
+    }
+    if let Some(p) = progress {
+        p.report(total, Some(total), "done");
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]

@@ -19,6 +19,7 @@ use super::ReleasePlan;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::jobs::Progress;
+use crate::plan_digest::{self, PlanDigest};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CutRelease {
@@ -50,6 +51,10 @@ pub struct CutResult {
     pub files: Vec<FileDiff>,
     pub signed_commit: bool,
     pub signed_tags: bool,
+    /// The plan's token: a digest of `head`, each package's version and tag
+    /// and each file's path and new content. Pass it back as `expect` to
+    /// cut exactly what this dry run showed.
+    pub expect: String,
 }
 
 /// Refuses to release from a state that would surprise: a detached HEAD, a
@@ -190,9 +195,45 @@ fn prepare(
     })
 }
 
+/// The token of a prepared cut: what it is made on and everything it writes.
+fn token(prepared: &Prepared) -> String {
+    let mut d = PlanDigest::new("release.cut");
+    d.field("head", &prepared.plan.head);
+    for r in &prepared.releases {
+        d.field("package", &r.package)
+            .field("version", &r.version)
+            .field("tag", &r.tag);
+    }
+    for c in &prepared.changes {
+        d.field("file", &c.path).content("after", &c.after);
+    }
+    d.content("message", &prepared.message);
+    d.finish()
+}
+
 /// Refuses a cut whose plan is not the one the user confirmed: HEAD moved
-/// (a commit landed, or another cut ran) or the tags differ.
-fn check_expected(req: &PlanRequest, prepared: &Prepared) -> Result<()> {
+/// (a commit landed, or another cut ran), the tags differ, or (with a
+/// token) anything the dry run showed differs.
+fn check_expected(req: &PlanRequest, prepared: &Prepared, token: &str) -> Result<()> {
+    if let Some(expected) = req.expect.as_deref() {
+        if !plan_digest::same(expected, token) {
+            return Err(ReleaseError::PlanChanged {
+                detail: format!(
+                    "HEAD is {} now and the cut would tag {} (plan {}, previewed {})",
+                    &prepared.plan.head[..12.min(prepared.plan.head.len())],
+                    prepared
+                        .releases
+                        .iter()
+                        .map(|r| r.tag.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    plan_digest::short(token),
+                    plan_digest::short(expected),
+                ),
+            }
+            .into());
+        }
+    }
     if let Some(expected) = req.expect_head.as_deref().map(str::trim) {
         let head = &prepared.plan.head;
         if expected.is_empty() || !head.starts_with(&expected.to_ascii_lowercase()) {
@@ -344,7 +385,8 @@ pub fn cut(
     let ctx = Context::new(repo, root, config)?;
     let branch = preconditions(&ctx)?;
     let prepared = prepare(&ctx, req, cache, progress)?;
-    check_expected(req, &prepared)?;
+    let expect = token(&prepared);
+    check_expected(req, &prepared, &expect)?;
     let files = prepared
         .changes
         .iter()
@@ -363,6 +405,7 @@ pub fn cut(
         files,
         signed_commit: false,
         signed_tags: false,
+        expect,
     };
     if dry_run {
         return Ok((result, prepared.plan));

@@ -58,6 +58,10 @@ pub struct PlanRequest {
     /// For a cut: the tags the confirmed plan showed. The cut refuses when
     /// planning again gives other tags.
     pub expect_tags: Option<Vec<String>>,
+    /// For a cut: the `expect` token of the dry run the user confirmed. The
+    /// cut refuses (`release.plan_changed`) when planning again gives
+    /// another HEAD, other packages, versions or tags, or other file contents.
+    pub expect: Option<String>,
     /// Date written in the changelog heading (default: today, UTC).
     #[serde(skip)]
     #[ts(skip)]

@@ -11,4 +11,10 @@ head: string,
 /**
  * The release commit (`null` on a dry run).
  */
-commit: string | null, message: string, releases: Array<CutRelease>, files: Array<FileDiff>, signed_commit: boolean, signed_tags: boolean, };
+commit: string | null, message: string, releases: Array<CutRelease>, files: Array<FileDiff>, signed_commit: boolean, signed_tags: boolean, 
+/**
+ * The plan's token: a digest of `head`, each package's version and tag
+ * and each file's path and new content. Pass it back as `expect` to
+ * cut exactly what this dry run showed.
+ */
+expect: string, };

@@ -23,4 +23,10 @@ expect_head: string | null,
  * For a cut: the tags the confirmed plan showed. The cut refuses when
  * planning again gives other tags.
  */
-expect_tags: Array<string> | null, };
+expect_tags: Array<string> | null, 
+/**
+ * For a cut: the `expect` token of the dry run the user confirmed. The
+ * cut refuses (`release.plan_changed`) when planning again gives
+ * another HEAD, other packages, versions or tags, or other file contents.
+ */
+expect: string | null, };

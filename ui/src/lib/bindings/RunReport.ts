@@ -10,4 +10,10 @@ steps: Array<RunStep>,
 /**
  * The dry run's exact SQL, in order, as one script.
  */
-script: string | null, };
+script: string | null, 
+/**
+ * The plan's token: a digest of the database (without credentials),
+ * what is applied there and the migrations that run. Pass a dry run's
+ * token back as `expect` to run exactly what it showed.
+ */
+expect: string, };

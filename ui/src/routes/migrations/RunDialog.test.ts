@@ -41,10 +41,15 @@ const rows = [
   row(4, "index", true),
 ];
 
-type DownArgs = { steps: number | null; to: number | null; dryRun: boolean };
+type DownArgs = {
+  steps: number | null;
+  to: number | null;
+  dryRun: boolean;
+  expect?: string | null;
+};
 
 /** A rollback of everything newer than `to` (or the newest one). */
-function report(a: DownArgs): RunReport {
+function report(a: DownArgs, expect = "fedcba9876543210fedcba9876543210"): RunReport {
   const versions = a.to === null ? [4] : [4, 3, 2, 1].filter((v) => v > (a.to ?? 0));
   return {
     database: "main",
@@ -58,6 +63,7 @@ function report(a: DownArgs): RunReport {
       execution_ms: a.dryRun ? null : 1.5,
     })),
     script: null,
+    expect,
   };
 }
 
@@ -124,5 +130,46 @@ describe("RunDialog", () => {
     expect(await screen.findByText(/migration 4 has no .down.sql/)).toBeInTheDocument();
     expect(screen.getByTestId("run-confirm")).toBeDisabled();
     expect(real).toBe(0);
+  });
+
+  it("confirms with the preview's token; when refused, previews again and runs the new plan", async () => {
+    const sent: (string | null | undefined)[] = [];
+    let current = "plan-1";
+    mockIPC((cmd, args) => {
+      if (cmd !== "migrate_down") return;
+      const a = args as unknown as DownArgs;
+      if (a.dryRun) return report(a, current);
+      sent.push(a.expect);
+      if (a.expect !== current) {
+        throw {
+          code: "migrations.plan_changed",
+          message: "the migration plan changed since it was previewed: it would roll back 5 now",
+          hint: "Nothing was run: preview again and confirm the new plan.",
+        };
+      }
+      return report(a, current);
+    });
+    const ondone = vi.fn();
+    render(RunDialog, {
+      root: "/w",
+      database: "main",
+      mode: "down",
+      rows,
+      onclose: () => {},
+      ondone,
+    });
+    await screen.findByTestId("run-preview");
+    current = "plan-2"; // someone applied a migration meanwhile
+    await userEvent.click(screen.getByTestId("run-confirm"));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-code", "migrations.plan_changed");
+    expect(screen.queryByTestId("run-preview")).toBeNull();
+    expect(screen.queryByTestId("run-done")).toBeNull();
+
+    await userEvent.click(screen.getByTestId("run-preview-again"));
+    await screen.findByTestId("run-preview");
+    await userEvent.click(screen.getByTestId("run-confirm"));
+    expect(await screen.findByTestId("run-done")).toHaveTextContent("Rolled back 1 migration");
+    expect(sent).toEqual(["plan-1", "plan-2"]);
   });
 });

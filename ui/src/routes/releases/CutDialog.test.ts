@@ -17,7 +17,7 @@ beforeAll(() => {
   };
 });
 
-function result(dry: boolean): CutResult {
+function result(dry: boolean, expect = "0123456789abcdef0123456789abcdef"): CutResult {
   return {
     dry_run: dry,
     branch: "main",
@@ -35,6 +35,7 @@ function result(dry: boolean): CutResult {
     ],
     signed_commit: false,
     signed_tags: false,
+    expect,
   };
 }
 
@@ -47,6 +48,7 @@ function request(packages: string[]): PlanRequest {
     reason: null,
     expect_head: null,
     expect_tags: null,
+    expect: null,
   };
 }
 
@@ -104,6 +106,7 @@ describe("CutDialog", () => {
       packages: ["orbit"],
       expect_head: "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
       expect_tags: ["v1.5.0"],
+      expect: "0123456789abcdef0123456789abcdef",
     });
     // The page behind refreshes after the cut: new props, same dialog.
     await rerender({ root: "/w", request: { ...asked } });
@@ -131,5 +134,47 @@ describe("CutDialog", () => {
     expect(alert).toHaveAttribute("data-code", "release.dirty_tree");
     expect(alert).toHaveTextContent("Commit or stash");
     expect(screen.getByTestId("confirm-cut")).toBeDisabled();
+  });
+
+  it("when the plan changed, shows the refusal, cuts nothing, and confirms the new preview", async () => {
+    const cuts: { dryRun: boolean; expect: unknown }[] = [];
+    // The plan the core would make now.
+    let current = "token-1";
+    mockIPC((cmd, args) => {
+      if (cmd !== "release_cut") return;
+      const a = args as { dryRun: boolean; request: { expect: unknown } };
+      cuts.push({ dryRun: a.dryRun, expect: a.request.expect });
+      if (a.dryRun) return result(true, current);
+      if (a.request.expect !== current) {
+        throw {
+          code: "release.plan_changed",
+          message: `the plan changed since it was confirmed: the plan is ${current} now`,
+          hint: "Nothing was cut. Look at the new plan and confirm that one.",
+        };
+      }
+      return result(false, current);
+    });
+    const ondone = vi.fn();
+    render(CutDialog, { root: "/w", request: request([]), onclose: () => {}, ondone });
+    const confirm = await screen.findByRole("button", { name: "Cut v1.5.0" });
+    current = "token-2"; // a commit lands while the preview is on screen
+    await userEvent.click(confirm);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-code", "release.plan_changed");
+    expect(alert).toHaveTextContent("Look at the new plan");
+    expect(screen.queryByTestId("confirm-cut")).toBeNull();
+    expect(screen.queryByText("Cargo.toml")).toBeNull();
+    expect(ondone).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId("cut-preview-again"));
+    await userEvent.click(await screen.findByRole("button", { name: "Cut v1.5.0" }));
+    expect(await screen.findByTestId("cut-done")).toBeInTheDocument();
+    expect(ondone).toHaveBeenCalledOnce();
+    expect(cuts).toEqual([
+      { dryRun: true, expect: null },
+      { dryRun: false, expect: "token-1" },
+      { dryRun: true, expect: null },
+      { dryRun: false, expect: "token-2" },
+    ]);
   });
 });
