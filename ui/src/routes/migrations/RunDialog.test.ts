@@ -3,6 +3,7 @@ import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
+import type { DownRequest } from "../../lib/bindings/DownRequest";
 import type { MigrationRow } from "../../lib/bindings/MigrationRow";
 import type { RunReport } from "../../lib/bindings/RunReport";
 import RunDialog from "./RunDialog.svelte";
@@ -43,6 +44,16 @@ const rows = [
 
 type DownArgs = { steps: number | null; to: number | null; dryRun: boolean };
 
+/** The request migrate_down gets, flattened for the asserts. */
+function downArgs(args: unknown): DownArgs {
+  const r = (args as { request: DownRequest }).request;
+  return {
+    steps: "steps" in r.target ? r.target.steps : null,
+    to: "to" in r.target ? r.target.to : null,
+    dryRun: r.dry_run,
+  };
+}
+
 /** A rollback of everything newer than `to` (or the newest one). */
 function report(a: DownArgs): RunReport {
   const versions = a.to === null ? [4] : [4, 3, 2, 1].filter((v) => v > (a.to ?? 0));
@@ -66,8 +77,8 @@ describe("RunDialog", () => {
     const calls: DownArgs[] = [];
     mockIPC((cmd, args) => {
       if (cmd === "migrate_down") {
-        const a = args as unknown as DownArgs;
-        calls.push({ steps: a.steps, to: a.to, dryRun: a.dryRun });
+        const a = downArgs(args);
+        calls.push(a);
         return report(a);
       }
     });
@@ -105,7 +116,7 @@ describe("RunDialog", () => {
     let real = 0;
     mockIPC((cmd, args) => {
       if (cmd === "migrate_down") {
-        if (!(args as unknown as DownArgs).dryRun) real++;
+        if (!downArgs(args).dryRun) real++;
         throw {
           code: "migrations.irreversible",
           message: "migration 4 has no .down.sql: it cannot be rolled back",

@@ -42,7 +42,7 @@ function result(dry: boolean): CutResult {
 function request(packages: string[]): PlanRequest {
   return {
     packages,
-    prerelease: null,
+    prerelease: "config",
     version: null,
     reason: null,
     expect_head: null,
