@@ -90,10 +90,17 @@ fn tauri_build_made_a_permission_for_every_command() {
         .map(String::as_str)
         .filter(|k| k.starts_with("allow-"))
         .collect();
-    let specs = seam::specs();
-    let wanted: BTreeSet<String> = specs.iter().map(|s| s.permission()).collect();
-    let wanted: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
-    assert_eq!(made, wanted, "tauri-build permissions vs the table");
+    // tauri-build never deletes the file of a command that was removed, so
+    // extra permissions may linger locally; they are never granted.
+    let missing: Vec<String> = seam::specs()
+        .iter()
+        .map(|s| s.permission())
+        .filter(|p| !made.contains(p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tauri-build made no permission for {missing:?}"
+    );
 }
 
 #[test]
