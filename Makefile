@@ -48,9 +48,11 @@ test: lint unit e2e
 screenshots: build
 	SHIPDECK_SCREENSHOTS=$(CURDIR)/docs/screenshots tests/e2e/run.sh
 
-# Regenerate ui/src/lib/bindings from the Rust types.
-bindings:
+# Regenerate ui/src/lib/bindings from the Rust types, and the capability and
+# TS call wrappers from the command table (src-tauri/src/commands/table.rs).
+bindings: ui
 	SHIPDECK_UPDATE_BINDINGS=1 cargo test -p shipdeck-core --test bindings
+	SHIPDECK_UPDATE_BINDINGS=1 cargo test -p shipdeck-app $(APP_FEATURES) --test seam
 	cd ui && npx prettier --check src >/dev/null
 
 bench: build

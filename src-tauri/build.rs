@@ -1,71 +1,28 @@
-// The app manifest lists every command, so each one needs an explicit
-// permission in capabilities/ (least privilege: nothing is allowed by default).
-const COMMANDS: &[&str] = &[
-    "app_ready",
-    "startup_workspace",
-    "workspace_open",
-    "workspace_recent",
-    "workspace_forget",
-    "workspace_scan",
-    "workspace_last_scan",
-    "workspace_chart",
-    "demo_create_default",
-    "activity_list",
-    "jobs_running",
-    "job_cancel",
-    "logs_read",
-    "logs_follow",
-    "secret_set",
-    "secret_list",
-    "secret_rm",
-    "doctor_run",
-    "release_plan",
-    "release_cut",
-    "release_publish",
-    "release_rollback",
-    "release_history",
-    "release_cadence_chart",
-    "migration_databases",
-    "migrate_status",
-    "migrate_up",
-    "migrate_down",
-    "migrate_create",
-    "migrate_lint",
-    "migrate_repair",
-    "migrate_baseline",
-    "migrate_show",
-    "migration_runs",
-    "migration_chart",
-    "env_parity",
-    "env_parity_chart",
-    "env_reveal",
-    "env_health",
-    "env_readiness",
-    "env_doctor",
-    "env_history",
-    "env_history_chart",
-    "docs_schema",
-    "advisor_checks",
-    "advisor_run",
-    "advisor_latest",
-    "advisor_suggest",
-    "advisor_accept",
-    "advisor_dismiss",
-    "advisor_restore",
-    "advisor_runs",
-    "advisor_charts",
-    "bench_scenarios",
-    "bench_run",
-    "bench_http",
-    "bench_history",
-    "bench_compare",
-    "bench_chart",
-    "bench_percentile_chart",
-    "bench_sweep_chart",
-];
+// The app manifest lists every command of src/commands/table.rs, so each one
+// needs an explicit permission in capabilities/ (least privilege: nothing is
+// allowed by default). The list is also written to OUT_DIR so a test can
+// compare it with the table the app was compiled from.
+
+include!("src/commands/table.rs");
+
+macro_rules! command_names {
+    ($( $(#[doc = $doc:literal])* $(@$ctx:ident)? $area:ident :: $name:ident $args:tt -> $ret:ty; )*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+const COMMANDS: &[&str] = with_commands!(command_names);
 
 fn main() {
     println!("cargo:rerun-if-changed=../tauri.conf.json");
+    println!("cargo:rerun-if-changed=src/commands/table.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let listed = COMMANDS.join("\n") + "\n";
+    std::fs::write(
+        std::path::Path::new(&out_dir).join("manifest-commands.txt"),
+        listed,
+    )
+    .expect("cannot write the manifest command list");
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )

@@ -1,8 +1,10 @@
-//! The desktop app: opens the core, registers the thin commands in
-//! [`commands`], and runs the window. No behaviour lives here.
+//! The desktop app: opens the core, registers the commands of the table in
+//! `commands/table.rs` (see [`seam`]), and runs the window. No behaviour
+//! lives here.
 
 mod commands;
 mod input;
+pub mod seam;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -39,69 +41,7 @@ pub fn run() {
         .manage(core)
         .manage(Startup { arg })
         .manage(LogFollower::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_ready,
-            commands::app::startup_workspace,
-            commands::workspace::workspace_open,
-            commands::workspace::workspace_recent,
-            commands::workspace::workspace_forget,
-            commands::workspace::workspace_scan,
-            commands::workspace::workspace_last_scan,
-            commands::workspace::workspace_chart,
-            commands::workspace::demo_create_default,
-            commands::activity::activity_list,
-            commands::activity::jobs_running,
-            commands::activity::job_cancel,
-            commands::logs::logs_read,
-            commands::logs::logs_follow,
-            commands::settings::secret_set,
-            commands::settings::secret_list,
-            commands::settings::secret_rm,
-            commands::doctor::doctor_run,
-            commands::releases::release_plan,
-            commands::releases::release_cut,
-            commands::releases::release_publish,
-            commands::releases::release_rollback,
-            commands::releases::release_history,
-            commands::releases::release_cadence_chart,
-            commands::migrations::migration_databases,
-            commands::migrations::migrate_status,
-            commands::migrations::migrate_up,
-            commands::migrations::migrate_down,
-            commands::migrations::migrate_create,
-            commands::migrations::migrate_lint,
-            commands::migrations::migrate_repair,
-            commands::migrations::migrate_baseline,
-            commands::migrations::migrate_show,
-            commands::migrations::migration_runs,
-            commands::migrations::migration_chart,
-            commands::environments::env_parity,
-            commands::environments::env_parity_chart,
-            commands::environments::env_reveal,
-            commands::environments::env_health,
-            commands::environments::env_readiness,
-            commands::environments::env_doctor,
-            commands::environments::env_history,
-            commands::environments::env_history_chart,
-            commands::docs::docs_schema,
-            commands::advisor::advisor_checks,
-            commands::advisor::advisor_run,
-            commands::advisor::advisor_latest,
-            commands::advisor::advisor_suggest,
-            commands::advisor::advisor_accept,
-            commands::advisor::advisor_dismiss,
-            commands::advisor::advisor_restore,
-            commands::advisor::advisor_runs,
-            commands::advisor::advisor_charts,
-            commands::bench::bench_scenarios,
-            commands::bench::bench_run,
-            commands::bench::bench_http,
-            commands::bench::bench_history,
-            commands::bench::bench_compare,
-            commands::bench::bench_chart,
-            commands::bench::bench_percentile_chart,
-            commands::bench::bench_sweep_chart,
-        ])
+        .invoke_handler(seam::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "the app window failed");

@@ -27,6 +27,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::demo::DemoSummary::export_all(&cfg)?;
     crate::releases::ReleasePlan::export_all(&cfg)?;
     crate::releases::PlanRequest::export_all(&cfg)?;
+    crate::releases::rollback::RollbackRequest::export_all(&cfg)?;
+    crate::api::PublishRequest::export_all(&cfg)?;
     crate::releases::cut::CutResult::export_all(&cfg)?;
     crate::releases::publish::PublishResult::export_all(&cfg)?;
     crate::releases::rollback::RollbackResult::export_all(&cfg)?;
@@ -37,6 +39,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::migrations::run::RepairAction::export_all(&cfg)?;
     crate::migrations::run::RepairReport::export_all(&cfg)?;
     crate::migrations::run::BaselineReport::export_all(&cfg)?;
+    crate::api::DownRequest::export_all(&cfg)?;
+    crate::api::CreateMigrationRequest::export_all(&cfg)?;
+    crate::api::RepairRequest::export_all(&cfg)?;
     crate::migrations::create::CreatedMigration::export_all(&cfg)?;
     crate::migrations::lint::RuleInfo::export_all(&cfg)?;
     crate::api::LintReport::export_all(&cfg)?;
@@ -50,11 +55,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::ParityView::export_all(&cfg)?;
     crate::api::HealthReport::export_all(&cfg)?;
     crate::store::EnvRun::export_all(&cfg)?;
+    crate::api::EnvRunKind::export_all(&cfg)?;
     crate::api::BenchRunView::export_all(&cfg)?;
     crate::api::CompareReport::export_all(&cfg)?;
     crate::bench::scenario::ScenarioInfo::export_all(&cfg)?;
     crate::bench::scenario::ScenarioResult::export_all(&cfg)?;
     crate::bench::loadgen::HttpReport::export_all(&cfg)?;
+    crate::api::HttpLoad::export_all(&cfg)?;
     crate::bench::import::Imported::export_all(&cfg)?;
     crate::bench::loadgen::LiveStats::export_all(&cfg)?;
     crate::advisor::schema::Schema::export_all(&cfg)?;
@@ -65,5 +72,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::advisor::Suggestion::export_all(&cfg)?;
     crate::advisor::CheckInfo::export_all(&cfg)?;
     crate::store::AdvisorRun::export_all(&cfg)?;
+    crate::api::AdvisorRunRequest::export_all(&cfg)?;
+    crate::api::DismissRequest::export_all(&cfg)?;
     Ok(())
 }

@@ -1,12 +1,10 @@
 use shipdeck_core::jobs::{JobRecord, RunningJob};
 use shipdeck_core::{Result, Shipdeck};
-use tauri::State;
 
 use crate::input;
 
-#[tauri::command]
 pub async fn activity_list(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: Option<String>,
     limit: Option<i64>,
 ) -> Result<Vec<JobRecord>> {
@@ -17,12 +15,10 @@ pub async fn activity_list(
     .await
 }
 
-#[tauri::command]
-pub fn jobs_running(core: State<'_, Shipdeck>) -> Vec<RunningJob> {
-    core.running_jobs()
+pub async fn jobs_running(core: &Shipdeck) -> Result<Vec<RunningJob>> {
+    Ok(core.running_jobs())
 }
 
-#[tauri::command]
-pub fn job_cancel(core: State<'_, Shipdeck>, id: i64) -> Result<()> {
+pub async fn job_cancel(core: &Shipdeck, id: i64) -> Result<()> {
     core.cancel_job(id)
 }

@@ -1,13 +1,12 @@
 use std::sync::Arc;
 
 use shipdeck_core::advisor::{CheckInfo, Suggestion};
-use shipdeck_core::api::{AcceptedFinding, AdvisorOptions, AdvisorView};
+use shipdeck_core::api::{AcceptedFinding, AdvisorOptions, AdvisorRunRequest, AdvisorView, DismissRequest};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::store::AdvisorRun;
 use shipdeck_core::{DatabaseChoice, Result, Shipdeck};
 use tauri::ipc::Channel;
-use tauri::State;
 
 use super::ChannelSink;
 use crate::input;
@@ -17,41 +16,36 @@ fn choice(database: Option<String>) -> DatabaseChoice {
     DatabaseChoice { database, url: None }
 }
 
-#[tauri::command]
-pub fn advisor_checks(core: State<'_, Shipdeck>) -> Vec<CheckInfo> {
-    core.advisor_checks()
+pub async fn advisor_checks(core: &Shipdeck) -> Result<Vec<CheckInfo>> {
+    Ok(core.advisor_checks())
 }
 
-#[tauri::command]
 pub async fn advisor_run(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
-    database: Option<String>,
-    checks: Vec<String>,
+    request: AdvisorRunRequest,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<AdvisorView> {
     core.advisor_run(
         &input::path(&path)?,
-        &choice(database),
-        &checks,
+        &choice(request.database),
+        &request.checks,
         AdvisorOptions::default(),
         Arc::new(ChannelSink(on_progress)),
     )
     .await
 }
 
-#[tauri::command]
 pub async fn advisor_latest(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
 ) -> Result<Option<AdvisorView>> {
     core.advisor_latest(&input::path(&path)?, &choice(database)).await
 }
 
-#[tauri::command]
 pub async fn advisor_suggest(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
     query: String,
@@ -65,9 +59,8 @@ pub async fn advisor_suggest(
     .await
 }
 
-#[tauri::command]
 pub async fn advisor_accept(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
     key: String,
@@ -76,21 +69,18 @@ pub async fn advisor_accept(
         .await
 }
 
-#[tauri::command]
-pub async fn advisor_dismiss(
-    core: State<'_, Shipdeck>,
-    path: String,
-    database: Option<String>,
-    key: String,
-    reason: String,
-) -> Result<()> {
+pub async fn advisor_dismiss(core: &Shipdeck, path: String, request: DismissRequest) -> Result<()> {
+    let DismissRequest {
+        database,
+        key,
+        reason,
+    } = request;
     core.advisor_dismiss(&input::path(&path)?, &choice(database), &key, &reason)
         .await
 }
 
-#[tauri::command]
 pub async fn advisor_restore(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
     key: String,
@@ -99,9 +89,8 @@ pub async fn advisor_restore(
         .await
 }
 
-#[tauri::command]
 pub async fn advisor_runs(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
 ) -> Result<Vec<AdvisorRun>> {
@@ -109,9 +98,8 @@ pub async fn advisor_runs(
         .await
 }
 
-#[tauri::command]
 pub async fn advisor_charts(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
     theme: Theme,

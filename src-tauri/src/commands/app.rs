@@ -1,15 +1,14 @@
 use std::io::Write;
 
 use shipdeck_core::{Result, Shipdeck};
-use tauri::State;
+use tauri::{AppHandle, Manager};
 
 use crate::Startup;
 
 /// The UI calls this after its first paint, with the page's own clock
 /// (milliseconds since navigation start). With SHIPDECK_BENCH set, the moment
 /// is printed for the startup benchmark.
-#[tauri::command]
-pub fn app_ready(page_ms: Option<f64>) {
+pub async fn app_ready(_: &AppHandle, page_ms: Option<f64>) -> Result<()> {
     let page_ms = page_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0);
     tracing::info!(page_ms, "first paint");
     if std::env::var_os("SHIPDECK_BENCH").is_some() {
@@ -17,17 +16,17 @@ pub fn app_ready(page_ms: Option<f64>) {
         let _ = writeln!(out, "SHIPDECK_READY {page_ms:.1}");
         let _ = out.flush();
     }
+    Ok(())
 }
 
 /// The folder to open at start: the command-line argument, else the last
 /// workspace; `null` shows the welcome screen.
-#[tauri::command]
-pub async fn startup_workspace(
-    core: State<'_, Shipdeck>,
-    startup: State<'_, Startup>,
-) -> Result<Option<String>> {
-    match &startup.arg {
+pub async fn startup_workspace(app: &AppHandle) -> Result<Option<String>> {
+    match &app.state::<Startup>().arg {
         Some(arg) => Ok(Some(arg.display().to_string())),
-        None => Ok(core.workspace_last().await?.map(|p| p.display().to_string())),
+        None => {
+            let core = app.state::<Shipdeck>();
+            Ok(core.workspace_last().await?.map(|p| p.display().to_string()))
+        }
     }
 }

@@ -1,14 +1,12 @@
 use shipdeck_core::api::SchemaDoc;
 use shipdeck_core::{DatabaseChoice, Result, Shipdeck};
-use tauri::State;
 
 use crate::input;
 
 /// The domain model page of a database (by name: the app never sends
 /// URLs), written into the workspace when `write`.
-#[tauri::command]
 pub async fn docs_schema(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     database: Option<String>,
     write: bool,

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use shipdeck_core::api::{HealthReport, ParityView};
+use shipdeck_core::api::{EnvRunKind, HealthReport, ParityView};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::doctor::DoctorReport;
 use shipdeck_core::environments::readiness::ReadinessRow;
@@ -8,29 +8,24 @@ use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::store::EnvRun;
 use shipdeck_core::{Result, Shipdeck};
 use tauri::ipc::Channel;
-use tauri::State;
 
 use super::ChannelSink;
 use crate::input;
 
-#[tauri::command]
-pub async fn env_parity(core: State<'_, Shipdeck>, path: String) -> Result<ParityView> {
+pub async fn env_parity(core: &Shipdeck, path: String) -> Result<ParityView> {
     core.env_parity(&input::path(&path)?).await
 }
 
-#[tauri::command]
-pub async fn env_parity_chart(core: State<'_, Shipdeck>, path: String, theme: Theme) -> Result<Chart> {
+pub async fn env_parity_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.env_parity_chart(&input::path(&path)?, theme).await
 }
 
-#[tauri::command]
-pub async fn env_reveal(core: State<'_, Shipdeck>, path: String, env: String, key: String) -> Result<String> {
+pub async fn env_reveal(core: &Shipdeck, path: String, env: String, key: String) -> Result<String> {
     core.env_reveal(&input::path(&path)?, &env, &key).await
 }
 
-#[tauri::command]
 pub async fn env_health(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<HealthReport> {
@@ -38,9 +33,8 @@ pub async fn env_health(
         .await
 }
 
-#[tauri::command]
 pub async fn env_readiness(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<Vec<ReadinessRow>> {
@@ -48,17 +42,14 @@ pub async fn env_readiness(
         .await
 }
 
-#[tauri::command]
-pub async fn env_doctor(core: State<'_, Shipdeck>, path: String) -> Result<DoctorReport> {
+pub async fn env_doctor(core: &Shipdeck, path: String) -> Result<DoctorReport> {
     core.env_doctor(&input::path(&path)?).await
 }
 
-#[tauri::command]
-pub async fn env_history(core: State<'_, Shipdeck>, path: String, kind: String) -> Result<Vec<EnvRun>> {
-    core.env_history(&input::path(&path)?, &kind, 200).await
+pub async fn env_history(core: &Shipdeck, path: String, kind: EnvRunKind) -> Result<Vec<EnvRun>> {
+    core.env_history(&input::path(&path)?, kind, 200).await
 }
 
-#[tauri::command]
-pub async fn env_history_chart(core: State<'_, Shipdeck>, path: String, theme: Theme) -> Result<Chart> {
+pub async fn env_history_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.env_history_chart(&input::path(&path)?, theme).await
 }

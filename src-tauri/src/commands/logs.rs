@@ -1,18 +1,16 @@
 use shipdeck_core::logs::{LogLine, LogQuery};
 use shipdeck_core::{Result, Shipdeck};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Manager};
 
 use crate::LogFollower;
 
-#[tauri::command]
-pub fn logs_read(core: State<'_, Shipdeck>, query: LogQuery) -> Result<Vec<LogLine>> {
+pub async fn logs_read(core: &Shipdeck, query: LogQuery) -> Result<Vec<LogLine>> {
     core.logs(&query)
 }
 
 /// Streams new log lines to the Logs view; a new call replaces the last.
-#[tauri::command]
-pub fn logs_follow(follower: State<'_, LogFollower>, on_line: Channel<LogLine>) {
+pub async fn logs_follow(app: &AppHandle, on_line: Channel<LogLine>) -> Result<()> {
     let mut rx = shipdeck_core::logs::subscribe();
     let task = tauri::async_runtime::spawn(async move {
         while let Ok(line) = rx.recv().await {
@@ -23,8 +21,10 @@ pub fn logs_follow(follower: State<'_, LogFollower>, on_line: Channel<LogLine>) 
             }
         }
     });
+    let follower = app.state::<LogFollower>();
     let mut slot = follower.0.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(previous) = slot.replace(task) {
         previous.abort();
     }
+    Ok(())
 }

@@ -1,5 +1,6 @@
-//! Tauri commands, one module per area. Each is a one-liner into the core:
-//! validate the input, call, return `{code, message, hint}` on error.
+//! What each command does, one module per area. Each is a one-liner into
+//! the core: validate the input, call, return `{code, message, hint}` on
+//! error. The commands themselves are declared once, in `table.rs`.
 
 pub mod activity;
 pub mod advisor;

@@ -4,29 +4,24 @@ use shipdeck_core::store::RecentWorkspace;
 use shipdeck_core::workspace::{HistoryStats, WorkspaceInfo};
 use shipdeck_core::{Result, Shipdeck};
 use tauri::ipc::Channel;
-use tauri::State;
 
 use super::ChannelSink;
 use crate::input;
 
-#[tauri::command]
-pub async fn workspace_open(core: State<'_, Shipdeck>, path: String) -> Result<WorkspaceInfo> {
+pub async fn workspace_open(core: &Shipdeck, path: String) -> Result<WorkspaceInfo> {
     core.workspace_open(&input::path(&path)?).await
 }
 
-#[tauri::command]
-pub async fn workspace_recent(core: State<'_, Shipdeck>) -> Result<Vec<RecentWorkspace>> {
+pub async fn workspace_recent(core: &Shipdeck) -> Result<Vec<RecentWorkspace>> {
     core.workspace_recent().await
 }
 
-#[tauri::command]
-pub async fn workspace_forget(core: State<'_, Shipdeck>, id: String) -> Result<()> {
+pub async fn workspace_forget(core: &Shipdeck, id: String) -> Result<()> {
     core.workspace_forget(&id).await
 }
 
-#[tauri::command]
 pub async fn workspace_scan(
-    core: State<'_, Shipdeck>,
+    core: &Shipdeck,
     path: String,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<HistoryStats> {
@@ -37,20 +32,17 @@ pub async fn workspace_scan(
     .await
 }
 
-#[tauri::command]
-pub async fn workspace_last_scan(core: State<'_, Shipdeck>, path: String) -> Result<Option<HistoryStats>> {
+pub async fn workspace_last_scan(core: &Shipdeck, path: String) -> Result<Option<HistoryStats>> {
     core.workspace_last_scan(&input::path(&path)?).await
 }
 
 /// The commits-per-week chart of the newest scan, drawn for `theme`.
-#[tauri::command]
-pub async fn workspace_chart(core: State<'_, Shipdeck>, path: String, theme: Theme) -> Result<Option<Chart>> {
+pub async fn workspace_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Option<Chart>> {
     let stats = core.workspace_last_scan(&input::path(&path)?).await?;
     stats.map(|s| core.workspace_chart(&s, theme)).transpose()
 }
 
 /// Creates (once) and returns the demo workspace in the data folder.
-#[tauri::command]
-pub async fn demo_create_default(core: State<'_, Shipdeck>) -> Result<String> {
+pub async fn demo_create_default(core: &Shipdeck) -> Result<String> {
     Ok(core.demo_default().await?.display().to_string())
 }

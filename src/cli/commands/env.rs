@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use shipdeck_core::api::EnvRunKind;
 use shipdeck_core::environments::{EnvFinding, KeyStatus, Severity};
 use shipdeck_core::Result;
 
@@ -193,8 +194,8 @@ pub async fn run(cmd: EnvCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         EnvCmd::History { limit } => {
-            let mut runs = core.env_history(&dir, "parity", limit).await?;
-            runs.extend(core.env_history(&dir, "health", limit).await?);
+            let mut runs = core.env_history(&dir, EnvRunKind::Parity, limit).await?;
+            runs.extend(core.env_history(&dir, EnvRunKind::Health, limit).await?);
             runs.sort_by_key(|r| std::cmp::Reverse(r.at));
             runs.truncate(limit.max(0) as usize);
             out.print(&serde_json::json!({ "runs": runs }), |_| {

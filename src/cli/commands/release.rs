@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use shipdeck_core::releases::PlanRequest;
+use shipdeck_core::releases::rollback::RollbackRequest;
+use shipdeck_core::releases::{PlanRequest, Prerelease};
 use shipdeck_core::Result;
 
 use super::open_core;
@@ -95,10 +96,10 @@ impl Selection {
     fn request(self) -> PlanRequest {
         PlanRequest {
             packages: self.packages,
-            prerelease: if self.stable {
-                Some(String::new())
-            } else {
-                self.prerelease
+            prerelease: match (self.stable, self.prerelease) {
+                (true, _) => Prerelease::Stable,
+                (false, Some(id)) => Prerelease::Identifier(id),
+                (false, None) => Prerelease::Config,
             },
             version: self.version,
             reason: self.reason,
@@ -255,11 +256,13 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             let result = core
                 .release_rollback(
                     &dir,
-                    package,
-                    version,
-                    reason,
-                    not_pushed,
-                    dry_run,
+                    RollbackRequest {
+                        package,
+                        version,
+                        reason,
+                        not_pushed,
+                        dry_run,
+                    },
                     Bar::new(out.json),
                 )
                 .await?;

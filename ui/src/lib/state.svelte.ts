@@ -62,9 +62,9 @@ class AppState {
     this.opening = true;
     this.openError = null;
     try {
-      const info = await api.openWorkspace(path);
+      const info = await api.workspaceOpen(path);
       this.workspace = info;
-      this.stats = await api.lastScan(info.root);
+      this.stats = await api.workspaceLastScan(info.root);
       void this.scan();
       return true;
     } catch (e) {
@@ -84,7 +84,7 @@ class AppState {
   async refresh(): Promise<void> {
     if (!this.workspace) return;
     try {
-      this.workspace = await api.openWorkspace(this.workspace.root);
+      this.workspace = await api.workspaceOpen(this.workspace.root);
     } catch (e) {
       this.toast(e);
     }
@@ -95,7 +95,7 @@ class AppState {
     const ws = this.workspace;
     if (!ws) return;
     try {
-      const stats = await api.scanWorkspace(ws.root, (e) => this.onProgress(e));
+      const stats = await api.workspaceScan(ws.root, (e) => this.onProgress(e));
       if (this.workspace?.root === ws.root) this.stats = stats;
     } catch (e) {
       if (toPayload(e).code !== "job.cancelled") this.toast(e);
@@ -128,7 +128,7 @@ class AppState {
 
   async cancel(id: number): Promise<void> {
     try {
-      await api.cancelJob(id);
+      await api.jobCancel(id);
     } catch (e) {
       this.toast(e);
     }

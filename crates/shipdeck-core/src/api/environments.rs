@@ -12,7 +12,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Shipdeck;
+use super::{EnvRunKind, Shipdeck};
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, EnvironmentsConfig};
 use crate::doctor::DoctorReport;
@@ -325,9 +325,9 @@ impl Shipdeck {
     }
 
     /// Recorded parity or health runs, newest first.
-    pub async fn env_history(&self, path: &Path, kind: &str, limit: i64) -> Result<Vec<EnvRun>> {
+    pub async fn env_history(&self, path: &Path, kind: EnvRunKind, limit: i64) -> Result<Vec<EnvRun>> {
         let ws = self.workspace(path).await?;
-        self.store_ref().env_runs(&ws.id, kind, limit).await
+        self.store_ref().env_runs(&ws.id, kind.as_str(), limit).await
     }
 
     /// The parity heat map: keys × environments, coloured by state (not

@@ -8,6 +8,7 @@ mod docs;
 mod environments;
 mod migrations;
 mod releases;
+mod requests;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use bench::{BenchRunView, CompareReport};
@@ -15,6 +16,10 @@ pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;
+pub use requests::{
+    AdvisorRunRequest, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HttpLoad,
+    PublishRequest, RepairRequest,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

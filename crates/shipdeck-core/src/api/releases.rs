@@ -18,7 +18,7 @@ use crate::releases::commits::ParsedCommit;
 use crate::releases::cut::{cut, CutResult};
 use crate::releases::history::{cadence, releases, ReleaseEntry};
 use crate::releases::publish::{create_forge_release, mark_superseded, pending, push, PublishResult};
-use crate::releases::rollback::{rollback, RollbackResult};
+use crate::releases::rollback::{rollback, RollbackRequest, RollbackResult};
 use crate::releases::CommitCache;
 use crate::releases::{changelog_range, plan, PlanRequest, ReleaseError, ReleasePlan};
 use crate::store::{NewReleaseEvent, ReleaseEvent, Store};
@@ -396,17 +396,19 @@ impl Shipdeck {
     /// Rolls a release back (see `releases::rollback` for the two cases).
     /// `not_pushed` skips asking the remote (for a tag known never to have
     /// left this machine, when the remote cannot be reached).
-    #[allow(clippy::too_many_arguments)]
     pub async fn release_rollback(
         &self,
         path: &Path,
-        package: Option<String>,
-        version: String,
-        reason: String,
-        not_pushed: bool,
-        dry_run: bool,
+        request: RollbackRequest,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<RollbackResult> {
+        let RollbackRequest {
+            package,
+            version,
+            reason,
+            not_pushed,
+            dry_run,
+        } = request;
         let ws = self.registered(path).await?;
         let config = config_of(&ws)?;
         let token = self.forge_token(&ws, config.as_ref()).await?;

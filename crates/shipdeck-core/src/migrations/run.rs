@@ -124,7 +124,8 @@ pub struct RunOptions {
 }
 
 /// How far `down` goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
 pub enum DownTarget {
     Steps(usize),
     /// Roll back everything newer than this version; it stays applied

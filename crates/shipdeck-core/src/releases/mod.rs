@@ -23,7 +23,7 @@ use ts_rs::TS;
 
 pub use error::ReleaseError;
 pub use forge::Forge;
-pub use plan::{changelog_range, plan, CommitCache, NoCache, PlanRequest};
+pub use plan::{changelog_range, plan, CommitCache, NoCache, PlanRequest, Prerelease};
 pub use policy::Bump;
 
 /// A commit (or one entry of a squash commit) since the last release.

@@ -41,14 +41,38 @@ impl CommitCache for NoCache {
     fn save(&mut self, _: &[ParsedCommit]) {}
 }
 
+/// Which line a planned version is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Prerelease {
+    /// What `release.prerelease` in shipdeck.toml says (stable when unset).
+    #[default]
+    Config,
+    /// A stable version even when the config asks for prereleases.
+    Stable,
+    /// A prerelease with this identifier (`rc` → 1.4.0-rc.1).
+    Identifier(String),
+}
+
+impl Prerelease {
+    /// The identifier to use, given the one from the config.
+    pub fn identifier<'a>(&'a self, configured: Option<&'a str>) -> Option<&'a str> {
+        match self {
+            Prerelease::Config => configured,
+            Prerelease::Stable => None,
+            // An empty identifier has always meant a stable version.
+            Prerelease::Identifier(id) => Some(id.as_str()).filter(|id| !id.is_empty()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct PlanRequest {
     /// Only these packages (all when empty).
     pub packages: Vec<String>,
-    /// Prerelease identifier; overrides `release.prerelease`. `Some("")`
-    /// asks for a stable version even when config says otherwise.
-    pub prerelease: Option<String>,
+    /// Which line the next version is on; overrides `release.prerelease`.
+    pub prerelease: Prerelease,
     /// A version chosen by hand; needs `reason`.
     pub version: Option<String>,
     pub reason: Option<String>,
@@ -452,4 +476,33 @@ pub(crate) fn plan_with(
         packages: plans,
         forge: ctx.forge.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prerelease;
+
+    #[test]
+    fn prerelease_choices_pick_the_identifier() {
+        assert_eq!(Prerelease::Config.identifier(Some("rc")), Some("rc"));
+        assert_eq!(Prerelease::Config.identifier(None), None);
+        assert_eq!(Prerelease::Stable.identifier(Some("rc")), None);
+        assert_eq!(
+            Prerelease::Identifier("beta".into()).identifier(Some("rc")),
+            Some("beta")
+        );
+        assert_eq!(Prerelease::Identifier(String::new()).identifier(Some("rc")), None);
+    }
+
+    #[test]
+    fn prerelease_crosses_ipc_as_a_tagged_choice() {
+        let parse = |json: &str| serde_json::from_str::<Prerelease>(json).unwrap();
+        assert_eq!(parse(r#""config""#), Prerelease::Config);
+        assert_eq!(parse(r#""stable""#), Prerelease::Stable);
+        assert_eq!(
+            parse(r#"{"identifier":"rc"}"#),
+            Prerelease::Identifier("rc".into())
+        );
+        assert!(serde_json::from_str::<Prerelease>(r#""""#).is_err());
+    }
 }

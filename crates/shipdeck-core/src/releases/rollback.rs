@@ -25,6 +25,19 @@ use super::sign::{self, Signer};
 use crate::config::Config;
 use crate::error::Result;
 
+/// What to roll back, as the app and the CLI ask for it.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+pub struct RollbackRequest {
+    /// The package (the only one when None).
+    pub package: Option<String>,
+    pub version: String,
+    /// Why; recorded in the revert commit, the audit log and the forge.
+    pub reason: String,
+    /// The tag never left this machine: skip asking the remote.
+    pub not_pushed: bool,
+    pub dry_run: bool,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RollbackResult {
     pub dry_run: bool,

@@ -59,15 +59,17 @@ function backend(
       case "advisor_run":
         latest = fresh;
         return { ...view(), checks: fresh.checks };
-      case "advisor_dismiss":
+      case "advisor_dismiss": {
+        const r = args.request as { key: string; reason: string };
         dismissals.push({
-          key: args.key as string,
-          check_id: (args.key as string).split("|")[0] ?? "",
-          reason: args.reason as string,
+          key: r.key,
+          check_id: r.key.split("|")[0] ?? "",
+          reason: r.reason,
           actor: "ana",
           at: Date.now(),
         });
         return null;
+      }
       case "advisor_restore": {
         const i = dismissals.findIndex((d) => d.key === args.key);
         if (i >= 0) dismissals.splice(i, 1);
@@ -151,9 +153,11 @@ describe("Advisor", () => {
       "temp_b_tree",
     ]);
     expect(calls.find((c) => c.cmd === "advisor_dismiss")?.args).toMatchObject({
-      database: "main",
-      key: "foreign_key_without_index|api_tokens||user_id|",
-      reason: "tokens are never deleted",
+      request: {
+        database: "main",
+        key: "foreign_key_without_index|api_tokens||user_id|",
+        reason: "tokens are never deleted",
+      },
     });
 
     await userEvent.click(screen.getByTestId("show-dismissed"));
@@ -189,8 +193,7 @@ describe("Advisor", () => {
     await userEvent.click(screen.getByTestId("run-checks"));
     expect(await screen.findAllByTestId("advisor-finding")).toHaveLength(2);
     expect(calls.find((c) => c.cmd === "advisor_run")?.args).toMatchObject({
-      database: "main",
-      checks: [],
+      request: { database: "main", checks: [] },
     });
   });
 

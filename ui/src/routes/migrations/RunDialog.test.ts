@@ -3,6 +3,7 @@ import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
+import type { DownRequest } from "../../lib/bindings/DownRequest";
 import type { MigrationRow } from "../../lib/bindings/MigrationRow";
 import type { RunReport } from "../../lib/bindings/RunReport";
 import RunDialog from "./RunDialog.svelte";
@@ -48,6 +49,17 @@ type DownArgs = {
   expect?: string | null;
 };
 
+/** The request migrate_down gets, flattened for the asserts. */
+function downArgs(args: unknown): DownArgs {
+  const r = (args as { request: DownRequest }).request;
+  return {
+    steps: "steps" in r.target ? r.target.steps : null,
+    to: "to" in r.target ? r.target.to : null,
+    dryRun: r.dry_run,
+    expect: r.expect,
+  };
+}
+
 /** A rollback of everything newer than `to` (or the newest one). */
 function report(a: DownArgs, expect = "fedcba9876543210fedcba9876543210"): RunReport {
   const versions = a.to === null ? [4] : [4, 3, 2, 1].filter((v) => v > (a.to ?? 0));
@@ -72,8 +84,8 @@ describe("RunDialog", () => {
     const calls: DownArgs[] = [];
     mockIPC((cmd, args) => {
       if (cmd === "migrate_down") {
-        const a = args as unknown as DownArgs;
-        calls.push({ steps: a.steps, to: a.to, dryRun: a.dryRun });
+        const a = downArgs(args);
+        calls.push(a);
         return report(a);
       }
     });
@@ -102,7 +114,7 @@ describe("RunDialog", () => {
     expect(calls).toEqual([
       { steps: 1, to: null, dryRun: true },
       { steps: null, to: 2, dryRun: true },
-      { steps: null, to: 2, dryRun: false },
+      { steps: null, to: 2, dryRun: false, expect: "fedcba9876543210fedcba9876543210" },
     ]);
     expect(ondone).toHaveBeenCalledOnce();
   });
@@ -111,7 +123,7 @@ describe("RunDialog", () => {
     let real = 0;
     mockIPC((cmd, args) => {
       if (cmd === "migrate_down") {
-        if (!(args as unknown as DownArgs).dryRun) real++;
+        if (!downArgs(args).dryRun) real++;
         throw {
           code: "migrations.irreversible",
           message: "migration 4 has no .down.sql: it cannot be rolled back",
@@ -137,7 +149,7 @@ describe("RunDialog", () => {
     let current = "plan-1";
     mockIPC((cmd, args) => {
       if (cmd !== "migrate_down") return;
-      const a = args as unknown as DownArgs;
+      const a = downArgs(args);
       if (a.dryRun) return report(a, current);
       sent.push(a.expect);
       if (a.expect !== current) {

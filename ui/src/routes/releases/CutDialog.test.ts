@@ -43,7 +43,7 @@ function result(dry: boolean, expect = "0123456789abcdef0123456789abcdef"): CutR
 function request(packages: string[]): PlanRequest {
   return {
     packages,
-    prerelease: null,
+    prerelease: "config",
     version: null,
     reason: null,
     expect_head: null,

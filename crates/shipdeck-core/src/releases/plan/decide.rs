@@ -150,11 +150,7 @@ pub(super) fn decide(
         });
     }
 
-    let prerelease = match req.prerelease.as_deref() {
-        Some("") => None,
-        Some(id) => Some(id),
-        None => policy.prerelease.as_deref(),
-    };
+    let prerelease = req.prerelease.identifier(policy.prerelease.as_deref());
     let mut level = level;
     // release-please parses every Conventional Commit and releases a patch
     // for any of them; only non-conventional messages are dropped.
