@@ -101,22 +101,7 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
     };
     let mean = series(|q| q.mean_ms);
     let calls = series(|q| q.calls);
-    let columns: Vec<String> = followed
-        .iter()
-        .flat_map(|(label, _)| [format!("{label} mean ms"), format!("{label} calls")])
-        .collect();
-    let mut ordered: Vec<&AdvisorRun> = runs.iter().collect();
-    ordered.sort_by_key(|r| r.at);
-    let rows = ordered
-        .iter()
-        .map(|r| {
-            let values = followed.iter().flat_map(|(_, id)| {
-                let q = r.metrics.queries.iter().find(|q| &q.id == id);
-                [q.and_then(|q| num(q.mean_ms)), q.and_then(|q| num(q.calls))]
-            });
-            row(timestamp(r.at), values)
-        })
-        .collect();
+    let (columns, rows) = query_table(runs, &followed);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -164,6 +149,28 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
         "ms",
     )
     .table(&columns.iter().map(String::as_str).collect::<Vec<_>>(), rows))
+}
+
+/// The followed statements' table: a row per run (oldest first), their
+/// mean time and calls side by side.
+fn query_table(runs: &[AdvisorRun], followed: &[(String, String)]) -> (Vec<String>, Vec<super::ChartRow>) {
+    let columns: Vec<String> = followed
+        .iter()
+        .flat_map(|(label, _)| [format!("{label} mean ms"), format!("{label} calls")])
+        .collect();
+    let mut ordered: Vec<&AdvisorRun> = runs.iter().collect();
+    ordered.sort_by_key(|r| r.at);
+    let rows = ordered
+        .iter()
+        .map(|r| {
+            let values = followed.iter().flat_map(|(_, id)| {
+                let q = r.metrics.queries.iter().find(|q| &q.id == id);
+                [q.and_then(|q| num(q.mean_ms)), q.and_then(|q| num(q.calls))]
+            });
+            row(timestamp(r.at), values)
+        })
+        .collect();
+    (columns, rows)
 }
 
 fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {

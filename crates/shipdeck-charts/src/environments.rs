@@ -115,33 +115,14 @@ pub fn parity_heatmap(report: &ParityGrid, theme: Theme) -> Result<Chart> {
             .map_err(draw_err)?;
         let cells = keys.iter().enumerate().flat_map(|(r, k)| {
             let y = rows - 1 - r as u32;
-            (0..envs.len()).filter_map(move |c| {
-                let state = (*k.cells.get(c)?)?;
-                let x = c as u32;
-                Some(Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                    ],
-                    cell_colour(state).filled(),
-                ))
-            })
+            (0..envs.len())
+                .filter_map(move |c| Some(cell(c as u32, y, cell_colour((*k.cells.get(c)?)?).filled())))
         });
         chart.draw_series(cells).map_err(draw_err)?;
         // Cell borders, so neighbouring cells of one colour stay apart.
-        let grid_colour = p.grid;
-        let grid = keys.iter().enumerate().flat_map(|(r, _)| {
-            let y = rows - 1 - r as u32;
-            (0..envs.len() as u32).map(move |x| {
-                Rectangle::new(
-                    [
-                        (SegmentValue::Exact(x), SegmentValue::Exact(y)),
-                        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
-                    ],
-                    ShapeStyle::from(&grid_colour).stroke_width(2),
-                )
-            })
-        });
+        let border = ShapeStyle::from(&p.grid).stroke_width(2);
+        let grid = (0..keys.len() as u32)
+            .flat_map(|r| (0..envs.len() as u32).map(move |x| cell(x, rows - 1 - r, border)));
         chart.draw_series(grid).map_err(draw_err)?;
         let entries = STATES.map(|(state, name)| Entry::new(name, cell_colour(state), Mark::Swatch));
         legend(&foot, &p, (208, 4), &entries)?;
@@ -161,13 +142,75 @@ pub fn parity_heatmap(report: &ParityGrid, theme: Theme) -> Result<Chart> {
     )
     .table(
         &envs.iter().map(String::as_str).collect::<Vec<_>>(),
-        keys.iter()
-            .map(|k| {
-                let name = |s: CellState| STATES.iter().find(|x| x.0 == s).map(|x| Datum::Text(x.1.into()));
-                row(&k.key, k.cells.iter().map(|c| c.and_then(name)))
-            })
-            .collect(),
+        heat_rows(&keys),
     ))
+}
+
+/// One heat map cell, in segment coordinates.
+fn cell(x: u32, y: u32, style: ShapeStyle) -> Rectangle<(SegmentValue<u32>, SegmentValue<u32>)> {
+    Rectangle::new(
+        [
+            (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+            (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
+        ],
+        style,
+    )
+}
+
+/// The heat map's table: a row per key shown, each cell's state by name.
+fn heat_rows(keys: &[&KeyRow]) -> Vec<super::ChartRow> {
+    let name = |s: CellState| STATES.iter().find(|x| x.0 == s).map(|x| Datum::Text(x.1.into()));
+    keys.iter()
+        .map(|k| row(&k.key, k.cells.iter().map(|c| c.and_then(name))))
+        .collect()
+}
+
+const HEALTHY: RGBColor = RGBColor(0x16, 0xa3, 0x4a);
+const UNHEALTHY: RGBColor = RGBColor(0xdc, 0x26, 0x26);
+
+/// The health panel: a row per environment, a dot per poll.
+fn health_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &super::Palette,
+    axis: &TimeAxis,
+    envs: &[String],
+    dots: &[(i64, String, bool)],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let rows = envs.len().max(1) as u32;
+    let mut status = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(90)
+        .build_cartesian_2d(axis.range(), (0u32..rows - 1).into_segmented())
+        .map_err(draw_err)?;
+    status
+        .configure_mesh()
+        .disable_mesh()
+        .axis_style(p.axis)
+        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .x_label_formatter(&|t| axis.label(*t))
+        .y_labels(rows as usize)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(i) => envs.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .draw()
+        .map_err(draw_err)?;
+    status
+        .draw_series(dots.iter().filter_map(|(at, env, ok)| {
+            let row = envs.iter().position(|e| e == env)? as u32;
+            let colour = if *ok { HEALTHY } else { UNHEALTHY };
+            Some(Circle::new(
+                (*at, SegmentValue::CenterOf(row)),
+                4,
+                colour.filled(),
+            ))
+        }))
+        .map_err(draw_err)?;
+    Ok(())
 }
 
 /// Parity score (0–100 %) of every recorded parity run, and every recorded
@@ -209,7 +252,7 @@ pub fn environment_history(
         score
             .configure_mesh()
             .disable_x_mesh()
-            .themed(&p, text.clone())
+            .themed(&p, text)
             .y_labels(5)
             .y_desc("parity %")
             .draw()
@@ -222,42 +265,11 @@ pub fn environment_history(
         score
             .draw_series(points.iter().map(|&pt| Circle::new(pt, 3, p.bar.filled())))
             .map_err(draw_err)?;
-        let rows = envs.len().max(1) as u32;
-        let mut status = ChartBuilder::on(&bottom)
-            .margin(8)
-            .x_label_area_size(22)
-            .y_label_area_size(90)
-            .build_cartesian_2d(axis.range(), (0u32..rows - 1).into_segmented())
-            .map_err(draw_err)?;
-        status
-            .configure_mesh()
-            .disable_mesh()
-            .axis_style(p.axis)
-            .label_style(text)
-            .x_label_formatter(&|t| axis.label(*t))
-            .y_labels(rows as usize)
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) => envs.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .draw()
-            .map_err(draw_err)?;
-        let green = RGBColor(0x16, 0xa3, 0x4a);
-        let red = RGBColor(0xdc, 0x26, 0x26);
-        status
-            .draw_series(dots.iter().filter_map(|(at, env, ok)| {
-                let row = envs.iter().position(|e| e == env)? as u32;
-                Some(Circle::new(
-                    (*at, SegmentValue::CenterOf(row)),
-                    4,
-                    if *ok { green } else { red }.filled(),
-                ))
-            }))
-            .map_err(draw_err)?;
+        health_panel(&bottom, &p, &axis, &envs, &dots)?;
         let entries = [
             Entry::new("parity %", p.bar, Mark::Line),
-            Entry::new("healthy", green, Mark::Dot),
-            Entry::new("unhealthy", red, Mark::Dot),
+            Entry::new("healthy", HEALTHY, Mark::Dot),
+            Entry::new("unhealthy", UNHEALTHY, Mark::Dot),
         ];
         legend(&top, &p, (100, 6), &entries)?;
         root.present().map_err(draw_err)?;

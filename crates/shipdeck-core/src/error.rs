@@ -298,6 +298,28 @@ mod tests {
     }
 
     #[test]
+    fn an_area_error_keeps_its_code_and_hint_and_comes_back_out() {
+        use crate::advisor::AdvisorError;
+        let e: Error = AdvisorError::NoFix.into();
+        assert_eq!(e.code(), "advisor.no_fix");
+        assert!(e.hint().unwrap().contains("by hand"));
+        assert_eq!(
+            e.payload().message,
+            "this finding has no SQL fix to turn into a migration"
+        );
+        assert!(matches!(e.downcast::<AdvisorError>(), Ok(AdvisorError::NoFix)));
+        // Another area's error, or a core variant, comes back unchanged.
+        let chart: Error = crate::charts::ChartError::Render("x".into()).into();
+        let back = chart.downcast::<AdvisorError>().unwrap_err();
+        assert_eq!(back.code(), "internal");
+        assert!(!back.is_user_error());
+        assert!(matches!(
+            Error::Cancelled.downcast::<AdvisorError>(),
+            Err(Error::Cancelled)
+        ));
+    }
+
+    #[test]
     fn store_failures_are_not_user_errors() {
         assert!(!Error::Internal("x".into()).is_user_error());
         assert!(Error::Cancelled.is_user_error());
