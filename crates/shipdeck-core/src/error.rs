@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use ts_rs::TS;
+pub use shipdeck_types::{Coded, ErrorPayload};
 
 use crate::secrets::redact;
 
@@ -99,8 +99,11 @@ pub enum Error {
     #[error(transparent)]
     BenchImport(#[from] crate::bench::import::ImportError),
 
-    #[error(transparent)]
-    Advisor(#[from] crate::advisor::AdvisorError),
+    /// An area's own error: it knows its code, hint and kind (see
+    /// [`Coded`]); areas convert into it with `From`, so this file needs
+    /// no change when an area adds an error.
+    #[error("{0}")]
+    Area(Box<dyn Coded>),
 
     #[error("internal error: {0}")]
     Internal(String),
@@ -132,7 +135,7 @@ impl Error {
             Error::Migration(e) => e.code(),
             Error::Environment(e) => e.code(),
             Error::BenchImport(e) => e.code(),
-            Error::Advisor(e) => e.code(),
+            Error::Area(e) => e.code(),
             Error::Internal(_) => "internal",
         }
     }
@@ -209,7 +212,7 @@ impl Error {
             Error::Migration(e) => return e.hint(),
             Error::Environment(e) => return e.hint(),
             Error::BenchImport(e) => return e.hint(),
-            Error::Advisor(e) => return e.hint(),
+            Error::Area(e) => return e.hint(),
             Error::Git(_) | Error::InvalidInput { .. } | Error::Cancelled => return None,
         };
         Some(hint)
@@ -218,10 +221,29 @@ impl Error {
     /// True when the user can fix the cause (CLI exit code 1); false for
     /// failures of Shipdeck or its environment (exit code 2).
     pub fn is_user_error(&self) -> bool {
-        !matches!(
-            self,
-            Error::Internal(_) | Error::Store(_) | Error::StoreMigration(_)
-        )
+        match self {
+            Error::Internal(_) | Error::Store(_) | Error::StoreMigration(_) => false,
+            Error::Area(e) => e.is_user_error(),
+            _ => true,
+        }
+    }
+
+    /// Wraps an area's error.
+    pub fn area(e: impl Coded) -> Error {
+        Error::Area(Box::new(e))
+    }
+
+    /// The area error of type `T` this error carries, or the error itself.
+    pub fn downcast<T: Coded>(self) -> std::result::Result<T, Error> {
+        match self {
+            Error::Area(e) if (&*e as &(dyn std::error::Error + 'static)).is::<T>() => {
+                let any: Box<dyn std::error::Error + Send + Sync> = e;
+                any.downcast::<T>()
+                    .map(|t| *t)
+                    .map_err(|_| Error::Internal("area error changed type".into()))
+            }
+            other => Err(other),
+        }
     }
 
     /// The redacted `{code, message, hint}` that crosses every boundary.
@@ -237,14 +259,6 @@ impl Error {
         let path = path.into();
         move |source| Error::Io { action, path, source }
     }
-}
-
-/// An error as the UI and `--json` see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
-pub struct ErrorPayload {
-    pub code: String,
-    pub message: String,
-    pub hint: Option<String>,
 }
 
 impl Serialize for Error {
@@ -281,6 +295,28 @@ mod tests {
         let json = serde_json::to_string(&e).unwrap();
         assert!(!json.contains("hunter2"), "{json}");
         assert!(json.contains("\"code\":\"internal\""));
+    }
+
+    #[test]
+    fn an_area_error_keeps_its_code_and_hint_and_comes_back_out() {
+        use crate::advisor::AdvisorError;
+        let e: Error = AdvisorError::NoFix.into();
+        assert_eq!(e.code(), "advisor.no_fix");
+        assert!(e.hint().unwrap().contains("by hand"));
+        assert_eq!(
+            e.payload().message,
+            "this finding has no SQL fix to turn into a migration"
+        );
+        assert!(matches!(e.downcast::<AdvisorError>(), Ok(AdvisorError::NoFix)));
+        // Another area's error, or a core variant, comes back unchanged.
+        let chart: Error = crate::charts::ChartError::Render("x".into()).into();
+        let back = chart.downcast::<AdvisorError>().unwrap_err();
+        assert_eq!(back.code(), "internal");
+        assert!(!back.is_user_error());
+        assert!(matches!(
+            Error::Cancelled.downcast::<AdvisorError>(),
+            Err(Error::Cancelled)
+        ));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Errors of the advisor, each with a stable `advisor.*` code.
 
+use shipdeck_types::Coded;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AdvisorError {
     #[error("unknown check {id:?} (checks on {engine}: {known})")]
@@ -31,9 +33,9 @@ pub enum AdvisorError {
     Database { detail: String },
 }
 
-impl AdvisorError {
+impl Coded for AdvisorError {
     /// Stable, dotted identifier. Never rename one; add new ones.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             AdvisorError::UnknownCheck { .. } => "advisor.unknown_check",
             AdvisorError::Explain { .. } => "advisor.explain",
@@ -46,7 +48,7 @@ impl AdvisorError {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint(&self) -> Option<String> {
         Some(
             match self {
                 AdvisorError::UnknownCheck { .. } => "List the checks with `shipdeck advisor checks`.",
@@ -75,5 +77,11 @@ impl From<sqlx::Error> for AdvisorError {
         AdvisorError::Database {
             detail: e.to_string(),
         }
+    }
+}
+
+impl From<AdvisorError> for crate::error::Error {
+    fn from(e: AdvisorError) -> Self {
+        crate::error::Error::area(e)
     }
 }

@@ -82,16 +82,7 @@ fn context(ws: &Workspace) -> RunContext {
         return ctx;
     };
     ctx.commit_sha = Some(commit.id().to_string());
-    if let Ok(names) = repo.tag_names(None) {
-        for name in names.iter().flatten() {
-            let target = repo
-                .revparse_single(&format!("refs/tags/{name}"))
-                .and_then(|o| o.peel_to_commit());
-            if target.map(|c| c.id() == commit.id()).unwrap_or(false) {
-                ctx.tags.push(name.to_string());
-            }
-        }
-    }
+    ctx.tags = shipdeck_git::tags_at(&repo, commit.id()).unwrap_or_default();
     ctx
 }
 

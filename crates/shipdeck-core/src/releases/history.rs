@@ -30,27 +30,15 @@ pub struct ReleaseEntry {
 /// Every release tag of every package, newest first.
 pub fn releases(repo: &Repository, root: &Path, config: Option<&Config>) -> Result<Vec<ReleaseEntry>> {
     let ctx = Context::new(repo, root, config)?;
-    let names: Vec<String> = repo
-        .tag_names(None)?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
+    let tagged = shipdeck_git::tag_commits(repo)?;
     let mut out = Vec::new();
     for pkg in &ctx.packages {
         let re = pkg.tag_regex()?;
-        let mut tags: Vec<(Version, String, Oid, i64)> = names
-            .iter()
-            .filter_map(|name| {
-                let v = Version::parse(&re.captures(name)?["version"]).ok()?;
-                let c = repo
-                    .revparse_single(&format!("refs/tags/{name}"))
-                    .ok()?
-                    .peel_to_commit()
-                    .ok()?;
-                Some((v, name.clone(), c.id(), c.time().seconds() * 1000))
-            })
-            .collect();
+        let mut tags: Vec<(Version, String, Oid, i64)> =
+            shipdeck_git::with_versions(&tagged, |name| shipdeck_git::version_in(&re, name))
+                .into_iter()
+                .map(|t| (t.version, t.name, t.commit, t.time * 1000))
+                .collect();
         tags.sort_by(|a, b| a.0.cmp(&b.0));
         for (i, (v, name, oid, date)) in tags.iter().enumerate() {
             let previous = i.checked_sub(1).map(|p| tags[p].2);

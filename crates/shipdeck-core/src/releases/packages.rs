@@ -468,28 +468,20 @@ pub fn release_tags(repo: &Repository, packages: &[Package]) -> Result<Vec<Vec<R
         .iter()
         .map(|p| p.tag_regex())
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut found: Vec<Vec<Released>> = vec![Vec::new(); packages.len()];
-    for name in repo.tag_names(None)?.iter().flatten() {
-        for (i, re) in regexes.iter().enumerate() {
-            let Some(version) = re.captures(name).and_then(|c| Version::parse(&c["version"]).ok()) else {
-                continue;
-            };
-            if let Ok(commit) = repo
-                .revparse_single(&format!("refs/tags/{name}"))
-                .and_then(|o| o.peel_to_commit())
-            {
-                found[i].push(Released {
-                    tag: name.to_string(),
-                    version,
-                    commit: commit.id(),
-                });
-            }
-        }
-    }
-    for tags in &mut found {
-        tags.sort_by(|a, b| b.version.cmp(&a.version));
-    }
-    Ok(found)
+    let tagged = shipdeck_git::tag_commits(repo)?;
+    Ok(regexes
+        .iter()
+        .map(|re| {
+            shipdeck_git::with_versions(&tagged, |name| shipdeck_git::version_in(re, name))
+                .into_iter()
+                .map(|t| Released {
+                    tag: t.name,
+                    version: t.version,
+                    commit: t.commit,
+                })
+                .collect()
+        })
+        .collect())
 }
 
 #[cfg(test)]

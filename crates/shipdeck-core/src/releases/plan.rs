@@ -164,36 +164,9 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The names of the tags whose commit HEAD contains: one walk of HEAD's
-/// history, stopping once every tagged commit is seen.
+/// The names of the tags whose commit HEAD contains.
 fn reachable_tags(repo: &Repository) -> Result<Vec<String>> {
-    let Some(head) = head_commit(repo)? else {
-        return Ok(Vec::new());
-    };
-    let mut by_commit: HashMap<Oid, Vec<String>> = HashMap::new();
-    for name in repo.tag_names(None)?.iter().flatten() {
-        if let Ok(commit) = repo
-            .revparse_single(&format!("refs/tags/{name}"))
-            .and_then(|o| o.peel_to_commit())
-        {
-            by_commit.entry(commit.id()).or_default().push(name.to_string());
-        }
-    }
-    let mut found = Vec::new();
-    if by_commit.is_empty() {
-        return Ok(found);
-    }
-    let mut walk = repo.revwalk()?;
-    walk.push(head)?;
-    for oid in walk {
-        if let Some(names) = by_commit.remove(&oid?) {
-            found.extend(names);
-            if by_commit.is_empty() {
-                break;
-            }
-        }
-    }
-    Ok(found)
+    Ok(shipdeck_git::reachable_tags(repo)?)
 }
 
 /// The package owning a path: the deepest one containing it.

@@ -58,12 +58,9 @@ pub fn pending(
     let mut out = Vec::new();
     for pkg in &ctx.packages {
         let re = pkg.tag_regex()?;
-        for name in repo.tag_names(None)?.iter().flatten() {
+        for name in shipdeck_git::tags_at(repo, head)?.iter() {
             let Some(caps) = re.captures(name) else { continue };
             let obj = repo.revparse_single(&format!("refs/tags/{name}"))?;
-            if obj.peel_to_commit()?.id() != head {
-                continue;
-            }
             let message = obj.as_tag().and_then(|t| t.message()).unwrap_or("");
             // "Release <pkg> <version>\n\n<section>": the notes are the
             // section without its heading (the release has its own title).

@@ -368,19 +368,10 @@ fn commit_index(repo: &Repository, mut index: git2::Index, message: &str, tag: &
 /// The package's release just before `version` (by version order).
 fn previous_release(repo: &Repository, pkg: &Package, version: &Version) -> Result<Option<(String, Oid)>> {
     let re = pkg.tag_regex()?;
-    let mut best: Option<(Version, String, Oid)> = None;
-    for name in repo.tag_names(None)?.iter().flatten() {
-        let Some(v) = re.captures(name).and_then(|c| Version::parse(&c["version"]).ok()) else {
-            continue;
-        };
-        if v >= *version || best.as_ref().is_some_and(|(b, _, _)| *b >= v) {
-            continue;
-        }
-        let oid = repo
-            .revparse_single(&format!("refs/tags/{name}"))?
-            .peel_to_commit()?
-            .id();
-        best = Some((v, name.to_string(), oid));
-    }
-    Ok(best.map(|(_, t, o)| (t, o)))
+    Ok(
+        shipdeck_git::version_tags(repo, |name| shipdeck_git::version_in(&re, name))?
+            .into_iter()
+            .find(|t| t.version < *version)
+            .map(|t| (t.name, t.commit)),
+    )
 }

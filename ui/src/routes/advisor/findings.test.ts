@@ -184,12 +184,20 @@ describe("chart data", () => {
       svg: "",
       width: 1,
       height: 1,
+      kind: "lines",
+      unit: "ms",
+      columns: [],
+      rows: [],
     },
     {
       title: "Table sizes in KiB (tables, indexes and TOAST), latest run",
       svg: "",
       width: 1,
       height: 1,
+      kind: "bars",
+      unit: "KiB",
+      columns: [],
+      rows: [],
     },
   ];
 

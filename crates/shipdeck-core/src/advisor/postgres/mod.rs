@@ -317,10 +317,14 @@ pub async fn suggest(
     let mut advisor = Advisor::new(&mut conn, caps.hypopg, t);
     advisor.allow_untrusted = allow_untrusted;
     let stmt = predicates::parse(sql, PG)?;
-    let before = advisor.explain(sql).await.map_err(|e| match e {
-        Error::Advisor(AdvisorError::Database { detail }) => AdvisorError::Explain { detail }.into(),
-        other => other,
-    })?;
+    let before = advisor
+        .explain(sql)
+        .await
+        .map_err(|e| match e.downcast::<AdvisorError>() {
+            Ok(AdvisorError::Database { detail }) => AdvisorError::Explain { detail }.into(),
+            Ok(other) => other.into(),
+            Err(other) => other,
+        })?;
     let uses = advisor.uses(&stmt).await?;
     let best = advisor.best_index(sql, &uses, before.cost).await?;
     let mut out = Suggestion {

@@ -42,21 +42,11 @@ pub fn changelog_range(
         })?,
     };
     let re = pkg.tag_regex()?;
-    let mut tags: Vec<(Version, String, Oid)> = repo
-        .tag_names(None)?
-        .iter()
-        .flatten()
-        .filter_map(|name| {
-            let v = Version::parse(&re.captures(name)?["version"]).ok()?;
-            let oid = repo
-                .revparse_single(&format!("refs/tags/{name}"))
-                .ok()?
-                .peel_to_commit()
-                .ok()?
-                .id();
-            Some((v, name.to_string(), oid))
-        })
-        .collect();
+    let mut tags: Vec<(Version, String, Oid)> =
+        shipdeck_git::version_tags(repo, |name| shipdeck_git::version_in(&re, name))?
+            .into_iter()
+            .map(|t| (t.version, t.name, t.commit))
+            .collect();
     tags.sort_by(|a, b| a.0.cmp(&b.0));
 
     let by_path = ctx.by_path();

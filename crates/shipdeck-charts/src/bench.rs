@@ -3,8 +3,11 @@
 
 use plotters::prelude::*;
 
-use super::{draw_err, time_mesh, time_span, to_time, Chart, Theme, Themed, HEIGHT, WIDTH};
-use crate::error::Result;
+use super::legend::{legend, Entry, Mark};
+use super::{
+    draw_err, num, row, time_mesh, timestamp, Chart, ChartKind, Datum, Result, Theme, Themed, TimeAxis,
+    HEIGHT, WIDTH,
+};
 
 /// One metric over time (a point per run), with a dashed vertical line and
 /// the tag name at every run measured on a release tag.
@@ -15,9 +18,7 @@ pub fn bench_over_time(
     theme: Theme,
 ) -> Result<Chart> {
     let p = theme.palette();
-    let (lo, hi) = time_span(points.iter().map(|x| x.0));
-    let span = (hi - lo).max(1);
-    let (lo, hi) = (lo - span / 20, hi + span / 20);
+    let axis = TimeAxis::new(points.iter().map(|x| x.0), 0.05, 5);
     let max = points.iter().map(|x| x.1).fold(0.0_f64, f64::max).max(1e-9);
     let tag_colour = RGBColor(0x7c, 0x3a, 0xed);
     let mut svg = String::new();
@@ -29,11 +30,11 @@ pub fn bench_over_time(
             .margin_right(24)
             .x_label_area_size(24)
             .y_label_area_size(56)
-            .build_cartesian_2d(to_time(lo)..to_time(hi), 0.0..max * 1.15)
+            .build_cartesian_2d(axis.range(), 0.0..max * 1.15)
             .map_err(draw_err)?;
-        time_mesh(&mut chart, &p, 5, unit)?;
+        time_mesh(&mut chart, &axis, &p, 5, unit)?;
         for (at, _, tags) in points.iter().filter(|x| !x.2.is_empty()) {
-            let t = to_time(*at);
+            let t = *at;
             chart
                 .draw_series(DashedLineSeries::new(
                     [(t, 0.0), (t, max * 1.15)],
@@ -50,7 +51,7 @@ pub fn bench_over_time(
                 )))
                 .map_err(draw_err)?;
         }
-        let line: Vec<_> = points.iter().map(|(at, v, _)| (to_time(*at), *v)).collect();
+        let line: Vec<_> = points.iter().map(|(at, v, _)| (*at, *v)).collect();
         chart
             .draw_series(LineSeries::new(line.clone(), p.bar.stroke_width(2)))
             .map_err(draw_err)?;
@@ -59,16 +60,29 @@ pub fn bench_over_time(
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!(
+    Ok(Chart::drawn(
+        format!(
             "{metric} ({unit}) over {} run{}",
             points.len(),
             if points.len() == 1 { "" } else { "s" }
         ),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Lines,
+        unit,
+    )
+    .table(
+        &[metric, "tags"],
+        points
+            .iter()
+            .map(|(at, v, tags)| {
+                row(
+                    timestamp(*at),
+                    [num(*v), (!tags.is_empty()).then(|| Datum::Text(tags.join(", ")))],
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// The latency distribution of one measurement, HDR-style: latency at
@@ -121,12 +135,24 @@ pub fn percentile_curve(metric: &str, unit: &str, samples: &[f64], theme: Theme)
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!("{metric}: latency by percentile ({n} samples)"),
+    Ok(Chart::drawn(
+        format!("{metric}: latency by percentile ({n} samples)"),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Curve,
+        unit,
+    )
+    .table(
+        &["latency"],
+        [50.0, 90.0, 99.0, 99.9, 100.0]
+            .iter()
+            .filter(|_| n > 0)
+            .map(|pct: &f64| {
+                let i = ((pct / 100.0 * n as f64).ceil() as usize).clamp(1, n) - 1;
+                row(format!("p{pct}"), [num(sorted[i])])
+            })
+            .collect(),
+    ))
 }
 
 /// A concurrency sweep: throughput (line, left axis) and p99 latency
@@ -175,19 +201,33 @@ pub fn concurrency_curve(scenario: &str, points: &[(usize, f64, f64)], theme: Th
         chart
             .draw_secondary_series(DashedLineSeries::new(p99, 5, 3, latency_colour.stroke_width(2)))
             .map_err(draw_err)?;
+        let entries = [
+            Entry::new("req/s", p.bar, Mark::Line),
+            Entry::new("p99", latency_colour, Mark::Dashed),
+        ];
+        legend(&root, &p, (76, 14), &entries)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!("{scenario}: throughput (solid) and p99 (dashed) by connections"),
+    Ok(Chart::drawn(
+        format!("{scenario}: throughput (solid) and p99 (dashed) by connections"),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Curve,
+        "req/s",
+    )
+    .table(
+        &["req/s", "p99 ms"],
+        points
+            .iter()
+            .map(|(c, rps, p99)| row(c.to_string(), [num(*rps), num(*p99)]))
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::legend::tests::texts;
 
     #[test]
     fn release_tags_annotate_the_runs_measured_on_them() {
@@ -201,6 +241,33 @@ mod tests {
         assert!(chart.svg.contains("#7C3AED"), "in the annotation colour");
         assert_eq!(chart.svg.matches("<circle").count(), 3, "a point per run");
         assert!(chart.title.contains("3 runs"));
+        assert_eq!(chart.rows.len(), 3);
+        assert_eq!(chart.rows[1].label, "1970-01-01 00:01:01");
+        assert_eq!(
+            chart.rows[1].values,
+            [num(11.0), Some(Datum::Text("v1.4.0".into()))]
+        );
+    }
+
+    #[test]
+    fn runs_within_one_minute_get_distinct_time_labels() {
+        // Four runs on Nov 25 between 21:16:05 and 21:16:50 UTC: the axis
+        // once read "Nov 25 21:16" four times.
+        let t0 = 1_795_641_360_000;
+        let points: Vec<_> = [5, 20, 35, 50]
+            .iter()
+            .map(|s| (t0 + s * 1_000, 10.0 + *s as f64 / 10.0, vec![]))
+            .collect();
+        let svg = bench_over_time("GET /: latency", "ms", &points, Theme::Light)
+            .unwrap()
+            .svg;
+        let times: Vec<String> = texts(&svg).into_iter().filter(|t| t.contains(':')).collect();
+        assert!(times.len() >= 3, "{times:?}");
+        let mut unique = times.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), times.len(), "repeated tick labels: {times:?}");
+        assert!(!times.iter().any(|t| t == "Nov 25 21:16"), "{times:?}");
     }
 
     #[test]
@@ -228,5 +295,9 @@ mod tests {
         assert!(chart.svg.contains("req/s") && chart.svg.contains("p99 ms"));
         assert_eq!(chart.svg.matches("<circle").count(), 4);
         assert!(chart.svg.contains("#EA580C"), "the p99 line");
+        assert!(
+            texts(&chart.svg).iter().any(|t| t == "p99"),
+            "the legend names the dashed line"
+        );
     }
 }

@@ -5,17 +5,55 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
+use shipdeck_types::Coded;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
-use crate::workspace::WeekCount;
-
 pub mod advisor;
+mod axis;
 mod bench;
-mod environments;
+mod data;
+pub mod environments;
+pub mod legend;
 
+pub use axis::TimeAxis;
 pub use bench::{bench_over_time, concurrency_curve, percentile_curve};
+use data::{num, row, timestamp};
+pub use data::{Chart, ChartKind, ChartRow, Datum};
 pub use environments::{environment_history, parity_heatmap};
+
+/// A chart that could not be drawn, or a theme that does not exist.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("invalid theme: {0:?}: use light or dark")]
+    InvalidTheme(String),
+    #[error("internal error: chart rendering failed: {0}")]
+    Render(String),
+}
+
+impl Coded for ChartError {
+    /// The codes the core gave these failures before charts had a crate.
+    fn code(&self) -> &'static str {
+        match self {
+            ChartError::InvalidTheme(_) => "input.invalid",
+            ChartError::Render(_) => "internal",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ChartError::InvalidTheme(_) => None,
+            ChartError::Render(_) => {
+                Some("This is a bug in Shipdeck. The log file in the data folder has details.".into())
+            }
+        }
+    }
+
+    fn is_user_error(&self) -> bool {
+        matches!(self, ChartError::InvalidTheme(_))
+    }
+}
+
+pub type Result<T, E = ChartError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "lowercase")]
@@ -26,20 +64,18 @@ pub enum Theme {
 }
 
 impl std::str::FromStr for Theme {
-    type Err = Error;
+    type Err = ChartError;
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "light" => Ok(Theme::Light),
             "dark" => Ok(Theme::Dark),
-            other => Err(Error::InvalidInput {
-                field: "theme",
-                reason: format!("{other:?}: use light or dark"),
-            }),
+            other => Err(ChartError::InvalidTheme(other.to_string())),
         }
     }
 }
 
-struct Palette {
+/// The theme's colours for text, grid, axes and the main series.
+pub struct Palette {
     text: RGBColor,
     grid: RGBColor,
     axis: RGBColor,
@@ -47,7 +83,7 @@ struct Palette {
 }
 
 impl Theme {
-    fn palette(self) -> Palette {
+    pub fn palette(self) -> Palette {
         match self {
             Theme::Light => Palette {
                 text: RGBColor(0x33, 0x41, 0x55),
@@ -65,20 +101,18 @@ impl Theme {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Chart {
-    pub title: String,
-    /// A standalone SVG document (transparent background).
-    pub svg: String,
-    pub width: u32,
-    pub height: u32,
-}
-
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 260;
 
-fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
-    Error::Internal(format!("chart rendering failed: {e:?}"))
+fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError::Render(format!("{e:?}"))
+}
+
+/// A week's start (`YYYY-MM-DD`) and its commits.
+#[derive(Debug, Clone)]
+pub struct WeekCount {
+    pub week_start: String,
+    pub commits: u32,
 }
 
 /// Bars of commits per week, labelled every fourth week.
@@ -130,12 +164,20 @@ pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!("Commits per week, last {} weeks", weeks.len()),
+    Ok(Chart::drawn(
+        format!("Commits per week, last {} weeks", weeks.len()),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Bars,
+        "commits",
+    )
+    .table(
+        &["commits"],
+        weeks
+            .iter()
+            .map(|w| row(&w.week_start, [num(w.commits as f64)]))
+            .collect(),
+    ))
 }
 
 /// One bar panel: labelled bars, every `every`-th label shown.
@@ -186,9 +228,23 @@ where
     Ok(())
 }
 
+/// Releases in a month (`YYYY-MM`).
+#[derive(Debug, Clone)]
+pub struct MonthCount {
+    pub month: String,
+    pub releases: u32,
+}
+
+/// Releases per month, and commits per release (version, commits).
+#[derive(Debug, Clone)]
+pub struct Cadence {
+    pub per_month: Vec<MonthCount>,
+    pub per_release: Vec<(String, u32)>,
+}
+
 /// Release cadence: releases per month over a year (top) and commits per
 /// release for the latest releases (bottom).
-pub fn release_cadence(cadence: &crate::releases::history::Cadence, theme: Theme) -> Result<Chart> {
+pub fn release_cadence(cadence: &Cadence, theme: Theme) -> Result<Chart> {
     let p = theme.palette();
     let height = 360;
     let months: Vec<(String, u32)> = cadence
@@ -210,34 +266,64 @@ pub fn release_cadence(cadence: &crate::releases::history::Cadence, theme: Theme
         bar_panel(&bottom, &p, "Commits per release", &cadence.per_release, every)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: "Release cadence: releases per month and commits per release".into(),
+    Ok(Chart::drawn(
+        "Release cadence: releases per month and commits per release".into(),
         svg,
-        width: WIDTH,
         height,
-    })
+        ChartKind::Bars,
+        "count",
+    )
+    .table(
+        &["releases", "commits"],
+        cadence
+            .per_month
+            .iter()
+            .map(|m| row(&m.month, [num(m.releases as f64), None]))
+            .chain(
+                cadence
+                    .per_release
+                    .iter()
+                    .map(|(v, c)| row(v, [None, num(*c as f64)])),
+            )
+            .collect(),
+    ))
+}
+
+/// An applied migration: its version and name, and how long it ran.
+#[derive(Debug, Clone)]
+pub struct MigrationTime {
+    pub version: i64,
+    pub name: String,
+    pub execution_ms: f64,
+}
+
+/// A bar's label for a migration: the version, and as much of the name
+/// as fits under a bar (migrations often all run the same day, so dates
+/// would not tell the bars apart).
+fn migration_label(m: &MigrationTime, room: usize) -> String {
+    let name: String = m.name.chars().take(room.saturating_sub(1)).collect();
+    if name.is_empty() {
+        m.version.to_string()
+    } else if name.chars().count() < m.name.chars().count() {
+        format!("{} {name}…", m.version)
+    } else {
+        format!("{} {name}", m.version)
+    }
 }
 
 /// How long each applied migration took, in the order they were applied
-/// (bars in milliseconds, labelled with the date they ran).
-pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, theme: Theme) -> Result<Chart> {
+/// (bars in milliseconds, labelled with their version and name).
+pub fn migration_durations(database: &str, applied: &[MigrationTime], theme: Theme) -> Result<Chart> {
     let p = theme.palette();
-    let mut applied: Vec<_> = status
-        .migrations
-        .iter()
-        .filter(|m| m.applied)
-        .filter_map(|m| {
-            Some((
-                m.applied_at.clone().unwrap_or_default(),
-                m.version,
-                m.execution_ms?,
-            ))
-        })
-        .collect();
-    applied.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let n = applied.len().max(1) as u32;
-    let max = applied.iter().map(|a| a.2).fold(0.0_f64, f64::max).max(1.0);
+    let max = applied
+        .iter()
+        .map(|a| a.execution_ms)
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
     let every = applied.len().div_ceil(8).max(1);
+    // Characters of the name that fit under the labelled bars.
+    let room = (WIDTH as usize / applied.len().div_ceil(every).max(1) / 7).saturating_sub(4);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
@@ -265,7 +351,7 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) if (*i as usize).is_multiple_of(every) => applied
                     .get(*i as usize)
-                    .map(|a| a.0.get(..10).unwrap_or("").to_string())
+                    .map(|a| migration_label(a, room))
                     .unwrap_or_default(),
                 _ => String::new(),
             })
@@ -275,26 +361,32 @@ pub fn migration_durations(status: &crate::migrations::run::MigrationStatus, the
             .draw_series(applied.iter().enumerate().map(|(i, a)| {
                 let x = i as u32;
                 Rectangle::new(
-                    [(SegmentValue::Exact(x), 0.0), (SegmentValue::Exact(x + 1), a.2)],
+                    [
+                        (SegmentValue::Exact(x), 0.0),
+                        (SegmentValue::Exact(x + 1), a.execution_ms),
+                    ],
                     p.bar.filled(),
                 )
             }))
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!(
-            "Migration durations on {} ({} applied)",
-            status.database,
-            applied.len()
-        ),
+    Ok(Chart::drawn(
+        format!("Migration durations on {database} ({} applied)", applied.len()),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Bars,
+        "ms",
+    )
+    .table(
+        &["ms"],
+        applied
+            .iter()
+            .map(|m| row(format!("{} {}", m.version, m.name), [num(m.execution_ms)]))
+            .collect(),
+    ))
 }
 
-/// Unix milliseconds as a chart time.
 /// The theme's look for a chart's grid, axes and labels.
 trait Themed<'b> {
     fn themed<T: IntoTextStyle<'b>>(&mut self, p: &Palette, labels: T) -> &mut Self;
@@ -311,17 +403,22 @@ impl<'b, X: Ranged, Y: Ranged, DB: DrawingBackend> Themed<'b>
     }
 }
 
-/// A chart over time with an f64 value axis.
+/// A chart over time (epoch milliseconds) with an f64 value axis.
 type TimeChart<'a, DB> = ChartContext<
     'a,
     DB,
-    Cartesian2d<RangedDateTime<chrono::DateTime<chrono::Utc>>, plotters::coord::types::RangedCoordf64>,
+    Cartesian2d<
+        plotters::coord::combinators::WithKeyPoints<plotters::coord::types::RangedCoordi64>,
+        plotters::coord::types::RangedCoordf64,
+    >,
 >;
 
 /// The grid, axes and labels every over-time chart shares: horizontal
-/// grid lines only, dates as `Nov 25 14:02`, `labels` ticks on each axis.
+/// grid lines only, the time axis's ticks and labels, `labels` ticks on
+/// the value axis.
 fn time_mesh<DB: DrawingBackend>(
     chart: &mut TimeChart<'_, DB>,
+    axis: &TimeAxis,
     p: &Palette,
     labels: usize,
     y_desc: &str,
@@ -333,34 +430,11 @@ where
         .configure_mesh()
         .disable_x_mesh()
         .themed(p, ("sans-serif", 11).into_font().color(&p.text))
-        .x_labels(labels)
-        .x_label_formatter(&|t| t.format("%b %-d %H:%M").to_string())
+        .x_label_formatter(&|t| axis.label(*t))
         .y_labels(labels)
         .y_desc(y_desc)
         .draw()
         .map_err(draw_err)
-}
-
-fn to_time(ms: i64) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-/// The time axis of a chart over recorded runs: the first to the last run,
-/// a minute either side of a single run, the last hour without any.
-fn time_span(times: impl Iterator<Item = i64>) -> (i64, i64) {
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for t in times {
-        lo = lo.min(t);
-        hi = hi.max(t);
-    }
-    if lo < hi {
-        (lo, hi)
-    } else if lo != i64::MAX {
-        (lo - 60_000, lo + 60_000)
-    } else {
-        let now = chrono::Utc::now().timestamp_millis();
-        (now - 3_600_000, now)
-    }
 }
 
 #[cfg(test)]
@@ -387,6 +461,13 @@ mod tests {
         // One filled rect per week with commits, in the bar colour.
         assert_eq!(chart.svg.matches("fill=\"#2563EB\"").count(), 3, "{}", chart.svg);
         assert!(chart.svg.contains("Jun 1"));
+        // The data comes with it: a row per week, zeros included.
+        assert_eq!((chart.kind, chart.unit.as_str()), (ChartKind::Bars, "commits"));
+        assert_eq!(chart.rows.len(), 4);
+        assert_eq!(chart.rows[2], row("2026-06-15", [num(7.0)]));
+        let json = serde_json::to_value(&chart).unwrap();
+        assert_eq!(json["rows"][0]["values"][0], 3.0, "a plain JSON number");
+        assert_eq!(json["kind"], "bars");
     }
 
     #[test]
@@ -400,7 +481,6 @@ mod tests {
 
     #[test]
     fn cadence_chart_has_both_panels() {
-        use crate::releases::history::{Cadence, MonthCount};
         let c = Cadence {
             per_month: vec![
                 MonthCount {
@@ -418,6 +498,58 @@ mod tests {
         assert!(chart.svg.contains("Releases per month") && chart.svg.contains("Commits per release"));
         assert_eq!(chart.svg.matches("fill=\"#2563EB\"").count(), 4);
         assert!(chart.svg.contains("1.1.0") && chart.svg.contains("Oct"));
+    }
+
+    #[test]
+    fn migration_bars_are_labelled_by_version_and_name_not_by_the_day_they_ran() {
+        // All three ran the same day: dates would label every bar alike.
+        let applied: Vec<MigrationTime> = [
+            (1, "create_users"),
+            (2, "add_orders"),
+            (20260101, "index_orders_by_customer_and_date"),
+        ]
+        .iter()
+        .map(|(version, name)| MigrationTime {
+            version: *version,
+            name: name.to_string(),
+            execution_ms: 12.5,
+        })
+        .collect();
+        let chart = migration_durations("app", &applied, Theme::Light).unwrap();
+        let texts = crate::legend::tests::texts(&chart.svg);
+        assert!(texts.contains(&"1 create_users".to_string()), "{texts:?}");
+        assert!(texts.contains(&"2 add_orders".to_string()), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with("20260101 index_orders")),
+            "{texts:?}"
+        );
+        assert!(
+            !texts.iter().any(|t| t.starts_with("2026-")),
+            "no dates: {texts:?}"
+        );
+        assert_eq!(chart.title, "Migration durations on app (3 applied)");
+        let labels: Vec<&str> = chart.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "1 create_users",
+                "2 add_orders",
+                "20260101 index_orders_by_customer_and_date"
+            ]
+        );
+        // Many migrations: every label still fits (shortened names end in …).
+        let many: Vec<MigrationTime> = (1..=40)
+            .map(|v| MigrationTime {
+                version: v,
+                name: format!("a_rather_long_migration_name_{v}"),
+                execution_ms: v as f64,
+            })
+            .collect();
+        let texts = crate::legend::tests::texts(&migration_durations("app", &many, Theme::Dark).unwrap().svg);
+        assert!(
+            texts.iter().any(|t| t.starts_with("1 ") && t.ends_with('…')),
+            "{texts:?}"
+        );
     }
 
     #[test]

@@ -3,9 +3,42 @@
 
 use plotters::prelude::*;
 
-use super::{bar_panel, draw_err, time_mesh, time_span, to_time, Chart, Theme, HEIGHT, WIDTH};
-use crate::error::Result;
-use crate::store::AdvisorRun;
+use super::legend::{legend, Entry, Mark};
+use super::{
+    bar_panel, draw_err, num, row, time_mesh, timestamp, Chart, ChartKind, Result, Theme, TimeAxis, HEIGHT,
+    WIDTH,
+};
+
+/// A statement's figures in one run.
+#[derive(Debug, Clone)]
+pub struct QueryMetric {
+    pub id: String,
+    pub calls: f64,
+    pub mean_ms: f64,
+}
+
+/// A table's size (data and indexes) in one run.
+#[derive(Debug, Clone)]
+pub struct TableMetric {
+    pub table: String,
+    pub bytes: f64,
+}
+
+/// What one advisor run measured: statements by total time, tables by size.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    pub cache_hit_pct: Option<f64>,
+    pub queries: Vec<QueryMetric>,
+    pub tables: Vec<TableMetric>,
+}
+
+/// One stored advisor run, newest first in a list.
+#[derive(Debug, Clone)]
+pub struct AdvisorRun {
+    /// Epoch milliseconds.
+    pub at: i64,
+    pub metrics: Metrics,
+}
 
 /// Series colours, distinguishable in both themes.
 const SERIES: [RGBColor; 5] = [
@@ -52,8 +85,8 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
     let p = theme.palette();
     let height = 340;
     let followed = followed_queries(runs);
-    let (lo, hi) = time_span(runs.iter().map(|r| r.at));
-    let series = |value: fn(&crate::advisor::QueryMetric) -> f64| -> Vec<(String, Vec<(i64, f64)>)> {
+    let axis = TimeAxis::new(runs.iter().map(|r| r.at), 0.0, 5);
+    let series = |value: fn(&QueryMetric) -> f64| -> Vec<(String, Vec<(i64, f64)>)> {
         followed
             .iter()
             .map(|(label, id)| {
@@ -68,6 +101,7 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
     };
     let mean = series(|q| q.mean_ms);
     let calls = series(|q| q.calls);
+    let (columns, rows) = query_table(runs, &followed);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -78,48 +112,65 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
                 .flat_map(|(_, pts)| pts.iter().map(|x| x.1))
                 .fold(0.0f64, f64::max)
                 .max(1.0);
-            let text = ("sans-serif", 11).into_font().color(&p.text);
             let mut chart = ChartBuilder::on(area)
                 .margin(8)
+                .margin_top(24)
                 .x_label_area_size(22)
                 .y_label_area_size(60)
-                .build_cartesian_2d(to_time(lo)..to_time(hi), 0.0..max * 1.1)
+                .build_cartesian_2d(axis.range(), 0.0..max * 1.1)
                 .map_err(draw_err)?;
-            time_mesh(&mut chart, &p, 4, desc)?;
-            for (i, (label, pts)) in data.iter().enumerate() {
+            time_mesh(&mut chart, &axis, &p, 4, desc)?;
+            for (i, (_, pts)) in data.iter().enumerate() {
                 let colour = SERIES[i % SERIES.len()];
-                let pts: Vec<_> = pts.iter().map(|(t, v)| (to_time(*t), *v)).collect();
                 chart
                     .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))
-                    .map_err(draw_err)?
-                    .label(label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
-                    });
+                    .map_err(draw_err)?;
                 chart
                     .draw_series(pts.iter().map(|&pt| Circle::new(pt, 3, colour.filled())))
                     .map_err(draw_err)?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .label_font(text)
-                .border_style(p.axis)
-                .background_style(TRANSPARENT)
-                .draw()
-                .map_err(draw_err)?;
+            let entries: Vec<Entry> = data
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _))| Entry::new(label, SERIES[i % SERIES.len()], Mark::Line))
+                .collect();
+            legend(area, &p, (76, 8), &entries)?;
         }
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!(
+    Ok(Chart::drawn(
+        format!(
             "Slowest statements: mean time and calls over {} run(s)",
             runs.len()
         ),
         svg,
-        width: WIDTH,
         height,
-    })
+        ChartKind::Lines,
+        "ms",
+    )
+    .table(&columns.iter().map(String::as_str).collect::<Vec<_>>(), rows))
+}
+
+/// The followed statements' table: a row per run (oldest first), their
+/// mean time and calls side by side.
+fn query_table(runs: &[AdvisorRun], followed: &[(String, String)]) -> (Vec<String>, Vec<super::ChartRow>) {
+    let columns: Vec<String> = followed
+        .iter()
+        .flat_map(|(label, _)| [format!("{label} mean ms"), format!("{label} calls")])
+        .collect();
+    let mut ordered: Vec<&AdvisorRun> = runs.iter().collect();
+    ordered.sort_by_key(|r| r.at);
+    let rows = ordered
+        .iter()
+        .map(|r| {
+            let values = followed.iter().flat_map(|(_, id)| {
+                let q = r.metrics.queries.iter().find(|q| &q.id == id);
+                [q.and_then(|q| num(q.mean_ms)), q.and_then(|q| num(q.calls))]
+            });
+            row(timestamp(r.at), values)
+        })
+        .collect();
+    (columns, rows)
 }
 
 fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
@@ -129,7 +180,7 @@ fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
         .filter_map(|r| Some((r.at, r.metrics.cache_hit_pct?)))
         .collect();
     pts.sort_by_key(|x| x.0);
-    let (lo, hi) = time_span(pts.iter().map(|x| x.0));
+    let axis = TimeAxis::new(pts.iter().map(|x| x.0), 0.0, 5);
     let floor = pts.iter().map(|x| x.1).fold(100.0f64, f64::min).min(98.0).floor() - 1.0;
     let mut svg = String::new();
     {
@@ -138,18 +189,17 @@ fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
             .margin(8)
             .x_label_area_size(22)
             .y_label_area_size(60)
-            .build_cartesian_2d(to_time(lo)..to_time(hi), floor.max(0.0)..100.5)
+            .build_cartesian_2d(axis.range(), floor.max(0.0)..100.5)
             .map_err(draw_err)?;
-        time_mesh(&mut chart, &p, 5, "cache hit %")?;
+        time_mesh(&mut chart, &axis, &p, 5, "cache hit %")?;
         // The 99 % line PgHero warns below.
         let warn = RGBColor(0xd9, 0x77, 0x06);
         chart
             .draw_series(LineSeries::new(
-                vec![(to_time(lo), 99.0), (to_time(hi), 99.0)],
+                vec![(axis.lo, 99.0), (axis.hi, 99.0)],
                 warn.stroke_width(1),
             ))
             .map_err(draw_err)?;
-        let pts: Vec<_> = pts.iter().map(|(t, v)| (to_time(*t), *v)).collect();
         chart
             .draw_series(LineSeries::new(pts.clone(), p.bar.stroke_width(2)))
             .map_err(draw_err)?;
@@ -158,12 +208,17 @@ fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
             .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: "Cache hit ratio over time (99 % line: the warning threshold)".into(),
+    Ok(Chart::drawn(
+        "Cache hit ratio over time (99 % line: the warning threshold)".into(),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Lines,
+        "%",
+    )
+    .table(
+        &["cache hit %"],
+        pts.iter().map(|(at, v)| row(timestamp(*at), [num(*v)])).collect(),
+    ))
 }
 
 fn table_sizes(run: &AdvisorRun, theme: Theme) -> Result<Chart> {
@@ -192,40 +247,39 @@ fn table_sizes(run: &AdvisorRun, theme: Theme) -> Result<Chart> {
         bar_panel(&root, &p, &format!("Largest tables ({unit})"), &bars, every)?;
         root.present().map_err(draw_err)?;
     }
-    Ok(Chart {
-        title: format!("Table sizes in {unit} (data and indexes), latest run"),
+    Ok(Chart::drawn(
+        format!("Table sizes in {unit} (data and indexes), latest run"),
         svg,
-        width: WIDTH,
-        height: HEIGHT,
-    })
+        HEIGHT,
+        ChartKind::Bars,
+        unit,
+    )
+    .table(
+        &["size"],
+        tables
+            .iter()
+            .map(|t| row(&t.table, [num(t.bytes / div)]))
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::advisor::{Metrics, QueryMetric, TableMetric};
 
     fn run(at: i64, mean: f64, hit: Option<f64>) -> AdvisorRun {
         AdvisorRun {
-            id: at,
             at,
-            duration_ms: 10,
-            findings: 1,
-            checks: vec![],
-            notices: vec![],
             metrics: Metrics {
                 cache_hit_pct: hit,
                 queries: vec![QueryMetric {
                     id: "abc".into(),
-                    query: "SELECT 1".into(),
                     calls: 100.0,
                     mean_ms: mean,
-                    total_ms: mean * 100.0,
                 }],
                 tables: vec![TableMetric {
                     table: "orders".into(),
                     bytes: 4.0 * 1024.0 * 1024.0,
-                    rows: 50_000.0,
                 }],
             },
         }
@@ -240,6 +294,12 @@ mod tests {
         assert!(c[0].svg.contains("q1"), "the legend names the series");
         assert!(c[2].svg.contains("orders"));
         assert!(c[2].title.contains("KiB"));
+        assert_eq!(c[0].columns, ["q1 mean ms", "q1 calls"]);
+        assert_eq!(c[0].rows[0].values, [num(40.0), num(100.0)], "oldest run first");
+        assert_eq!(
+            (c[2].rows[0].label.as_str(), c[2].rows[0].values[0].clone()),
+            ("orders", num(4096.0))
+        );
         let no_cache = [run(1, 1.0, None)];
         assert_eq!(charts(&no_cache, Theme::Light).unwrap().len(), 2);
     }
