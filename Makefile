@@ -53,6 +53,7 @@ bindings:
 	cd ui && npx prettier --check src >/dev/null
 
 bench: build
+	@scripts/setup.sh --bench
 	bench/startup/run.sh
 
 clean:
