@@ -56,6 +56,7 @@ bindings: ui
 	cd ui && npx prettier --check src >/dev/null
 
 bench: build
+	@scripts/setup.sh --bench
 	bench/startup/run.sh
 
 clean:

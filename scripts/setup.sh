@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Shipdeck needs on Debian 12,
 # skipping whatever is already present (a warm run changes nothing).
+#
+#   scripts/setup.sh          what `make run` and `make test` need
+#   scripts/setup.sh --bench  that, and the benchmarks' peers (`make bench`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bench=false
+case ${1:-} in
+  "") ;;
+  --bench) bench=true ;;
+  *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+esac
 
 apt_packages=(
   build-essential pkg-config file git
@@ -12,7 +22,11 @@ apt_packages=(
   gnome-keyring dbus libsecret-tools keyutils
   hyperfine                          # bench: a peer tool whose results we import
   wrk nginx-light jq                 # bench/loadgen: load generator peer, the server both tools hit, JSON
-  postgresql-15 postgresql-15-hypopg postgresql-15-pg-qualstats # advisor: private test cluster + extensions
+  # Test servers, each started privately by the test kit (scripts/*-instance.sh,
+  # scripts/pg-cluster.sh); the machine's own services are never used.
+  postgresql-15 postgresql-15-hypopg postgresql-15-pg-qualstats # PostgreSQL 15 + the advisor's extensions
+  mariadb-server mariadb-client                                 # mariadbd, mariadb-install-db, mariadb
+  redis-server redis-tools                                      # redis-server, redis-cli
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -48,31 +62,39 @@ if [ ! -x "$tools/venv/bin/git-cliff" ]; then
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check git-cliff==2.14.2
 fi
 
+# shellcheck source=scripts/tools.env
+. scripts/tools.env
+
+# cargo_tool CRATE VERSION BIN [cargo install flags]: builds CRATE once into
+# $tools/CRATE-VERSION (a version bump builds anew; an unchanged one never does).
+cargo_tool() {
+  local crate=$1 version=$2 bin=$3
+  shift 3
+  local root=$tools/$crate-$version
+  [ -x "$root/bin/$bin" ] && return 0
+  echo "setup: cargo install $crate $version"
+  CARGO_TARGET_DIR="$tools/target" cargo install "$crate" --version "$version" --locked \
+    --root "$root" --quiet "$@"
+}
+
 # tauri-driver (WebDriver for the real app window), in a cache outside the clone.
-if [ ! -x "$tools/bin/tauri-driver" ]; then
-  echo "setup: cargo install tauri-driver"
-  CARGO_TARGET_DIR="$tools/target" cargo install tauri-driver --version 2.1.0 --locked --root "$tools" --quiet
-fi
+cargo_tool tauri-driver "$TAURI_DRIVER_VERSION" tauri-driver
 
 # Migration peers: sqlx-cli (same _sqlx_migrations table; interop tests,
-# bench), squawk (lint comparison) and dbmate (bench).
-if [ ! -x "$tools/bin/sqlx" ]; then
-  echo "setup: cargo install sqlx-cli"
-  CARGO_TARGET_DIR="$tools/target" cargo install sqlx-cli --version 0.8.6 --no-default-features \
-    --features postgres,mysql,sqlite,rustls --locked --root "$tools" --quiet
-fi
+# bench) and squawk (lint comparison).
+cargo_tool sqlx-cli "$SQLX_CLI_VERSION" sqlx --no-default-features --features postgres,mysql,sqlite,rustls
 if [ ! -x "$tools/venv/bin/squawk" ]; then
   echo "setup: pip install squawk-cli"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check squawk-cli==2.70.0
 fi
-if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
-  echo "setup: npm install dbmate"
-  mkdir -p "$tools/npm"
-  npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error dbmate@2.36.0
-fi
 
-# oha, the other load generator peer (bench/loadgen).
-if [ ! -x "$tools/bin/oha" ]; then
-  echo "setup: cargo install oha"
-  CARGO_TARGET_DIR="$tools/target" cargo install oha --version 1.16.0 --locked --root "$tools" --quiet
+# Peers only the benchmarks use: dbmate (bench/migrations) and oha, the other
+# load generator (bench/loadgen).
+if $bench; then
+  if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
+    echo "setup: npm install dbmate"
+    mkdir -p "$tools/npm"
+    npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error dbmate@2.36.0
+  fi
+  cargo_tool oha "$OHA_VERSION" oha
 fi

@@ -9,7 +9,7 @@
 #   CONNECTIONS="16 64" bench/loadgen/run.sh
 #
 # Goal: Shipdeck's req/s >= 1.0x wrk's at the same connection count.
-# Needs nginx, wrk and oha (scripts/setup.sh installs them).
+# Needs nginx, wrk and oha (scripts/setup.sh --bench installs them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/loadgen"
@@ -21,9 +21,11 @@ connections=${CONNECTIONS:-16 64}
 threads=$(nproc)
 
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
-oha=$(command -v oha || echo "$tools/bin/oha")
+# shellcheck source=scripts/tools.env
+. "$root/scripts/tools.env"
+oha=$(command -v oha || echo "$tools/oha-$OHA_VERSION/bin/oha")
 for tool in "$nginx" "$oha" wrk jq; do
-  command -v "$tool" >/dev/null || { echo "loadgen bench: $tool not found; run scripts/setup.sh" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "loadgen bench: $tool not found; run scripts/setup.sh --bench" >&2; exit 1; }
 done
 
 # The generator, built once; its path from cargo's JSON messages.

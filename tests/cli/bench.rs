@@ -68,7 +68,10 @@ fn http_load_counts_every_request_and_prints_the_documented_json() {
     assert_eq!(run["metrics"].as_array().unwrap().len(), 3);
 }
 
-fn scenarios_workspace(env: &Env) -> Repo {
+/// A Redis URL for workspaces whose tests never run the cache scenario.
+const UNUSED_REDIS: &str = "redis://127.0.0.1:1/0";
+
+fn scenarios_workspace(env: &Env, redis_url: &str) -> Repo {
     let mut repo = Repo::init(&env.path("app"));
     repo.write(
         "shipdeck.toml",
@@ -78,10 +81,12 @@ fn scenarios_workspace(env: &Env) -> Repo {
     );
     repo.write(
         "bench/cache.toml",
-        "[[scenario]]\nname = \"cache\"\nkind = \"redis\"\nredis_url = \"redis://127.0.0.1:6379/0\"\n\
+        &format!(
+            "[[scenario]]\nname = \"cache\"\nkind = \"redis\"\nredis_url = \"{redis_url}\"\n\
          iterations = 500\nconcurrency = 2\nget_ratio = 0.8\nkeys = 50\n\n\
          [[scenario]]\nname = \"impossible\"\nkind = \"sql\"\nquery = \"SELECT 1\"\niterations = 50\n\
-         thresholds = [\"p50 < 0.0001ms\"]\n",
+         thresholds = [\"p50 < 0.0001ms\"]\n"
+        ),
     );
     repo.commit("chore: benchmarks");
     repo
@@ -90,7 +95,8 @@ fn scenarios_workspace(env: &Env) -> Repo {
 #[test]
 fn scenarios_run_on_sqlite_and_redis_and_a_failed_threshold_exits_1() {
     let env = Env::new();
-    let repo = scenarios_workspace(&env);
+    let redis = shipdeck_testkit::redis::server().database();
+    let repo = scenarios_workspace(&env, &redis.url);
     let list = env.json(&["-C", repo.root_str(), "bench", "list", "--json"], 0);
     let names: Vec<&str> = list
         .as_array()
@@ -150,7 +156,7 @@ fn hyperfine_exiting(times: &[f64], code: i32) -> String {
 #[test]
 fn compare_gates_on_a_real_regression_and_not_on_noise() {
     let env = Env::new();
-    let mut repo = scenarios_workspace(&env);
+    let mut repo = scenarios_workspace(&env, UNUSED_REDIS);
     repo.tag("v1.0.0");
     // Base: ~1.00 s with noise; the same again on a second commit; then +10 %.
     let base: Vec<f64> = (0..30)
@@ -263,7 +269,7 @@ fn compare_gates_on_a_real_regression_and_not_on_noise() {
 #[test]
 fn compare_refuses_to_judge_a_head_whose_iterations_all_failed() {
     let env = Env::new();
-    let mut repo = scenarios_workspace(&env);
+    let mut repo = scenarios_workspace(&env, UNUSED_REDIS);
     repo.tag("v1.0.0");
     let base: Vec<f64> = (0..30).map(|i| 1.0 + 0.01 * f64::from(i % 5)).collect();
     std::fs::write(env.path("base.json"), hyperfine(&base)).unwrap();

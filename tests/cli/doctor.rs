@@ -22,10 +22,12 @@ fn doctor_checks_toolchains_config_and_real_databases() {
     );
     std::fs::create_dir_all(r.root.join("data")).unwrap();
     r.commit("chore: init");
+    let pg = shipdeck_testkit::postgres::server().database("doctor");
+    let maria = shipdeck_testkit::mariadb::server().database("doctor");
     let out = env
         .cmd()
-        .env("DOCTOR_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
-        .env("DOCTOR_MARIA_URL", "mysql://root@127.0.0.1:3306/test")
+        .env("DOCTOR_PG_URL", &pg.url)
+        .env("DOCTOR_MARIA_URL", &maria.url)
         .env("DOCTOR_DOWN_URL", "postgres://app:doctor-canary-pw@127.0.0.1:1/x")
         .env_remove("DOCTOR_UNSET_URL")
         .args(["-C", r.root_str(), "doctor", "--json"])

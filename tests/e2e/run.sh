@@ -14,7 +14,9 @@ tools=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
 export SHIPDECK_APP=$target/debug/shipdeck-app
 export SHIPDECK_CLI=$target/debug/shipdeck
 export SHIPDECK_SCREENSHOTS=${SHIPDECK_SCREENSHOTS:-$target/e2e-screenshots}
-export TAURI_DRIVER=$tools/bin/tauri-driver
+# shellcheck source=scripts/tools.env
+. "$root/scripts/tools.env"
+export TAURI_DRIVER=$tools/tauri-driver-$TAURI_DRIVER_VERSION/bin/tauri-driver
 for f in "$SHIPDECK_APP" "$SHIPDECK_CLI" "$TAURI_DRIVER"; do
   [ -x "$f" ] || { echo "e2e: missing $f (run make build / make setup)" >&2; exit 1; }
 done

@@ -1,5 +1,5 @@
-//! The MariaDB/MySQL advisor against a real server (MariaDB 10.11 on
-//! 127.0.0.1:3306, or `SHIPDECK_TEST_MARIADB`): each test works in a
+//! The MariaDB/MySQL advisor against a real server (the test kit's: a
+//! private MariaDB, or `SHIPDECK_TEST_MARIADB`): each test works in a
 //! database of its own, dropped at the end even when the test fails.
 
 use std::path::Path;
@@ -11,33 +11,22 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Row};
 
 fn admin_url() -> String {
-    std::env::var("SHIPDECK_TEST_MARIADB").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+    shipdeck_testkit::mariadb::server().url.clone()
 }
 
 /// A database of the test's own; dropped on drop.
 struct TestDb {
-    name: String,
     url: String,
+    _db: shipdeck_testkit::Database,
 }
 
 impl TestDb {
     async fn new() -> TestDb {
-        let admin = admin_url();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!("advisor_{}_{nanos}", std::process::id());
-        let mut c = MySqlConnection::connect(&admin).await.unwrap_or_else(|e| {
-            panic!("MariaDB is not reachable at {admin} ({e}); set SHIPDECK_TEST_MARIADB")
-        });
-        sqlx::raw_sql(&format!("CREATE DATABASE `{name}`"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-        c.close().await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        TestDb { name, url }
+        let db = shipdeck_testkit::mariadb::server().database("advisor");
+        TestDb {
+            url: db.url.clone(),
+            _db: db,
+        }
     }
 
     async fn exec(&self, sql: &str) {
@@ -58,27 +47,6 @@ impl TestDb {
         let out = mysql::run(&self.target(), req, &mut step).await.unwrap();
         assert!(out.findings.iter().all(|f| !f.key.is_empty()));
         out
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let (admin, name) = (admin_url(), self.name.clone());
-        // Drop runs inside the test's runtime: the clean-up gets its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                if let Ok(mut c) = MySqlConnection::connect(&admin).await {
-                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS `{name}`"))
-                        .execute(&mut c)
-                        .await;
-                }
-            });
-        })
-        .join();
     }
 }
 

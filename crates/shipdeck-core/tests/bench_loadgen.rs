@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -268,8 +268,8 @@ async fn a_server_closing_every_connection_is_not_an_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_answers_time_out_as_errors() {
-    let server = Server::start(|_| (Duration::from_secs(3), 200)).await;
-    let started = Instant::now();
+    // Answers come after 600 s: every request ends by the 200 ms timeout.
+    let server = Server::start(|_| (Duration::from_secs(600), 200)).await;
     let report = run(&HttpOptions {
         requests: Some(4),
         timeout: Duration::from_millis(200),
@@ -278,50 +278,59 @@ async fn slow_answers_time_out_as_errors() {
     .await;
     assert_eq!(report.errors, 4);
     assert_eq!(report.requests, 0);
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(report.duration_s < 300.0, "duration {} s", report.duration_s);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancel_stops_promptly_with_the_counts_so_far() {
+async fn cancel_stops_the_run_with_the_counts_so_far() {
     let server = Server::start(|_| (Duration::from_millis(20), 200)).await;
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
-    let cancelled_at = Arc::new(Mutex::new(None));
-    let at = cancelled_at.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        *at.lock().unwrap() = Some(Instant::now());
-        trigger.cancel();
-    });
+    // Cancelled once some requests were answered; the run was planned for 10 min.
+    let on_progress = move |s: &LiveStats| {
+        if s.requests > 0 {
+            trigger.cancel();
+        }
+    };
     let opts = HttpOptions {
-        duration: Some(Duration::from_secs(30)),
+        duration: Some(Duration::from_secs(600)),
         ..opts(server.url(), 4)
     };
-    let report = run_http(&opts, &|_| {}, &cancel).await.unwrap();
-    let stopped_after = cancelled_at.lock().unwrap().expect("cancelled").elapsed();
-    assert!(
-        stopped_after < Duration::from_millis(300),
-        "stopped {stopped_after:?} after cancel"
-    );
+    let report = run_http(&opts, &on_progress, &cancel).await.unwrap();
     assert!(report.cancelled);
     assert!(report.requests > 0);
-    assert!(report.duration_s < 1.0, "duration {} s", report.duration_s);
+    assert!(report.duration_s < 300.0, "duration {} s", report.duration_s);
+    // At most the 4 connections' requests in flight were not counted.
+    assert!(server.served() <= report.requests + report.errors + 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_arrives_every_quarter_second() {
     let server = Server::start(|_| (Duration::from_millis(2), 200)).await;
     let seen: Mutex<Vec<LiveStats>> = Mutex::new(Vec::new());
-    let on_progress = |s: &LiveStats| seen.lock().unwrap().push(s.clone());
+    let cancel = CancellationToken::new();
+    // Three calls, then the run ends (it was planned for 10 min).
+    let on_progress = |s: &LiveStats| {
+        let mut seen = seen.lock().unwrap();
+        seen.push(s.clone());
+        if seen.len() >= 3 {
+            cancel.cancel();
+        }
+    };
     let opts = HttpOptions {
-        duration: Some(Duration::from_millis(1100)),
+        duration: Some(Duration::from_secs(600)),
         ..opts(server.url(), 4)
     };
-    let report = run_http(&opts, &on_progress, &CancellationToken::new())
-        .await
-        .unwrap();
+    let report = run_http(&opts, &on_progress, &cancel).await.unwrap();
     let seen = seen.into_inner().unwrap();
-    assert!((3..=5).contains(&seen.len()), "{} progress calls", seen.len());
+    assert!(report.cancelled);
+    assert!(seen.len() >= 3, "{} progress calls", seen.len());
+    // The k-th call comes no earlier than k quarter seconds in (timers never
+    // fire early), with counts that only grow.
+    for (k, s) in seen.iter().enumerate() {
+        let due = 0.25 * (k + 1) as f64;
+        assert!(s.elapsed_s >= due - 0.002, "call {k} at {} s", s.elapsed_s);
+    }
     assert!(seen
         .windows(2)
         .all(|w| w[0].requests <= w[1].requests && w[0].elapsed_s < w[1].elapsed_s));

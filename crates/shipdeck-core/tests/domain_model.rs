@@ -255,57 +255,9 @@ fn a_missing_sqlite_file_is_not_created() {
     assert!(!dir.path().join("nowhere.db").exists());
 }
 
-/// A database of its own on a server, dropped when the guard goes, even
-/// when the test panics.
-struct ServerDb {
-    admin: String,
-    name: String,
-    drop_sql: String,
-    url: String,
-}
-
-impl ServerDb {
-    fn new(admin_env: &str, default_admin: &str, force: bool) -> ServerDb {
-        let admin = std::env::var(admin_env).unwrap_or_else(|_| default_admin.into());
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!("advisor_doc_{}_{nanos}", std::process::id());
-        exec(&admin, &format!("CREATE DATABASE {name}"));
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        let drop_sql = if force {
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        } else {
-            format!("DROP DATABASE IF EXISTS {name}")
-        };
-        ServerDb {
-            admin,
-            name,
-            drop_sql,
-            url,
-        }
-    }
-}
-
-impl Drop for ServerDb {
-    fn drop(&mut self) {
-        // A thread of its own: the test's runtime may be gone or panicking.
-        let (admin, sql) = (self.admin.clone(), self.drop_sql.clone());
-        let dropped = std::thread::spawn(move || exec(&admin, &sql)).join();
-        if dropped.is_err() {
-            eprintln!("could not drop test database {}", self.name);
-        }
-    }
-}
-
 #[test]
 fn postgres_schema_is_read_with_schemas_comments_and_expressions() {
-    let db = ServerDb::new(
-        "SHIPDECK_TEST_POSTGRES",
-        "postgres://postgres@127.0.0.1:5432/test",
-        true,
-    );
+    let db = shipdeck_testkit::postgres::server().database("advisor_doc");
     exec(
         &db.url,
         r#"
@@ -388,7 +340,7 @@ fn postgres_schema_is_read_with_schemas_comments_and_expressions() {
 
 #[test]
 fn mariadb_schema_is_read_from_information_schema() {
-    let db = ServerDb::new("SHIPDECK_TEST_MARIADB", "mysql://root@127.0.0.1:3306/test", false);
+    let db = shipdeck_testkit::mariadb::server().database("advisor_doc");
     exec(
         &db.url,
         r#"

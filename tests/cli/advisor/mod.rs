@@ -1,6 +1,6 @@
 //! `shipdeck advisor` against a private PostgreSQL 15 cluster (with
-//! pg_stat_statements, HypoPG and pg_qualstats), the shared PostgreSQL on
-//! 127.0.0.1:5432 (no pg_stat_statements) and SQLite files. Every test has a
+//! pg_stat_statements, HypoPG and pg_qualstats), databases without those
+//! extensions on the test kit's PostgreSQL, MariaDB and SQLite files. Every test has a
 //! database of its own.
 
 mod cluster;

@@ -1,8 +1,12 @@
 //! PostgreSQL: every check on a real workload in the private cluster, the
-//! HypoPG-verified fix applied through `migrate up`, negatives, and the
-//! shared server without pg_stat_statements.
+//! HypoPG-verified fix applied through `migrate up`, negatives, and a
+//! database without pg_stat_statements.
 
-use super::cluster::Cluster;
+use std::time::Duration;
+
+use shipdeck_testkit::wait_until;
+
+use super::cluster;
 use super::{of_check, AdvisorWs};
 use crate::migrate::{Kind, TestDb as SharedDb};
 use crate::util::{assert_code, text};
@@ -51,7 +55,7 @@ fn explain(db: &super::cluster::TestDb, sql: &str) -> String {
 
 #[test]
 fn missing_index_is_found_verified_and_its_migration_makes_the_query_use_an_index() {
-    let db = Cluster::shared().database("adv_missing");
+    let db = cluster::database("adv_missing");
     db.exec(ORDERS);
     db.exec(&workload(150));
     let ws = AdvisorWs::new(&db.url, "");
@@ -109,7 +113,7 @@ fn missing_index_is_found_verified_and_its_migration_makes_the_query_use_an_inde
 
 #[test]
 fn catalog_checks_each_find_their_problem() {
-    let db = Cluster::shared().database("adv_catalog");
+    let db = cluster::database("adv_catalog");
     db.exec(
         "CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, region text, kind text);
          CREATE INDEX accounts_region_idx ON accounts (region);
@@ -203,7 +207,7 @@ fn catalog_checks_each_find_their_problem() {
 
 #[test]
 fn a_well_indexed_schema_has_no_findings() {
-    let db = Cluster::shared().database("adv_clean");
+    let db = cluster::database("adv_clean");
     db.exec(
         "CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE);
          CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -225,7 +229,7 @@ fn a_well_indexed_schema_has_no_findings() {
 
 #[test]
 fn suggest_gives_the_index_with_the_cost_before_and_after() {
-    let db = Cluster::shared().database("adv_suggest");
+    let db = cluster::database("adv_suggest");
     db.exec(ORDERS);
     let ws = AdvisorWs::new(&db.url, "");
     let s = ws.json(
@@ -271,7 +275,7 @@ fn suggest_gives_the_index_with_the_cost_before_and_after() {
 
 #[test]
 fn dismissed_findings_stay_hidden_with_their_reason_until_restored() {
-    let db = Cluster::shared().database("adv_dismiss");
+    let db = cluster::database("adv_dismiss");
     db.exec("CREATE TABLE logbook (line text);");
     let ws = AdvisorWs::new(&db.url, "");
     let findings = ws.findings(&["--check", "no_primary_key"]);
@@ -303,20 +307,34 @@ fn dismissed_findings_stay_hidden_with_their_reason_until_restored() {
 
 #[test]
 fn literals_of_running_queries_never_reach_the_output_or_the_store() {
-    let db = Cluster::shared().database("adv_secret");
+    let db = cluster::database("adv_secret");
     let ws = AdvisorWs::new(&db.url, "\n[advisor.thresholds]\nlong_running_seconds = 1\n");
     let url = db.url.clone();
+    // Runs until cancelled below: the check sees it whenever the run happens.
     let sleeper = std::thread::spawn(move || {
         block_on(async move {
             use sqlx::Connection;
             let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            let _ = sqlx::raw_sql("SELECT pg_sleep(4), 'hunter2-canary-9f3a' AS token")
+            let _ = sqlx::raw_sql("SELECT pg_sleep(600), 'hunter2-canary-9f3a' AS token")
                 .execute(&mut c)
                 .await;
         })
     });
-    std::thread::sleep(std::time::Duration::from_millis(1800));
+    // Older than the one-second threshold, by the server's own clock.
+    let running = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                   AND state = 'active' AND query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()";
+    wait_until(
+        "the query to run for over a second",
+        Duration::from_secs(60),
+        || {
+            db.scalar(&format!(
+                "{running} AND now() - query_start > interval '1.5 seconds'"
+            )) == 1
+        },
+    );
     let out = ws.run(&["advisor", "run", "--check", "long_running_query", "--json"]);
+    let cancel = running.replacen("count(*)", "count(pg_cancel_backend(pid))", 1);
+    db.scalar(&cancel);
     sleeper.join().unwrap();
     assert_code(&out, 0);
     let stdout = text(&out.stdout);
@@ -379,7 +397,7 @@ fn without_pg_stat_statements_checks_say_how_to_enable_it_and_the_rest_still_run
 
 #[test]
 fn an_unknown_check_is_a_clear_error() {
-    let db = Cluster::shared().database("adv_unknown");
+    let db = cluster::database("adv_unknown");
     let ws = AdvisorWs::new(&db.url, "");
     let out = ws.run(&["advisor", "run", "--check", "slow_querys", "--json"]);
     assert_code(&out, 1);

@@ -2,7 +2,7 @@
 //! read-only session, untrusted functions skipped), hostile statement texts,
 //! and the workspace's queries planned on PostgreSQL.
 
-use super::cluster::{block_on, Cluster, TestDb};
+use super::cluster::{self, block_on, TestDb};
 use super::{of_check, AdvisorWs};
 use crate::migrate::{Kind, TestDb as SharedDb};
 use crate::util::{assert_code, text};
@@ -31,7 +31,7 @@ impl<'a> LowRole<'a> {
     fn new(db: &'a TestDb) -> LowRole<'a> {
         let name = format!("low_{}", db.name);
         exec_as(
-            &Cluster::shared().url,
+            cluster::admin_url(),
             &format!("CREATE ROLE {name} LOGIN NOSUPERUSER"),
         );
         db.exec(&format!("GRANT CREATE, USAGE ON SCHEMA public TO {name}"));
@@ -58,7 +58,7 @@ impl Drop for LowRole<'_> {
         let _ = std::panic::catch_unwind(move || {
             exec_as(&db, &format!("DROP OWNED BY {name}"));
             exec_as(
-                &Cluster::shared().url,
+                cluster::admin_url(),
                 &format!("ALTER ROLE {name} NOSUPERUSER; DROP ROLE {name}"),
             );
         });
@@ -87,7 +87,7 @@ fn plant_escalation(low: &LowRole) {
 
 #[test]
 fn planning_a_low_privilege_roles_function_does_not_make_it_superuser() {
-    let db = Cluster::shared().database("adv_escalate");
+    let db = cluster::database("adv_escalate");
     let low = LowRole::new(&db);
     plant_escalation(&low);
     // The owner's own calls, recorded by pg_stat_statements for everyone.
@@ -148,7 +148,7 @@ fn planning_a_low_privilege_roles_function_does_not_make_it_superuser() {
 
 #[test]
 fn hypopg_still_verifies_suggestions_in_the_read_only_session() {
-    let db = Cluster::shared().database("adv_ro_hypo");
+    let db = cluster::database("adv_ro_hypo");
     db.exec(
         "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL);
          INSERT INTO orders (customer_id) SELECT 1 + g % 1000 FROM generate_series(1, 20000) g;
@@ -171,7 +171,7 @@ fn hypopg_still_verifies_suggestions_in_the_read_only_session() {
 
 #[test]
 fn placeholders_in_comments_and_strings_do_not_abort_suggest() {
-    let db = Cluster::shared().database("adv_placeholders");
+    let db = cluster::database("adv_placeholders");
     db.exec("CREATE TABLE t (id int PRIMARY KEY, a int); INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;");
     let ws = AdvisorWs::new(&db.url, "");
     for query in [
@@ -219,7 +219,7 @@ fn a_long_non_ascii_table_name_does_not_panic_the_run() {
 
 #[test]
 fn workspace_queries_give_missing_index_its_columns_without_pg_stat_statements() {
-    let db = Cluster::shared().database("adv_ws_queries");
+    let db = cluster::database("adv_ws_queries");
     db.exec(
         "DROP EXTENSION pg_stat_statements;
          CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -8,16 +8,7 @@ use super::{three_migrations, Kind, Ws};
 use crate::util::{assert_code, text};
 
 fn sqlx() -> PathBuf {
-    let tools = std::env::var("SHIPDECK_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/shipdeck-tools"));
-    let bin = tools.join("bin/sqlx");
-    assert!(
-        bin.exists(),
-        "sqlx-cli is missing at {}: run scripts/setup.sh (make test does)",
-        bin.display()
-    );
-    bin
+    shipdeck_testkit::cargo_tool("sqlx-cli", "SQLX_CLI_VERSION", "sqlx")
 }
 
 fn sqlx_migrate(ws: &Ws, args: &[&str]) -> String {

@@ -1,5 +1,5 @@
-//! `shipdeck migrate` against real SQLite files, PostgreSQL and MariaDB on
-//! 127.0.0.1. Every test creates its own database and drops it afterwards.
+//! `shipdeck migrate` against real SQLite files, PostgreSQL and MariaDB (the
+//! test kit's servers). Every test creates its own database and drops it afterwards.
 
 mod checksums;
 mod commands;
@@ -23,12 +23,14 @@ pub enum Kind {
     Mariadb,
 }
 
-/// A database of its own for one test, dropped when the test ends.
+/// A database of its own for one test, dropped when the test ends: a SQLite
+/// file in a temporary folder, or a database on the test kit's PostgreSQL or
+/// MariaDB server (`SHIPDECK_TEST_POSTGRES` / `SHIPDECK_TEST_MARIADB`, else a
+/// private server of this test process).
 pub struct TestDb {
     pub kind: Kind,
     pub url: String,
-    admin: Option<String>,
-    name: String,
+    _server: Option<shipdeck_testkit::Database>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -39,52 +41,27 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
-}
-
 impl TestDb {
     pub fn new(kind: Kind) -> TestDb {
-        match kind {
+        let server = match kind {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("app.db").display());
-                TestDb {
+                return TestDb {
                     kind,
                     url,
-                    admin: None,
-                    name: String::new(),
+                    _server: None,
                     _dir: Some(dir),
-                }
+                };
             }
-            Kind::Postgres => {
-                let admin = std::env::var("SHIPDECK_TEST_POSTGRES")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-                let name = unique("shipdeck_t");
-                exec_on(&admin, &format!("CREATE DATABASE {name}"));
-                let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-                TestDb {
-                    kind,
-                    url,
-                    admin: Some(admin),
-                    name,
-                    _dir: None,
-                }
-            }
-            Kind::Mariadb => {
-                let admin = std::env::var("SHIPDECK_TEST_MARIADB")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-                let name = unique("shipdeck_t");
-                exec_on(&admin, &format!("CREATE DATABASE {name}"));
-                let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-                TestDb {
-                    kind,
-                    url,
-                    admin: Some(admin),
-                    name,
-                    _dir: None,
-                }
-            }
+            Kind::Postgres => shipdeck_testkit::postgres::server().database("shipdeck_t"),
+            Kind::Mariadb => shipdeck_testkit::mariadb::server().database("shipdeck_t"),
+        };
+        TestDb {
+            kind,
+            url: server.url.clone(),
+            _server: Some(server),
+            _dir: None,
         }
     }
 
@@ -142,18 +119,6 @@ impl TestDb {
                 Err(_) => Vec::new(),
             }
         })
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(admin) = &self.admin {
-            let sql = match self.kind {
-                Kind::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-                _ => format!("DROP DATABASE IF EXISTS {}", self.name),
-            };
-            let _ = std::panic::catch_unwind(|| exec_on(admin, &sql));
-        }
     }
 }
 

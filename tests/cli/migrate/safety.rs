@@ -5,6 +5,8 @@
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use shipdeck_testkit::wait_until;
+
 use super::{error_code, Kind, Ws};
 use crate::util::assert_code;
 
@@ -22,18 +24,6 @@ fn spawn_migrate(ws: &Ws, args: &[&str]) -> Child {
         .unwrap()
 }
 
-/// Polls `cond` every 50 ms for up to `limit`.
-fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < limit,
-            "gave up waiting for {what} after {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn pg_sleeping(ws: &Ws) -> bool {
     ws.db.scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(%' AND pid <> pg_backend_pid()") > 0
 }
@@ -48,14 +38,14 @@ fn kill_9_during_a_postgres_migration_leaves_nothing_half_applied_and_no_lock() 
     ws.migration("1_users.sql", "CREATE TABLE users (id BIGINT PRIMARY KEY);\n");
     ws.migration("2_slow.sql", "CREATE TABLE big (id BIGINT);\nINSERT INTO big SELECT generate_series(1, 1000);\nSELECT pg_sleep(60);\n");
     let mut child = spawn_migrate(&ws, &["up", "--json"]);
-    wait_for("the slow migration to start", Duration::from_secs(20), || {
+    wait_until("the slow migration to start", Duration::from_secs(20), || {
         pg_sleeping(&ws)
     });
     assert_eq!(pg_advisory_locks(&ws), 1, "the run holds sqlx's advisory lock");
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     // The server notices the dead client, rolls back and frees the lock.
-    wait_for("the lock to be released", Duration::from_secs(10), || {
+    wait_until("the lock to be released", Duration::from_secs(10), || {
         pg_advisory_locks(&ws) == 0
     });
     let table = ws.table();
@@ -88,7 +78,7 @@ fn kill_9_during_a_sqlite_migration_leaves_nothing_half_applied_and_no_lock() {
     // Migrations run one after the other: once the file has grown by tens
     // of megabytes, 1 is committed and 2 is writing (its rollback journal
     // holds the pages to restore).
-    wait_for("the slow migration to write", Duration::from_secs(30), || {
+    wait_until("the slow migration to write", Duration::from_secs(30), || {
         std::fs::metadata(ws.db.sqlite_file())
             .map(|m| m.len())
             .unwrap_or(0)
@@ -105,22 +95,73 @@ fn kill_9_during_a_sqlite_migration_leaves_nothing_half_applied_and_no_lock() {
     assert!(ws.db.has_table("big"));
 }
 
-fn concurrent_up(kind: Kind, slow: &str) {
+/// A lock the test holds on a connection of its own until dropped; a
+/// migration that takes the same lock waits for it, as long as the test wants.
+struct Gate {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    holder: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Gate {
+    /// Runs `take` on a new connection to `url`, and `give` when dropped.
+    fn hold(url: &str, take: &str, give: &str) -> Gate {
+        let (url, take, give) = (url.to_string(), take.to_string(), give.to_string());
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            shipdeck_testkit::block_on(move || async move {
+                let mut c = shipdeck_testkit::sql::connect(&url).await;
+                sqlx::raw_sql(&take).execute(&mut c).await.unwrap();
+                held_tx.send(()).unwrap();
+                let _ = release_rx.recv();
+                let _ = sqlx::raw_sql(&give).execute(&mut c).await;
+            })
+        });
+        held_rx.recv().expect("the gate's lock was taken");
+        Gate {
+            release: Some(release),
+            holder: Some(holder),
+        }
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(h) = self.holder.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The first run holds the migration lock while its first migration waits
+/// at a gate the test holds; a second run times out meanwhile; once the gate
+/// opens, a third run waits for the first and finds nothing left to do.
+fn concurrent_up(kind: Kind) {
     let ws = Ws::new(kind);
-    ws.migration("1_slow.sql", slow);
+    let gate_name = format!("gate_{}", ws.db.url.rsplit('/').next().unwrap());
+    let (take, give, slow, waiting) = match kind {
+        Kind::Postgres => (
+            "SELECT pg_advisory_lock(4242)::text".to_string(),
+            "SELECT pg_advisory_unlock(4242)::text".to_string(),
+            "SELECT pg_advisory_lock(4242)::text;\nSELECT pg_advisory_unlock(4242)::text;\n".to_string(),
+            "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted".to_string(),
+        ),
+        _ => (
+            format!("SELECT GET_LOCK('{gate_name}', 600)"),
+            format!("SELECT RELEASE_LOCK('{gate_name}')"),
+            format!("SELECT GET_LOCK('{gate_name}', 600);\nSELECT RELEASE_LOCK('{gate_name}');\n"),
+            format!("SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT GET_LOCK(''{gate_name}''%' AND id <> CONNECTION_ID()"),
+        ),
+    };
+    let gate = Gate::hold(&ws.db.url, &take, &give);
+    ws.migration("1_slow.sql", &slow);
     ws.migration("2_after.sql", "CREATE TABLE after_slow (id BIGINT);\n");
     let first = spawn_migrate(&ws, &["up", "--json"]);
-    wait_for(
-        "the first run to take the lock",
-        Duration::from_secs(20),
-        || match kind {
-            Kind::Postgres => pg_sleeping(&ws),
-            _ => {
-                ws.db.scalar(
-                    "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(%'",
-                ) > 0
-            }
-        },
+    wait_until(
+        "the first run to wait at the gate",
+        Duration::from_secs(60),
+        || ws.db.scalar(&waiting) > 0,
     );
     // A second run gives up after its timeout, with a clear error.
     let started = Instant::now();
@@ -133,6 +174,7 @@ fn concurrent_up(kind: Kind, slow: &str) {
         started.elapsed()
     );
     // A third one waits long enough and finds nothing left to do.
+    drop(gate);
     let third = ws.json(&["up", "--lock-timeout", "30s"], 0);
     let out = first.wait_with_output().unwrap();
     assert_code(&out, 0);
@@ -150,12 +192,12 @@ fn concurrent_up(kind: Kind, slow: &str) {
 
 #[test]
 fn concurrent_up_on_postgres_waits_for_the_lock_then_times_out() {
-    concurrent_up(Kind::Postgres, "SELECT pg_sleep(4);\n");
+    concurrent_up(Kind::Postgres);
 }
 
 #[test]
 fn concurrent_up_on_mariadb_waits_for_the_lock_then_times_out() {
-    concurrent_up(Kind::Mariadb, "SELECT SLEEP(4);\n");
+    concurrent_up(Kind::Mariadb);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{exec_on, unique, Kind, Ws};
+use super::{exec_on, Kind, Ws};
 use crate::util::{assert_code, text};
 
 /// Drops a cluster-wide role when the test ends, passed or not.
@@ -50,7 +50,7 @@ fn passwords_in_migration_sql_stay_out_of_logs_errors_and_the_store() {
     );
     let role = Role {
         admin: ws.db.url.clone(),
-        name: unique("shipdeck_role"),
+        name: shipdeck_testkit::unique_name("shipdeck_role"),
     };
     ws.migration(
         "1_role.sql",
