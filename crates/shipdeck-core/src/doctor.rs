@@ -152,6 +152,52 @@ fn tools_for(ecosystem: &str) -> &'static [(&'static str, &'static [&'static str
     }
 }
 
+/// Whether git can read the workspace's repository.
+fn repo_check(workspace: &Workspace) -> DoctorCheck {
+    check(
+        "workspace",
+        "Git repository",
+        workspace
+            .repo()
+            .map(|_| {
+                let v = git2::Version::get();
+                let (ma, mi, pa) = v.libgit2_version();
+                format!("readable (libgit2 {ma}.{mi}.{pa})")
+            })
+            .map_err(|e| {
+                (
+                    e.payload().message,
+                    "Check the folder's permissions and .git contents.".into(),
+                )
+            }),
+    )
+}
+
+/// One check per tool the workspace's ecosystems need, each tool once.
+async fn toolchain_checks(workspace: &Workspace) -> Vec<DoctorCheck> {
+    let manifests = detect_manifests(&workspace.root);
+    let mut wanted: Vec<(&str, &[&str], &str)> = Vec::new();
+    for eco in crate::workspace::ecosystems(&manifests) {
+        for tool in tools_for(&eco) {
+            if !wanted.iter().any(|w| w.0 == tool.0) {
+                wanted.push(*tool);
+            }
+        }
+    }
+    let versions = futures::future::join_all(wanted.iter().map(|(p, a, _)| tool_version(p, a))).await;
+    wanted
+        .iter()
+        .zip(versions)
+        .map(|((program, _, hint), version)| {
+            check(
+                format!("toolchain.{program}"),
+                program.to_string(),
+                version.map_err(|e| (e, hint.to_string())),
+            )
+        })
+        .collect()
+}
+
 impl Shipdeck {
     /// Checks the machine against what the workspace at `path` needs (or
     /// only the machine-wide checks when `path` is `None`).
@@ -192,24 +238,7 @@ impl Shipdeck {
                 return DoctorReport { ok: false, checks };
             }
         };
-        checks.push(check(
-            "workspace",
-            "Git repository",
-            workspace
-                .repo()
-                .map(|_| {
-                    let v = git2::Version::get();
-                    let (ma, mi, pa) = v.libgit2_version();
-                    format!("readable (libgit2 {ma}.{mi}.{pa})")
-                })
-                .map_err(|e| {
-                    (
-                        e.payload().message,
-                        "Check the folder's permissions and .git contents.".into(),
-                    )
-                }),
-        ));
-
+        checks.push(repo_check(&workspace));
         let config = Config::load(&workspace.root);
         checks.push(check(
             "config",
@@ -220,24 +249,7 @@ impl Shipdeck {
                 Err(e) => Err((e.payload().message, e.hint().unwrap_or_default())),
             },
         ));
-
-        let manifests = detect_manifests(&workspace.root);
-        let mut wanted: Vec<(&str, &[&str], &str)> = Vec::new();
-        for eco in crate::workspace::ecosystems(&manifests) {
-            for tool in tools_for(&eco) {
-                if !wanted.iter().any(|w| w.0 == tool.0) {
-                    wanted.push(*tool);
-                }
-            }
-        }
-        let versions = futures::future::join_all(wanted.iter().map(|(p, a, _)| tool_version(p, a))).await;
-        for ((program, _, hint), version) in wanted.iter().zip(versions) {
-            checks.push(check(
-                format!("toolchain.{program}"),
-                program.to_string(),
-                version.map_err(|e| (e, hint.to_string())),
-            ));
-        }
+        checks.extend(toolchain_checks(&workspace).await);
 
         if let Ok(Some(config)) = &config {
             for (name, db) in &config.databases {

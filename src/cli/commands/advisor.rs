@@ -1,9 +1,10 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shipdeck_core::advisor::{Finding, Severity, Suggestion, Verification};
 use shipdeck_core::api::{AdvisorOptions, AdvisorView};
-use shipdeck_core::{DatabaseChoice, Result};
+use shipdeck_core::{DatabaseChoice, Result, Shipdeck};
 
 use super::open_core;
 use crate::cli::progress::{cancel_on_ctrl_c, Bar};
@@ -187,6 +188,14 @@ fn print_suggestion(s: &Suggestion) {
     }
 }
 
+/// What every subcommand but `checks` works on.
+struct Ctx<'a> {
+    core: Shipdeck,
+    dir: PathBuf,
+    choice: DatabaseChoice,
+    out: &'a Output,
+}
+
 pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode> {
     let core = open_core().await?;
     if let AdvisorCmd::Checks = args.cmd {
@@ -200,42 +209,22 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
         });
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = g.workspace_dir();
-    let choice = DatabaseChoice {
-        database: args.database,
-        url: args.database_url,
+    let c = Ctx {
+        core,
+        dir: g.workspace_dir(),
+        choice: DatabaseChoice {
+            database: args.database,
+            url: args.database_url,
+        },
+        out,
     };
+    let (core, dir, choice) = (&c.core, &c.dir, &c.choice);
     match args.cmd {
         AdvisorCmd::Run {
             checks,
             fail_on,
             allow_untrusted_functions,
-        } => {
-            cancel_on_ctrl_c(&core);
-            let checks: Vec<String> = checks
-                .iter()
-                .flat_map(|c| c.split(','))
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect();
-            let options = AdvisorOptions {
-                allow_untrusted_functions,
-            };
-            let view = core
-                .advisor_run(&dir, &choice, &checks, options, Bar::new(out.json))
-                .await?;
-            out.print(&view.report, |_| print_view(&view));
-            let limit = fail_on.map(|f| match f {
-                FailOn::Critical => Severity::Critical,
-                FailOn::Warning => Severity::Warning,
-                FailOn::Info => Severity::Info,
-            });
-            if let Some(limit) = limit {
-                if view.report.findings.iter().any(|f| f.severity <= limit) {
-                    return Ok(ExitCode::from(1));
-                }
-            }
-        }
+        } => return run_checks(&c, &checks, fail_on, allow_untrusted_functions).await,
         AdvisorCmd::Suggest {
             query,
             allow_untrusted_functions,
@@ -243,55 +232,96 @@ pub async fn run(args: AdvisorArgs, g: &Global, out: &Output) -> Result<ExitCode
             let options = AdvisorOptions {
                 allow_untrusted_functions,
             };
-            let s = core.advisor_suggest(&dir, &choice, &query, options).await?;
+            let s = core.advisor_suggest(dir, choice, &query, options).await?;
             out.print(&s, print_suggestion);
         }
-        AdvisorCmd::Accept { key } => {
-            let a = core.advisor_accept(&dir, &choice, &key).await?;
-            out.print(&a, |a| {
-                for f in &a.migration.files {
-                    println!("created {f}");
-                }
-                if a.lint.is_empty() {
-                    println!("lint: no findings");
-                }
-                for l in &a.lint {
-                    println!(
-                        "lint: {}:{}: {:?} {}: {}",
-                        l.file, l.line, l.severity, l.rule, l.message
-                    );
-                }
-            });
-        }
+        AdvisorCmd::Accept { key } => accept(&c, &key).await?,
         AdvisorCmd::Dismiss { key, reason } => {
-            core.advisor_dismiss(&dir, &choice, &key, &reason).await?;
+            core.advisor_dismiss(dir, choice, &key, &reason).await?;
             out.print(&serde_json::json!({"dismissed": key}), |_| {
                 println!("dismissed {key}")
             });
         }
         AdvisorCmd::Restore { key } => {
-            let restored = core.advisor_restore(&dir, &choice, &key).await?;
+            let restored = core.advisor_restore(dir, choice, &key).await?;
             out.print(&serde_json::json!({"restored": restored}), |_| {
                 println!("{}", if restored { "restored" } else { "was not dismissed" })
             });
         }
-        AdvisorCmd::History { limit } => {
-            let runs = core.advisor_runs(&dir, &choice, limit).await?;
-            out.print(&runs, |runs| {
-                for r in runs {
-                    let at = chrono::DateTime::from_timestamp_millis(r.at)
-                        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                        .unwrap_or_default();
-                    let hit = r
-                        .metrics
-                        .cache_hit_pct
-                        .map(|h| format!("  cache hit {h:.2} %"))
-                        .unwrap_or_default();
-                    println!("{at}  {:>4} finding(s)  {:>6} ms{hit}", r.findings, r.duration_ms);
-                }
-            });
-        }
+        AdvisorCmd::History { limit } => history(&c, limit).await?,
         AdvisorCmd::Checks => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `advisor run`: exit 1 when a finding at `fail_on` or above remains.
+async fn run_checks(
+    c: &Ctx<'_>,
+    checks: &[String],
+    fail_on: Option<FailOn>,
+    allow_untrusted_functions: bool,
+) -> Result<ExitCode> {
+    cancel_on_ctrl_c(&c.core);
+    let checks: Vec<String> = checks
+        .iter()
+        .flat_map(|c| c.split(','))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let options = AdvisorOptions {
+        allow_untrusted_functions,
+    };
+    let view = c
+        .core
+        .advisor_run(&c.dir, &c.choice, &checks, options, Bar::new(c.out.json))
+        .await?;
+    c.out.print(&view.report, |_| print_view(&view));
+    let limit = fail_on.map(|f| match f {
+        FailOn::Critical => Severity::Critical,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    });
+    if let Some(limit) = limit {
+        if view.report.findings.iter().any(|f| f.severity <= limit) {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn accept(c: &Ctx<'_>, key: &str) -> Result<()> {
+    let a = c.core.advisor_accept(&c.dir, &c.choice, key).await?;
+    c.out.print(&a, |a| {
+        for f in &a.migration.files {
+            println!("created {f}");
+        }
+        if a.lint.is_empty() {
+            println!("lint: no findings");
+        }
+        for l in &a.lint {
+            println!(
+                "lint: {}:{}: {:?} {}: {}",
+                l.file, l.line, l.severity, l.rule, l.message
+            );
+        }
+    });
+    Ok(())
+}
+
+async fn history(c: &Ctx<'_>, limit: i64) -> Result<()> {
+    let runs = c.core.advisor_runs(&c.dir, &c.choice, limit).await?;
+    c.out.print(&runs, |runs| {
+        for r in runs {
+            let at = chrono::DateTime::from_timestamp_millis(r.at)
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default();
+            let hit = r
+                .metrics
+                .cache_hit_pct
+                .map(|h| format!("  cache hit {h:.2} %"))
+                .unwrap_or_default();
+            println!("{at}  {:>4} finding(s)  {:>6} ms{hit}", r.findings, r.duration_ms);
+        }
+    });
+    Ok(())
 }

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -6,7 +6,7 @@ use shipdeck_core::bench::import::Format;
 use shipdeck_core::bench::loadgen::{parse_header, HttpOptions};
 use shipdeck_core::bench::scenario::parse_duration;
 use shipdeck_core::bench::stats::Verdict;
-use shipdeck_core::{Error, Result};
+use shipdeck_core::{Error, Result, Shipdeck};
 
 use super::open_core;
 use crate::cli::progress::{cancel_on_ctrl_c, Bar};
@@ -85,25 +85,8 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             headers,
             body,
         } => {
-            let headers = headers
-                .iter()
-                .map(|h| {
-                    parse_header(h).map_err(|reason| Error::InvalidInput {
-                        field: "--header",
-                        reason,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let body = match body {
-                Some(b) => Some(match b.strip_prefix('@') {
-                    Some(file) => std::fs::read(file).map_err(|e| Error::InvalidInput {
-                        field: "--body",
-                        reason: format!("cannot read {file}: {e}"),
-                    })?,
-                    None => b.into_bytes(),
-                }),
-                None => None,
-            };
+            let headers = parse_headers(&headers)?;
+            let body = body.map(read_body).transpose()?;
             let duration = match (duration, requests) {
                 (Some(d), _) => Some(parse_duration(&d)?),
                 (None, None) => Some(parse_duration("10s")?),
@@ -120,26 +103,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
                 rate,
                 timeout: std::time::Duration::from_secs(10),
             };
-            cancel_on_ctrl_c(&core);
-            let r = core.bench_http(&dir, opts, Bar::new(out.json)).await?;
-            out.print(&r, |r| {
-                println!(
-                    "{} requests in {:.2} s ({} model, {} connections), {} errors",
-                    r.requests, r.duration_s, r.model, r.connections, r.errors
-                );
-                println!("{:.1} req/s", r.rps);
-                let l = &r.latency_ms;
-                println!(
-                    "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  mean {:.2}",
-                    l.p50, l.p90, l.p99, l.p999, l.max, l.mean
-                );
-                let codes: Vec<String> = r.status_codes.iter().map(|(c, n)| format!("{c}: {n}")).collect();
-                println!("status codes: {}", codes.join(", "));
-                if r.cancelled {
-                    println!("(cancelled: partial results)");
-                }
-            });
-            Ok(ExitCode::SUCCESS)
+            http(&core, &dir, opts, out).await
         }
         BenchCmd::List => {
             let list = core.bench_scenarios(&dir).await?;
@@ -150,51 +114,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             });
             Ok(ExitCode::SUCCESS)
         }
-        BenchCmd::Run { names } => {
-            cancel_on_ctrl_c(&core);
-            let results = core.bench_run(&dir, &names, Bar::new(out.json)).await?;
-            let failed = results.iter().any(|r| !r.passed());
-            out.print(&results, |results| {
-                for r in results {
-                    let l = r.latency_ms.unwrap_or_default();
-                    println!(
-                        "{} [{}]: {:.1} ops/s, p50 {:.2} ms, p99 {:.2} ms, {} errors{}",
-                        r.name,
-                        r.kind,
-                        r.rps.unwrap_or(0.0),
-                        l.p50,
-                        l.p99,
-                        r.errors,
-                        if r.cancelled { " (cancelled)" } else { "" }
-                    );
-                    for p in &r.sweep {
-                        println!(
-                            "    {:>4} connections: {:.1} req/s, p99 {:.2} ms",
-                            p.connections, p.rps, p.p99_ms
-                        );
-                    }
-                    for t in &r.thresholds {
-                        println!(
-                            "    {} {} (actual {:.2})",
-                            if t.ok { "✓" } else { "✗" },
-                            t.expr,
-                            t.actual
-                        );
-                    }
-                    if r.unexpected_status > 0 {
-                        println!(
-                            "    ✗ {} responses without the expected status",
-                            r.unexpected_status
-                        );
-                    }
-                }
-            });
-            Ok(if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        BenchCmd::Run { names } => run_scenarios(&core, &dir, &names, out).await,
         BenchCmd::Import { file, format } => {
             let format = format.as_deref().map(format_of).transpose()?;
             let imported = core.bench_import(&dir, &file, format).await?;
@@ -211,66 +131,165 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             });
             Ok(ExitCode::SUCCESS)
         }
-        BenchCmd::History { limit } => {
-            let runs = core.bench_history(&dir, limit).await?;
-            out.print(&serde_json::json!({ "runs": runs }), |_| {
-                for h in &runs {
-                    let when = chrono::DateTime::from_timestamp_millis(h.run.started_at)
-                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default();
-                    let sha = h
-                        .run
-                        .commit_sha
-                        .as_deref()
-                        .map(|s| &s[..s.len().min(7)])
-                        .unwrap_or("-");
-                    println!(
-                        "{when} {sha} {:<9} {:<10} {} ({} metrics)",
-                        h.run.status,
-                        h.run.source,
-                        h.run.name,
-                        h.metrics.len()
-                    );
-                }
-            });
-            Ok(ExitCode::SUCCESS)
-        }
-        BenchCmd::Compare { base, head } => {
-            let report = core.bench_compare(&dir, &base, &head).await?;
-            out.print(&report, |r| {
-                println!(
-                    "{} ({}, {} runs) → {} ({}, {} runs); {}",
-                    r.base.reference,
-                    &r.base.commit[..7],
-                    r.base.runs,
-                    r.head.reference,
-                    &r.head.commit[..7],
-                    r.head.runs,
-                    r.method
-                );
-                for c in &r.comparisons {
-                    let mark = match c.verdict {
-                        Verdict::Regression => "✗ regression",
-                        Verdict::Improvement => "✓ improvement",
-                        Verdict::NoChange => "  no change",
-                        Verdict::InsufficientData => "? not enough data",
-                        Verdict::FailedIterations => "✗ cannot judge",
-                    };
-                    println!(
-                        "{mark:<18} {:<40} {:.3} → {:.3} {} ({:+.1} %) {}",
-                        c.name, c.base, c.head, c.unit, c.change_pct, c.detail
-                    );
-                }
-                println!("{} regression(s)", r.regressions);
-                if r.failed > 0 {
-                    println!("{} metric(s) not judged: iterations failed", r.failed);
-                }
-            });
-            Ok(if report.regressions > 0 || report.failed > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        BenchCmd::History { limit } => history(&core, &dir, limit, out).await,
+        BenchCmd::Compare { base, head } => compare(&core, &dir, &base, &head, out).await,
     }
+}
+
+fn parse_headers(headers: &[String]) -> Result<Vec<(String, String)>> {
+    headers
+        .iter()
+        .map(|h| {
+            parse_header(h).map_err(|reason| Error::InvalidInput {
+                field: "--header",
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// `--body`: the text itself, or `@file` for a file's bytes.
+fn read_body(b: String) -> Result<Vec<u8>> {
+    Ok(match b.strip_prefix('@') {
+        Some(file) => std::fs::read(file).map_err(|e| Error::InvalidInput {
+            field: "--body",
+            reason: format!("cannot read {file}: {e}"),
+        })?,
+        None => b.into_bytes(),
+    })
+}
+
+/// `bench run`: exit 1 when a scenario did not pass.
+async fn run_scenarios(core: &Shipdeck, dir: &Path, names: &[String], out: &Output) -> Result<ExitCode> {
+    cancel_on_ctrl_c(core);
+    let results = core.bench_run(dir, names, Bar::new(out.json)).await?;
+    let failed = results.iter().any(|r| !r.passed());
+    out.print(&results, |results| {
+        for r in results {
+            let l = r.latency_ms.unwrap_or_default();
+            println!(
+                "{} [{}]: {:.1} ops/s, p50 {:.2} ms, p99 {:.2} ms, {} errors{}",
+                r.name,
+                r.kind,
+                r.rps.unwrap_or(0.0),
+                l.p50,
+                l.p99,
+                r.errors,
+                if r.cancelled { " (cancelled)" } else { "" }
+            );
+            for p in &r.sweep {
+                println!(
+                    "    {:>4} connections: {:.1} req/s, p99 {:.2} ms",
+                    p.connections, p.rps, p.p99_ms
+                );
+            }
+            for t in &r.thresholds {
+                println!(
+                    "    {} {} (actual {:.2})",
+                    if t.ok { "✓" } else { "✗" },
+                    t.expr,
+                    t.actual
+                );
+            }
+            if r.unexpected_status > 0 {
+                println!(
+                    "    ✗ {} responses without the expected status",
+                    r.unexpected_status
+                );
+            }
+        }
+    });
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn history(core: &Shipdeck, dir: &Path, limit: i64, out: &Output) -> Result<ExitCode> {
+    let runs = core.bench_history(dir, limit).await?;
+    out.print(&serde_json::json!({ "runs": runs }), |_| {
+        for h in &runs {
+            let when = chrono::DateTime::from_timestamp_millis(h.run.started_at)
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            let sha = h
+                .run
+                .commit_sha
+                .as_deref()
+                .map(|s| &s[..s.len().min(7)])
+                .unwrap_or("-");
+            println!(
+                "{when} {sha} {:<9} {:<10} {} ({} metrics)",
+                h.run.status,
+                h.run.source,
+                h.run.name,
+                h.metrics.len()
+            );
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `bench compare`: exit 1 on a regression or a metric that could not be judged.
+async fn compare(core: &Shipdeck, dir: &Path, base: &str, head: &str, out: &Output) -> Result<ExitCode> {
+    let report = core.bench_compare(dir, base, head).await?;
+    out.print(&report, |r| {
+        println!(
+            "{} ({}, {} runs) → {} ({}, {} runs); {}",
+            r.base.reference,
+            &r.base.commit[..7],
+            r.base.runs,
+            r.head.reference,
+            &r.head.commit[..7],
+            r.head.runs,
+            r.method
+        );
+        for c in &r.comparisons {
+            let mark = match c.verdict {
+                Verdict::Regression => "✗ regression",
+                Verdict::Improvement => "✓ improvement",
+                Verdict::NoChange => "  no change",
+                Verdict::InsufficientData => "? not enough data",
+                Verdict::FailedIterations => "✗ cannot judge",
+            };
+            println!(
+                "{mark:<18} {:<40} {:.3} → {:.3} {} ({:+.1} %) {}",
+                c.name, c.base, c.head, c.unit, c.change_pct, c.detail
+            );
+        }
+        println!("{} regression(s)", r.regressions);
+        if r.failed > 0 {
+            println!("{} metric(s) not judged: iterations failed", r.failed);
+        }
+    });
+    Ok(if report.regressions > 0 || report.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `bench http`: one load run and its summary.
+async fn http(core: &Shipdeck, dir: &Path, opts: HttpOptions, out: &Output) -> Result<ExitCode> {
+    cancel_on_ctrl_c(core);
+    let r = core.bench_http(dir, opts, Bar::new(out.json)).await?;
+    out.print(&r, |r| {
+        println!(
+            "{} requests in {:.2} s ({} model, {} connections), {} errors",
+            r.requests, r.duration_s, r.model, r.connections, r.errors
+        );
+        println!("{:.1} req/s", r.rps);
+        let l = &r.latency_ms;
+        println!(
+            "latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  mean {:.2}",
+            l.p50, l.p90, l.p99, l.p999, l.max, l.mean
+        );
+        let codes: Vec<String> = r.status_codes.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+        println!("status codes: {}", codes.join(", "));
+        if r.cancelled {
+            println!("(cancelled: partial results)");
+        }
+    });
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,10 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use shipdeck_core::api::EnvRunKind;
 use shipdeck_core::environments::{EnvFinding, KeyStatus, Severity};
-use shipdeck_core::Result;
+use shipdeck_core::{Result, Shipdeck};
 
 use super::open_core;
 use crate::cli::progress::{cancel_on_ctrl_c, Bar};
@@ -69,106 +70,9 @@ pub async fn run(cmd: EnvCmd, g: &Global, out: &Output) -> Result<ExitCode> {
         EnvCmd::Parity {
             only_problems,
             prefix,
-        } => {
-            let mut view = core.env_parity(&dir).await?;
-            let code = exit(&view.report.findings);
-            let r = &mut view.report;
-            if let Some(p) = &prefix {
-                r.keys.retain(|k| k.key.starts_with(p.as_str()));
-                r.findings
-                    .retain(|f| f.key.as_deref().is_none_or(|k| k.starts_with(p.as_str())));
-            }
-            if only_problems {
-                r.keys.retain(|k| !k.same_across);
-            }
-            out.print(&view, |v| {
-                let r = &v.report;
-                let width = r.keys.iter().map(|k| k.key.len()).max().unwrap_or(3).clamp(3, 40);
-                print!("{:<width$}", "key");
-                for e in &r.environments {
-                    print!("  {e:<12}");
-                }
-                println!();
-                for k in &r.keys {
-                    print!("{:<width$}", k.key);
-                    for e in &r.environments {
-                        let s = match (k.status.get(e), k.cells.get(e).map(|c| c.state)) {
-                            (Some(KeyStatus::Missing) | None, _) => "missing".to_string(),
-                            (Some(KeyStatus::Empty), _) => "empty".to_string(),
-                            (_, Some(state)) => format!("{state:?}").to_lowercase(),
-                            _ => "present".to_string(),
-                        };
-                        print!("  {s:<12}");
-                    }
-                    println!("{}", if k.secret { "  (secret)" } else { "" });
-                }
-                println!();
-                print_findings(&r.findings);
-                println!(
-                    "parity {:.0}% across {} environments, {} keys, {} finding(s){}",
-                    r.score,
-                    r.environments.len(),
-                    r.keys.len(),
-                    r.findings.len(),
-                    if v.stable_fingerprints {
-                        ""
-                    } else {
-                        " (no keyring: fingerprints hold for this run only)"
-                    }
-                );
-            });
-            Ok(code)
-        }
-        EnvCmd::Health => {
-            cancel_on_ctrl_c(&core);
-            let report = core.env_health(&dir, Bar::new(out.json)).await?;
-            out.print(&report, |r| {
-                for h in &r.results {
-                    let latency = h.latency_ms.map(|l| format!(" {l:.0} ms")).unwrap_or_default();
-                    let version = h
-                        .version
-                        .as_deref()
-                        .map(|v| format!(" v{}", v.trim_start_matches('v')))
-                        .unwrap_or_default();
-                    println!("{:<14} {}{latency}{version}", h.env, h.status.label());
-                    if let Some(m) = &h.message {
-                        println!("    {m}");
-                    }
-                }
-                print_findings(&r.drift.findings);
-            });
-            Ok(exit(&report.drift.findings))
-        }
-        EnvCmd::Readiness => {
-            cancel_on_ctrl_c(&core);
-            let rows = core.env_readiness(&dir, Bar::new(out.json)).await?;
-            let failing = rows.iter().any(|r| r.failing());
-            out.print(&rows, |rows| {
-                for r in rows {
-                    for (what, p) in [("sentry", &r.sentry), ("logs", &r.logs), ("otlp", &r.otlp)] {
-                        let state = serde_json::to_value(p.state).ok();
-                        let state = state.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
-                        println!(
-                            "{:<14} {what:<7} {}: {}",
-                            r.env,
-                            state.replace('_', " "),
-                            p.message
-                        );
-                        for w in &p.warnings {
-                            println!("    warning: {w}");
-                        }
-                        if let Some(fix) = &p.fix {
-                            println!("    fix: {fix}");
-                        }
-                    }
-                }
-            });
-            Ok(if failing {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        } => parity(&core, &dir, only_problems, prefix, out).await,
+        EnvCmd::Health => health(&core, &dir, out).await,
+        EnvCmd::Readiness => readiness(&core, &dir, out).await,
         EnvCmd::Doctor => {
             let report = core.env_doctor(&dir).await?;
             out.print(&report, |r| {
@@ -213,4 +117,114 @@ pub async fn run(cmd: EnvCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `env parity`: the table of keys, narrowed by `prefix` and `only_problems`.
+async fn parity(
+    core: &Shipdeck,
+    dir: &Path,
+    only_problems: bool,
+    prefix: Option<String>,
+    out: &Output,
+) -> Result<ExitCode> {
+    let mut view = core.env_parity(dir).await?;
+    let code = exit(&view.report.findings);
+    let r = &mut view.report;
+    if let Some(p) = &prefix {
+        r.keys.retain(|k| k.key.starts_with(p.as_str()));
+        r.findings
+            .retain(|f| f.key.as_deref().is_none_or(|k| k.starts_with(p.as_str())));
+    }
+    if only_problems {
+        r.keys.retain(|k| !k.same_across);
+    }
+    out.print(&view, |v| {
+        let r = &v.report;
+        let width = r.keys.iter().map(|k| k.key.len()).max().unwrap_or(3).clamp(3, 40);
+        print!("{:<width$}", "key");
+        for e in &r.environments {
+            print!("  {e:<12}");
+        }
+        println!();
+        for k in &r.keys {
+            print!("{:<width$}", k.key);
+            for e in &r.environments {
+                let s = match (k.status.get(e), k.cells.get(e).map(|c| c.state)) {
+                    (Some(KeyStatus::Missing) | None, _) => "missing".to_string(),
+                    (Some(KeyStatus::Empty), _) => "empty".to_string(),
+                    (_, Some(state)) => format!("{state:?}").to_lowercase(),
+                    _ => "present".to_string(),
+                };
+                print!("  {s:<12}");
+            }
+            println!("{}", if k.secret { "  (secret)" } else { "" });
+        }
+        println!();
+        print_findings(&r.findings);
+        println!(
+            "parity {:.0}% across {} environments, {} keys, {} finding(s){}",
+            r.score,
+            r.environments.len(),
+            r.keys.len(),
+            r.findings.len(),
+            if v.stable_fingerprints {
+                ""
+            } else {
+                " (no keyring: fingerprints hold for this run only)"
+            }
+        );
+    });
+    Ok(code)
+}
+
+async fn health(core: &Shipdeck, dir: &Path, out: &Output) -> Result<ExitCode> {
+    cancel_on_ctrl_c(core);
+    let report = core.env_health(dir, Bar::new(out.json)).await?;
+    out.print(&report, |r| {
+        for h in &r.results {
+            let latency = h.latency_ms.map(|l| format!(" {l:.0} ms")).unwrap_or_default();
+            let version = h
+                .version
+                .as_deref()
+                .map(|v| format!(" v{}", v.trim_start_matches('v')))
+                .unwrap_or_default();
+            println!("{:<14} {}{latency}{version}", h.env, h.status.label());
+            if let Some(m) = &h.message {
+                println!("    {m}");
+            }
+        }
+        print_findings(&r.drift.findings);
+    });
+    Ok(exit(&report.drift.findings))
+}
+
+async fn readiness(core: &Shipdeck, dir: &Path, out: &Output) -> Result<ExitCode> {
+    cancel_on_ctrl_c(core);
+    let rows = core.env_readiness(dir, Bar::new(out.json)).await?;
+    let failing = rows.iter().any(|r| r.failing());
+    out.print(&rows, |rows| {
+        for r in rows {
+            for (what, p) in [("sentry", &r.sentry), ("logs", &r.logs), ("otlp", &r.otlp)] {
+                let state = serde_json::to_value(p.state).ok();
+                let state = state.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+                println!(
+                    "{:<14} {what:<7} {}: {}",
+                    r.env,
+                    state.replace('_', " "),
+                    p.message
+                );
+                for w in &p.warnings {
+                    println!("    warning: {w}");
+                }
+                if let Some(fix) = &p.fix {
+                    println!("    fix: {fix}");
+                }
+            }
+        }
+    });
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -337,11 +337,14 @@ fn unexpected(s: &ScenarioConfig, r: &HttpReport) -> u64 {
     }
 }
 
+/// `progress(done, total, message)`.
+type Progress<'a> = dyn Fn(u64, Option<u64>, String) + Send + Sync + 'a;
+
 /// Runs one scenario. `progress(done, total, message)`.
 pub async fn run(
     s: &ScenarioConfig,
     urls: &Resolved,
-    progress: &(dyn Fn(u64, Option<u64>, String) + Send + Sync),
+    progress: &Progress<'_>,
     cancel: &CancellationToken,
 ) -> Result<ScenarioResult> {
     let mut result = ScenarioResult {
@@ -357,69 +360,8 @@ pub async fn run(
         cancelled: false,
     };
     match s.kind.as_str() {
-        "http" => {
-            let opts = http_options(s, s.connections.unwrap_or(8))?;
-            let live = |l: &LiveStats| {
-                progress(
-                    l.requests,
-                    None,
-                    format!(
-                        "{}: {} requests, {:.0} req/s, p99 {:.1} ms",
-                        s.name, l.requests, l.rps, l.p99_ms
-                    ),
-                )
-            };
-            let r = run_http(&opts, &live, cancel).await?;
-            result.thresholds = evaluate(&s.thresholds, &r.latency_ms, r.rps, r.errors, r.requests)?;
-            result.unexpected_status = unexpected(s, &r);
-            result.metrics = load_metrics(
-                &s.name,
-                &r.latency_ms,
-                r.samples_ms.clone(),
-                r.requests,
-                Some(r.rps),
-            );
-            result.latency_ms = Some(r.latency_ms);
-            result.rps = Some(r.rps);
-            result.errors = r.errors;
-            result.cancelled = r.cancelled;
-        }
-        "sweep" => {
-            let steps = s.sweep.clone().unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
-            for (i, &c) in steps.iter().enumerate() {
-                if cancel.is_cancelled() {
-                    result.cancelled = true;
-                    break;
-                }
-                progress(
-                    i as u64,
-                    Some(steps.len() as u64),
-                    format!("{}: {c} connections", s.name),
-                );
-                let opts = http_options(s, c)?;
-                let r = run_http(&opts, &|_| {}, cancel).await?;
-                result.errors += r.errors;
-                result.unexpected_status += unexpected(s, &r);
-                result.sweep.push(SweepPoint {
-                    connections: c,
-                    rps: r.rps,
-                    p50_ms: r.latency_ms.p50,
-                    p99_ms: r.latency_ms.p99,
-                    errors: r.errors,
-                });
-                result.metrics.extend(load_metrics(
-                    &format!("{} @{c}", s.name),
-                    &r.latency_ms,
-                    r.samples_ms.clone(),
-                    r.requests,
-                    Some(r.rps),
-                ));
-                result.cancelled |= r.cancelled;
-            }
-            if let Some(best) = result.sweep.iter().map(|p| p.rps).reduce(f64::max) {
-                result.rps = Some(best);
-            }
-        }
+        "http" => run_http_scenario(s, progress, cancel, &mut result).await?,
+        "sweep" => run_sweep(s, progress, cancel, &mut result).await?,
         "sql" => {
             let url = urls
                 .database_url
@@ -451,6 +393,85 @@ pub async fn run(
     Ok(result)
 }
 
+/// One HTTP load run at the scenario's connection count.
+async fn run_http_scenario(
+    s: &ScenarioConfig,
+    progress: &Progress<'_>,
+    cancel: &CancellationToken,
+    result: &mut ScenarioResult,
+) -> Result<()> {
+    let opts = http_options(s, s.connections.unwrap_or(8))?;
+    let live = |l: &LiveStats| {
+        progress(
+            l.requests,
+            None,
+            format!(
+                "{}: {} requests, {:.0} req/s, p99 {:.1} ms",
+                s.name, l.requests, l.rps, l.p99_ms
+            ),
+        )
+    };
+    let r = run_http(&opts, &live, cancel).await?;
+    result.thresholds = evaluate(&s.thresholds, &r.latency_ms, r.rps, r.errors, r.requests)?;
+    result.unexpected_status = unexpected(s, &r);
+    result.metrics = load_metrics(
+        &s.name,
+        &r.latency_ms,
+        r.samples_ms.clone(),
+        r.requests,
+        Some(r.rps),
+    );
+    result.latency_ms = Some(r.latency_ms);
+    result.rps = Some(r.rps);
+    result.errors = r.errors;
+    result.cancelled = r.cancelled;
+    Ok(())
+}
+
+/// One HTTP load run per connection count; the best throughput is the rps.
+async fn run_sweep(
+    s: &ScenarioConfig,
+    progress: &Progress<'_>,
+    cancel: &CancellationToken,
+    result: &mut ScenarioResult,
+) -> Result<()> {
+    let steps = s.sweep.clone().unwrap_or_else(|| vec![1, 2, 4, 8, 16]);
+    for (i, &c) in steps.iter().enumerate() {
+        if cancel.is_cancelled() {
+            result.cancelled = true;
+            break;
+        }
+        progress(
+            i as u64,
+            Some(steps.len() as u64),
+            format!("{}: {c} connections", s.name),
+        );
+        let opts = http_options(s, c)?;
+        let r = run_http(&opts, &|_| {}, cancel).await?;
+        result.errors += r.errors;
+        result.unexpected_status += unexpected(s, &r);
+        result.sweep.push(SweepPoint {
+            connections: c,
+            rps: r.rps,
+            p50_ms: r.latency_ms.p50,
+            p99_ms: r.latency_ms.p99,
+            errors: r.errors,
+        });
+        result.metrics.extend(load_metrics(
+            &format!("{} @{c}", s.name),
+            &r.latency_ms,
+            r.samples_ms.clone(),
+            r.requests,
+            Some(r.rps),
+        ));
+        result.cancelled |= r.cancelled;
+    }
+    if let Some(best) = result.sweep.iter().map(|p| p.rps).reduce(f64::max) {
+        result.rps = Some(best);
+    }
+    Ok(())
+}
+
 fn apply(result: &mut ScenarioResult, s: &ScenarioConfig, m: Measured) -> Result<()> {
     let rps = m.count as f64 / m.elapsed.as_secs_f64().max(1e-9);
     result.thresholds = evaluate(&s.thresholds, &m.latency, rps, m.errors, m.count)?;
@@ -464,7 +485,6 @@ fn apply(result: &mut ScenarioResult, s: &ScenarioConfig, m: Measured) -> Result
     result.cancelled = m.cancelled;
     Ok(())
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -154,27 +154,59 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
         base_failed: base.failed,
         head_failed: head.failed,
     };
-    let insufficient = |mut out: Comparison, why: String| {
-        out.detail = why;
-        out
+    let scale = match judgeable(base, head, cfg, scale) {
+        Ok(scale) => scale,
+        Err((verdict, why)) => {
+            out.verdict = verdict;
+            out.detail = why;
+            return out;
+        }
     };
+    match method_test(base, head, cfg, scale, out.change_pct) {
+        Ok(test) => {
+            out.p_value = test.p_value;
+            (out.verdict, out.detail) = verdict(&test, base, cfg, out.change_pct);
+        }
+        Err(why) => out.detail = why,
+    }
+    out
+}
+
+/// The unit scale of head to base, or why the pair cannot be judged.
+fn judgeable(
+    base: &Metric,
+    head: &Metric,
+    cfg: &GateConfig,
+    scale: Option<f64>,
+) -> std::result::Result<f64, (Verdict, String)> {
+    let insufficient = |why: String| Err((Verdict::InsufficientData, why));
     if let Err(e) = cfg.validate() {
-        return insufficient(out, format!("gate configuration: {e}"));
+        return insufficient(format!("gate configuration: {e}"));
     }
     if let Some(why) = failed_iterations(base, head) {
-        out.verdict = Verdict::FailedIterations;
-        out.detail = why;
-        return out;
+        return Err((Verdict::FailedIterations, why));
     }
     let Some(scale) = scale else {
-        return insufficient(out, format!("units differ ({} vs {})", base.unit, head.unit));
+        return insufficient(format!("units differ ({} vs {})", base.unit, head.unit));
     };
     if !base.value.is_finite() || !head.value.is_finite() {
-        return insufficient(out, "a value is not a number".to_string());
+        return insufficient("a value is not a number".to_string());
     }
     if base.value == 0.0 && head.value != 0.0 {
-        return insufficient(out, "base is 0, so a relative change is undefined".to_string());
+        return insufficient("base is 0, so a relative change is undefined".to_string());
     }
+    Ok(scale)
+}
+
+/// The configured method's test of head (in base's unit) against base.
+fn method_test(
+    base: &Metric,
+    head: &Metric,
+    cfg: &GateConfig,
+    scale: f64,
+    change_pct: f64,
+) -> std::result::Result<Test, String> {
+    let head_value = head.value * scale;
     let head_samples: Vec<f64> = head.samples.iter().map(|x| x * scale).collect();
     let head_scaled = Metric {
         value: head_value,
@@ -182,39 +214,34 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
         stddev: head.stddev.map(|s| s * scale),
         ..head.clone()
     };
-    let test = match cfg.method {
+    match cfg.method {
         GateMethod::Welch { alpha } => welch_test(base, &head_scaled, alpha),
         GateMethod::MannWhitney { alpha } => mann_whitney_test(&base.samples, &head_scaled.samples, alpha),
         GateMethod::ZScore { max } => z_score_test(base, head_value, max),
         GateMethod::Percentage { max_pct } => Ok(Test {
-            changed: out.change_pct.abs() > max_pct,
+            changed: change_pct.abs() > max_pct,
             p_value: None,
             why: format!(
                 "{:.1} % {} {} %",
-                out.change_pct.abs(),
-                if out.change_pct.abs() > max_pct {
-                    ">"
-                } else {
-                    "≤"
-                },
+                change_pct.abs(),
+                if change_pct.abs() > max_pct { ">" } else { "≤" },
                 trim(max_pct)
             ),
         }),
         GateMethod::Iqr { multiplier } => iqr_test(&base.samples, head_value, multiplier),
-    };
-    let test = match test {
-        Ok(t) => t,
-        Err(why) => return insufficient(out, why),
-    };
-    out.p_value = test.p_value;
+    }
+}
+
+/// The verdict and its reason from a test and the size of the change.
+fn verdict(test: &Test, base: &Metric, cfg: &GateConfig, change_pct: f64) -> (Verdict, String) {
     let worse = if base.lower_is_better {
-        out.change_pct > 0.0
+        change_pct > 0.0
     } else {
-        out.change_pct < 0.0
+        change_pct < 0.0
     };
-    let effect = direction_words(out.change_pct, worse, &base.unit);
-    let big_enough = out.change_pct.abs() >= cfg.min_change_pct && out.change_pct != 0.0;
-    (out.verdict, out.detail) = match (test.changed, big_enough) {
+    let effect = direction_words(change_pct, worse, &base.unit);
+    let big_enough = change_pct.abs() >= cfg.min_change_pct && change_pct != 0.0;
+    match (test.changed, big_enough) {
         (true, true) => (
             if worse {
                 Verdict::Regression
@@ -235,8 +262,7 @@ pub fn compare(base: &Metric, head: &Metric, cfg: &GateConfig) -> Comparison {
             Verdict::NoChange,
             format!("{}: no significant change ({effect})", test.why),
         ),
-    };
-    out
+    }
 }
 
 /// `cannot judge: 5 of 5 head iterations failed`, when any did.

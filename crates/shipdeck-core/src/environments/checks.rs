@@ -39,7 +39,7 @@ use ts_rs::TS;
 
 use super::dotenv::is_valid_key;
 use super::values::{local_host, parse_flag, SchemaType};
-use super::{EnvFormat, LoadedEnv, ParsedFile, Severity};
+use super::{Entry, EnvFormat, LoadedEnv, ParsedFile, Severity};
 use crate::config::EnvSchemaConfig;
 
 /// One problem in one environment.
@@ -269,65 +269,61 @@ pub fn lint_file(env: &str, file: &ParsedFile) -> Vec<EnvFinding> {
         } else {
             first_line.insert(&e.key, e.line);
         }
-        if file.format != EnvFormat::Dotenv {
-            continue;
-        }
-        let s = &e.syntax;
-        if !is_valid_key(&e.key) {
-            out.push(at(
-                Check::InvalidKeyName,
-                format!("{:?} is not a valid variable name", e.key),
-            ));
-        } else if e.key.bytes().any(|b| b.is_ascii_lowercase()) {
-            out.push(
-                at(Check::LowercaseKey, format!("{} has lowercase letters", e.key)).with_fix(format!(
-                    "Rename it {} (and where the code reads it).",
-                    e.key.to_ascii_uppercase()
-                )),
-            );
-        }
-        if s.leading_whitespace {
-            out.push(at(Check::LeadingWhitespace, format!("spaces before {}", e.key)));
-        }
-        if s.trailing_whitespace {
-            out.push(at(
-                Check::TrailingWhitespace,
-                format!("the line of {} ends with spaces", e.key),
-            ));
-        }
-        if s.space_around_equals {
-            out.push(at(
-                Check::SpaceAroundEquals,
-                format!("spaces around `=` after {}", e.key),
-            ));
-        }
-        if s.unquoted_spaces {
-            out.push(at(
-                Check::UnquotedValueWithSpaces,
-                format!(
-                    "the value of {} has spaces but no quotes; a shell would split it",
-                    e.key
-                ),
-            ));
-        }
-        if s.export {
-            out.push(at(
-                Check::ExportPrefix,
-                format!("{} is written with `export`", e.key),
-            ));
-        }
-        for name in &s.undefined {
-            out.push(at(
-                Check::UndefinedSubstitution,
-                format!(
-                    "{} refers to ${{{name}}}, which no earlier line or file defines; it is empty unless the \
-                     process environment sets it",
-                    e.key
-                ),
-            ));
+        if file.format == EnvFormat::Dotenv {
+            style_findings(e, &at, &mut out);
         }
     }
     out
+}
+
+/// The `.env` style checks of one entry; `at` makes a finding on its line.
+fn style_findings(e: &Entry, at: &dyn Fn(Check, String) -> EnvFinding, out: &mut Vec<EnvFinding>) {
+    let s = &e.syntax;
+    if !is_valid_key(&e.key) {
+        out.push(at(
+            Check::InvalidKeyName,
+            format!("{:?} is not a valid variable name", e.key),
+        ));
+    } else if e.key.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.push(
+            at(Check::LowercaseKey, format!("{} has lowercase letters", e.key)).with_fix(format!(
+                "Rename it {} (and where the code reads it).",
+                e.key.to_ascii_uppercase()
+            )),
+        );
+    }
+    let flagged = [
+        (s.leading_whitespace, Check::LeadingWhitespace, "spaces before {}"),
+        (
+            s.trailing_whitespace,
+            Check::TrailingWhitespace,
+            "the line of {} ends with spaces",
+        ),
+        (
+            s.space_around_equals,
+            Check::SpaceAroundEquals,
+            "spaces around `=` after {}",
+        ),
+        (
+            s.unquoted_spaces,
+            Check::UnquotedValueWithSpaces,
+            "the value of {} has spaces but no quotes; a shell would split it",
+        ),
+        (s.export, Check::ExportPrefix, "{} is written with `export`"),
+    ];
+    for (_, check, message) in flagged.into_iter().filter(|f| f.0) {
+        out.push(at(check, message.replacen("{}", &e.key, 1)));
+    }
+    for name in &s.undefined {
+        out.push(at(
+            Check::UndefinedSubstitution,
+            format!(
+                "{} refers to ${{{name}}}, which no earlier line or file defines; it is empty unless the \
+                 process environment sets it",
+                e.key
+            ),
+        ));
+    }
 }
 
 /// Whether an environment's name says it is production: a word of it is

@@ -18,23 +18,33 @@ use std::collections::HashMap;
 
 use super::{Check, Entry, Problem, Quote, Syntax};
 
+/// The lines of the text being read, the next one to read, and the
+/// problems found so far.
+struct Reader<'t> {
+    lines: Vec<&'t str>,
+    next: usize,
+    problems: Vec<Problem>,
+}
+
 /// Parses `.env` text. `earlier` looks up keys defined by the environment's
 /// earlier files, for `${VAR}` expansion.
 pub fn parse<'a>(text: &str, earlier: &dyn Fn(&str) -> Option<&'a str>) -> (Vec<Entry>, Vec<Problem>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    let mut r = Reader {
+        lines: text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect(),
+        next: 0,
+        problems: Vec::new(),
+    };
     let mut entries: Vec<Entry> = Vec::new();
-    let mut problems = Vec::new();
     // Values defined so far in this file (the last one wins).
     let mut local: HashMap<String, usize> = HashMap::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let raw = lines[i];
-        let line = (i + 1) as u32;
-        i += 1;
+    while r.next < r.lines.len() {
+        let raw = r.lines[r.next];
+        let line = (r.next + 1) as u32;
+        r.next += 1;
         let body = raw.trim_start_matches([' ', '\t']);
         if body.is_empty() || body.starts_with('#') {
             continue;
@@ -51,28 +61,13 @@ pub fn parse<'a>(text: &str, earlier: &dyn Fn(&str) -> Option<&'a str>) -> (Vec<
             None => body,
         };
         let Some(eq) = body.find('=') else {
-            let name = body.trim_end_matches([' ', '\t']);
-            let (check, message) = if is_valid_key(name) {
-                (
-                    Check::KeyWithoutValue,
-                    format!("{name} has no `=`: loaders skip or reject this line"),
-                )
-            } else {
-                (Check::ParseError, "not a KEY=value line".to_string())
-            };
-            let key = is_valid_key(name).then(|| name.to_string());
-            problems.push(Problem {
-                check,
-                line,
-                key,
-                message,
-            });
+            r.problems.push(without_equals(body, line));
             continue;
         };
         let key_part = &body[..eq];
         let key = key_part.trim_matches([' ', '\t']);
         if key.is_empty() {
-            problems.push(Problem {
+            r.problems.push(Problem {
                 check: Check::ParseError,
                 line,
                 key: None,
@@ -82,63 +77,13 @@ pub fn parse<'a>(text: &str, earlier: &dyn Fn(&str) -> Option<&'a str>) -> (Vec<
         }
         let after = &body[eq + 1..];
         syntax.space_around_equals = key_part.ends_with([' ', '\t']) || after.starts_with([' ', '\t']);
-        let value_text = after.trim_start_matches([' ', '\t']);
         let lookup = |name: &str| -> Option<String> {
             match local.get(name) {
                 Some(&idx) => Some(entries[idx].value.clone()),
                 None => earlier(name).map(str::to_string),
             }
         };
-        let quote = match value_text.chars().next() {
-            Some('"') => Quote::Double,
-            Some('\'') => Quote::Single,
-            Some('`') => Quote::Backtick,
-            _ => Quote::None,
-        };
-        let (value, last_line) = if quote == Quote::None {
-            let unquoted = strip_comment(after).trim_matches([' ', '\t']);
-            syntax.unquoted_spaces = unquoted.contains([' ', '\t']);
-            (expand(unquoted, false, &lookup, &mut syntax), raw)
-        } else {
-            syntax.quote = quote;
-            let q = value_text.chars().next().unwrap_or('"');
-            match find_closing(&lines, i - 1, value_text, q) {
-                Some(Closed { inner, rest, last }) => {
-                    let trailing = rest.trim_start_matches([' ', '\t']);
-                    if !trailing.is_empty() && !trailing.starts_with('#') {
-                        problems.push(Problem {
-                            check: Check::ParseError,
-                            line: (last + 1) as u32,
-                            key: Some(key.to_string()),
-                            message: format!("text after the closing quote of {key}"),
-                        });
-                    }
-                    i = last + 1;
-                    let value = if quote == Quote::Double {
-                        expand(&inner, true, &lookup, &mut syntax)
-                    } else {
-                        inner
-                    };
-                    (value, lines[last])
-                }
-                None => {
-                    // Unclosed: keep the line's text as the value and read
-                    // the following lines as lines of their own.
-                    problems.push(Problem {
-                        check: Check::QuoteMismatch,
-                        line,
-                        key: Some(key.to_string()),
-                        message: format!("the value of {key} opens a quote that is never closed"),
-                    });
-                    (
-                        value_text[q.len_utf8()..]
-                            .trim_end_matches([' ', '\t'])
-                            .to_string(),
-                        raw,
-                    )
-                }
-            }
-        };
+        let (value, last_line) = r.value(raw, after, key, line, &lookup, &mut syntax);
         syntax.trailing_whitespace = last_line.ends_with([' ', '\t']);
         local.insert(key.to_string(), entries.len());
         entries.push(Entry {
@@ -148,7 +93,93 @@ pub fn parse<'a>(text: &str, earlier: &dyn Fn(&str) -> Option<&'a str>) -> (Vec<
             syntax,
         });
     }
-    (entries, problems)
+    (entries, r.problems)
+}
+
+/// The problem of a line with no `=`.
+fn without_equals(body: &str, line: u32) -> Problem {
+    let name = body.trim_end_matches([' ', '\t']);
+    let (check, message) = if is_valid_key(name) {
+        (
+            Check::KeyWithoutValue,
+            format!("{name} has no `=`: loaders skip or reject this line"),
+        )
+    } else {
+        (Check::ParseError, "not a KEY=value line".to_string())
+    };
+    let key = is_valid_key(name).then(|| name.to_string());
+    Problem {
+        check,
+        line,
+        key,
+        message,
+    }
+}
+
+impl<'t> Reader<'t> {
+    /// The value after `=` of `key` on line `line` (text `raw`), and the text
+    /// of the line it ends on; a quoted value may span lines, which are then
+    /// read.
+    fn value(
+        &mut self,
+        raw: &'t str,
+        after: &str,
+        key: &str,
+        line: u32,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        syntax: &mut Syntax,
+    ) -> (String, &'t str) {
+        let value_text = after.trim_start_matches([' ', '\t']);
+        let quote = match value_text.chars().next() {
+            Some('"') => Quote::Double,
+            Some('\'') => Quote::Single,
+            Some('`') => Quote::Backtick,
+            _ => Quote::None,
+        };
+        if quote == Quote::None {
+            let unquoted = strip_comment(after).trim_matches([' ', '\t']);
+            syntax.unquoted_spaces = unquoted.contains([' ', '\t']);
+            return (expand(unquoted, false, lookup, syntax), raw);
+        }
+        syntax.quote = quote;
+        let q = value_text.chars().next().unwrap_or('"');
+        match find_closing(&self.lines, self.next - 1, value_text, q) {
+            Some(Closed { inner, rest, last }) => {
+                let trailing = rest.trim_start_matches([' ', '\t']);
+                if !trailing.is_empty() && !trailing.starts_with('#') {
+                    self.problems.push(Problem {
+                        check: Check::ParseError,
+                        line: (last + 1) as u32,
+                        key: Some(key.to_string()),
+                        message: format!("text after the closing quote of {key}"),
+                    });
+                }
+                self.next = last + 1;
+                let value = if quote == Quote::Double {
+                    expand(&inner, true, lookup, syntax)
+                } else {
+                    inner
+                };
+                (value, self.lines[last])
+            }
+            None => {
+                // Unclosed: keep the line's text as the value and read
+                // the following lines as lines of their own.
+                self.problems.push(Problem {
+                    check: Check::QuoteMismatch,
+                    line,
+                    key: Some(key.to_string()),
+                    message: format!("the value of {key} opens a quote that is never closed"),
+                });
+                (
+                    value_text[q.len_utf8()..]
+                        .trim_end_matches([' ', '\t'])
+                        .to_string(),
+                    raw,
+                )
+            }
+        }
+    }
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: what a shell accepts as a variable name.

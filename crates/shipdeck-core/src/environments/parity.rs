@@ -89,6 +89,36 @@ pub struct FileInfo {
 
 /// Compares `envs` key by key and runs every check.
 pub fn parity(envs: &[LoadedEnv], schema: Option<&EnvSchemaConfig>, hmac_key: &[u8]) -> ParityReport {
+    let (findings, files) = findings_and_files(envs, schema);
+    let mac = Hmac::<Sha256>::new_from_slice(hmac_key).expect("HMAC takes a key of any length");
+    let all_keys: BTreeSet<&str> = envs
+        .iter()
+        .flat_map(|e| e.vars.keys().map(String::as_str))
+        .collect();
+    let keys: Vec<KeyParity> = all_keys
+        .into_iter()
+        .map(|key| key_parity(envs, schema, &mac, key))
+        .collect();
+    let score = if keys.is_empty() {
+        100.0
+    } else {
+        let same = keys.iter().filter(|k| k.same_across).count() as f64;
+        (same * 1000.0 / keys.len() as f64).round() / 10.0
+    };
+    ParityReport {
+        environments: envs.iter().map(|e| e.name.clone()).collect(),
+        keys,
+        findings,
+        score,
+        files,
+    }
+}
+
+/// Every finding, sorted, and what each file held.
+fn findings_and_files(
+    envs: &[LoadedEnv],
+    schema: Option<&EnvSchemaConfig>,
+) -> (Vec<EnvFinding>, Vec<FileInfo>) {
     let mut findings: Vec<EnvFinding> = Vec::new();
     let mut files = Vec::new();
     for env in envs {
@@ -111,87 +141,76 @@ pub fn parity(envs: &[LoadedEnv], schema: Option<&EnvSchemaConfig>, hmac_key: &[
     findings.sort_by(|a, b| {
         (&a.env, &a.file, a.line, &a.check, &a.key).cmp(&(&b.env, &b.file, b.line, &b.check, &b.key))
     });
+    (findings, files)
+}
 
-    let mac = Hmac::<Sha256>::new_from_slice(hmac_key).expect("HMAC takes a key of any length");
-    let all_keys: BTreeSet<&str> = envs
-        .iter()
-        .flat_map(|e| e.vars.keys().map(String::as_str))
-        .collect();
-    let mut keys = Vec::with_capacity(all_keys.len());
-    for key in all_keys {
-        let override_ = schema.and_then(|s| s.keys.get(key)).and_then(|k| k.secret);
-        // By name even where every value is empty; by value where any is.
-        let mut secret = override_.unwrap_or_else(|| secret_name(key));
-        let mut prints: Vec<(&str, Option<String>)> = Vec::with_capacity(envs.len());
-        for env in envs {
-            let print = env.vars.get(key).filter(|v| !v.value.is_empty()).map(|v| {
-                secret = secret || looks_secret(key, &v.value, override_);
-                fingerprint(&mac, key, &v.value)
-            });
-            prints.push((env.name.as_str(), print));
-        }
-        let mut status = BTreeMap::new();
-        let mut cells = BTreeMap::new();
-        for (env, (name, print)) in envs.iter().zip(&prints) {
-            let var = env.vars.get(key);
-            let state = match (var, print) {
-                (None, _) => CellState::Missing,
-                (Some(_), None) => CellState::Empty,
-                (Some(_), Some(p)) => {
-                    // Every other environment holding the key, empty ones too.
-                    let same = envs
-                        .iter()
-                        .zip(&prints)
-                        .filter(|(e, (n, _))| n != name && e.vars.contains_key(key))
-                        .all(|(_, (_, other))| other.as_ref() == Some(p));
-                    if same {
-                        CellState::Same
-                    } else {
-                        CellState::Differs
-                    }
-                }
-            };
-            status.insert(
-                name.to_string(),
-                match state {
-                    CellState::Missing => KeyStatus::Missing,
-                    CellState::Empty => KeyStatus::Empty,
-                    _ => KeyStatus::Present,
-                },
-            );
-            cells.insert(
-                name.to_string(),
-                Cell {
-                    state,
-                    kind: var.map_or(ValueKind::Empty, |v| ValueKind::of(&v.value)),
-                    fingerprint: print.clone(),
-                    file: var.map(|v| v.file.clone()),
-                    line: var.map(|v| v.line),
-                },
-            );
-        }
-        let first = prints.first().and_then(|(_, p)| p.as_ref());
-        let same_across = first.is_some() && prints.iter().all(|(_, p)| p.as_ref() == first);
-        keys.push(KeyParity {
-            key: key.to_string(),
-            secret,
-            status,
-            same_across,
-            cells,
+/// One key across the environments: each cell's state and fingerprint,
+/// and whether it is secret.
+fn key_parity(
+    envs: &[LoadedEnv],
+    schema: Option<&EnvSchemaConfig>,
+    mac: &Hmac<Sha256>,
+    key: &str,
+) -> KeyParity {
+    let override_ = schema.and_then(|s| s.keys.get(key)).and_then(|k| k.secret);
+    // By name even where every value is empty; by value where any is.
+    let mut secret = override_.unwrap_or_else(|| secret_name(key));
+    let mut prints: Vec<(&str, Option<String>)> = Vec::with_capacity(envs.len());
+    for env in envs {
+        let print = env.vars.get(key).filter(|v| !v.value.is_empty()).map(|v| {
+            secret = secret || looks_secret(key, &v.value, override_);
+            fingerprint(mac, key, &v.value)
         });
+        prints.push((env.name.as_str(), print));
     }
-    let score = if keys.is_empty() {
-        100.0
-    } else {
-        let same = keys.iter().filter(|k| k.same_across).count() as f64;
-        (same * 1000.0 / keys.len() as f64).round() / 10.0
-    };
-    ParityReport {
-        environments: envs.iter().map(|e| e.name.clone()).collect(),
-        keys,
-        findings,
-        score,
-        files,
+    let mut status = BTreeMap::new();
+    let mut cells = BTreeMap::new();
+    for (env, (name, print)) in envs.iter().zip(&prints) {
+        let var = env.vars.get(key);
+        let state = match (var, print) {
+            (None, _) => CellState::Missing,
+            (Some(_), None) => CellState::Empty,
+            (Some(_), Some(p)) => {
+                // Every other environment holding the key, empty ones too.
+                let same = envs
+                    .iter()
+                    .zip(&prints)
+                    .filter(|(e, (n, _))| n != name && e.vars.contains_key(key))
+                    .all(|(_, (_, other))| other.as_ref() == Some(p));
+                if same {
+                    CellState::Same
+                } else {
+                    CellState::Differs
+                }
+            }
+        };
+        status.insert(
+            name.to_string(),
+            match state {
+                CellState::Missing => KeyStatus::Missing,
+                CellState::Empty => KeyStatus::Empty,
+                _ => KeyStatus::Present,
+            },
+        );
+        cells.insert(
+            name.to_string(),
+            Cell {
+                state,
+                kind: var.map_or(ValueKind::Empty, |v| ValueKind::of(&v.value)),
+                fingerprint: print.clone(),
+                file: var.map(|v| v.file.clone()),
+                line: var.map(|v| v.line),
+            },
+        );
+    }
+    let first = prints.first().and_then(|(_, p)| p.as_ref());
+    let same_across = first.is_some() && prints.iter().all(|(_, p)| p.as_ref() == first);
+    KeyParity {
+        key: key.to_string(),
+        secret,
+        status,
+        same_across,
+        cells,
     }
 }
 

@@ -275,77 +275,86 @@ async fn logs_probe(client: &reqwest::Client, env: &LoadedEnv, cfg: &Environment
     };
     let line = format!("shipdeck readiness check {}", nonce());
     match logs.kind.trim().to_ascii_lowercase().as_str() {
-        "loki" => {
-            let target = base.join("/loki/api/v1/push");
-            let body = json!({ "streams": [{
-                "stream": { "service": "shipdeck", "environment": env.name, "check": "readiness" },
-                "values": [[unix_nanos().to_string(), line]],
-            }]});
-            let request = target.request(client, Method::POST).json(&body);
-            round_trip(&target, target.has_credentials(), request, |a| match a.status {
-                200..=299 => (
-                    ProbeState::Ready,
-                    "Loki accepted one line labelled service=shipdeck, check=readiness.".into(),
-                    None,
-                ),
-                _ => refused("Loki", a),
-            })
-            .await
-        }
-        "elasticsearch" | "opensearch" => {
-            let target = base.join("/_bulk");
-            let doc = json!({
-                "@timestamp": now_rfc3339(), "message": line,
-                "service": "shipdeck", "environment": env.name, "check": "readiness",
-            });
-            let body = format!(
-                "{}\n{doc}\n",
-                json!({ "index": { "_index": "shipdeck-readiness" } })
-            );
-            let request = target
-                .request(client, Method::POST)
-                .header(CONTENT_TYPE, "application/x-ndjson")
-                .body(body);
-            round_trip(&target, target.has_credentials(), request, |a| {
-                match (a.status, serde_json::from_slice::<Value>(&a.body)) {
-                    (200..=299, Ok(v)) if v.get("errors") == Some(&Value::Bool(false)) => (
-                        ProbeState::Ready,
-                        "Elasticsearch indexed one document in shipdeck-readiness.".into(),
-                        None,
-                    ),
-                    (200..=299, Ok(v)) if v.get("errors") == Some(&Value::Bool(true)) => (
-                        ProbeState::Failing,
-                        format!("Elasticsearch refused the document: {}.", bulk_error(&v)),
-                        Some("Check the user's index privileges and the index's mapping.".into()),
-                    ),
-                    (200..=299, _) => (
-                        ProbeState::Failing,
-                        "The answer is not an Elasticsearch bulk response.".into(),
-                        Some("Point logs.url at the cluster's base address.".into()),
-                    ),
-                    _ => refused("Elasticsearch", a),
-                }
-            })
-            .await
-        }
-        "http" => {
-            let body = json!([{ "message": line, "environment": env.name, "service": "shipdeck" }]);
-            let request = base.request(client, Method::POST).json(&body);
-            round_trip(&base, base.has_credentials(), request, |a| match a.status {
-                200..=299 => (
-                    ProbeState::Ready,
-                    format!("The endpoint accepted one record (HTTP {}).", a.status),
-                    None,
-                ),
-                _ => refused("The log endpoint", a),
-            })
-            .await
-        }
+        "loki" => loki_push(client, &base, env, line).await,
+        "elasticsearch" | "opensearch" => elasticsearch_bulk(client, &base, env, line).await,
+        "http" => http_log_post(client, &base, env, line).await,
         _ => invalid(
             "logs.kind must be loki, elasticsearch or http.".into(),
             "Set logs.kind to the kind of the target.",
         ),
     }
+}
+
+/// Pushes one labelled line to Loki.
+async fn loki_push(client: &reqwest::Client, base: &Target, env: &LoadedEnv, line: String) -> Probe {
+    let target = base.join("/loki/api/v1/push");
+    let body = json!({ "streams": [{
+        "stream": { "service": "shipdeck", "environment": env.name, "check": "readiness" },
+        "values": [[unix_nanos().to_string(), line]],
+    }]});
+    let request = target.request(client, Method::POST).json(&body);
+    round_trip(&target, target.has_credentials(), request, |a| match a.status {
+        200..=299 => (
+            ProbeState::Ready,
+            "Loki accepted one line labelled service=shipdeck, check=readiness.".into(),
+            None,
+        ),
+        _ => refused("Loki", a),
+    })
+    .await
+}
+
+/// Indexes one document in shipdeck-readiness through the bulk API.
+async fn elasticsearch_bulk(client: &reqwest::Client, base: &Target, env: &LoadedEnv, line: String) -> Probe {
+    let target = base.join("/_bulk");
+    let doc = json!({
+        "@timestamp": now_rfc3339(), "message": line,
+        "service": "shipdeck", "environment": env.name, "check": "readiness",
+    });
+    let body = format!(
+        "{}\n{doc}\n",
+        json!({ "index": { "_index": "shipdeck-readiness" } })
+    );
+    let request = target
+        .request(client, Method::POST)
+        .header(CONTENT_TYPE, "application/x-ndjson")
+        .body(body);
+    round_trip(&target, target.has_credentials(), request, |a| {
+        match (a.status, serde_json::from_slice::<Value>(&a.body)) {
+            (200..=299, Ok(v)) if v.get("errors") == Some(&Value::Bool(false)) => (
+                ProbeState::Ready,
+                "Elasticsearch indexed one document in shipdeck-readiness.".into(),
+                None,
+            ),
+            (200..=299, Ok(v)) if v.get("errors") == Some(&Value::Bool(true)) => (
+                ProbeState::Failing,
+                format!("Elasticsearch refused the document: {}.", bulk_error(&v)),
+                Some("Check the user's index privileges and the index's mapping.".into()),
+            ),
+            (200..=299, _) => (
+                ProbeState::Failing,
+                "The answer is not an Elasticsearch bulk response.".into(),
+                Some("Point logs.url at the cluster's base address.".into()),
+            ),
+            _ => refused("Elasticsearch", a),
+        }
+    })
+    .await
+}
+
+/// Posts one JSON record to a plain HTTP log endpoint.
+async fn http_log_post(client: &reqwest::Client, base: &Target, env: &LoadedEnv, line: String) -> Probe {
+    let body = json!([{ "message": line, "environment": env.name, "service": "shipdeck" }]);
+    let request = base.request(client, Method::POST).json(&body);
+    round_trip(base, base.has_credentials(), request, |a| match a.status {
+        200..=299 => (
+            ProbeState::Ready,
+            format!("The endpoint accepted one record (HTTP {}).", a.status),
+            None,
+        ),
+        _ => refused("The log endpoint", a),
+    })
+    .await
 }
 
 /// The first item error of a bulk answer: its type and reason.
@@ -365,7 +374,8 @@ fn bulk_error(v: &Value) -> String {
     }
 }
 
-async fn otlp_probe(client: &reqwest::Client, env: &LoadedEnv, cfg: &EnvironmentConfig) -> Probe {
+/// The traces URL to post to, or the probe that says why there is none.
+fn otlp_target(env: &LoadedEnv, cfg: &EnvironmentConfig) -> std::result::Result<Target, Probe> {
     let invalid = |m: String| {
         Probe::new(
             ProbeState::Invalid,
@@ -380,34 +390,37 @@ async fn otlp_probe(client: &reqwest::Client, env: &LoadedEnv, cfg: &Environment
     let endpoint = match cfg.otlp_endpoint.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(spec) => match resolve(spec, env) {
             Ok(u) => (u, false),
-            Err(e) => return invalid(format!("otlp_endpoint: {e}.")),
+            Err(e) => return Err(invalid(format!("otlp_endpoint: {e}."))),
         },
         None => match (value(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), value(env, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
             (Some(traces), _) => (traces.to_string(), true),
             (None, Some(base)) => (base.to_string(), false),
             (None, None) => {
-                return Probe::new(
+                return Err(Probe::new(
                     ProbeState::NotConfigured,
                     format!("No otlp_endpoint, and {} sets no OTEL_EXPORTER_OTLP_ENDPOINT.", env.name),
                     Some(format!(
                         "Set otlp_endpoint = \"env:OTEL_EXPORTER_OTLP_ENDPOINT\" in [environments.{}] and the key in its files.",
                         env.name
                     )),
-                )
+                ))
             }
         },
     };
-    let target = match Target::parse(&endpoint.0) {
-        Ok(t) if endpoint.1 => t,
-        Ok(t) => t.join("/v1/traces"),
-        Err(e) => return invalid(format!("The OTLP endpoint is {e}.")),
-    };
-    let mut warnings = Vec::new();
-    let mut request = target
-        .request(client, Method::POST)
-        .header(CONTENT_TYPE, "application/json");
-    let headers =
-        value(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS").or_else(|| value(env, "OTEL_EXPORTER_OTLP_HEADERS"));
+    match Target::parse(&endpoint.0) {
+        Ok(t) if endpoint.1 => Ok(t),
+        Ok(t) => Ok(t.join("/v1/traces")),
+        Err(e) => Err(invalid(format!("The OTLP endpoint is {e}."))),
+    }
+}
+
+/// `request` with the OTEL_EXPORTER_OTLP_(TRACES_)HEADERS pairs, marked
+/// sensitive; a malformed pair is skipped with a warning.
+fn with_otlp_headers(
+    mut request: reqwest::RequestBuilder,
+    headers: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> reqwest::RequestBuilder {
     for pair in headers
         .unwrap_or_default()
         .split(',')
@@ -429,6 +442,21 @@ async fn otlp_probe(client: &reqwest::Client, env: &LoadedEnv, cfg: &Environment
             ),
         }
     }
+    request
+}
+
+async fn otlp_probe(client: &reqwest::Client, env: &LoadedEnv, cfg: &EnvironmentConfig) -> Probe {
+    let target = match otlp_target(env, cfg) {
+        Ok(t) => t,
+        Err(probe) => return probe,
+    };
+    let mut warnings = Vec::new();
+    let request = target
+        .request(client, Method::POST)
+        .header(CONTENT_TYPE, "application/json");
+    let headers =
+        value(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS").or_else(|| value(env, "OTEL_EXPORTER_OTLP_HEADERS"));
+    let request = with_otlp_headers(request, headers, &mut warnings);
     let protocol = value(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
         .or_else(|| value(env, "OTEL_EXPORTER_OTLP_PROTOCOL"));
     if protocol.is_some_and(|p| p.eq_ignore_ascii_case("grpc")) {

@@ -48,6 +48,21 @@ fn opens_compound_body(tokens: &[&TokenWithSpan]) -> bool {
     })
 }
 
+/// `sql` as one statement (none when it is blank), for text that cannot be
+/// tokenized.
+fn whole_file(sql: &str) -> Vec<Statement> {
+    let body = sql.trim();
+    let line = 1 + sql[..sql.len() - sql.trim_start().len()].matches('\n').count() as u32;
+    if body.is_empty() {
+        Vec::new()
+    } else {
+        vec![Statement {
+            sql: body.to_string(),
+            line,
+        }]
+    }
+}
+
 /// The statements of `sql` in order. Empty statements (stray `;`, trailing
 /// comments) are dropped. If the text cannot be tokenized at all, the whole
 /// file is one statement: the database will say what is wrong with it.
@@ -58,18 +73,7 @@ pub fn split(sql: &str, engine: Engine) -> Vec<Statement> {
         .tokenize_with_location()
     {
         Ok(t) => t,
-        Err(_) => {
-            let body = sql.trim();
-            let line = 1 + sql[..sql.len() - sql.trim_start().len()].matches('\n').count() as u32;
-            return if body.is_empty() {
-                Vec::new()
-            } else {
-                vec![Statement {
-                    sql: body.to_string(),
-                    line,
-                }]
-            };
-        }
+        Err(_) => return whole_file(sql),
     };
     // Every step below is linear in the text: statements of several
     // megabytes (seed data) are common, so nothing may rescan the current

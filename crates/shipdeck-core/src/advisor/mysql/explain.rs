@@ -9,7 +9,7 @@ use sqlparser::ast::Statement;
 use sqlx::mysql::MySqlConnection;
 use sqlx::{Column, Row};
 
-use super::super::predicates::{self, relations};
+use super::super::predicates::{self, relations, TableUse};
 use super::super::{create_index_sql, AdvisorError, Relation, SuggestedIndex, Suggestion, Verification};
 use super::{rows, text, Catalog, Index, E};
 
@@ -75,34 +75,44 @@ fn substitute(sql: &str) -> String {
     out
 }
 
-/// An index suggestion from `EXPLAIN`: the first table read in full whose
-/// filtered columns have no index yet.
-pub(super) async fn advise(
-    conn: &mut MySqlConnection,
-    cat: &Catalog,
-    sql: &str,
-    stmt: &Statement,
-) -> std::result::Result<Suggestion, AdvisorError> {
-    let explained = rows(conn, &format!("EXPLAIN {}", substitute(sql)))
-        .await
-        .map_err(|e| AdvisorError::Explain {
-            detail: e.to_string(),
-        })?;
-    let head: Vec<String> = explained
-        .first()
-        .map(|r| r.columns().iter().map(|c| c.name().to_string()).collect())
-        .unwrap_or_default();
-    let at = |name: &str| head.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let cells: Vec<Vec<Option<String>>> = explained
-        .iter()
-        .map(|r| (0..head.len()).map(|i| text(r, i)).collect())
-        .collect();
-    let get = |row: &[Option<String>], name: &str| at(name).and_then(|i| row[i].clone());
-    let estimate = |row: &[Option<String>]| {
-        get(row, "rows")
+/// EXPLAIN's output: the column names and each row's cells as text.
+struct Explained {
+    head: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+}
+
+impl Explained {
+    async fn run(conn: &mut MySqlConnection, sql: &str) -> std::result::Result<Self, AdvisorError> {
+        let explained = rows(conn, &format!("EXPLAIN {}", substitute(sql)))
+            .await
+            .map_err(|e| AdvisorError::Explain {
+                detail: e.to_string(),
+            })?;
+        let head: Vec<String> = explained
+            .first()
+            .map(|r| r.columns().iter().map(|c| c.name().to_string()).collect())
+            .unwrap_or_default();
+        let cells = explained
+            .iter()
+            .map(|r| (0..head.len()).map(|i| text(r, i)).collect())
+            .collect();
+        Ok(Self { head, cells })
+    }
+
+    fn get(&self, row: &[Option<String>], name: &str) -> Option<String> {
+        let at = self.head.iter().position(|h| h.eq_ignore_ascii_case(name));
+        at.and_then(|i| row[i].clone())
+    }
+
+    fn estimate(&self, row: &[Option<String>]) -> f64 {
+        self.get(row, "rows")
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(0.0)
-    };
+    }
+}
+
+/// The catalog's table for each name and alias the statement reads, keyed lower-case.
+fn table_names(cat: &Catalog, stmt: &Statement) -> HashMap<String, String> {
     let mut names: HashMap<String, String> = HashMap::new();
     for (table, alias) in relations(stmt) {
         if let Some(real) = cat.table(&table) {
@@ -115,27 +125,50 @@ pub(super) async fn advise(
             }
         }
     }
+    names
+}
+
+/// What the scan over EXPLAIN's rows found when no index is missing.
+#[derive(Default)]
+struct Found {
+    covered: Vec<String>,
+    indexed: Vec<String>,
+}
+
+/// An index suggestion from `EXPLAIN`: the first table read in full whose
+/// filtered columns have no index yet.
+pub(super) async fn advise(
+    conn: &mut MySqlConnection,
+    cat: &Catalog,
+    sql: &str,
+    stmt: &Statement,
+) -> std::result::Result<Suggestion, AdvisorError> {
+    let ex = Explained::run(conn, sql).await?;
+    let names = table_names(cat, stmt);
     let uses = predicates::table_uses(stmt, &|t| cat.columns_for(t));
     let mut s = Suggestion {
         query: sql.to_string(),
         index: None,
-        cost_before: Some(cells.iter().map(|r| estimate(r)).sum()),
+        cost_before: Some(ex.cells.iter().map(|r| ex.estimate(r)).sum()),
         cost_after: None,
         verification: Verification::Unverified,
-        plan_before: Some(table_text(&head, &cells)),
+        plan_before: Some(table_text(&ex.head, &ex.cells)),
         plan_after: None,
         notices: Vec::new(),
         message: "No column the query filters, joins or sorts on can take an index.".into(),
     };
-    let (mut covered, mut indexed) = (Vec::new(), Vec::new());
-    for row in &cells {
-        let Some(table) = get(row, "table").and_then(|n| names.get(&n.to_lowercase()).cloned()) else {
+    let mut found = Found::default();
+    for row in &ex.cells {
+        let Some(table) = ex
+            .get(row, "table")
+            .and_then(|n| names.get(&n.to_lowercase()).cloned())
+        else {
             continue;
         };
-        let access = get(row, "type").unwrap_or_default().to_uppercase();
+        let access = ex.get(row, "type").unwrap_or_default().to_uppercase();
         if access != "ALL" && access != "INDEX" {
-            if let Some(key) = get(row, "key") {
-                indexed.push(format!("{table} through {key}"));
+            if let Some(key) = ex.get(row, "key") {
+                found.indexed.push(format!("{table} through {key}"));
             }
             continue;
         }
@@ -145,28 +178,12 @@ pub(super) async fn advise(
         else {
             continue;
         };
-        for cand in u.candidates() {
-            let Some(cols) = cand
-                .iter()
-                .map(|c| cat.column(&table, c))
-                .collect::<Option<Vec<_>>>()
-            else {
-                continue;
-            };
-            let lead = |i: &&Index| {
-                i.table == table
-                    && i.names.len() >= cols.len()
-                    && i.names.iter().zip(&cols).all(|(a, b)| a.eq_ignore_ascii_case(b))
-            };
-            if let Some(ix) = cat.indexes.iter().find(lead) {
-                covered.push(format!("{table} ({}) by {}", cols.join(", "), ix.name));
-                continue;
-            }
+        if let Some(cols) = missing_index(cat, &table, u, &mut found.covered) {
             s.message = format!(
                 "EXPLAIN reads {table} in full (about {:.0} rows); an index on ({}) lets the server look the rows up. \
                  MySQL and MariaDB cannot plan a hypothetical index, so this is not verified: compare EXPLAIN \
                  after creating it.",
-                estimate(row),
+                ex.estimate(row),
                 cols.join(", ")
             );
             s.index = Some(SuggestedIndex {
@@ -178,15 +195,40 @@ pub(super) async fn advise(
             return Ok(s);
         }
     }
-    if !covered.is_empty() {
+    if !found.covered.is_empty() {
         s.message = format!(
             "Already indexed: {}. The optimizer still reads the whole table (few rows, or the filter matches many).",
-            covered.join("; ")
+            found.covered.join("; ")
         );
-    } else if !indexed.is_empty() {
-        s.message = format!("Already indexed: EXPLAIN reads {}.", indexed.join(", "));
+    } else if !found.indexed.is_empty() {
+        s.message = format!("Already indexed: EXPLAIN reads {}.", found.indexed.join(", "));
     }
     Ok(s)
+}
+
+/// The first candidate column list of `u` on `table` that no index leads with;
+/// candidates an index already covers are noted in `covered`.
+fn missing_index(cat: &Catalog, table: &str, u: &TableUse, covered: &mut Vec<String>) -> Option<Vec<String>> {
+    for cand in u.candidates() {
+        let Some(cols) = cand
+            .iter()
+            .map(|c| cat.column(table, c))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let lead = |i: &&Index| {
+            i.table == table
+                && i.names.len() >= cols.len()
+                && i.names.iter().zip(&cols).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        };
+        if let Some(ix) = cat.indexes.iter().find(lead) {
+            covered.push(format!("{table} ({}) by {}", cols.join(", "), ix.name));
+            continue;
+        }
+        return Some(cols);
+    }
+    None
 }
 
 /// EXPLAIN's rows as an aligned text table.

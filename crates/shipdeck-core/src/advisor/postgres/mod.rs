@@ -213,16 +213,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         Vec::new()
     };
     if !caps.hypopg && (req.wants("missing_index") || req.wants("slow_query")) {
-        out.notices.push(Notice {
-            check: "missing_index".into(),
-            message: "HypoPG is not enabled: index suggestions are not verified".into(),
-            hint: if caps.hypopg_available {
-                "Run `CREATE EXTENSION hypopg;` in this database to verify suggestions with hypothetical indexes."
-            } else {
-                "Install HypoPG (Debian: postgresql-<version>-hypopg) and run `CREATE EXTENSION hypopg;` to verify suggestions."
-            }
-            .into(),
-        });
+        out.notices.push(hypopg_notice(&caps));
     }
     let mut advisor = Advisor::new(&mut conn, caps.hypopg, t);
     advisor.allow_untrusted = req.allow_untrusted_functions;
@@ -255,25 +246,60 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
         if !caps.statements {
             need_statements("missing_index", &mut out);
         }
-        // The workspace's own queries too: without pg_stat_statements they
-        // are the only statements that say which columns to index.
-        let mut planned = stmts.clone();
-        for q in &req.queries {
-            let sql = q.sql.trim().trim_end_matches(';').trim_end();
-            if !sql.is_empty() && !planned.iter().any(|s| s.query.trim() == sql) {
-                planned.push(Statement {
-                    query: sql.to_string(),
-                    calls: 0.0,
-                    mean_ms: 0.0,
-                    total_ms: 0.0,
-                    rows: 0.0,
-                });
-            }
-        }
+        let planned = with_workspace_queries(&stmts, req);
         out.findings.extend(advisor.missing_indexes(t, &planned).await?);
     }
     out.notices.extend(skipped_notice(&advisor.skipped()));
     let session = advisor.conn;
+    catalog_checks(&mut *session, req, step, &mut out).await?;
+    out.metrics = metrics(&mut *session, &stmts).await?;
+    out.findings = out.findings.into_iter().map(Finding::keyed).collect();
+    finish(conn).await;
+    Ok(out)
+}
+
+/// The notice that index suggestions go unverified without HypoPG.
+fn hypopg_notice(caps: &Capabilities) -> Notice {
+    Notice {
+        check: "missing_index".into(),
+        message: "HypoPG is not enabled: index suggestions are not verified".into(),
+        hint: if caps.hypopg_available {
+            "Run `CREATE EXTENSION hypopg;` in this database to verify suggestions with hypothetical indexes."
+        } else {
+            "Install HypoPG (Debian: postgresql-<version>-hypopg) and run `CREATE EXTENSION hypopg;` to verify suggestions."
+        }
+        .into(),
+    }
+}
+
+/// The statements to plan for missing indexes: the server's, then the
+/// workspace's own queries — without pg_stat_statements they are the only
+/// statements that say which columns to index.
+fn with_workspace_queries(stmts: &[Statement], req: &RunRequest) -> Vec<Statement> {
+    let mut planned = stmts.to_vec();
+    for q in &req.queries {
+        let sql = q.sql.trim().trim_end_matches(';').trim_end();
+        if !sql.is_empty() && !planned.iter().any(|s| s.query.trim() == sql) {
+            planned.push(Statement {
+                query: sql.to_string(),
+                calls: 0.0,
+                mean_ms: 0.0,
+                total_ms: 0.0,
+                rows: 0.0,
+            });
+        }
+    }
+    planned
+}
+
+/// The wanted checks that are one catalogue query each, in their fixed order.
+async fn catalog_checks(
+    session: &mut PgConnection,
+    req: &RunRequest,
+    step: &mut Step<'_>,
+    out: &mut Outcome,
+) -> Result<()> {
+    let t = &req.thresholds;
     type Check = for<'c> fn(
         &'c mut PgConnection,
         &'c Thresholds,
@@ -298,10 +324,7 @@ pub async fn run(target: &Target, req: &RunRequest, step: &mut Step<'_>) -> Resu
             out.findings.extend(check(&mut *session, t).await?);
         }
     }
-    out.metrics = metrics(&mut *session, &stmts).await?;
-    out.findings = out.findings.into_iter().map(Finding::keyed).collect();
-    finish(conn).await;
-    Ok(out)
+    Ok(())
 }
 
 /// Suggests an index for one query.

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use sqlx::postgres::PgRow;
 use sqlx::{Executor, PgConnection};
 
 use super::super::names::delimit;
@@ -415,12 +416,9 @@ impl<'c> Advisor<'c> {
             .fix(fix)
     }
 
-    pub(super) async fn missing_indexes(
-        &mut self,
-        t: &Thresholds,
-        stmts: &[Statement],
-    ) -> Result<Vec<Finding>> {
-        let rows = sqlx::query(
+    /// Tables read mostly by sequential scans, most rows read first.
+    async fn seq_scanned_tables(&mut self, t: &Thresholds) -> Result<Vec<PgRow>> {
+        sqlx::query(
             "SELECT schemaname::text, relname::text, seq_scan::float8, coalesce(idx_scan, 0)::float8,
                     n_live_tup::float8, seq_tup_read::float8
              FROM pg_stat_user_tables
@@ -433,7 +431,15 @@ impl<'c> Advisor<'c> {
         .bind(t.missing_index_use_pct)
         .fetch_all(&mut *self.conn)
         .await
-        .map_err(db)?;
+        .map_err(db)
+    }
+
+    pub(super) async fn missing_indexes(
+        &mut self,
+        t: &Thresholds,
+        stmts: &[Statement],
+    ) -> Result<Vec<Finding>> {
+        let rows = self.seq_scanned_tables(t).await?;
         // Parse the statements once; each table gets the costliest one that
         // filters on it.
         let parsed: Vec<(&Statement, sqlparser::ast::Statement)> = stmts
@@ -442,28 +448,7 @@ impl<'c> Advisor<'c> {
             .collect();
         let mut out = Vec::new();
         for r in &rows {
-            let (schema, name) = (s(r, 0), s(r, 1));
-            let table = Relation::pg(&schema, name.clone());
-            let (seq, idx, live) = (f(r, 2), f(r, 3), f(r, 4));
-            let use_pct = if seq + idx > 0.0 {
-                100.0 * idx / (seq + idx)
-            } else {
-                0.0
-            };
-            let mut evidence = Evidence::default()
-                .figure("rows", live, "rows")
-                .figure("seq_scans", seq, "")
-                .figure("index_use_pct", use_pct, "%")
-                .figure("rows_read_by_seq_scans", f(r, 5), "rows");
-            let mut finding = Finding::new(
-                "missing_index",
-                Severity::Warning,
-                format!(
-                    "{}: {live:.0} rows, index used in {use_pct:.1} % of scans",
-                    table.display()
-                ),
-            )
-            .table(table.clone());
+            let (table, name, mut evidence, mut finding) = seq_scan_finding(r);
             let mut found = false;
             for (st, stmt) in &parsed {
                 // A cheap first look; the names are resolved below.
@@ -508,6 +493,34 @@ impl<'c> Advisor<'c> {
         }
         Ok(out)
     }
+}
+
+/// A seq-scanned table's finding before any query is planned: the table,
+/// its bare name, its scan figures and the headline.
+fn seq_scan_finding(r: &PgRow) -> (Relation, String, Evidence, Finding) {
+    let (schema, name) = (s(r, 0), s(r, 1));
+    let table = Relation::pg(&schema, name.clone());
+    let (seq, idx, live) = (f(r, 2), f(r, 3), f(r, 4));
+    let use_pct = if seq + idx > 0.0 {
+        100.0 * idx / (seq + idx)
+    } else {
+        0.0
+    };
+    let evidence = Evidence::default()
+        .figure("rows", live, "rows")
+        .figure("seq_scans", seq, "")
+        .figure("index_use_pct", use_pct, "%")
+        .figure("rows_read_by_seq_scans", f(r, 5), "rows");
+    let finding = Finding::new(
+        "missing_index",
+        Severity::Warning,
+        format!(
+            "{}: {live:.0} rows, index used in {use_pct:.1} % of scans",
+            table.display()
+        ),
+    )
+    .table(table.clone());
+    (table, name, evidence, finding)
 }
 
 /// A relation as `to_regclass` reads it: every part quoted, `public` named.

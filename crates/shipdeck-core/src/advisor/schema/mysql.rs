@@ -27,8 +27,16 @@ async fn mysql_read(conn: &mut sqlx::MySqlConnection) -> Result<Tables> {
         }
         .into());
     }
-    let mut out = Tables::default();
     // Information schema columns are cast: MySQL 8 reports some as binary.
+    let mut out = Tables::default();
+    tables(conn, &mut out).await?;
+    columns(conn, &mut out).await?;
+    indexes(conn, &mut out).await?;
+    foreign_keys(conn, &mut out).await?;
+    Ok(out)
+}
+
+async fn tables(conn: &mut sqlx::MySqlConnection, out: &mut Tables) -> Result<()> {
     let sql = "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
                WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
     for r in sqlx::query(sql)
@@ -41,7 +49,10 @@ async fn mysql_read(conn: &mut sqlx::MySqlConnection) -> Result<Tables> {
             r.try_get(1).map_err(query_failed)?,
         );
     }
+    Ok(())
+}
 
+async fn columns(conn: &mut sqlx::MySqlConnection, out: &mut Tables) -> Result<()> {
     let sql = "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
                  CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
                  CAST(GENERATION_EXPRESSION AS CHAR)
@@ -77,7 +88,10 @@ async fn mysql_read(conn: &mut sqlx::MySqlConnection) -> Result<Tables> {
             },
         );
     }
+    Ok(())
+}
 
+async fn indexes(conn: &mut sqlx::MySqlConnection, out: &mut Tables) -> Result<()> {
     // MySQL 8 names functional index parts in EXPRESSION; MariaDB has no
     // such column.
     let has_expression: i64 = sqlx::query_scalar(
@@ -121,7 +135,10 @@ async fn mysql_read(conn: &mut sqlx::MySqlConnection) -> Result<Tables> {
             column,
         );
     }
+    Ok(())
+}
 
+async fn foreign_keys(conn: &mut sqlx::MySqlConnection, out: &mut Tables) -> Result<()> {
     let sql =
         "SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
                  CAST(CASE WHEN k.REFERENCED_TABLE_SCHEMA = DATABASE() THEN k.REFERENCED_TABLE_NAME
@@ -153,5 +170,5 @@ async fn mysql_read(conn: &mut sqlx::MySqlConnection) -> Result<Tables> {
             rule,
         );
     }
-    Ok(out)
+    Ok(())
 }

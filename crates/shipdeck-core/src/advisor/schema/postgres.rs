@@ -32,6 +32,14 @@ pub(super) async fn read(target: &Target) -> Result<Tables> {
 
 async fn postgres_read(conn: &mut sqlx::PgConnection) -> Result<Tables> {
     let mut out = Tables::default();
+    tables(conn, &mut out).await?;
+    columns(conn, &mut out).await?;
+    indexes(conn, &mut out).await?;
+    foreign_keys(conn, &mut out).await?;
+    Ok(out)
+}
+
+async fn tables(conn: &mut sqlx::PgConnection, out: &mut Tables) -> Result<()> {
     let sql = format!("{PG_TABLES} SELECT name, obj_description(oid, 'pg_class') FROM t");
     for r in sqlx::query(&sql)
         .fetch_all(&mut *conn)
@@ -43,7 +51,10 @@ async fn postgres_read(conn: &mut sqlx::PgConnection) -> Result<Tables> {
             r.try_get(1).map_err(query_failed)?,
         );
     }
+    Ok(())
+}
 
+async fn columns(conn: &mut sqlx::PgConnection, out: &mut Tables) -> Result<()> {
     let sql = format!(
         "{PG_TABLES} SELECT t.name, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull,
            pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text
@@ -77,7 +88,10 @@ async fn postgres_read(conn: &mut sqlx::PgConnection) -> Result<Tables> {
             },
         );
     }
+    Ok(())
+}
 
+async fn indexes(conn: &mut sqlx::PgConnection, out: &mut Tables) -> Result<()> {
     // One row per key column; expressions by their text.
     let sql = format!(
         "{PG_TABLES} SELECT t.name, ic.relname::text, i.indisprimary, i.indisunique, am.amname::text,
@@ -107,7 +121,10 @@ async fn postgres_read(conn: &mut sqlx::PgConnection) -> Result<Tables> {
             r.try_get(5).map_err(query_failed)?,
         );
     }
+    Ok(())
+}
 
+async fn foreign_keys(conn: &mut sqlx::PgConnection, out: &mut Tables) -> Result<()> {
     // conparentid: a foreign key to a partitioned table is repeated for
     // each of its partitions; keep the one the user wrote.
     let sql = format!(
@@ -142,5 +159,5 @@ async fn postgres_read(conn: &mut sqlx::PgConnection) -> Result<Tables> {
             r.try_get(5).map_err(query_failed)?,
         );
     }
-    Ok(out)
+    Ok(())
 }

@@ -35,6 +35,14 @@ const SQLITE_WHERE: &str = "WHERE m.type = 'table' AND m.sql NOT LIKE 'create vi
 
 async fn sqlite_read(conn: &mut sqlx::SqliteConnection) -> Result<Tables> {
     let mut out = Tables::default();
+    tables(conn, &mut out).await?;
+    columns(conn, &mut out).await?;
+    indexes(conn, &mut out).await?;
+    foreign_keys(conn, &mut out).await?;
+    Ok(out)
+}
+
+async fn tables(conn: &mut sqlx::SqliteConnection, out: &mut Tables) -> Result<()> {
     // table_list (3.37+) tells shadow tables of virtual tables apart.
     let names: Vec<String> = match sqlx::query_scalar(
         "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'",
@@ -53,7 +61,10 @@ async fn sqlite_read(conn: &mut sqlx::SqliteConnection) -> Result<Tables> {
             out.table(name, None);
         }
     }
+    Ok(())
+}
 
+async fn columns(conn: &mut sqlx::SqliteConnection, out: &mut Tables) -> Result<()> {
     // xinfo also lists generated columns (hidden 2, 3); 1 is a virtual
     // table's hidden column.
     let sql = format!(
@@ -90,7 +101,10 @@ async fn sqlite_read(conn: &mut sqlx::SqliteConnection) -> Result<Tables> {
     for (table, _, column) in keys {
         out.index_column(&table, "", true, true, None, column);
     }
+    Ok(())
+}
 
+async fn indexes(conn: &mut sqlx::SqliteConnection, out: &mut Tables) -> Result<()> {
     // origin 'pk' is the primary key's index, already reported above.
     let sql = format!(
         "SELECT m.name, il.name, il.\"unique\", ii.cid, ii.name, ix.sql, ii.seqno
@@ -120,7 +134,10 @@ async fn sqlite_read(conn: &mut sqlx::SqliteConnection) -> Result<Tables> {
         };
         out.index_column(&table, &index, false, unique != 0, None, column);
     }
+    Ok(())
+}
 
+async fn foreign_keys(conn: &mut sqlx::SqliteConnection, out: &mut Tables) -> Result<()> {
     let sql = format!(
         "SELECT m.name, f.id, f.\"from\", f.\"table\", f.\"to\", f.on_delete
          {SQLITE_FROM} pragma_foreign_key_list(m.name) f {SQLITE_WHERE} ORDER BY m.name, f.id, f.seq"
@@ -142,7 +159,7 @@ async fn sqlite_read(conn: &mut sqlx::SqliteConnection) -> Result<Tables> {
             r.try_get(5).map_err(query_failed)?,
         );
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The text of key column `seqno` of a `CREATE INDEX` statement, for an

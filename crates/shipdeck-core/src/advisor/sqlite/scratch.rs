@@ -12,7 +12,7 @@ use super::super::predicates::{relations, Use};
 use super::super::{
     create_index_sql, index_name, quote_ident, Evidence, Finding, Relation, Severity, Verification,
 };
-use super::planner::{plan, plan_text, PlanRow, Planned};
+use super::planner::{plan, plan_text, Facts, PlanRow, Planned};
 use super::{db_err, Schema, E};
 use crate::error::Result;
 
@@ -299,24 +299,8 @@ pub(super) async fn query_findings(
     min_rows: f64,
 ) -> Result<Vec<Finding>> {
     let facts = p.facts(&p.rows, schema, min_rows);
-    let problems: Vec<Problem> = match check {
-        "missing_index" => facts
-            .scans
-            .iter()
-            .filter(|t| p.filters(schema, t))
-            .cloned()
-            .map(Problem::Scan)
-            .collect(),
-        "automatic_index" => facts
-            .autos
-            .iter()
-            .map(|(t, c)| Problem::Auto(t.clone(), c.clone()))
-            .collect(),
-        _ if facts.temps.is_empty() => Vec::new(),
-        _ => vec![Problem::Temp],
-    };
     let mut out = Vec::new();
-    for problem in problems {
+    for problem in problems(check, &facts, p, schema) {
         if scratch.is_none() {
             *scratch = Some(Scratch::open(conn).await?);
         }
@@ -324,33 +308,13 @@ pub(super) async fn query_findings(
             Some(s) => verify(s, p, schema, &problem, min_rows).await,
             None => None,
         };
-        let (severity, what) = match &problem {
-            Problem::Scan(t) => (
-                Severity::Warning,
-                format!("scans all {} rows of {t}", schema.rows(t)),
-            ),
-            Problem::Temp => (
-                Severity::Info,
-                format!("sorts in a temporary B-tree for {}", facts.temps.join(", ")),
-            ),
-            Problem::Auto(t, c) => (
-                Severity::Warning,
-                format!("builds an automatic index on {t} ({}) on every run", c.join(", ")),
-            ),
-        };
+        let (severity, what) = headline(&problem, schema, &facts);
         let mut e = Evidence {
             query: Some(p.sql.clone()),
             plan: Some(plan_text(&p.rows)),
             ..Evidence::default()
         };
-        let table = match &problem {
-            Problem::Scan(t) | Problem::Auto(t, _) => Some(t.clone()),
-            Problem::Temp => p
-                .uses
-                .iter()
-                .find(|u| u.columns.iter().any(|(_, h)| *h == Use::Sort))
-                .and_then(|u| schema.table(&u.table)),
-        };
+        let table = problem_table(&problem, p, schema);
         if let Some(t) = &table {
             e = e.figure("rows", schema.rows(t) as f64, "rows");
         }
@@ -386,4 +350,54 @@ pub(super) async fn query_findings(
         out.push(f.keyed());
     }
     Ok(out)
+}
+
+/// What `check` looks for in one query's plan facts.
+fn problems(check: &str, facts: &Facts, p: &Planned<'_>, schema: &Schema) -> Vec<Problem> {
+    match check {
+        "missing_index" => facts
+            .scans
+            .iter()
+            .filter(|t| p.filters(schema, t))
+            .cloned()
+            .map(Problem::Scan)
+            .collect(),
+        "automatic_index" => facts
+            .autos
+            .iter()
+            .map(|(t, c)| Problem::Auto(t.clone(), c.clone()))
+            .collect(),
+        _ if facts.temps.is_empty() => Vec::new(),
+        _ => vec![Problem::Temp],
+    }
+}
+
+/// A problem's severity and what the query does, as the finding says it.
+fn headline(problem: &Problem, schema: &Schema, facts: &Facts) -> (Severity, String) {
+    match problem {
+        Problem::Scan(t) => (
+            Severity::Warning,
+            format!("scans all {} rows of {t}", schema.rows(t)),
+        ),
+        Problem::Temp => (
+            Severity::Info,
+            format!("sorts in a temporary B-tree for {}", facts.temps.join(", ")),
+        ),
+        Problem::Auto(t, c) => (
+            Severity::Warning,
+            format!("builds an automatic index on {t} ({}) on every run", c.join(", ")),
+        ),
+    }
+}
+
+/// The table a problem is about; for a sort, the first table sorted on.
+fn problem_table(problem: &Problem, p: &Planned<'_>, schema: &Schema) -> Option<String> {
+    match problem {
+        Problem::Scan(t) | Problem::Auto(t, _) => Some(t.clone()),
+        Problem::Temp => p
+            .uses
+            .iter()
+            .find(|u| u.columns.iter().any(|(_, h)| *h == Use::Sort))
+            .and_then(|u| schema.table(&u.table)),
+    }
 }

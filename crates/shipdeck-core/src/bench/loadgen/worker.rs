@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use hdrhistogram::Histogram;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::client::{Client, Failure};
 use super::{HttpOptions, HttpReport, Target};
@@ -200,17 +200,97 @@ pub(crate) struct Worker {
     pub(crate) start: Instant,
 }
 
+/// One task's own counts: its tally for the report, and the latency window
+/// and counters not yet handed to the shared progress.
+struct Local {
+    tally: Tally,
+    window: Histogram<u64>,
+    /// Answers and errors not yet added to the shared counters: they are
+    /// handed over with the latency window, not per request.
+    unpublished: (u64, u64),
+    epoch: u64,
+}
+
+impl Local {
+    fn answered(&mut self, scheduled: Instant, status: u16) {
+        let us = (scheduled.elapsed().as_micros() as u64).clamp(1, MAX_US);
+        self.tally.hist.saturating_record(us);
+        self.window.saturating_record(us);
+        self.tally.reservoir.offer(ms(us));
+        self.tally.requests += 1;
+        self.unpublished.0 += 1;
+        *self.tally.statuses.entry(status).or_default() += 1;
+    }
+
+    fn failed(&mut self) {
+        self.tally.errors += 1;
+        self.unpublished.1 += 1;
+    }
+
+    /// Hands the window and counters over once the progress epoch moved on.
+    fn hand_over(&mut self, shared: &Shared) {
+        let now_epoch = shared.epoch.load(Ordering::Relaxed);
+        if now_epoch != self.epoch {
+            self.epoch = now_epoch;
+            let mut window = shared.window.lock().unwrap_or_else(|e| e.into_inner());
+            window.add(&self.window).ok();
+            self.window.reset();
+            drop(window);
+            shared.publish(&mut self.unpublished);
+        }
+    }
+}
+
 impl Worker {
-    pub(crate) async fn run(self) -> Tally {
-        let mut tally = Tally {
-            hist: histogram(),
-            requests: 0,
-            errors: 0,
-            statuses: BTreeMap::new(),
-            reservoir: Reservoir::new(self.idx as u64),
+    /// When this task's `nth` request of a fixed arrival rate is due: every
+    /// `connections / rate` seconds, staggered by `idx / rate`; `None` past
+    /// the deadline.
+    fn arrival(&self, rate: f64, nth: u64) -> Option<Instant> {
+        let connections = self.plan.connections as f64;
+        let offset = (self.idx as f64 + nth as f64 * connections) / rate;
+        let at = self.start + Duration::from_secs_f64(offset.min(1e9));
+        if self.plan.deadline.is_some_and(|d| at >= d) {
+            return None;
+        }
+        Some(at)
+    }
+
+    /// When the next request counts from: now for a closed model, its
+    /// arrival time (waited for) for an open one; `None` when the run is
+    /// over first.
+    async fn next_due(
+        &self,
+        nth: &mut u64,
+        stopped: &mut Pin<&mut WaitForCancellationFutureOwned>,
+    ) -> Option<Instant> {
+        let Model::Open { rate } = self.plan.model else {
+            return Some(Instant::now());
         };
-        let mut window = histogram();
-        let mut epoch = self.shared.epoch.load(Ordering::Relaxed);
+        let at = self.arrival(rate, *nth)?;
+        *nth += 1;
+        if at > Instant::now() {
+            tokio::select! {
+                biased;
+                _ = stopped => return None,
+                _ = tokio::time::sleep_until(at) => {}
+            }
+        }
+        Some(at)
+    }
+
+    pub(crate) async fn run(self) -> Tally {
+        let mut local = Local {
+            tally: Tally {
+                hist: histogram(),
+                requests: 0,
+                errors: 0,
+                statuses: BTreeMap::new(),
+                reservoir: Reservoir::new(self.idx as u64),
+            },
+            window: histogram(),
+            unpublished: (0, 0),
+            epoch: self.shared.epoch.load(Ordering::Relaxed),
+        };
         let mut client = Client::new(self.target.clone(), &self.client);
         let stopped = self.stop.clone().cancelled_owned();
         let mut stopped = std::pin::pin!(stopped);
@@ -218,41 +298,19 @@ impl Worker {
         // Connect before the first request so its latency is not a handshake.
         tokio::select! {
             biased;
-            _ = &mut stopped => return tally,
+            _ = &mut stopped => return local.tally,
             _ = tokio::time::timeout(self.plan.timeout, client.warm_up()) => {}
         }
 
-        let connections = self.plan.connections as f64;
         let mut nth: u64 = 0;
         let timer = tokio::time::sleep(self.plan.timeout);
         let mut timer = std::pin::pin!(timer);
-        // Answers and errors not yet added to the shared counters: they are
-        // handed over with the latency window, not per request.
-        let mut unpublished = (0u64, 0u64);
         'requests: loop {
             if !self.shared.claim(self.plan.limit) {
                 break;
             }
-            let scheduled = match self.plan.model {
-                Model::Closed => Instant::now(),
-                Model::Open { rate } => {
-                    // This task's share of a fixed arrival rate: every
-                    // `connections / rate` seconds, staggered by `idx / rate`.
-                    let offset = (self.idx as f64 + nth as f64 * connections) / rate;
-                    nth += 1;
-                    let at = self.start + Duration::from_secs_f64(offset.min(1e9));
-                    if self.plan.deadline.is_some_and(|d| at >= d) {
-                        break;
-                    }
-                    if at > Instant::now() {
-                        tokio::select! {
-                            biased;
-                            _ = &mut stopped => break,
-                            _ = tokio::time::sleep_until(at) => {}
-                        }
-                    }
-                    at
-                }
+            let Some(scheduled) = self.next_due(&mut nth, &mut stopped).await else {
+                break;
             };
             let sent = Instant::now();
             let outcome = {
@@ -276,18 +334,9 @@ impl Worker {
                 }
             };
             match outcome {
-                Some(Ok(status)) => {
-                    let us = (scheduled.elapsed().as_micros() as u64).clamp(1, MAX_US);
-                    tally.hist.saturating_record(us);
-                    window.saturating_record(us);
-                    tally.reservoir.offer(ms(us));
-                    tally.requests += 1;
-                    unpublished.0 += 1;
-                    *tally.statuses.entry(status).or_default() += 1;
-                }
+                Some(Ok(status)) => local.answered(scheduled, status),
                 Some(Err(failure)) => {
-                    tally.errors += 1;
-                    unpublished.1 += 1;
+                    local.failed();
                     client.reset();
                     if matches!(failure, Failure::Connect) && matches!(self.plan.model, Model::Closed) {
                         tokio::select! {
@@ -299,23 +348,14 @@ impl Worker {
                 }
                 None => {
                     // Timed out.
-                    tally.errors += 1;
-                    unpublished.1 += 1;
+                    local.failed();
                     client.reset();
                 }
             }
-            let now_epoch = self.shared.epoch.load(Ordering::Relaxed);
-            if now_epoch != epoch {
-                epoch = now_epoch;
-                let mut shared = self.shared.window.lock().unwrap_or_else(|e| e.into_inner());
-                shared.add(&window).ok();
-                window.reset();
-                drop(shared);
-                self.shared.publish(&mut unpublished);
-            }
+            local.hand_over(&self.shared);
         }
-        self.shared.publish(&mut unpublished);
-        tally
+        self.shared.publish(&mut local.unpublished);
+        local.tally
     }
 }
 

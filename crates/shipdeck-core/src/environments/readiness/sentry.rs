@@ -92,6 +92,33 @@ pub fn parse_dsn(dsn: &str) -> Result<SentryDsn, String> {
     })
 }
 
+/// An envelope with one empty client report: accepted without creating an
+/// event in the project.
+fn envelope_request(
+    client: &reqwest::Client,
+    target: &Target,
+    dsn_text: &str,
+    dsn: &SentryDsn,
+) -> reqwest::RequestBuilder {
+    let header = json!({ "event_id": hex::encode(rand::random::<[u8; 16]>()), "dsn": dsn_text, "sent_at": now_rfc3339() });
+    let payload = json!({
+        "timestamp": SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
+        "discarded_events": [],
+    })
+    .to_string();
+    let item = json!({ "type": "client_report", "length": payload.len() });
+    let body = format!("{header}\n{item}\n{payload}\n");
+    let auth = format!(
+        "Sentry sentry_version=7, sentry_key={}, sentry_client={CLIENT}",
+        dsn.public_key
+    );
+    target
+        .request(client, Method::POST)
+        .header("X-Sentry-Auth", auth)
+        .header(CONTENT_TYPE, "application/x-sentry-envelope")
+        .body(body)
+}
+
 pub(super) async fn sentry_probe(
     client: &reqwest::Client,
     env: &LoadedEnv,
@@ -136,23 +163,7 @@ pub(super) async fn sentry_probe(
             None,
         );
     };
-    let header = json!({ "event_id": hex::encode(rand::random::<[u8; 16]>()), "dsn": dsn_text, "sent_at": now_rfc3339() });
-    let payload = json!({
-        "timestamp": SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
-        "discarded_events": [],
-    })
-    .to_string();
-    let item = json!({ "type": "client_report", "length": payload.len() });
-    let body = format!("{header}\n{item}\n{payload}\n");
-    let auth = format!(
-        "Sentry sentry_version=7, sentry_key={}, sentry_client={CLIENT}",
-        dsn.public_key
-    );
-    let request = target
-        .request(client, Method::POST)
-        .header("X-Sentry-Auth", auth)
-        .header(CONTENT_TYPE, "application/x-sentry-envelope")
-        .body(body);
+    let request = envelope_request(client, &target, dsn_text, &dsn);
     let project = dsn.project_id.clone();
     let mut warnings = Vec::new();
     let mut probe = round_trip(&target, true, request, |a| match a.status {
