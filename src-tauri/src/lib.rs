@@ -1,6 +1,7 @@
 //! The desktop app: opens the core, registers the commands of the table in
 //! `commands/table.rs` (see [`seam`]), and runs the window. No behaviour
 //! lives here.
+#![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 mod commands;
 mod input;

@@ -1,6 +1,7 @@
 //! Black-box tests of the `shipdeck` binary: real git repositories built
 //! with git2, the real keyring (run under `make test`, which provides a
 //! private Secret Service), real PostgreSQL and MariaDB on 127.0.0.1.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 mod advisor;
 mod bench;

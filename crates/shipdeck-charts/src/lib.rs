@@ -1,6 +1,7 @@
 //! Charts rendered by the core with plotters, as SVG the UI shows inline.
 //! Every chart is drawn for a theme (the UI asks again when the OS theme
 //! changes) and comes with its data so the UI can show it as a table.
+#![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;

@@ -5,6 +5,7 @@
 //! merge, every check, fingerprints). Goal: ≤ 100 ms.
 //!
 //!   cargo bench -p shipdeck-core --bench environments   (or bench/environments/run.sh)
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::fmt::Write as _;
 use std::path::Path;

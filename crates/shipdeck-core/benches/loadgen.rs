@@ -3,6 +3,7 @@
 //! the same run). Prints the report as one JSON line.
 //!
 //!   cargo bench -p shipdeck-core --bench loadgen -- URL CONNECTIONS SECONDS [RATE]
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::time::Duration;
 

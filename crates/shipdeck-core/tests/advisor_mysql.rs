@@ -1,6 +1,7 @@
 //! The MariaDB/MySQL advisor against a real server (the test kit's: a
 //! private MariaDB, or `SHIPDECK_TEST_MARIADB`): each test works in a
 //! database of its own, dropped at the end even when the test fails.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::path::Path;
 

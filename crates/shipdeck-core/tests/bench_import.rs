@@ -3,6 +3,7 @@
 //! follow the documented shapes (k6, an older oha, libtest's bencher
 //! output); then
 //! detection and the errors for bad input.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! The HTTP load generator against real local servers: a small hyper server
 //! on 127.0.0.1:0 that counts what it serves and answers each request after
 //! a delay (and with a status) chosen from its sequence number.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;

@@ -2,6 +2,7 @@
 //! other as a Mermaid graph. This test draws it again from `cargo metadata`
 //! and fails when the page differs. Update the page with
 //! `SHIPDECK_UPDATE_CRATE_GRAPH=1 cargo test -p shipdeck-core --test crate_graph`.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Schema introspection and the domain model page, against a real SQLite
 //! file, PostgreSQL and MariaDB on 127.0.0.1 (each test on a database of
 //! its own, dropped at the end even when the test fails).
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::path::Path;
 

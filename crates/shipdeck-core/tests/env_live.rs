@@ -1,5 +1,6 @@
 //! Live health and observability readiness against real local servers on
 //! 127.0.0.1 (ephemeral ports, a bounded number of requests each).
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::io::Read;
 use std::sync::mpsc::{self, Receiver};

@@ -1,5 +1,6 @@
 //! The Environments area end to end: fixtures under `tests/environments/`
 //! read through `shipdeck.toml`, merged, checked and compared.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@
 //!
 //! A fixture runs in a transaction unless its first line is the
 //! no-transaction marker, as Shipdeck runs it.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! Property tests: a canary secret embedded in arbitrary surrounding text,
 //! in each shape the redactor knows, never survives redaction — in plain
 //! text, in JSON log lines, or in error payloads.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use proptest::prelude::*;
 use shipdeck_core::logs::redact_json_line;

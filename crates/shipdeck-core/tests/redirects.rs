@@ -2,6 +2,7 @@
 //! over plain http to another machine. Two real servers on 127.0.0.1: the
 //! first answers 307 to the second (another port, so another origin), and
 //! the second records whatever reaches it.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

@@ -2,6 +2,7 @@
 //! peeled to the commit it names, optionally with the version its name
 //! carries, and what HEAD contains. Errors are plain `git2::Error`s; the
 //! caller's error type converts them.
+#![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 use std::sync::LazyLock;
 

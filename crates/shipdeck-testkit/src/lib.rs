@@ -15,6 +15,7 @@
 //! the folder names the owning test process, and a process that starts a
 //! server first removes the servers of processes that are gone (killed,
 //! crashed), so nothing is left behind for long.
+#![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};

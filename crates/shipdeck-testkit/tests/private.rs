@@ -1,5 +1,6 @@
 //! The private servers, started for real: each test process gets one of each
 //! engine, and every test a database of its own on it.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 use shipdeck_testkit::{mariadb, postgres, redis};
 

@@ -1,6 +1,7 @@
 //! The types every Shipdeck crate shares, with no dependency on any area:
 //! the [`Coded`] trait each area's error enum implements, and the
 //! [`ErrorPayload`] that crosses IPC and `--json`.
+#![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -118,6 +118,7 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
+#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> {
     let dir = g.workspace_dir();
     let core = open_core().await?;

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use git2::{Oid, Signature, Time};
 use rand::Rng;
 
-use super::Builder;
 use super::content::AUTHORS;
+use super::Builder;
 use crate::error::{Error, Result};
 
 impl Builder {

@@ -1,5 +1,10 @@
 //! Errors of the Migrations area, each with a stable `migrations.*` code.
 
+use super::literals::{mask_literals, mask_values_in};
+use super::split::Statement;
+use super::Engine;
+use crate::error::Error;
+
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
     #[error("cannot read the migrations folder {path}: {detail}")]
@@ -126,6 +131,7 @@ impl MigrationError {
         }
     }
 
+    #[expect(clippy::too_many_lines, reason = "still to be split by step")]
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             MigrationError::Folder { .. } => {
@@ -225,4 +231,53 @@ impl MigrationError {
             }
         })
     }
+}
+
+/// The error for a failed statement, with the line the database points at
+/// when it says (PostgreSQL reports a position).
+pub(super) fn statement_failed(
+    engine: Engine,
+    down: bool,
+    version: i64,
+    statement: &Statement,
+    e: sqlx::Error,
+    dirty: bool,
+) -> Error {
+    let mut line = statement.line;
+    if let Some(pos) = e
+        .as_database_error()
+        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .and_then(|d| match d.position() {
+            Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+            _ => None,
+        })
+    {
+        line += statement
+            .sql
+            .chars()
+            .take(pos.saturating_sub(1))
+            .filter(|c| *c == '\n')
+            .count() as u32;
+    }
+    let detail = match e.as_database_error() {
+        Some(d) => d.message().to_string(),
+        None => e.to_string(),
+    };
+    let detail = mask_values_in(&detail, &statement.sql, engine);
+    // The statement is shown and recorded (runs, audit): its literals may
+    // be passwords, so they are masked.
+    let masked = mask_literals(&statement.sql, engine);
+    let mut text: String = masked.chars().take(300).collect();
+    if text.len() < masked.len() {
+        text.push('…');
+    }
+    MigrationError::Failed {
+        version,
+        down,
+        line,
+        statement: text,
+        detail,
+        dirty,
+    }
+    .into()
 }

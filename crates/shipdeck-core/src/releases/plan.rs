@@ -323,6 +323,7 @@ pub fn plan(
     plan_with(&ctx, req, cache, progress)
 }
 
+#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 pub(crate) fn plan_with(
     ctx: &Context<'_>,
     req: &PlanRequest,

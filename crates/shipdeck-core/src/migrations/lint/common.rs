@@ -186,7 +186,11 @@ pub(crate) fn show(name: &ObjectName) -> String {
 
 /// `ban-drop-column`, worded the same on every engine.
 pub(crate) fn ban_drop_column(ctx: &mut Ctx, span: Span, table: &str, columns: &[Ident]) {
-    let cols = columns.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ");
+    let cols = columns
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     ctx.report(
         Rule::BanDropColumn,
         span,

@@ -38,7 +38,10 @@ fn alter_operation(ctx: &mut Ctx, table: &str, new: bool, op: &AlterTableOperati
         AlterTableOperation::DropColumn { column_names, .. } if !new => {
             common::ban_drop_column(ctx, span, table, column_names)
         }
-        AlterTableOperation::RenameColumn { old_column_name, new_column_name } if !new => ctx.report(
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } if !new => ctx.report(
             Rule::RenamingColumn,
             span,
             format!(

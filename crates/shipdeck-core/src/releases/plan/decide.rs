@@ -85,6 +85,7 @@ pub(super) struct Decision {
     pub(super) reasons: Vec<String>,
 }
 
+#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide(
     ctx: &Context<'_>,

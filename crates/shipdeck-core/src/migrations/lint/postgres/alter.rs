@@ -69,7 +69,9 @@ fn operation(ctx: &mut Ctx, t: &Target, i: usize, op: &AlterTableOperation, span
                 ctx.report(
                     Rule::PreferRobustStmts,
                     span,
-                    format!("Dropping constraint {name} outside a transaction fails if the migration runs again"),
+                    format!(
+                        "Dropping constraint {name} outside a transaction fails if the migration runs again"
+                    ),
                     format!("`ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name};`"),
                 );
             }
@@ -141,7 +143,11 @@ fn drop_column(ctx: &mut Ctx, t: &Target, column_names: &[Ident], if_exists: boo
         common::ban_drop_column(ctx, span, table, column_names);
     }
     if !ctx.in_tx && !if_exists {
-        let cols = column_names.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ");
+        let cols = column_names
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         ctx.report(
             Rule::PreferRobustStmts,
             span,
@@ -199,7 +205,6 @@ fn constraint_name(c: &TableConstraint) -> Option<&Ident> {
         _ => None,
     }
 }
-
 
 fn add_constraint(
     ctx: &mut Ctx,

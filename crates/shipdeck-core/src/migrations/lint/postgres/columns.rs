@@ -10,7 +10,6 @@ use super::super::catalog::Rule;
 use super::super::common::{self, column_facts, show};
 use super::super::Ctx;
 
-
 /// The type rules, for a column in CREATE TABLE, ADD COLUMN or ALTER COLUMN
 /// … TYPE.
 pub(super) fn column_type(ctx: &mut Ctx, table: &ObjectName, column: &Ident, ty: &DataType) {

@@ -80,7 +80,13 @@ pub(super) fn create_index(ctx: &mut Ctx, ci: &CreateIndex, facts: &Facts) {
     }
 }
 
-pub(super) fn drop(ctx: &mut Ctx, object_type: ObjectType, if_exists: bool, names: &[ObjectName], facts: &Facts) {
+pub(super) fn drop(
+    ctx: &mut Ctx,
+    object_type: ObjectType,
+    if_exists: bool,
+    names: &[ObjectName],
+    facts: &Facts,
+) {
     let list = names.iter().map(show).collect::<Vec<_>>().join(", ");
     let start = ctx.stmt_start();
     match object_type {
