@@ -255,14 +255,37 @@ fn doctor_checks_pinned_versions_and_local_services() {
     let env = Env::new();
     let repo = workspace(&env, [0; 3]);
     repo.write(".python-version", "2.7\n");
-    let v = env.json(&["-C", repo.root_str(), "env", "doctor", "--json"], 1);
-    let checks = v["checks"].as_array().unwrap();
-    let python = checks.iter().find(|c| c["id"] == "pin.python").unwrap();
-    assert_eq!(python["ok"], false);
-    assert!(python["hint"].as_str().unwrap().contains("2.7"));
-    // DATABASE_URL of development points at the PostgreSQL on this machine.
-    let db = checks.iter().find(|c| c["id"] == "service.database_url").unwrap();
-    assert_eq!(db["ok"], true, "{db}");
+    // DATABASE_URL of development points at a local port: one this test
+    // listens on, then one nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let database_check = |repo: &Repo, port: u16| {
+        let text = std::fs::read_to_string(repo.root.join(".env.development")).unwrap();
+        let url = text
+            .lines()
+            .find(|l| l.starts_with("DATABASE_URL="))
+            .unwrap()
+            .to_string();
+        repo.write(
+            ".env.development",
+            &text.replace(&url, &format!("DATABASE_URL=postgres://app@127.0.0.1:{port}/app")),
+        );
+        let v = env.json(&["-C", repo.root_str(), "env", "doctor", "--json"], 1);
+        let checks = v["checks"].as_array().unwrap().clone();
+        let python = checks.iter().find(|c| c["id"] == "pin.python").unwrap();
+        assert_eq!(python["ok"], false);
+        assert!(python["hint"].as_str().unwrap().contains("2.7"));
+        checks
+            .into_iter()
+            .find(|c| c["id"] == "service.database_url")
+            .unwrap()
+    };
+    let up = database_check(&repo, port);
+    assert_eq!(up["ok"], true, "{up}");
+    drop(listener);
+    let down = database_check(&repo, port);
+    assert_eq!(down["ok"], false, "{down}");
+    assert!(down["hint"].as_str().unwrap().contains("DATABASE_URL"), "{down}");
 }
 
 #[test]
