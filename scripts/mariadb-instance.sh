@@ -18,35 +18,11 @@
 # user (runuser), so DIR must be somewhere that user can reach (under /tmp).
 set -euo pipefail
 
-DB_USER=mysql
+INSTANCE=mariadb-instance
+# shellcheck source=scripts/lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
 
-die() {
-  echo "mariadb-instance: $*" >&2
-  exit 1
-}
-
-usage() {
-  echo "usage: $0 start DIR PORT | stop DIR | destroy DIR" >&2
-  exit 2
-}
-
-as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$DB_USER" -- "$@"
-  else
-    "$@"
-  fi
-}
-
-resolve_dir() {
-  local dir=$1
-  [ -n "$dir" ] || die "DIR is empty"
-  dir=$(realpath -m -- "$dir")
-  case $dir in
-    / | /tmp | /var | /var/tmp | /home | /root | /usr | /etc) die "refusing to use $dir as an instance folder" ;;
-  esac
-  printf '%s\n' "$dir"
-}
+OWNER=mysql
 
 # The pid of the running server of DIR, if any.
 server_pid() {
@@ -84,10 +60,10 @@ cmd_start() {
 
   mkdir -p -- "$dir"
   if [ "$(id -u)" -eq 0 ]; then
-    id -u "$DB_USER" >/dev/null 2>&1 || die "there is no '$DB_USER' OS user: install mariadb-server"
-    chown "$DB_USER:" "$dir"
+    id -u "$OWNER" >/dev/null 2>&1 || die "there is no '$OWNER' OS user: install mariadb-server"
+    chown "$OWNER:" "$dir"
     as_owner test -w "$dir" -a -x "$dir" ||
-      die "the '$DB_USER' OS user cannot reach $dir (a parent folder is closed to it): use a folder under /tmp"
+      die "the '$OWNER' OS user cannot reach $dir (a parent folder is closed to it): use a folder under /tmp"
   fi
   as_owner mkdir -p -- "$dir/log"
 
@@ -132,31 +108,10 @@ cmd_start() {
 
 cmd_stop() {
   [ $# -eq 1 ] || usage
-  local dir pid i
+  local dir pid
   dir=$(resolve_dir "$1")
   pid=$(server_pid "$dir") || return 0 # not running: nothing to stop
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 600); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
+  stop_pid "$pid" 600
 }
 
-cmd_destroy() {
-  [ $# -eq 1 ] || usage
-  local dir
-  dir=$(resolve_dir "$1")
-  cmd_stop "$dir"
-  rm -rf -- "$dir"
-}
-
-[ $# -ge 1 ] || usage
-command=$1
-shift
-case $command in
-  start) cmd_start "$@" ;;
-  stop) cmd_stop "$@" ;;
-  destroy) cmd_destroy "$@" ;;
-  *) usage ;;
-esac
+dispatch "$@"

@@ -18,38 +18,12 @@
 # under /root). As any other user they run as that user.
 set -euo pipefail
 
+INSTANCE=pg-cluster
+# shellcheck source=scripts/lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
+
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_USER=postgres
-
-die() {
-  echo "pg-cluster: $*" >&2
-  exit 1
-}
-
-usage() {
-  echo "usage: $0 start DIR PORT | stop DIR | destroy DIR" >&2
-  exit 2
-}
-
-# Runs a command as the cluster's owner.
-as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$PG_USER" -- "$@"
-  else
-    "$@"
-  fi
-}
-
-# An absolute path for DIR, refusing the obviously wrong ones.
-resolve_dir() {
-  local dir=$1
-  [ -n "$dir" ] || die "DIR is empty"
-  dir=$(realpath -m -- "$dir")
-  case $dir in
-    / | /tmp | /var | /var/tmp | /home | /root | /usr | /etc) die "refusing to use $dir as a cluster folder" ;;
-  esac
-  printf '%s\n' "$dir"
-}
+OWNER=postgres
 
 need_binaries() {
   local b
@@ -92,10 +66,10 @@ cmd_start() {
 
   mkdir -p -- "$dir"
   if [ "$(id -u)" -eq 0 ]; then
-    id -u "$PG_USER" >/dev/null 2>&1 || die "there is no '$PG_USER' OS user: install postgresql-15"
-    chown "$PG_USER:" "$dir"
+    id -u "$OWNER" >/dev/null 2>&1 || die "there is no '$OWNER' OS user: install postgresql-15"
+    chown "$OWNER:" "$dir"
     as_owner test -w "$dir" -a -x "$dir" ||
-      die "the '$PG_USER' OS user cannot reach $dir (a parent folder is closed to it): use a folder under /tmp"
+      die "the '$OWNER' OS user cannot reach $dir (a parent folder is closed to it): use a folder under /tmp"
   fi
   as_owner mkdir -p -- "$dir/log"
 
@@ -174,20 +148,4 @@ cmd_stop() {
     die "could not stop the cluster in $dir; see $dir/log/postgresql.log"
 }
 
-cmd_destroy() {
-  [ $# -eq 1 ] || usage
-  local dir
-  dir=$(resolve_dir "$1")
-  cmd_stop "$dir"
-  rm -rf -- "$dir"
-}
-
-[ $# -ge 1 ] || usage
-command=$1
-shift
-case $command in
-  start) cmd_start "$@" ;;
-  stop) cmd_stop "$@" ;;
-  destroy) cmd_destroy "$@" ;;
-  *) usage ;;
-esac
+dispatch "$@"

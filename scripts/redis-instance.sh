@@ -11,25 +11,9 @@
 # that each test can take one of its own.
 set -euo pipefail
 
-die() {
-  echo "redis-instance: $*" >&2
-  exit 1
-}
-
-usage() {
-  echo "usage: $0 start DIR PORT | stop DIR | destroy DIR" >&2
-  exit 2
-}
-
-resolve_dir() {
-  local dir=$1
-  [ -n "$dir" ] || die "DIR is empty"
-  dir=$(realpath -m -- "$dir")
-  case $dir in
-    / | /tmp | /var | /var/tmp | /home | /root | /usr | /etc) die "refusing to use $dir as an instance folder" ;;
-  esac
-  printf '%s\n' "$dir"
-}
+INSTANCE=redis-instance
+# shellcheck source=scripts/lib/instance.sh
+. "$(dirname "$0")/lib/instance.sh"
 
 # The pid of the running server of DIR, if any.
 server_pid() {
@@ -90,31 +74,10 @@ cmd_start() {
 
 cmd_stop() {
   [ $# -eq 1 ] || usage
-  local dir pid i
+  local dir pid
   dir=$(resolve_dir "$1")
   pid=$(server_pid "$dir") || return 0 # not running: nothing to stop
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
+  stop_pid "$pid" 300
 }
 
-cmd_destroy() {
-  [ $# -eq 1 ] || usage
-  local dir
-  dir=$(resolve_dir "$1")
-  cmd_stop "$dir"
-  rm -rf -- "$dir"
-}
-
-[ $# -ge 1 ] || usage
-command=$1
-shift
-case $command in
-  start) cmd_start "$@" ;;
-  stop) cmd_stop "$@" ;;
-  destroy) cmd_destroy "$@" ;;
-  *) usage ;;
-esac
+dispatch "$@"
