@@ -1,11 +1,12 @@
 use std::sync::Arc;
-use std::time::Duration;
 
 use shipdeck_core::api::{CreateMigrationRequest, DownRequest, LintReport, MigrationDetail, RepairRequest};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::migrations::create::CreatedMigration;
-use shipdeck_core::migrations::run::{BaselineReport, MigrationStatus, RepairReport, RunOptions, RunReport};
+use shipdeck_core::migrations::run::{
+    BaselineReport, MigrationStatus, RepairReport, RunOptions, RunReport, DEFAULT_LOCK_TIMEOUT,
+};
 use shipdeck_core::migrations::target::DatabaseInfo;
 use shipdeck_core::store::MigrationRun;
 use shipdeck_core::{DatabaseChoice, Result, Shipdeck};
@@ -13,9 +14,6 @@ use tauri::ipc::Channel;
 
 use super::ChannelSink;
 use crate::input;
-
-/// The app waits as long as the CLI does by default.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The app picks databases by name only; URLs come from shipdeck.toml.
 fn choice(database: Option<String>) -> DatabaseChoice {
@@ -25,7 +23,7 @@ fn choice(database: Option<String>) -> DatabaseChoice {
 fn options(dry_run: bool, expect: Option<String>) -> RunOptions {
     RunOptions {
         dry_run,
-        lock_timeout: LOCK_TIMEOUT,
+        lock_timeout: DEFAULT_LOCK_TIMEOUT,
         ignore_missing: false,
         expect,
     }
@@ -104,7 +102,7 @@ pub async fn migrate_repair(core: &Shipdeck, path: String, request: RepairReques
         &choice(request.database),
         request.version,
         request.action,
-        LOCK_TIMEOUT,
+        DEFAULT_LOCK_TIMEOUT,
     )
     .await
 }
@@ -115,8 +113,13 @@ pub async fn migrate_baseline(
     database: Option<String>,
     version: i64,
 ) -> Result<BaselineReport> {
-    core.migrate_baseline(&input::path(&path)?, &choice(database), version, LOCK_TIMEOUT)
-        .await
+    core.migrate_baseline(
+        &input::path(&path)?,
+        &choice(database),
+        version,
+        DEFAULT_LOCK_TIMEOUT,
+    )
+    .await
 }
 
 pub async fn migrate_show(

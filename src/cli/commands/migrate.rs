@@ -1,10 +1,14 @@
+use std::fmt;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use shipdeck_core::api::MigrationDetail;
 use shipdeck_core::migrations::lint::Severity;
 use shipdeck_core::migrations::run::{
-    ChecksumState, DownTarget, MigrationStatus, RepairAction, RunOptions, RunReport, LOCK_TIMEOUT,
+    ChecksumState, DownTarget, MigrationStatus, RepairAction, RunOptions, RunReport, DEFAULT_LOCK_TIMEOUT,
+    LOCK_TIMEOUT,
 };
 use shipdeck_core::{DatabaseChoice, Result};
 
@@ -27,8 +31,28 @@ pub struct MigrateArgs {
 #[derive(Args, Debug, Clone, Copy)]
 struct Lock {
     /// How long to wait for another run's lock: 30, 30s, 2m.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
-    lock_timeout: Duration,
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value_t = LockTimeout(DEFAULT_LOCK_TIMEOUT),
+        value_parser = parse_duration
+    )]
+    lock_timeout: LockTimeout,
+}
+
+/// A `--lock-timeout` value; shown as the user types one (`30s`), so that
+/// `--help` states the core's default.
+#[derive(Debug, Clone, Copy)]
+struct LockTimeout(Duration);
+
+impl fmt::Display for LockTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{}s", self.0.as_secs())
+        } else {
+            write!(f, "{}ms", self.0.as_millis())
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -121,8 +145,8 @@ enum MigrateCmd {
 }
 
 /// `30`, `30s`, `1500ms`, `2m`, at most a day.
-fn parse_duration(s: &str) -> std::result::Result<Duration, shipdeck_core::duration::DurationError> {
-    shipdeck_core::duration::parse_duration(s, LOCK_TIMEOUT)
+fn parse_duration(s: &str) -> std::result::Result<LockTimeout, shipdeck_core::duration::DurationError> {
+    shipdeck_core::duration::parse_duration(s, LOCK_TIMEOUT).map(LockTimeout)
 }
 
 fn print_status(s: &MigrationStatus) {
@@ -220,29 +244,22 @@ fn print_run(r: &RunReport) {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode> {
     if let MigrateCmd::Lint { rules: true } = args.cmd {
-        out.print(&shipdeck_core::migrations::lint::rules(), |rules| {
-            for r in rules {
-                let engines: Vec<&str> = r.engines.iter().map(|e| e.label()).collect();
-                println!("{} ({:?}, {})", r.id, r.severity, engines.join(", "));
-                println!("    {}", r.summary);
-            }
-        });
+        print_rules(out);
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = g.workspace_dir();
-    let core = open_core().await?;
-    let choice = DatabaseChoice {
-        database: args.database,
-        url: args.database_url,
+    let cx = Context {
+        core: open_core().await?,
+        dir: g.workspace_dir(),
+        choice: DatabaseChoice {
+            database: args.database,
+            url: args.database_url,
+        },
+        out,
     };
     match args.cmd {
-        MigrateCmd::Status => {
-            let s = core.migrate_status(&dir, &choice).await?;
-            out.print(&s, print_status);
-        }
+        MigrateCmd::Status => status(&cx).await?,
         MigrateCmd::Up {
             to,
             dry_run,
@@ -250,17 +267,13 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
             expect,
             lock,
         } => {
-            cancel_on_ctrl_c(&core);
             let opts = RunOptions {
                 dry_run,
-                lock_timeout: lock.lock_timeout,
+                lock_timeout: lock.lock_timeout.0,
                 ignore_missing,
                 expect,
             };
-            let r = core
-                .migrate_up(&dir, &choice, to, opts, Bar::new(out.json || dry_run))
-                .await?;
-            out.print(&r, print_run);
+            up(&cx, to, opts).await?;
         }
         MigrateCmd::Down {
             steps,
@@ -269,33 +282,20 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
             expect,
             lock,
         } => {
-            cancel_on_ctrl_c(&core);
             let how = match to {
                 Some(v) => DownTarget::To(v),
                 None => DownTarget::Steps(steps.unwrap_or(1)),
             };
             let opts = RunOptions {
                 dry_run,
-                lock_timeout: lock.lock_timeout,
+                lock_timeout: lock.lock_timeout.0,
                 ignore_missing: false,
                 expect,
             };
-            let r = core
-                .migrate_down(&dir, &choice, how, opts, Bar::new(out.json || dry_run))
-                .await?;
-            out.print(&r, print_run);
+            down(&cx, how, opts).await?;
         }
-        MigrateCmd::Create { name, reversible } => {
-            let c = core
-                .migrate_create(&dir, choice.database.as_deref(), &name.join(" "), reversible)
-                .await?;
-            out.print(&c, |c| {
-                for f in &c.files {
-                    println!("created {f}");
-                }
-            });
-        }
-        MigrateCmd::Lint { .. } => return lint(&core, &dir, &choice, out).await,
+        MigrateCmd::Create { name, reversible } => create(&cx, &name.join(" "), reversible).await?,
+        MigrateCmd::Lint { .. } => return lint(&cx.core, &cx.dir, &cx.choice, out).await,
         MigrateCmd::Repair {
             version,
             checksum,
@@ -303,99 +303,177 @@ pub async fn run(args: MigrateArgs, g: &Global, out: &Output) -> Result<ExitCode
             not_applied,
             lock,
         } => {
-            let action = if checksum {
-                RepairAction::Checksum
-            } else if rerun {
-                RepairAction::Rerun
-            } else if not_applied {
-                RepairAction::NotApplied
-            } else {
-                RepairAction::Applied
-            };
-            let r = core
-                .migrate_repair(&dir, &choice, version, action, lock.lock_timeout)
-                .await?;
-            out.print(&r, |r| match r.action {
-                RepairAction::Checksum => {
-                    println!("{}: accepted the current file of {}", r.database, r.version)
-                }
-                RepairAction::Applied => println!("{}: marked {} applied", r.database, r.version),
-                RepairAction::NotApplied => println!("{}: marked {} not applied", r.database, r.version),
-                RepairAction::Rerun => println!("{}: ran {} again", r.database, r.version),
-            });
+            let action = repair_action(checksum, rerun, not_applied);
+            repair(&cx, version, action, lock.lock_timeout.0).await?;
         }
-        MigrateCmd::Baseline { version, lock } => {
-            let r = core
-                .migrate_baseline(&dir, &choice, version, lock.lock_timeout)
-                .await?;
-            out.print(&r, |r| {
-                if r.versions.is_empty() {
-                    println!("{}: everything up to {version} was already applied", r.database);
-                } else {
-                    println!(
-                        "{}: marked {} migration(s) applied up to {version}",
-                        r.database,
-                        r.versions.len()
-                    );
-                }
-            });
-        }
-        MigrateCmd::Show { version } => {
-            let d = core.migrate_show(&dir, &choice, version).await?;
-            out.print(&d, |d| {
-                println!(
-                    "{} {}  {}",
-                    d.version,
-                    d.description,
-                    d.file.as_deref().unwrap_or("(no file)")
-                );
-                if d.diff.as_deref() == Some("") {
-                    println!(
-                        "\nchanged since applied, in literal values only (the applied SQL is kept with its literals masked)"
-                    );
-                } else if let Some(diff) = &d.diff {
-                    println!("\nchanged since applied:\n{diff}");
-                } else if d.checksum == ChecksumState::Changed {
-                    println!("\nchanged since applied (the applied SQL was not recorded by Shipdeck)");
-                }
-                if let Some(up) = &d.up_sql {
-                    println!("\n-- up\n{}", up.trim_end());
-                }
-                if let Some(down) = &d.down_sql {
-                    println!("\n-- down\n{}", down.trim_end());
-                }
-            });
-        }
-        MigrateCmd::History { limit } => {
-            let name = match &choice.database {
-                Some(n) => n.clone(),
-                None => core
-                    .migration_databases(&dir)
-                    .await?
-                    .into_iter()
-                    .next()
-                    .map(|d| d.name)
-                    .unwrap_or_default(),
-            };
-            let runs = core.migration_runs(&dir, &name, limit).await?;
-            out.print(&runs, |runs| {
-                if runs.is_empty() {
-                    println!("no recorded runs on {name}");
-                }
-                for r in runs {
-                    println!(
-                        "{}  {:<8} {:<9} {}  by {}",
-                        crate::cli::output::ago(r.at),
-                        r.action,
-                        r.outcome,
-                        r.versions,
-                        r.actor
-                    );
-                }
-            });
-        }
+        MigrateCmd::Baseline { version, lock } => baseline(&cx, version, lock.lock_timeout.0).await?,
+        MigrateCmd::Show { version } => show(&cx, version).await?,
+        MigrateCmd::History { limit } => history(&cx, limit).await?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What every subcommand works on: the core, the workspace, the database
+/// the user picked and how to print.
+struct Context<'a> {
+    core: shipdeck_core::Shipdeck,
+    dir: PathBuf,
+    choice: DatabaseChoice,
+    out: &'a Output,
+}
+
+fn print_rules(out: &Output) {
+    out.print(&shipdeck_core::migrations::lint::rules(), |rules| {
+        for r in rules {
+            let engines: Vec<&str> = r.engines.iter().map(|e| e.label()).collect();
+            println!("{} ({:?}, {})", r.id, r.severity, engines.join(", "));
+            println!("    {}", r.summary);
+        }
+    });
+}
+
+async fn status(cx: &Context<'_>) -> Result<()> {
+    let s = cx.core.migrate_status(&cx.dir, &cx.choice).await?;
+    cx.out.print(&s, print_status);
+    Ok(())
+}
+
+async fn up(cx: &Context<'_>, to: Option<i64>, opts: RunOptions) -> Result<()> {
+    cancel_on_ctrl_c(&cx.core);
+    let bar = Bar::new(cx.out.json || opts.dry_run);
+    let r = cx.core.migrate_up(&cx.dir, &cx.choice, to, opts, bar).await?;
+    cx.out.print(&r, print_run);
+    Ok(())
+}
+
+async fn down(cx: &Context<'_>, how: DownTarget, opts: RunOptions) -> Result<()> {
+    cancel_on_ctrl_c(&cx.core);
+    let bar = Bar::new(cx.out.json || opts.dry_run);
+    let r = cx.core.migrate_down(&cx.dir, &cx.choice, how, opts, bar).await?;
+    cx.out.print(&r, print_run);
+    Ok(())
+}
+
+async fn create(cx: &Context<'_>, name: &str, reversible: bool) -> Result<()> {
+    let c = cx
+        .core
+        .migrate_create(&cx.dir, cx.choice.database.as_deref(), name, reversible)
+        .await?;
+    cx.out.print(&c, |c| {
+        for f in &c.files {
+            println!("created {f}");
+        }
+    });
+    Ok(())
+}
+
+/// The flags of `repair` (at most one, clap's group) as the action.
+fn repair_action(checksum: bool, rerun: bool, not_applied: bool) -> RepairAction {
+    if checksum {
+        RepairAction::Checksum
+    } else if rerun {
+        RepairAction::Rerun
+    } else if not_applied {
+        RepairAction::NotApplied
+    } else {
+        RepairAction::Applied
+    }
+}
+
+async fn repair(cx: &Context<'_>, version: i64, action: RepairAction, lock_timeout: Duration) -> Result<()> {
+    let r = cx
+        .core
+        .migrate_repair(&cx.dir, &cx.choice, version, action, lock_timeout)
+        .await?;
+    cx.out.print(&r, |r| match r.action {
+        RepairAction::Checksum => {
+            println!("{}: accepted the current file of {}", r.database, r.version)
+        }
+        RepairAction::Applied => println!("{}: marked {} applied", r.database, r.version),
+        RepairAction::NotApplied => println!("{}: marked {} not applied", r.database, r.version),
+        RepairAction::Rerun => println!("{}: ran {} again", r.database, r.version),
+    });
+    Ok(())
+}
+
+async fn baseline(cx: &Context<'_>, version: i64, lock_timeout: Duration) -> Result<()> {
+    let r = cx
+        .core
+        .migrate_baseline(&cx.dir, &cx.choice, version, lock_timeout)
+        .await?;
+    cx.out.print(&r, |r| {
+        if r.versions.is_empty() {
+            println!("{}: everything up to {version} was already applied", r.database);
+        } else {
+            println!(
+                "{}: marked {} migration(s) applied up to {version}",
+                r.database,
+                r.versions.len()
+            );
+        }
+    });
+    Ok(())
+}
+
+async fn show(cx: &Context<'_>, version: i64) -> Result<()> {
+    let d = cx.core.migrate_show(&cx.dir, &cx.choice, version).await?;
+    cx.out.print(&d, print_detail);
+    Ok(())
+}
+
+fn print_detail(d: &MigrationDetail) {
+    println!(
+        "{} {}  {}",
+        d.version,
+        d.description,
+        d.file.as_deref().unwrap_or("(no file)")
+    );
+    if d.diff.as_deref() == Some("") {
+        println!(
+            "\nchanged since applied, in literal values only (the applied SQL is kept with its literals masked)"
+        );
+    } else if let Some(diff) = &d.diff {
+        println!("\nchanged since applied:\n{diff}");
+    } else if d.checksum == ChecksumState::Changed {
+        println!("\nchanged since applied (the applied SQL was not recorded by Shipdeck)");
+    }
+    if let Some(up) = &d.up_sql {
+        println!("\n-- up\n{}", up.trim_end());
+    }
+    if let Some(down) = &d.down_sql {
+        println!("\n-- down\n{}", down.trim_end());
+    }
+}
+
+async fn history(cx: &Context<'_>, limit: i64) -> Result<()> {
+    let name = match &cx.choice.database {
+        Some(n) => n.clone(),
+        None => cx
+            .core
+            .migration_databases(&cx.dir)
+            .await?
+            .into_iter()
+            .next()
+            .map(|d| d.name)
+            .unwrap_or_default(),
+    };
+    let runs = cx.core.migration_runs(&cx.dir, &name, limit).await?;
+    cx.out.print(&runs, |runs| {
+        if runs.is_empty() {
+            println!("no recorded runs on {name}");
+        }
+        for r in runs {
+            println!(
+                "{}  {:<8} {:<9} {}  by {}",
+                crate::cli::output::ago(r.at),
+                r.action,
+                r.outcome,
+                r.versions,
+                r.actor
+            );
+        }
+    });
+    Ok(())
 }
 
 async fn lint(

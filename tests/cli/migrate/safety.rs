@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use shipdeck_testkit::wait_until;
 
 use super::{error_code, Kind, Ws};
-use crate::util::assert_code;
+use crate::util::{assert_code, text, Env};
 
 /// Starts `shipdeck migrate ARGS` in the background.
 fn spawn_migrate(ws: &Ws, args: &[&str]) -> Child {
@@ -267,4 +267,15 @@ fn a_migration_that_is_not_utf8_is_refused_and_nothing_runs() {
     assert_eq!(code, "migrations.not_utf8");
     assert!(message.contains("2_b.sql"), "{message}");
     assert!(!ws.db.sqlite_file().exists(), "nothing may run");
+}
+
+#[test]
+fn lock_timeout_help_states_the_core_default() {
+    let env = Env::new();
+    let out = env.run(&["migrate", "up", "--help"]);
+    assert_code(&out, 0);
+    let default = shipdeck_core::migrations::run::DEFAULT_LOCK_TIMEOUT;
+    let shown = format!("[default: {}s]", default.as_secs());
+    let help = text(&out.stdout);
+    assert!(help.contains(&shown), "--help does not say {shown}:\n{help}");
 }

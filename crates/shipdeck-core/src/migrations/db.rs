@@ -80,6 +80,38 @@ const POLL: Duration = Duration::from_millis(100);
 /// any duration, and `Instant + Duration` panics on overflow.
 pub const MAX_LOCK_WAIT: Duration = Duration::from_secs(86_400);
 
+/// How long one `lock` call waits, and the error it gives up with.
+struct LockWait {
+    database: String,
+    timeout: Duration,
+    deadline: Instant,
+}
+
+impl LockWait {
+    fn new(target: &Target, timeout: Duration) -> LockWait {
+        let timeout = timeout.min(MAX_LOCK_WAIT);
+        LockWait {
+            database: target.name.clone(),
+            timeout,
+            deadline: Instant::now() + timeout,
+        }
+    }
+
+    fn locked(&self) -> Error {
+        MigrationError::Locked {
+            database: self.database.clone(),
+            seconds: self.timeout.as_secs(),
+        }
+        .into()
+    }
+}
+
+/// sqlx's lock id, derived from the database's name.
+fn sqlx_lock_id(database: &str) -> i64 {
+    const CRC: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    0x3d32ad9e_i64 * i64::from(CRC.checksum(database.as_bytes()))
+}
+
 impl Db {
     /// Connects. With `create`, a missing SQLite file (and its folder) is
     /// created; without it, a missing file yields `None` (nothing applied).
@@ -208,87 +240,82 @@ impl Db {
 
     /// Takes the migration lock, waiting up to `timeout`. The server drops
     /// it with the connection, so a killed process never leaves it held.
-    #[expect(clippy::too_many_lines, reason = "still to be split by step")]
     pub async fn lock(&mut self, target: &Target, timeout: Duration) -> Result<()> {
-        let timeout = timeout.min(MAX_LOCK_WAIT);
-        let locked = || -> Error {
-            MigrationError::Locked {
-                database: target.name.clone(),
-                seconds: timeout.as_secs(),
-            }
-            .into()
-        };
-        // sqlx's lock ids, derived from the database's name.
-        const CRC: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
-        let deadline = Instant::now() + timeout;
+        let wait = LockWait::new(target, timeout);
         match self.engine {
-            Engine::Postgres => {
-                let name: String = sqlx::query_scalar("SELECT CAST(current_database() AS TEXT)")
-                    .fetch_one(&mut self.conn)
-                    .await
-                    .map_err(db_error)?;
-                let id = 0x3d32ad9e_i64 * i64::from(CRC.checksum(name.as_bytes()));
-                loop {
-                    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(id)
-                        .fetch_one(&mut self.conn)
-                        .await
-                        .map_err(db_error)?;
-                    if got {
-                        self.lock = Lock::Advisory(id);
-                        return Ok(());
-                    }
-                    if Instant::now() >= deadline {
-                        return Err(locked());
-                    }
+            Engine::Postgres => self.lock_postgres(&wait).await,
+            Engine::Mysql => self.lock_mysql(&wait).await,
+            Engine::Sqlite => match &target.sqlite_file {
+                Some(file) => self.lock_sqlite(file, &wait).await,
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// A session advisory lock, polled until the deadline.
+    async fn lock_postgres(&mut self, wait: &LockWait) -> Result<()> {
+        let name: String = sqlx::query_scalar("SELECT CAST(current_database() AS TEXT)")
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(db_error)?;
+        let id = sqlx_lock_id(&name);
+        loop {
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(id)
+                .fetch_one(&mut self.conn)
+                .await
+                .map_err(db_error)?;
+            if got {
+                self.lock = Lock::Advisory(id);
+                return Ok(());
+            }
+            if Instant::now() >= wait.deadline {
+                return Err(wait.locked());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// A named lock; `GET_LOCK` does the waiting on the server.
+    async fn lock_mysql(&mut self, wait: &LockWait) -> Result<()> {
+        let name: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(db_error)?;
+        let name = format!("{:x}", sqlx_lock_id(&name.unwrap_or_default()));
+        let got: Option<i64> = sqlx::query_scalar("SELECT CAST(GET_LOCK(?, ?) AS SIGNED)")
+            .bind(&name)
+            .bind(wait.timeout.as_secs_f64().ceil() as i64)
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(db_error)?;
+        if got != Some(1) {
+            return Err(wait.locked());
+        }
+        self.lock = Lock::Named(name);
+        Ok(())
+    }
+
+    /// A file lock next to the database file, polled until the deadline.
+    async fn lock_sqlite(&mut self, file: &std::path::Path, wait: &LockWait) -> Result<()> {
+        let path = lock_path(file);
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(Error::io("open", &path))?;
+        loop {
+            match f.try_lock() {
+                Ok(()) => {
+                    self.lock = Lock::File(f);
+                    return Ok(());
+                }
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < wait.deadline => {
                     tokio::time::sleep(POLL).await;
                 }
-            }
-            Engine::Mysql => {
-                let name: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
-                    .fetch_one(&mut self.conn)
-                    .await
-                    .map_err(db_error)?;
-                let name = format!(
-                    "{:x}",
-                    0x3d32ad9e_i64 * i64::from(CRC.checksum(name.unwrap_or_default().as_bytes()))
-                );
-                let got: Option<i64> = sqlx::query_scalar("SELECT CAST(GET_LOCK(?, ?) AS SIGNED)")
-                    .bind(&name)
-                    .bind(timeout.as_secs_f64().ceil() as i64)
-                    .fetch_one(&mut self.conn)
-                    .await
-                    .map_err(db_error)?;
-                if got != Some(1) {
-                    return Err(locked());
-                }
-                self.lock = Lock::Named(name);
-                Ok(())
-            }
-            Engine::Sqlite => {
-                let Some(file) = &target.sqlite_file else {
-                    return Ok(());
-                };
-                let path = lock_path(file);
-                let f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(&path)
-                    .map_err(Error::io("open", &path))?;
-                loop {
-                    match f.try_lock() {
-                        Ok(()) => {
-                            self.lock = Lock::File(f);
-                            return Ok(());
-                        }
-                        Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                            tokio::time::sleep(POLL).await;
-                        }
-                        Err(std::fs::TryLockError::WouldBlock) => return Err(locked()),
-                        Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path)(e)),
-                    }
-                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(wait.locked()),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path)(e)),
             }
         }
     }

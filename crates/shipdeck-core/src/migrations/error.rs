@@ -131,8 +131,38 @@ impl MigrationError {
         }
     }
 
-    #[expect(clippy::too_many_lines, reason = "still to be split by step")]
     pub fn hint(&self) -> Option<String> {
+        use MigrationError as E;
+        match self {
+            E::Folder { .. }
+            | E::DuplicateVersion { .. }
+            | E::MissingDown { .. }
+            | E::MissingUp { .. }
+            | E::InvalidName { .. }
+            | E::NotUtf8 { .. }
+            | E::VersionTooLarge { .. }
+            | E::VersionOverflow { .. } => self.files_hint(),
+            E::UnknownDatabase { .. }
+            | E::NoDatabase
+            | E::UrlUnavailable { .. }
+            | E::UnsupportedUrl { .. }
+            | E::Locked { .. }
+            | E::Database { .. }
+            | E::Busy { .. } => self.setup_hint(),
+            E::Dirty { .. }
+            | E::ChecksumChanged { .. }
+            | E::MissingFile { .. }
+            | E::Irreversible { .. }
+            | E::UnknownVersion { .. }
+            | E::NotDirty { .. }
+            | E::NotApplied { .. }
+            | E::PlanChanged { .. } => self.state_hint(),
+            E::Failed { .. } => self.failed_hint(),
+        }
+    }
+
+    /// The hint for a problem with the migration files themselves.
+    fn files_hint(&self) -> Option<String> {
         Some(match self {
             MigrationError::Folder { .. } => {
                 "Create the folder, or set `migrations = \"…\"` for the database in shipdeck.toml.".into()
@@ -144,6 +174,24 @@ impl MigrationError {
                 "Add the .down.sql file, or rename the .up.sql file to .sql to make it irreversible.".into()
             }
             MigrationError::MissingUp { .. } => "Add the .up.sql file, or delete the stray .down.sql file.".into(),
+            MigrationError::InvalidName { .. } => {
+                "Use letters, digits, spaces, `-` or `_`, e.g. `shipdeck migrate create add users email`.".into()
+            }
+            MigrationError::NotUtf8 { .. } => {
+                "Save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`): its text would otherwise be guessed at."
+                    .into()
+            }
+            MigrationError::VersionTooLarge { .. } | MigrationError::VersionOverflow { .. } => {
+                "Versions are 64-bit integers: renumber the migration with a smaller version                  (a UTC timestamp like 20240101120000, or 1, 2, 3…)."
+                    .into()
+            }
+            _ => return None,
+        })
+    }
+
+    /// The hint for a problem reaching the database: configuration, connection, lock.
+    fn setup_hint(&self) -> Option<String> {
+        Some(match self {
             MigrationError::UnknownDatabase { .. } => "Use one of the names under [databases] in shipdeck.toml.".into(),
             MigrationError::NoDatabase => {
                 "Add a [databases.NAME] table to shipdeck.toml, set DATABASE_URL, or pass --database-url.".into()
@@ -156,6 +204,20 @@ impl MigrationError {
                 "Wait for the other run to finish, or raise --lock-timeout. A crashed run releases the lock by itself."
                     .into()
             }
+            MigrationError::Database { .. } => {
+                "Check that the server runs and that this user may create tables.".into()
+            }
+            MigrationError::Busy { .. } => {
+                "Another connection is writing to this SQLite database (a migration running?). Retry when it is done."
+                    .into()
+            }
+            _ => return None,
+        })
+    }
+
+    /// The hint for a conflict between the files and what the database recorded.
+    fn state_hint(&self) -> Option<String> {
+        Some(match self {
             MigrationError::Dirty { version } => format!(
                 "Check what the migration left behind, then `shipdeck migrate repair {version}` \
                  (mark it applied), `--rerun` (run it again) or `--not-applied` (forget it)."
@@ -170,6 +232,28 @@ impl MigrationError {
             MigrationError::Irreversible { .. } => {
                 "Write a .down.sql for it (and rename the file to .up.sql), or roll back by hand.".into()
             }
+            MigrationError::UnknownVersion { .. } => "`shipdeck migrate status` lists every version.".into(),
+            MigrationError::NotDirty { version } => {
+                format!("To accept an edited file use `shipdeck migrate repair --checksum {version}`.")
+            }
+            MigrationError::NotApplied { .. } => "`shipdeck migrate status` shows what is applied.".into(),
+            MigrationError::PlanChanged { direction, .. } => {
+                let command = match direction {
+                    super::run::Direction::Up => "up",
+                    super::run::Direction::Down => "down",
+                };
+                format!(
+                    "Nothing was run: the migration files or the database changed since the preview. Preview \
+                     again (`shipdeck migrate {command} --dry-run`) and confirm the new plan with its `expect` token."
+                )
+            }
+            _ => return None,
+        })
+    }
+
+    /// The hint for a failed statement: what the database kept of it.
+    fn failed_hint(&self) -> Option<String> {
+        Some(match self {
             MigrationError::Failed {
                 dirty: true,
                 down: false,
@@ -196,39 +280,7 @@ impl MigrationError {
                  and run `shipdeck migrate down` again."
                     .into()
             }
-            MigrationError::UnknownVersion { .. } => "`shipdeck migrate status` lists every version.".into(),
-            MigrationError::NotDirty { version } => {
-                format!("To accept an edited file use `shipdeck migrate repair --checksum {version}`.")
-            }
-            MigrationError::NotApplied { .. } => "`shipdeck migrate status` shows what is applied.".into(),
-            MigrationError::InvalidName { .. } => {
-                "Use letters, digits, spaces, `-` or `_`, e.g. `shipdeck migrate create add users email`.".into()
-            }
-            MigrationError::NotUtf8 { .. } => {
-                "Save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`): its text would otherwise be guessed at."
-                    .into()
-            }
-            MigrationError::VersionTooLarge { .. } | MigrationError::VersionOverflow { .. } => {
-                "Versions are 64-bit integers: renumber the migration with a smaller version                  (a UTC timestamp like 20240101120000, or 1, 2, 3…)."
-                    .into()
-            }
-            MigrationError::Database { .. } => {
-                "Check that the server runs and that this user may create tables.".into()
-            }
-            MigrationError::Busy { .. } => {
-                "Another connection is writing to this SQLite database (a migration running?). Retry when it is done."
-                    .into()
-            }
-            MigrationError::PlanChanged { direction, .. } => {
-                let command = match direction {
-                    super::run::Direction::Up => "up",
-                    super::run::Direction::Down => "down",
-                };
-                format!(
-                    "Nothing was run: the migration files or the database changed since the preview. Preview \
-                     again (`shipdeck migrate {command} --dry-run`) and confirm the new plan with its `expect` token."
-                )
-            }
+            _ => return None,
         })
     }
 }

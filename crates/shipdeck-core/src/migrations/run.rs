@@ -105,6 +105,10 @@ pub struct Outcome<T> {
     pub error: Option<Error>,
 }
 
+/// How long a run waits for another run's lock unless told otherwise; the
+/// CLI's `--lock-timeout` default and the app's wait.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// What `--lock-timeout` accepts: from 0 (try once) to a day.
 pub const LOCK_TIMEOUT: DurationRules = DurationRules {
     max: MAX_LOCK_WAIT,
