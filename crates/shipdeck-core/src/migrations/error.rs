@@ -182,7 +182,8 @@ impl MigrationError {
                     .into()
             }
             MigrationError::VersionTooLarge { .. } | MigrationError::VersionOverflow { .. } => {
-                "Versions are 64-bit integers: renumber the migration with a smaller version                  (a UTC timestamp like 20240101120000, or 1, 2, 3…)."
+                "Versions are 64-bit integers: renumber the migration with a smaller version (a UTC \
+                 timestamp like 20240101120000, or 1, 2, 3…)."
                     .into()
             }
             _ => return None,
@@ -332,4 +333,21 @@ pub(super) fn statement_failed(
         dirty,
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_hints_have_no_stray_spaces() {
+        for e in [
+            MigrationError::VersionTooLarge { file: "x.sql".into() },
+            MigrationError::VersionOverflow { last: i64::MAX },
+        ] {
+            let hint = e.hint().expect("a hint");
+            assert!(!hint.contains("  "), "{hint:?}");
+            assert!(hint.contains("smaller version (a UTC timestamp"), "{hint:?}");
+        }
+    }
 }
