@@ -1,8 +1,11 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use shipdeck_core::releases::rollback::RollbackRequest;
-use shipdeck_core::releases::{PlanRequest, Prerelease};
+use shipdeck_core::api::ReleaseHistory;
+use shipdeck_core::releases::cut::CutResult;
+use shipdeck_core::releases::publish::PublishResult;
+use shipdeck_core::releases::rollback::{RollbackRequest, RollbackResult};
+use shipdeck_core::releases::{PlanRequest, Prerelease, ReleasePlan};
 use shipdeck_core::Result;
 
 use super::open_core;
@@ -118,7 +121,6 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> {
     let dir = g.workspace_dir();
     let core = open_core().await?;
@@ -126,47 +128,7 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
     match cmd {
         ReleaseCmd::Plan(sel) => {
             let plan = core.release_plan(&dir, sel.request(), Bar::new(out.json)).await?;
-            out.print(&plan, |p| {
-                for pkg in &p.packages {
-                    let current = pkg.current_version.as_deref().unwrap_or("(none)");
-                    match &pkg.next_version {
-                        Some(next) => println!("{}  {current} → {next}  ({})", pkg.name, pkg.bump.as_str()),
-                        None => println!("{}  {current}: nothing to release", pkg.name),
-                    }
-                    for r in &pkg.reasons {
-                        println!("  why: {r}");
-                    }
-                    println!(
-                        "  {} commit(s) since {}",
-                        pkg.commits.len(),
-                        pkg.current_tag.as_deref().unwrap_or("the start")
-                    );
-                    for c in pkg.commits.iter().take(40) {
-                        let scope = c.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
-                        let mark = if c.decisive {
-                            "*"
-                        } else if c.reverted {
-                            "x"
-                        } else {
-                            " "
-                        };
-                        println!(
-                            "   {mark} {} {:<8} {}{scope}: {}  — {}",
-                            c.short_sha, c.group, c.kind, c.subject, c.author
-                        );
-                    }
-                    if pkg.commits.len() > 40 {
-                        println!("     …and {} more (use --json for all)", pkg.commits.len() - 40);
-                    }
-                    if !pkg.changelog.is_empty() {
-                        println!(
-                            "  changelog ({}):\n{}",
-                            pkg.changelog_path,
-                            indent(&pkg.changelog)
-                        );
-                    }
-                }
-            });
+            out.print(&plan, print_plan);
         }
         ReleaseCmd::Changelog {
             package,
@@ -193,39 +155,7 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             let result = core
                 .release_cut(&dir, request, dry_run, Bar::new(out.json))
                 .await?;
-            out.print(&result, |r| {
-                if r.dry_run {
-                    println!("Dry run: nothing was changed. A cut would:");
-                }
-                for rel in &r.releases {
-                    println!("  tag {} ({} {})", rel.tag, rel.package, rel.version);
-                }
-                println!(
-                    "  commit \"{}\" on {}",
-                    r.message.lines().next().unwrap_or(""),
-                    r.branch
-                );
-                for f in &r.files {
-                    println!("\n{}", f.diff.trim_end());
-                }
-                if r.dry_run {
-                    println!(
-                        "\nTo cut exactly this, run the same command without --dry-run, with --expect {}",
-                        r.expect
-                    );
-                }
-                if let Some(c) = &r.commit {
-                    println!(
-                        "\nReleased: {} at {}. Next: shipdeck release publish",
-                        r.releases
-                            .iter()
-                            .map(|x| x.tag.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        &c[..7]
-                    );
-                }
-            });
+            out.print(&result, print_cut);
         }
         ReleaseCmd::Publish {
             dry_run,
@@ -234,18 +164,7 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
             let result = core
                 .release_publish(&dir, dry_run, no_forge_release, Bar::new(out.json))
                 .await?;
-            out.print(&result, |r| {
-                let verb = if r.dry_run { "Would push" } else { "Pushed" };
-                println!("{verb} to {}: {}", r.remote, r.refs.join(", "));
-                for f in &r.forge_releases {
-                    let state = if f.created { "created" } else { "already existed" };
-                    println!(
-                        "  release {} {state}{}",
-                        f.tag,
-                        f.url.as_ref().map(|u| format!(": {u}")).unwrap_or_default()
-                    );
-                }
-            });
+            out.print(&result, print_publish);
         }
         ReleaseCmd::Rollback {
             version,
@@ -267,45 +186,138 @@ pub async fn run(cmd: ReleaseCmd, g: &Global, out: &Output) -> Result<ExitCode> 
                     Bar::new(out.json),
                 )
                 .await?;
-            out.print(&result, |r| {
-                let state = if r.pushed { "was pushed" } else { "was not pushed" };
-                println!(
-                    "{} {} {state}. {}:",
-                    r.package,
-                    r.version,
-                    if r.dry_run { "A rollback would" } else { "Done" }
-                );
-                for (i, s) in r.steps.iter().enumerate() {
-                    println!("  {}. {s}", i + 1);
-                }
-            });
+            out.print(&result, print_rollback);
         }
         ReleaseCmd::History => {
             let history = core.release_history(&dir).await?;
-            out.print(&history, |h| {
-                for r in &h.releases {
-                    let date = chrono::DateTime::from_timestamp_millis(r.date)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default();
-                    rows(&[(
-                        r.tag.as_str(),
-                        format!("{date}  {} commits  {}", r.commits, &r.sha[..7]),
-                    )]);
-                }
-                if !h.events.is_empty() {
-                    println!("\nRecorded actions:");
-                    for e in h.events.iter().take(20) {
-                        println!(
-                            "  {} {} {} {}",
-                            e.action,
-                            e.tag.as_deref().unwrap_or("-"),
-                            e.outcome,
-                            e.reason.as_deref().unwrap_or("")
-                        );
-                    }
-                }
-            });
+            out.print(&history, print_history);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_plan(p: &ReleasePlan) {
+    for pkg in &p.packages {
+        let current = pkg.current_version.as_deref().unwrap_or("(none)");
+        match &pkg.next_version {
+            Some(next) => println!("{}  {current} → {next}  ({})", pkg.name, pkg.bump.as_str()),
+            None => println!("{}  {current}: nothing to release", pkg.name),
+        }
+        for r in &pkg.reasons {
+            println!("  why: {r}");
+        }
+        println!(
+            "  {} commit(s) since {}",
+            pkg.commits.len(),
+            pkg.current_tag.as_deref().unwrap_or("the start")
+        );
+        for c in pkg.commits.iter().take(40) {
+            let scope = c.scope.as_ref().map(|s| format!("({s})")).unwrap_or_default();
+            let mark = if c.decisive {
+                "*"
+            } else if c.reverted {
+                "x"
+            } else {
+                " "
+            };
+            println!(
+                "   {mark} {} {:<8} {}{scope}: {}  — {}",
+                c.short_sha, c.group, c.kind, c.subject, c.author
+            );
+        }
+        if pkg.commits.len() > 40 {
+            println!("     …and {} more (use --json for all)", pkg.commits.len() - 40);
+        }
+        if !pkg.changelog.is_empty() {
+            println!(
+                "  changelog ({}):\n{}",
+                pkg.changelog_path,
+                indent(&pkg.changelog)
+            );
+        }
+    }
+}
+
+fn print_cut(r: &CutResult) {
+    if r.dry_run {
+        println!("Dry run: nothing was changed. A cut would:");
+    }
+    for rel in &r.releases {
+        println!("  tag {} ({} {})", rel.tag, rel.package, rel.version);
+    }
+    println!(
+        "  commit \"{}\" on {}",
+        r.message.lines().next().unwrap_or(""),
+        r.branch
+    );
+    for f in &r.files {
+        println!("\n{}", f.diff.trim_end());
+    }
+    if r.dry_run {
+        println!(
+            "\nTo cut exactly this, run the same command without --dry-run, with --expect {}",
+            r.expect
+        );
+    }
+    if let Some(c) = &r.commit {
+        println!(
+            "\nReleased: {} at {}. Next: shipdeck release publish",
+            r.releases
+                .iter()
+                .map(|x| x.tag.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            &c[..7]
+        );
+    }
+}
+
+fn print_publish(r: &PublishResult) {
+    let verb = if r.dry_run { "Would push" } else { "Pushed" };
+    println!("{verb} to {}: {}", r.remote, r.refs.join(", "));
+    for f in &r.forge_releases {
+        let state = if f.created { "created" } else { "already existed" };
+        println!(
+            "  release {} {state}{}",
+            f.tag,
+            f.url.as_ref().map(|u| format!(": {u}")).unwrap_or_default()
+        );
+    }
+}
+
+fn print_rollback(r: &RollbackResult) {
+    let state = if r.pushed { "was pushed" } else { "was not pushed" };
+    println!(
+        "{} {} {state}. {}:",
+        r.package,
+        r.version,
+        if r.dry_run { "A rollback would" } else { "Done" }
+    );
+    for (i, s) in r.steps.iter().enumerate() {
+        println!("  {}. {s}", i + 1);
+    }
+}
+
+fn print_history(h: &ReleaseHistory) {
+    for r in &h.releases {
+        let date = chrono::DateTime::from_timestamp_millis(r.date)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        rows(&[(
+            r.tag.as_str(),
+            format!("{date}  {} commits  {}", r.commits, &r.sha[..7]),
+        )]);
+    }
+    if !h.events.is_empty() {
+        println!("\nRecorded actions:");
+        for e in h.events.iter().take(20) {
+            println!(
+                "  {} {} {} {}",
+                e.action,
+                e.tag.as_deref().unwrap_or("-"),
+                e.outcome,
+                e.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
 }

@@ -260,7 +260,6 @@ impl Shipdeck {
     }
 
     /// Pushes the release commit and tags, then creates the forge releases.
-    #[expect(clippy::too_many_lines, reason = "still to be split by step")]
     pub async fn release_publish(
         &self,
         path: &Path,
@@ -276,71 +275,57 @@ impl Shipdeck {
         let mut result = self
             .jobs_ref()
             .run(Some(&ws.id), JobKind::ReleasePublish, sink, move |progress| {
-                let repo = git2::Repository::open(&root)?;
-                let (releases, forge, remote) = pending(&repo, &root, config.as_ref())?;
-                let forge = forge.filter(|_| !skip_forge);
-                if forge.is_some() && push_token.is_none() {
-                    return Err(ReleaseError::NoToken {
-                        detail: "the remote is on a forge but release.token is not set or empty".into(),
-                    }
-                    .into());
-                }
-                let tags: Vec<String> = releases.iter().map(|r| r.tag.clone()).collect();
-                let refs = if dry_run {
-                    let branch = repo.head()?.name().unwrap_or("HEAD").to_string();
-                    std::iter::once(branch)
-                        .chain(tags.iter().map(|t| format!("refs/tags/{t}")))
-                        .collect()
-                } else {
-                    progress.report(0, Some(2), format!("pushing to {remote}"));
-                    push(&repo, &remote, &tags, push_token.as_deref())?
-                };
-                let summary = format!(
-                    "{}pushed {}",
-                    if dry_run { "dry run: " } else { "" },
-                    tags.join(", ")
-                );
-                Ok(JobOutput {
-                    value: PublishResult {
-                        dry_run,
-                        remote,
-                        refs,
-                        releases,
-                        forge,
-                        forge_releases: Vec::new(),
-                    },
-                    summary,
-                    result: None,
-                })
+                push_releases(
+                    &root,
+                    config.as_ref(),
+                    (dry_run, skip_forge),
+                    push_token.as_deref(),
+                    progress,
+                )
             })
             .await;
         if let (Ok(r), Some(token)) = (&mut result, &token) {
-            if let (false, Some(forge)) = (r.dry_run, r.forge.clone()) {
-                for rel in r.releases.clone() {
-                    match create_forge_release(&forge, token, &rel).await {
-                        Ok(fr) => r.forge_releases.push(fr),
-                        Err(e) => {
-                            self.event(
-                                &ws,
-                                NewReleaseEvent {
-                                    action: "publish",
-                                    package: Some(&rel.package),
-                                    version: Some(&rel.version),
-                                    tag: Some(&rel.tag),
-                                    sha: None,
-                                    outcome: "failed",
-                                    reason: None,
-                                    detail: serde_json::json!({ "error": e.payload(), "pushed": true }),
-                                },
-                            )
-                            .await;
-                            return Err(e);
-                        }
-                    }
+            self.create_forge_releases(&ws, token, r).await?;
+        }
+        self.record_publish(&ws, &result).await?;
+        result
+    }
+
+    /// After a real push, one forge release per tag; the first failure is
+    /// recorded and returned.
+    async fn create_forge_releases(&self, ws: &Workspace, token: &str, r: &mut PublishResult) -> Result<()> {
+        let (false, Some(forge)) = (r.dry_run, r.forge.clone()) else {
+            return Ok(());
+        };
+        for rel in r.releases.clone() {
+            match create_forge_release(&forge, token, &rel).await {
+                Ok(fr) => r.forge_releases.push(fr),
+                Err(e) => {
+                    self.event(
+                        ws,
+                        NewReleaseEvent {
+                            action: "publish",
+                            package: Some(&rel.package),
+                            version: Some(&rel.version),
+                            tag: Some(&rel.tag),
+                            sha: None,
+                            outcome: "failed",
+                            reason: None,
+                            detail: serde_json::json!({ "error": e.payload(), "pushed": true }),
+                        },
+                    )
+                    .await;
+                    return Err(e);
                 }
             }
         }
-        match &result {
+        Ok(())
+    }
+
+    /// A release event per published package (or one for the failure), and
+    /// an audit entry when something was pushed.
+    async fn record_publish(&self, ws: &Workspace, result: &Result<PublishResult>) -> Result<()> {
+        match result {
             Ok(r) => {
                 for rel in &r.releases {
                     let url = r
@@ -350,7 +335,7 @@ impl Shipdeck {
                         .and_then(|f| f.url.clone());
                     let outcome = if r.dry_run { "dry_run" } else { "ok" };
                     self.event(
-                        &ws,
+                        ws,
                         NewReleaseEvent {
                             action: "publish",
                             package: Some(&rel.package),
@@ -376,7 +361,7 @@ impl Shipdeck {
             }
             Err(e) => {
                 self.event(
-                    &ws,
+                    ws,
                     NewReleaseEvent {
                         action: "publish",
                         package: None,
@@ -391,13 +376,12 @@ impl Shipdeck {
                 .await;
             }
         }
-        result
+        Ok(())
     }
 
     /// Rolls a release back (see `releases::rollback` for the two cases).
     /// `not_pushed` skips asking the remote (for a tag known never to have
     /// left this machine, when the remote cannot be reached).
-    #[expect(clippy::too_many_lines, reason = "still to be split by step")]
     pub async fn release_rollback(
         &self,
         path: &Path,
@@ -440,41 +424,67 @@ impl Shipdeck {
             })
             .await;
         if let (Ok(r), Some(token)) = (&mut result, &token) {
-            if r.pushed && !r.dry_run {
-                let repo = git2::Repository::open(&ws.root)?;
-                let remote = forge_config
-                    .as_ref()
-                    .and_then(|c| c.release.remote.clone())
-                    .unwrap_or_else(|| "origin".into());
-                let url = repo
-                    .find_remote(&remote)
-                    .ok()
-                    .and_then(|rm| rm.url().map(str::to_string));
-                let release_cfg = forge_config.map(|c| c.release).unwrap_or_default();
-                if let Some(forge) =
-                    url.and_then(|u| crate::releases::Forge::detect(&u, &release_cfg).ok().flatten())
-                {
-                    let note = format!(
-                        "Rolled back: {reason}. Superseded by {}.",
-                        r.new_tag.clone().unwrap_or_default()
-                    );
-                    match mark_superseded(&forge, token, &r.tag, &note).await {
-                        Ok(()) => r
-                            .steps
-                            .push(format!("marked the forge release {} as rolled back", r.tag)),
-                        Err(e) => r.steps.push(format!(
-                            "could not mark the forge release {}: {}",
-                            r.tag,
-                            e.payload().message
-                        )),
-                    }
+            self.mark_rolled_back(&ws, forge_config.as_ref(), token, &reason, r)
+                .await?;
+        }
+        self.record_rollback(&ws, &reason, &result).await?;
+        result
+    }
+
+    /// After a pushed rollback, notes on the forge release that it was
+    /// rolled back and by what.
+    async fn mark_rolled_back(
+        &self,
+        ws: &Workspace,
+        forge_config: Option<&Config>,
+        token: &str,
+        reason: &str,
+        r: &mut RollbackResult,
+    ) -> Result<()> {
+        if r.pushed && !r.dry_run {
+            let repo = git2::Repository::open(&ws.root)?;
+            let remote = forge_config
+                .and_then(|c| c.release.remote.clone())
+                .unwrap_or_else(|| "origin".into());
+            let url = repo
+                .find_remote(&remote)
+                .ok()
+                .and_then(|rm| rm.url().map(str::to_string));
+            let release_cfg = forge_config.map(|c| c.release.clone()).unwrap_or_default();
+            if let Some(forge) =
+                url.and_then(|u| crate::releases::Forge::detect(&u, &release_cfg).ok().flatten())
+            {
+                let note = format!(
+                    "Rolled back: {reason}. Superseded by {}.",
+                    r.new_tag.clone().unwrap_or_default()
+                );
+                match mark_superseded(&forge, token, &r.tag, &note).await {
+                    Ok(()) => r
+                        .steps
+                        .push(format!("marked the forge release {} as rolled back", r.tag)),
+                    Err(e) => r.steps.push(format!(
+                        "could not mark the forge release {}: {}",
+                        r.tag,
+                        e.payload().message
+                    )),
                 }
             }
         }
-        match &result {
+        Ok(())
+    }
+
+    /// The rollback's release event, and an audit entry when it changed
+    /// the repository.
+    async fn record_rollback(
+        &self,
+        ws: &Workspace,
+        reason: &str,
+        result: &Result<RollbackResult>,
+    ) -> Result<()> {
+        match result {
             Ok(r) => {
                 let outcome = if r.dry_run { "dry_run" } else { "ok" };
-                self.event(&ws, NewReleaseEvent { action: "rollback", package: Some(&r.package), version: Some(&r.version), tag: Some(&r.tag), sha: r.revert_commit.as_deref(), outcome, reason: Some(&reason), detail: serde_json::json!({ "pushed": r.pushed, "steps": r.steps, "new_tag": r.new_tag }) }).await;
+                self.event(ws, NewReleaseEvent { action: "rollback", package: Some(&r.package), version: Some(&r.version), tag: Some(&r.tag), sha: r.revert_commit.as_deref(), outcome, reason: Some(reason), detail: serde_json::json!({ "pushed": r.pushed, "steps": r.steps, "new_tag": r.new_tag }) }).await;
                 if !r.dry_run {
                     self.store_ref()
                         .audit(Some(&ws.id), "release.rollback", serde_json::json!({ "tag": r.tag, "pushed": r.pushed, "reason": reason, "steps": r.steps }))
@@ -483,7 +493,7 @@ impl Shipdeck {
             }
             Err(e) => {
                 self.event(
-                    &ws,
+                    ws,
                     NewReleaseEvent {
                         action: "rollback",
                         package: None,
@@ -491,14 +501,14 @@ impl Shipdeck {
                         tag: None,
                         sha: None,
                         outcome: "failed",
-                        reason: Some(&reason),
+                        reason: Some(reason),
                         detail: serde_json::json!({ "error": e.payload() }),
                     },
                 )
                 .await;
             }
         }
-        result
+        Ok(())
     }
 
     pub async fn release_history(&self, path: &Path) -> Result<ReleaseHistory> {
@@ -521,4 +531,51 @@ impl Shipdeck {
         let history = self.release_history(path).await?;
         charts::release_cadence(&cadence(&history.releases, chrono::Utc::now()), theme)
     }
+}
+
+/// The publish job: push the release commit and tags (or list them, on a
+/// dry run), with the flags `(dry_run, skip_forge)`.
+fn push_releases(
+    root: &Path,
+    config: Option<&Config>,
+    (dry_run, skip_forge): (bool, bool),
+    push_token: Option<&str>,
+    progress: &crate::jobs::Progress,
+) -> Result<JobOutput<PublishResult>> {
+    let repo = git2::Repository::open(root)?;
+    let (releases, forge, remote) = pending(&repo, root, config)?;
+    let forge = forge.filter(|_| !skip_forge);
+    if forge.is_some() && push_token.is_none() {
+        return Err(ReleaseError::NoToken {
+            detail: "the remote is on a forge but release.token is not set or empty".into(),
+        }
+        .into());
+    }
+    let tags: Vec<String> = releases.iter().map(|r| r.tag.clone()).collect();
+    let refs = if dry_run {
+        let branch = repo.head()?.name().unwrap_or("HEAD").to_string();
+        std::iter::once(branch)
+            .chain(tags.iter().map(|t| format!("refs/tags/{t}")))
+            .collect()
+    } else {
+        progress.report(0, Some(2), format!("pushing to {remote}"));
+        push(&repo, &remote, &tags, push_token)?
+    };
+    let summary = format!(
+        "{}pushed {}",
+        if dry_run { "dry run: " } else { "" },
+        tags.join(", ")
+    );
+    Ok(JobOutput {
+        value: PublishResult {
+            dry_run,
+            remote,
+            refs,
+            releases,
+            forge,
+            forge_releases: Vec::new(),
+        },
+        summary,
+        result: None,
+    })
 }

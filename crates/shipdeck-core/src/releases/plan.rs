@@ -323,7 +323,6 @@ pub fn plan(
     plan_with(&ctx, req, cache, progress)
 }
 
-#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 pub(crate) fn plan_with(
     ctx: &Context<'_>,
     req: &PlanRequest,
@@ -340,47 +339,57 @@ pub(crate) fn plan_with(
         .unwrap_or_else(|| chrono::Utc::now().date_naive())
         .format("%Y-%m-%d")
         .to_string();
-    let by_path = ctx.by_path();
+    let run = PlanRun {
+        ctx,
+        req,
+        head,
+        tags: &tags,
+        date,
+        by_path: ctx.by_path(),
+    };
     let mut plans = Vec::new();
     for i in selected {
+        plans.push(run.package(i, cache, progress)?);
+    }
+    let branch = if ctx.repo.head_detached()? {
+        None
+    } else {
+        ctx.repo
+            .head()
+            .ok()
+            .and_then(|h| h.shorthand().map(str::to_string))
+    };
+    Ok(ReleasePlan {
+        head: head.to_string(),
+        branch,
+        packages: plans,
+        forge: ctx.forge.clone(),
+    })
+}
+
+/// What planning each selected package shares.
+struct PlanRun<'a> {
+    ctx: &'a Context<'a>,
+    req: &'a PlanRequest,
+    head: Oid,
+    tags: &'a [Vec<Released>],
+    date: String,
+    by_path: bool,
+}
+
+impl PlanRun<'_> {
+    /// The plan of package `i`: its last release, its commits since, the
+    /// decision and the changelog section.
+    fn package(
+        &self,
+        i: usize,
+        cache: &mut dyn CommitCache,
+        progress: Option<&Progress>,
+    ) -> Result<PackagePlan> {
+        let (ctx, req) = (self.ctx, self.req);
         let pkg = &ctx.packages[i];
-        // The highest release HEAD contains, and the commits since: one
-        // range walk answers both, since a tag is in HEAD's history exactly
-        // when it is HEAD or a parent of a commit in `HEAD..tag`.
-        let mut last: Option<&Released> = None;
-        let mut parsed = Vec::new();
-        for candidate in tags[i].iter().filter(|t| ctx.reachable.contains(&t.tag)) {
-            let oids = range(ctx.repo, head, Some(candidate.commit))?;
-            let commits = load_commits(ctx, &oids, by_path, cache, progress)?;
-            let sha = candidate.commit.to_string();
-            let contains = candidate.commit == head
-                || commits
-                    .iter()
-                    .any(|c| c.parents.as_ref().is_some_and(|p| p.contains(&sha)));
-            if contains {
-                last = Some(candidate);
-                parsed = commits;
-                break;
-            }
-        }
-        if last.is_none() {
-            let oids = range(ctx.repo, head, None)?;
-            parsed = load_commits(ctx, &oids, by_path, cache, progress)?;
-        }
-        let owned: Vec<ParsedCommit> = if by_path {
-            parsed
-                .into_iter()
-                .filter(|c| {
-                    c.paths
-                        .as_deref()
-                        .unwrap_or(&[])
-                        .iter()
-                        .any(|p| ctx.owner(p) == Some(i))
-                })
-                .collect()
-        } else {
-            parsed
-        };
+        let (last, parsed) = self.last_release(i, cache, progress)?;
+        let owned = self.owned_by(i, parsed);
         let release_as = owned
             .iter()
             .find(|c| !c.merge && c.release_as.is_some())
@@ -396,7 +405,7 @@ pub(crate) fn plan_with(
             .map(|r| r.version.clone())
             .or_else(|| declared_version(ctx.root, pkg));
         let since = last.map_or_else(|| "the first commit".to_string(), |r| r.tag.clone());
-        let tagged: Vec<semver::Version> = tags[i].iter().map(|r| r.version.clone()).collect();
+        let tagged: Vec<semver::Version> = self.tags[i].iter().map(|r| r.version.clone()).collect();
         let d = decide(
             ctx,
             pkg,
@@ -414,14 +423,14 @@ pub(crate) fn plan_with(
                     title: &v.to_string(),
                     tag: Some(tag),
                     previous_tag: last.map(|r| r.tag.as_str()),
-                    date: &date,
+                    date: &self.date,
                 },
                 &commits,
                 ctx.forge.as_ref(),
             ),
             _ => String::new(),
         };
-        plans.push(PackagePlan {
+        Ok(PackagePlan {
             name: pkg.name.clone(),
             path: pkg.path.clone(),
             current_version: current.map(|v| v.to_string()),
@@ -434,22 +443,52 @@ pub(crate) fn plan_with(
             changelog,
             changelog_path: pkg.changelog.clone(),
             override_reason: req.version.as_ref().and(req.reason.clone()),
-        });
+        })
     }
-    let branch = if ctx.repo.head_detached()? {
-        None
-    } else {
-        ctx.repo
-            .head()
-            .ok()
-            .and_then(|h| h.shorthand().map(str::to_string))
-    };
-    Ok(ReleasePlan {
-        head: head.to_string(),
-        branch,
-        packages: plans,
-        forge: ctx.forge.clone(),
-    })
+
+    /// The highest release of package `i` HEAD contains, and the commits
+    /// since: one range walk answers both, since a tag is in HEAD's history
+    /// exactly when it is HEAD or a parent of a commit in `HEAD..tag`.
+    fn last_release(
+        &self,
+        i: usize,
+        cache: &mut dyn CommitCache,
+        progress: Option<&Progress>,
+    ) -> Result<(Option<&Released>, Vec<ParsedCommit>)> {
+        let (ctx, head) = (self.ctx, self.head);
+        for candidate in self.tags[i].iter().filter(|t| ctx.reachable.contains(&t.tag)) {
+            let oids = range(ctx.repo, head, Some(candidate.commit))?;
+            let commits = load_commits(ctx, &oids, self.by_path, cache, progress)?;
+            let sha = candidate.commit.to_string();
+            let contains = candidate.commit == head
+                || commits
+                    .iter()
+                    .any(|c| c.parents.as_ref().is_some_and(|p| p.contains(&sha)));
+            if contains {
+                return Ok((Some(candidate), commits));
+            }
+        }
+        let oids = range(ctx.repo, head, None)?;
+        Ok((None, load_commits(ctx, &oids, self.by_path, cache, progress)?))
+    }
+
+    /// The commits that touch package `i` (all of them when releases are
+    /// not split by path).
+    fn owned_by(&self, i: usize, parsed: Vec<ParsedCommit>) -> Vec<ParsedCommit> {
+        if !self.by_path {
+            return parsed;
+        }
+        parsed
+            .into_iter()
+            .filter(|c| {
+                c.paths
+                    .as_deref()
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|p| self.ctx.owner(p) == Some(i))
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -104,7 +104,6 @@ pub fn remote_has_tag(repo: &Repository, remote_name: &str, tag: &str) -> Result
 }
 
 /// Rolls back `version` of a package (the only one when `package` is None).
-#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 #[allow(clippy::too_many_arguments)]
 pub fn rollback(
     repo: &Repository,
@@ -158,48 +157,88 @@ pub fn rollback(
         new_version: None,
         new_tag: None,
     };
-
-    if !pushed {
-        result.steps.push(format!("delete the local tag {tag}"));
-        let at_tip = head.id() == release.id();
-        if at_tip {
-            result.steps.push(format!(
-                "move the branch back to {} (the commit before the release)",
-                short(release.parent_id(0)?)
-            ));
-        } else {
-            result.steps.push(format!(
-                "commit a revert of the release commit {}",
-                short(release.id())
-            ));
-        }
-        if dry_run {
-            return Ok(result);
-        }
-        repo.find_reference(&format!("refs/tags/{tag}"))?.delete()?;
-        if at_tip {
-            let parent = release.parent(0)?;
-            repo.reset(parent.as_object(), ResetType::Hard, None)?;
-        } else {
-            let index = repo.revert_commit(&release, &head, 0, None)?;
-            let oid = commit_index(
-                repo,
-                index,
-                &format!(
-                    "revert: {}\n\nThis reverts commit {}.\n\nRolled back: {reason}\n",
-                    release.summary().unwrap_or("release"),
-                    release.id()
-                ),
-                &tag,
-            )?;
-            result.revert_commit = Some(oid.to_string());
-        }
-        return Ok(result);
+    let rb = Rollback {
+        repo,
+        root,
+        pkg,
+        version,
+        reason,
+        tag,
+        release,
+        head,
+    };
+    if pushed {
+        roll_back_pushed(&rb, &mut result, dry_run)?;
+    } else {
+        roll_back_local(&rb, &mut result, dry_run)?;
     }
+    Ok(result)
+}
 
-    // Pushed: revert what the version released, then cut a patch release.
-    let previous = previous_release(repo, pkg, &version)?;
-    let from = previous.as_ref().map(|(_, oid)| *oid);
+/// What every rollback step needs to know.
+struct Rollback<'r> {
+    repo: &'r Repository,
+    root: &'r Path,
+    pkg: &'r Package,
+    version: Version,
+    reason: &'r str,
+    tag: String,
+    release: git2::Commit<'r>,
+    head: git2::Commit<'r>,
+}
+
+/// The tag never left this machine: delete it, and move the branch back or
+/// revert the release commit.
+fn roll_back_local(rb: &Rollback<'_>, result: &mut RollbackResult, dry_run: bool) -> Result<()> {
+    let Rollback {
+        repo,
+        reason,
+        tag,
+        release,
+        head,
+        ..
+    } = rb;
+    result.steps.push(format!("delete the local tag {tag}"));
+    let at_tip = head.id() == release.id();
+    if at_tip {
+        result.steps.push(format!(
+            "move the branch back to {} (the commit before the release)",
+            short(release.parent_id(0)?)
+        ));
+    } else {
+        result.steps.push(format!(
+            "commit a revert of the release commit {}",
+            short(release.id())
+        ));
+    }
+    if dry_run {
+        return Ok(());
+    }
+    repo.find_reference(&format!("refs/tags/{tag}"))?.delete()?;
+    if at_tip {
+        let parent = release.parent(0)?;
+        repo.reset(parent.as_object(), ResetType::Hard, None)?;
+    } else {
+        let index = repo.revert_commit(release, head, 0, None)?;
+        let oid = commit_index(
+            repo,
+            index,
+            &format!(
+                "revert: {}\n\nThis reverts commit {}.\n\nRolled back: {reason}\n",
+                release.summary().unwrap_or("release"),
+                release.id()
+            ),
+            tag,
+        )?;
+        result.revert_commit = Some(oid.to_string());
+    }
+    Ok(())
+}
+
+/// Pushed: revert what the version released, then cut a patch release.
+fn roll_back_pushed(rb: &Rollback<'_>, result: &mut RollbackResult, dry_run: bool) -> Result<()> {
+    let (repo, pkg, version, tag) = (rb.repo, rb.pkg, &rb.version, &rb.tag);
+    let previous = previous_release(repo, pkg, version)?;
     let new_version = Version::new(version.major, version.minor, version.patch + 1);
     let new_tag = pkg.tag(&new_version);
     if repo.find_reference(&format!("refs/tags/{new_tag}")).is_ok() {
@@ -224,16 +263,25 @@ pub fn rollback(
     result.new_version = Some(new_version.to_string());
     result.new_tag = Some(new_tag.clone());
     if dry_run {
-        return Ok(result);
+        return Ok(());
     }
+    let revert = revert_released(rb, previous.as_ref())?;
+    result.revert_commit = Some(revert.to_string());
+    cut_rollback_patch(rb, revert, &new_version, &new_tag)
+}
 
-    let released_tree = release.tree()?;
+/// One commit reverting every change released in the version
+/// (`previous..tag`), keeping the changelog as HEAD has it.
+fn revert_released(rb: &Rollback<'_>, previous: Option<&(String, Oid)>) -> Result<Oid> {
+    let (repo, pkg, version, tag, reason) = (rb.repo, rb.pkg, &rb.version, &rb.tag, rb.reason);
+    let from = previous.map(|(_, oid)| *oid);
+    let released_tree = rb.release.tree()?;
     let base_tree = match from {
         Some(oid) => Some(repo.find_commit(oid)?.tree()?),
         None => None,
     };
     let diff = repo.diff_tree_to_tree(Some(&released_tree), base_tree.as_ref(), None)?;
-    let head_tree = head.tree()?;
+    let head_tree = rb.head.tree()?;
     let mut index = repo.apply_to_tree(&head_tree, &diff, None).map_err(|e| {
         let files: Vec<String> = diff
             .deltas()
@@ -269,14 +317,17 @@ pub fn rollback(
     let revert = commit_index(repo, index, &format!(
         "revert: roll back {} {version}\n\nReverts the changes released in {tag}{}.\n\nRolled back: {reason}\n",
         pkg.name,
-        previous.as_ref().map(|(p, _)| format!(" ({p}..{tag})")).unwrap_or_default(),
-    ), &tag)?;
-    result.revert_commit = Some(revert.to_string());
+        previous.map(|(p, _)| format!(" ({p}..{tag})")).unwrap_or_default(),
+    ), tag)?;
+    Ok(revert)
+}
 
-    // The patch release on top: versions, changelog, commit, tag.
+/// The patch release on top of the revert: versions, changelog, commit, tag.
+fn cut_rollback_patch(rb: &Rollback<'_>, revert: Oid, new_version: &Version, new_tag: &str) -> Result<()> {
+    let (repo, root, pkg, version, reason) = (rb.repo, rb.root, rb.pkg, &rb.version, rb.reason);
     let mut edits = Edits::default();
     let mut cargo = CargoBumps::new();
-    bump_package(root, pkg, &new_version, &mut edits, &mut cargo)?;
+    bump_package(root, pkg, new_version, &mut edits, &mut cargo)?;
     update_cargo_dependents(root, &cargo, &mut edits)?;
     let date = chrono::Utc::now().format("%Y-%m-%d");
     let section =
@@ -313,12 +364,12 @@ pub fn rollback(
     sign::tag(
         repo,
         Signer::for_(repo, "tag")?.as_ref(),
-        &new_tag,
+        new_tag,
         commit,
         &sig,
         &format!("Release {} {new_version}\n\n{section}", pkg.name),
     )?;
-    Ok(result)
+    Ok(())
 }
 
 fn short(oid: Oid) -> String {

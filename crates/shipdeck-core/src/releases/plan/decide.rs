@@ -85,7 +85,6 @@ pub(super) struct Decision {
     pub(super) reasons: Vec<String>,
 }
 
-#[expect(clippy::too_many_lines, reason = "still to be split by step")]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn decide(
     ctx: &Context<'_>,
@@ -100,6 +99,39 @@ pub(super) fn decide(
     let policy = &ctx.policy;
     let live: Vec<usize> = (0..commits.len()).filter(|i| !commits[*i].reverted).collect();
     let level = live.iter().map(|i| commits[*i].bump).max().unwrap_or(Bump::None);
+    let mut reasons = mark_decisive(commits, &live, level);
+    if let Some(decision) = forced_version(current, release_as, req, &mut reasons)? {
+        return Ok(decision);
+    }
+
+    let prerelease = req.prerelease.identifier(policy.prerelease.as_deref());
+    let mut level = level;
+    // release-please parses every Conventional Commit and releases a patch
+    // for any of them; only non-conventional messages are dropped.
+    let conventional = live.iter().filter(|i| commits[**i].kind != "other").count();
+    if level == Bump::None && policy.always_patch && conventional > 0 {
+        level = Bump::Patch;
+        reasons.push(format!(
+            "{} conventional commit(s) of types that do not bump on their own ({}): a patch, as release-please does (release.when_no_releasable = \"skip\" to wait)",
+            conventional,
+            kind_counts(commits)
+        ));
+    }
+    let Some(current) = current else {
+        return Ok(first_release(ctx, pkg, commits, level, prerelease, reasons));
+    };
+    let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
+    reasons.extend(policy_reasons);
+    let next = next.map(|v| first_untagged(v, tagged, &mut reasons));
+    if next.is_none() {
+        reasons.push(no_release_reason(ctx, since, commits));
+    }
+    Ok(Decision { next, bump, reasons })
+}
+
+/// Flags the commits that set the bump level and explains them; also counts
+/// the commits that reverts cancelled.
+fn mark_decisive(commits: &mut [PlannedCommit], live: &[usize], level: Bump) -> Vec<String> {
     let mut reasons = Vec::new();
     if level > Bump::None {
         let decisive: Vec<usize> = live
@@ -123,8 +155,18 @@ pub(super) fn decide(
             "{reverted} commit(s) cancelled by reverts in the same range"
         ));
     }
+    reasons
+}
 
-    if let Some(v) = &req.version {
+/// A version set by hand (with its reason) or by a `Release-As:` footer wins
+/// over what the commits say.
+fn forced_version(
+    current: Option<&Version>,
+    release_as: Option<(&str, &str)>,
+    req: &PlanRequest,
+    reasons: &mut Vec<String>,
+) -> std::result::Result<Option<Decision>, ReleaseError> {
+    let (v, reason) = if let Some(v) = &req.version {
         let reason = req
             .reason
             .as_deref()
@@ -132,82 +174,75 @@ pub(super) fn decide(
             .filter(|r| !r.is_empty())
             .ok_or(ReleaseError::OverrideNeedsReason)?;
         let v = parse_version(v)?;
-        reasons.insert(0, format!("version {v} set by hand: {reason}"));
-        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
-        return Ok(Decision {
-            next: Some(v),
-            bump,
-            reasons,
-        });
-    }
-    if let Some((v, sha)) = release_as {
+        let reason = format!("version {v} set by hand: {reason}");
+        (v, reason)
+    } else if let Some((v, sha)) = release_as {
         let v = parse_version(v)?;
-        reasons.insert(0, format!("Release-As: {v} in {}", &sha[..7.min(sha.len())]));
-        let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
-        return Ok(Decision {
-            next: Some(v),
-            bump,
-            reasons,
-        });
-    }
-
-    let prerelease = req.prerelease.identifier(policy.prerelease.as_deref());
-    let mut level = level;
-    // release-please parses every Conventional Commit and releases a patch
-    // for any of them; only non-conventional messages are dropped.
-    let conventional = live.iter().filter(|i| commits[**i].kind != "other").count();
-    if level == Bump::None && policy.always_patch && conventional > 0 {
-        level = Bump::Patch;
-        reasons.push(format!(
-            "{} conventional commit(s) of types that do not bump on their own ({}): a patch, as release-please does (release.when_no_releasable = \"skip\" to wait)",
-            conventional,
-            kind_counts(commits)
-        ));
-    }
-    let Some(current) = current else {
-        if level == Bump::None {
-            reasons.push(format!("no releasable commits in {} commit(s)", commits.len()));
-            return Ok(Decision {
-                next: None,
-                bump: Bump::None,
-                reasons,
-            });
-        }
-        let first = match prerelease {
-            Some(id) => {
-                let mut v = policy.initial_version.clone();
-                v.pre = semver::Prerelease::new(&format!("{id}.1")).unwrap_or(semver::Prerelease::EMPTY);
-                v
-            }
-            None => policy.initial_version.clone(),
-        };
-        reasons.push(format!(
-            "first release of {}: no tag and no version file, starting at {first}",
-            pkg.name
-        ));
-        return Ok(Decision {
-            next: Some(first),
-            bump: level,
-            reasons,
-        });
+        let reason = format!("Release-As: {v} in {}", &sha[..7.min(sha.len())]);
+        (v, reason)
+    } else {
+        return Ok(None);
     };
-    let (next, bump, policy_reasons) = next_version(current, level, policy, prerelease);
-    reasons.extend(policy_reasons);
-    let next = next.map(|v| first_untagged(v, tagged, &mut reasons));
-    if next.is_none() {
-        reasons.push(if commits.is_empty() {
-            format!("no commits since {since}")
-        } else if policy.always_patch {
-            format!(
-                "no releasable commits since {since} ({}): non-conventional commits do not release",
-                kind_counts(commits)
-            )
-        } else {
-            format!(
-                "no releasable commits since {since} ({}); release.when_no_releasable = \"skip\"",
-                kind_counts(commits)
-            )
-        });
+    reasons.insert(0, reason);
+    let bump = bump_between(current.unwrap_or(&Version::new(0, 0, 0)), &v);
+    Ok(Some(Decision {
+        next: Some(v),
+        bump,
+        reasons: std::mem::take(reasons),
+    }))
+}
+
+/// A package with no tag and no version file starts at the initial version,
+/// if anything in the range releases at all.
+fn first_release(
+    ctx: &Context<'_>,
+    pkg: &Package,
+    commits: &[PlannedCommit],
+    level: Bump,
+    prerelease: Option<&str>,
+    mut reasons: Vec<String>,
+) -> Decision {
+    let policy = &ctx.policy;
+    if level == Bump::None {
+        reasons.push(format!("no releasable commits in {} commit(s)", commits.len()));
+        return Decision {
+            next: None,
+            bump: Bump::None,
+            reasons,
+        };
     }
-    Ok(Decision { next, bump, reasons })
+    let first = match prerelease {
+        Some(id) => {
+            let mut v = policy.initial_version.clone();
+            v.pre = semver::Prerelease::new(&format!("{id}.1")).unwrap_or(semver::Prerelease::EMPTY);
+            v
+        }
+        None => policy.initial_version.clone(),
+    };
+    reasons.push(format!(
+        "first release of {}: no tag and no version file, starting at {first}",
+        pkg.name
+    ));
+    Decision {
+        next: Some(first),
+        bump: level,
+        reasons,
+    }
+}
+
+/// Why nothing is released since `since`.
+fn no_release_reason(ctx: &Context<'_>, since: &str, commits: &[PlannedCommit]) -> String {
+    if commits.is_empty() {
+        format!("no commits since {since}")
+    } else if ctx.policy.always_patch {
+        format!(
+            "no releasable commits since {since} ({}): non-conventional commits do not release",
+            kind_counts(commits)
+        )
+    } else {
+        format!(
+            "no releasable commits since {since} ({}); release.when_no_releasable = \"skip\"",
+            kind_counts(commits)
+        )
+    }
 }
