@@ -17,7 +17,9 @@ use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::releases::commits::ParsedCommit;
 use crate::releases::cut::{cut, CutResult};
 use crate::releases::history::{cadence, releases, ReleaseEntry};
-use crate::releases::publish::{create_forge_release, mark_superseded, pending, push, PublishResult};
+use crate::releases::publish::{
+    create_forge_release, mark_superseded, pending, push, PendingRelease, PublishResult,
+};
 use crate::releases::rollback::{rollback, RollbackRequest, RollbackResult};
 use crate::releases::CommitCache;
 use crate::releases::{changelog_range, plan, PlanRequest, ReleaseError, ReleasePlan};
@@ -301,20 +303,8 @@ impl Shipdeck {
             match create_forge_release(&forge, token, &rel).await {
                 Ok(fr) => r.forge_releases.push(fr),
                 Err(e) => {
-                    self.event(
-                        ws,
-                        NewReleaseEvent {
-                            action: "publish",
-                            package: Some(&rel.package),
-                            version: Some(&rel.version),
-                            tag: Some(&rel.tag),
-                            sha: None,
-                            outcome: "failed",
-                            reason: None,
-                            detail: serde_json::json!({ "error": e.payload(), "pushed": true }),
-                        },
-                    )
-                    .await;
+                    let detail = serde_json::json!({ "error": e.payload(), "pushed": true });
+                    self.event(ws, publish_event(&rel, "failed", detail)).await;
                     return Err(e);
                 }
             }
@@ -334,20 +324,8 @@ impl Shipdeck {
                         .find(|f| f.tag == rel.tag)
                         .and_then(|f| f.url.clone());
                     let outcome = if r.dry_run { "dry_run" } else { "ok" };
-                    self.event(
-                        ws,
-                        NewReleaseEvent {
-                            action: "publish",
-                            package: Some(&rel.package),
-                            version: Some(&rel.version),
-                            tag: Some(&rel.tag),
-                            sha: None,
-                            outcome,
-                            reason: None,
-                            detail: serde_json::json!({ "remote": r.remote, "url": url }),
-                        },
-                    )
-                    .await;
+                    let detail = serde_json::json!({ "remote": r.remote, "url": url });
+                    self.event(ws, publish_event(rel, outcome, detail)).await;
                 }
                 if !r.dry_run {
                     self.store_ref()
@@ -578,4 +556,22 @@ fn push_releases(
         summary,
         result: None,
     })
+}
+
+/// The release event of one published package.
+fn publish_event<'a>(
+    rel: &'a PendingRelease,
+    outcome: &'a str,
+    detail: serde_json::Value,
+) -> NewReleaseEvent<'a> {
+    NewReleaseEvent {
+        action: "publish",
+        package: Some(&rel.package),
+        version: Some(&rel.version),
+        tag: Some(&rel.tag),
+        sha: None,
+        outcome,
+        reason: None,
+        detail,
+    }
 }
