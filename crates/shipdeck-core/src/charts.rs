@@ -11,10 +11,9 @@ use crate::releases::history::Cadence;
 use crate::store::EnvRun;
 use crate::workspace::WeekCount;
 
-impl From<ChartError> for Error {
-    fn from(e: ChartError) -> Self {
-        Error::area(e)
-    }
+/// A drawn chart, its error carried as the charts crate's own.
+fn drawn(chart: std::result::Result<Chart, ChartError>) -> Result<Chart> {
+    chart.map_err(Error::area)
 }
 
 /// Bars of commits per week, labelled every fourth week.
@@ -26,7 +25,7 @@ pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
             commits: w.commits,
         })
         .collect();
-    Ok(shipdeck_charts::commits_per_week(&weeks, theme)?)
+    drawn(shipdeck_charts::commits_per_week(&weeks, theme))
 }
 
 /// Releases per month over a year, and commits per release.
@@ -42,7 +41,7 @@ pub fn release_cadence(cadence: &Cadence, theme: Theme) -> Result<Chart> {
             .collect(),
         per_release: cadence.per_release.clone(),
     };
-    Ok(shipdeck_charts::release_cadence(&cadence, theme)?)
+    drawn(shipdeck_charts::release_cadence(&cadence, theme))
 }
 
 /// How long each applied migration took, in the order they were applied,
@@ -70,11 +69,11 @@ pub fn migration_durations(status: &MigrationStatus, theme: Theme) -> Result<Cha
             execution_ms,
         })
         .collect();
-    Ok(shipdeck_charts::migration_durations(
+    drawn(shipdeck_charts::migration_durations(
         &status.database,
         &applied,
         theme,
-    )?)
+    ))
 }
 
 /// One metric over time, annotated with the release tags runs were measured on.
@@ -84,17 +83,17 @@ pub fn bench_over_time(
     points: &[(i64, f64, Vec<String>)],
     theme: Theme,
 ) -> Result<Chart> {
-    Ok(shipdeck_charts::bench_over_time(metric, unit, points, theme)?)
+    drawn(shipdeck_charts::bench_over_time(metric, unit, points, theme))
 }
 
 /// Latency by percentile of one measurement.
 pub fn percentile_curve(metric: &str, unit: &str, samples: &[f64], theme: Theme) -> Result<Chart> {
-    Ok(shipdeck_charts::percentile_curve(metric, unit, samples, theme)?)
+    drawn(shipdeck_charts::percentile_curve(metric, unit, samples, theme))
 }
 
 /// Throughput and p99 latency by connection count.
 pub fn concurrency_curve(scenario: &str, points: &[(usize, f64, f64)], theme: Theme) -> Result<Chart> {
-    Ok(shipdeck_charts::concurrency_curve(scenario, points, theme)?)
+    drawn(shipdeck_charts::concurrency_curve(scenario, points, theme))
 }
 
 /// Keys × environments, coloured by parity state.
@@ -122,7 +121,7 @@ pub fn parity_heatmap(report: &ParityReport, theme: Theme) -> Result<Chart> {
             })
             .collect(),
     };
-    Ok(shipdeck_charts::parity_heatmap(&grid, theme)?)
+    drawn(shipdeck_charts::parity_heatmap(&grid, theme))
 }
 
 /// Parity score of every parity run and every health poll per environment
@@ -145,7 +144,7 @@ pub fn environment_history(parity: &[EnvRun], health: &[EnvRun], theme: Theme) -
             },
         })
         .collect();
-    Ok(shipdeck_charts::environment_history(&scores, &polls, theme)?)
+    drawn(shipdeck_charts::environment_history(&scores, &polls, theme))
 }
 
 pub mod advisor {
@@ -188,7 +187,7 @@ pub mod advisor {
 
     /// The charts there is data for (none before the first run).
     pub fn charts(advisor_runs: &[AdvisorRun], theme: Theme) -> Result<Vec<Chart>> {
-        Ok(c::charts(&runs(advisor_runs), theme)?)
+        c::charts(&runs(advisor_runs), theme).map_err(crate::Error::area)
     }
 
     /// The statements the charts follow: label (q1…q5) and statement id.
@@ -249,7 +248,7 @@ mod tests {
 
     #[test]
     fn an_unknown_theme_keeps_its_input_code() {
-        let e: Error = "purple".parse::<Theme>().unwrap_err().into();
+        let e = Error::area("purple".parse::<Theme>().unwrap_err());
         assert_eq!(e.code(), "input.invalid");
         assert!(e.is_user_error());
         assert_eq!(e.to_string(), "invalid theme: \"purple\": use light or dark");

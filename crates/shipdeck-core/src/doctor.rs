@@ -16,15 +16,7 @@ use crate::workspace::{detect_manifests, Workspace};
 const TOOL_TIMEOUT: Duration = Duration::from_secs(10);
 const DB_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct DoctorCheck {
-    /// Stable id, e.g. `toolchain.cargo`, `database.main`, `keyring`.
-    pub id: String,
-    pub label: String,
-    pub ok: bool,
-    pub detail: String,
-    pub hint: Option<String>,
-}
+pub use shipdeck_types::DoctorCheck;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct DoctorReport {

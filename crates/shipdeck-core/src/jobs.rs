@@ -1,242 +1,14 @@
-//! Jobs: anything that may take more than a second. A job is a blocking
-//! function that reports through [`Progress`] and checks its cancellation
-//! token; [`JobRunner::run`] records it in the store, keeps it in the list of
-//! running jobs (for the status bar and for cancel) and forwards progress to
-//! a [`ProgressSink`]: a Tauri channel in the app, an indicatif bar in the CLI.
+//! The job runner: runs an area's work as a job recorded in the store (see
+//! [`shipdeck_base::jobs`] for the job types areas report through).
 
-use std::collections::HashMap;
-use std::str::FromStr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
-use ts_rs::TS;
 
-use crate::error::{Error, ErrorPayload, Result};
+pub use shipdeck_base::jobs::*;
+
+use crate::error::{Error, Result};
 use crate::store::{NewJob, Store};
-
-macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),+ }
-            }
-        }
-        impl FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> std::result::Result<Self, ()> {
-                match s { $($s => Ok($name::$variant),)+ _ => Err(()) }
-            }
-        }
-    };
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum JobKind {
-    WorkspaceScan,
-    ReleasePlan,
-    ReleaseCut,
-    ReleasePublish,
-    ReleaseRollback,
-    MigrateUp,
-    MigrateDown,
-    EnvHealth,
-    EnvReadiness,
-    BenchHttp,
-    BenchRun,
-    AdvisorRun,
-    /// A kind written by a newer Shipdeck.
-    Unknown,
-}
-string_enum!(JobKind {
-    WorkspaceScan => "workspace_scan",
-    ReleasePlan => "release_plan",
-    ReleaseCut => "release_cut",
-    ReleasePublish => "release_publish",
-    ReleaseRollback => "release_rollback",
-    MigrateUp => "migrate_up",
-    MigrateDown => "migrate_down",
-    EnvHealth => "env_health",
-    EnvReadiness => "env_readiness",
-    BenchHttp => "bench_http",
-    BenchRun => "bench_run",
-    AdvisorRun => "advisor_run",
-    Unknown => "unknown",
-});
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum JobOutcome {
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-    /// The process ended (crash, kill) before the job did.
-    Interrupted,
-}
-string_enum!(JobOutcome {
-    Running => "running",
-    Succeeded => "succeeded",
-    Failed => "failed",
-    Cancelled => "cancelled",
-    Interrupted => "interrupted",
-});
-
-/// One row of Activity.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct JobRecord {
-    pub id: i64,
-    pub workspace_id: Option<String>,
-    pub kind: JobKind,
-    pub started_at: i64,
-    pub finished_at: Option<i64>,
-    pub duration_ms: Option<i64>,
-    pub outcome: JobOutcome,
-    pub summary: Option<String>,
-    pub error: Option<ErrorPayload>,
-}
-
-/// What a running job tells its watchers.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum ProgressEvent {
-    Started {
-        job_id: i64,
-        kind: JobKind,
-    },
-    Progress {
-        job_id: i64,
-        done: u64,
-        /// Unknown while the job is still discovering how much there is.
-        total: Option<u64>,
-        message: String,
-    },
-    Finished {
-        job_id: i64,
-        outcome: JobOutcome,
-        summary: Option<String>,
-        error: Option<ErrorPayload>,
-    },
-}
-
-pub trait ProgressSink: Send + Sync {
-    fn emit(&self, event: &ProgressEvent);
-}
-
-/// A sink that drops everything (for callers that do not watch).
-pub struct NoProgress;
-impl ProgressSink for NoProgress {
-    fn emit(&self, _: &ProgressEvent) {}
-}
-
-/// A job currently running in this process.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RunningJob {
-    pub id: i64,
-    pub kind: JobKind,
-    pub workspace_id: Option<String>,
-    pub started_at: i64,
-    pub done: u64,
-    pub total: Option<u64>,
-    pub message: String,
-}
-
-struct Entry {
-    info: RunningJob,
-    token: CancellationToken,
-}
-
-#[derive(Clone, Default)]
-pub struct JobRegistry {
-    running: Arc<Mutex<HashMap<i64, Entry>>>,
-}
-
-impl JobRegistry {
-    pub fn running(&self) -> Vec<RunningJob> {
-        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        let mut jobs: Vec<_> = map.values().map(|e| e.info.clone()).collect();
-        jobs.sort_by_key(|j| j.id);
-        jobs
-    }
-
-    pub fn cancel(&self, id: i64) -> Result<()> {
-        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = map.get(&id).ok_or(Error::JobNotFound { id })?;
-        entry.token.cancel();
-        tracing::info!(job_id = id, "cancel requested");
-        Ok(())
-    }
-
-    fn update(&self, id: i64, done: u64, total: Option<u64>, message: &str) {
-        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = map.get_mut(&id) {
-            e.info.done = done;
-            e.info.total = total;
-            e.info.message = message.to_string();
-        }
-    }
-}
-
-/// The handle a job reports through.
-pub struct Progress {
-    job_id: i64,
-    token: CancellationToken,
-    sink: Arc<dyn ProgressSink>,
-    registry: JobRegistry,
-    last_emit: Mutex<Option<Instant>>,
-}
-
-/// At most this many progress events per second reach a sink, so a fast
-/// loop cannot flood the UI.
-const MIN_INTERVAL: Duration = Duration::from_millis(50);
-
-impl Progress {
-    /// Reports progress. Throttled, except for the final step.
-    pub fn report(&self, done: u64, total: Option<u64>, message: impl AsRef<str>) {
-        let now = Instant::now();
-        {
-            let mut last = self.last_emit.lock().unwrap_or_else(|e| e.into_inner());
-            let is_last = total.is_some_and(|t| done >= t);
-            if !is_last && last.is_some_and(|l| now - l < MIN_INTERVAL) {
-                return;
-            }
-            *last = Some(now);
-        }
-        let message = message.as_ref();
-        self.registry.update(self.job_id, done, total, message);
-        self.sink.emit(&ProgressEvent::Progress {
-            job_id: self.job_id,
-            done,
-            total,
-            message: message.to_string(),
-        });
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.token.is_cancelled()
-    }
-
-    /// The job's cancellation token, for async work that waits on it.
-    pub fn cancellation(&self) -> CancellationToken {
-        self.token.clone()
-    }
-
-    /// `Err(Cancelled)` once cancel was requested: call it between steps.
-    pub fn checkpoint(&self) -> Result<()> {
-        if self.is_cancelled() {
-            Err(Error::Cancelled)
-        } else {
-            Ok(())
-        }
-    }
-
-    pub fn job_id(&self) -> i64 {
-        self.job_id
-    }
-}
 
 /// What a finished job hands back: its value, a one-line summary for
 /// Activity, and the JSON stored as the run's result.
@@ -274,47 +46,25 @@ impl JobRunner {
         F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
     {
         let job_id = self.store.job_started(NewJob { workspace_id, kind }).await?;
-        let token = CancellationToken::new();
-        let started_at = crate::store::now_ms();
-        self.registry
-            .running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                job_id,
-                Entry {
-                    info: RunningJob {
-                        id: job_id,
-                        kind,
-                        workspace_id: workspace_id.map(str::to_string),
-                        started_at,
-                        done: 0,
-                        total: None,
-                        message: String::new(),
-                    },
-                    token: token.clone(),
-                },
-            );
+        let info = RunningJob {
+            id: job_id,
+            kind,
+            workspace_id: workspace_id.map(str::to_string),
+            started_at: crate::store::now_ms(),
+            done: 0,
+            total: None,
+            message: String::new(),
+        };
+        let progress = self.registry.start(info, sink.clone());
         sink.emit(&ProgressEvent::Started { job_id, kind });
         let span = tracing::info_span!("job", id = job_id, kind = kind.as_str());
-        let progress = Progress {
-            job_id,
-            token,
-            sink: sink.clone(),
-            registry: self.registry.clone(),
-            last_emit: Mutex::new(None),
-        };
         let blocking_span = span.clone();
         let outcome = tokio::task::spawn_blocking(move || blocking_span.in_scope(|| work(&progress)))
             .instrument(span)
             .await
             .map_err(Error::from)
             .and_then(|r| r);
-        self.registry
-            .running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&job_id);
+        self.registry.finish(job_id);
 
         let (state, summary, result, error) = match &outcome {
             Ok(out) => (
@@ -352,6 +102,9 @@ impl JobRunner {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
     use super::*;
 
     #[derive(Default)]

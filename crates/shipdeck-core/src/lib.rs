@@ -1,31 +1,27 @@
-//! Shipdeck's core: every piece of behaviour, with no GUI dependency. The
-//! desktop app (`src-tauri`) and the CLI (`src/main.rs`) are thin faces over
-//! [`api::Shipdeck`].
+//! Shipdeck's API layer: the one crate the desktop app (`src-tauri`) and the
+//! CLI (`src/main.rs`) call, through [`api::Shipdeck`]. It opens workspaces,
+//! calls one area per action, records jobs, events and audit entries in the
+//! [`store`], and turns errors into the `{code, message, hint}` payload. The
+//! areas' behaviour lives in their own crates (see docs/ARCHITECTURE.md).
 #![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
-pub mod advisor;
 pub mod api;
-pub mod bench;
 pub mod bindings;
 pub mod charts;
-pub mod config;
-pub mod db;
 pub mod demo;
 pub mod docs;
 pub mod doctor;
-pub mod duration;
-pub mod environments;
-pub mod error;
 pub mod jobs;
 pub mod logs;
-pub mod migrations;
-pub mod net;
-pub mod plan_digest;
-pub mod releases;
-pub mod secrets;
 pub mod store;
-pub mod tls;
-pub mod workspace;
+
+// The areas and the base, under the names the faces and tests use.
+pub use shipdeck_advisor as advisor;
+pub use shipdeck_base::{config, db, duration, error, net, plan_digest, secrets, tls, workspace};
+pub use shipdeck_bench as bench;
+pub use shipdeck_environments as environments;
+pub use shipdeck_migrations as migrations;
+pub use shipdeck_releases as releases;
 
 pub use api::{CredentialInfo, DatabaseChoice, Paths, Shipdeck};
 pub use error::{Error, ErrorPayload, Result};

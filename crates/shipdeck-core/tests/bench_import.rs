@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use shipdeck_core::bench::import::{detect, import, Format, ImportError};
 use shipdeck_core::bench::Metric;
+use shipdeck_core::error::Coded;
 use shipdeck_core::Error;
 
 fn fixture(name: &str) -> PathBuf {
@@ -39,10 +40,8 @@ fn assert_close(a: f64, b: f64) {
 
 /// The typed import error inside a core error.
 fn import_err(e: Error) -> ImportError {
-    match e {
-        Error::BenchImport(e) => e,
-        other => panic!("expected a bench import error, got {other:?}"),
-    }
+    e.downcast::<ImportError>()
+        .unwrap_or_else(|other| panic!("expected a bench import error, got {other:?}"))
 }
 
 #[test]

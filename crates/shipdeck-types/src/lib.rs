@@ -45,6 +45,27 @@ pub struct ErrorPayload {
     pub hint: Option<String>,
 }
 
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a look: style, or a risk that depends on the data.
+    Warning,
+    /// Locks or rewrites a table, breaks the running app, or fails.
+    Error,
+}
+
+/// One line of `shipdeck doctor`, and of the checks areas add to it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DoctorCheck {
+    /// Stable id, e.g. `toolchain.cargo`, `database.main`, `keyring`.
+    pub id: String,
+    pub label: String,
+    pub ok: bool,
+    pub detail: String,
+    pub hint: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

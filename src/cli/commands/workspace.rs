@@ -76,7 +76,10 @@ pub async fn run(cmd: WorkspaceCmd, g: &Global, out: &Output) -> Result<ExitCode
                     field: "workspace",
                     reason: "no scan yet: run `shipdeck workspace scan` first".into(),
                 })?;
-            let chart = core.workspace_chart(&stats, theme.parse::<Theme>()?)?;
+            let chart = core.workspace_chart(
+                &stats,
+                theme.parse::<Theme>().map_err(shipdeck_core::Error::area)?,
+            )?;
             match output {
                 Some(path) => std::fs::write(&path, &chart.svg).map_err(|e| Error::Io {
                     action: "write",

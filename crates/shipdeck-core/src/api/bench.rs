@@ -246,7 +246,7 @@ impl Shipdeck {
                 // Relative SQLite paths resolve from the workspace root; the
                 // file is created when missing, as `migrate up` would.
                 let target = crate::migrations::target::Target::new(&spec, &url, &ws.root)?;
-                let mut url = target.url.clone();
+                let mut url = target.url().to_string();
                 if let Some(file) = &target.sqlite_file {
                     if let Some(parent) = file.parent() {
                         std::fs::create_dir_all(parent).map_err(|e| Error::InvalidInput {

@@ -18,7 +18,7 @@ use crate::config::{Config, EnvironmentsConfig};
 use crate::doctor::DoctorReport;
 use crate::environments::health::{check_health, version_drift, HealthResult, VersionDrift};
 use crate::environments::machine;
-use crate::environments::readiness::{readiness, ProbeState, ReadinessRow};
+use crate::environments::readiness::{readiness, ReadinessRow};
 use crate::environments::{self, checks, EnvError, LoadedEnv, ParityReport, Severity};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
@@ -343,14 +343,5 @@ impl Shipdeck {
         let parity = self.store_ref().env_runs(&ws.id, "parity", 200).await?;
         let health = self.store_ref().env_runs(&ws.id, "health", 200).await?;
         charts::environment_history(&parity, &health, theme)
-    }
-}
-
-impl ReadinessRow {
-    /// A configured target that is broken (not merely unconfigured).
-    pub fn failing(&self) -> bool {
-        [&self.sentry, &self.logs, &self.otlp]
-            .iter()
-            .any(|p| matches!(p.state, ProbeState::Failing | ProbeState::Invalid))
     }
 }

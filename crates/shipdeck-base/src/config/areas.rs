@@ -1,0 +1,114 @@
+//! The parts of shipdeck.toml that belong to one area but are read with
+//! the rest of the file: `[advisor]` and an environment's `files`.
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+/// `[advisor]`: where the workspace's queries are, and the checks'
+/// thresholds (`[advisor.thresholds]`, PgHero's by default).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisorConfig {
+    /// Globs of `.sql` files holding the application's queries, planned by
+    /// the SQLite checks and `advisor run` on every engine (default
+    /// `queries/**/*.sql`).
+    pub queries: Option<Vec<String>>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+/// Thresholds, from `[advisor]` in shipdeck.toml; the defaults are PgHero's.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[ts(rename = "AdvisorThresholds")]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// `slow_query`: at least this many calls…
+    pub slow_query_calls: f64,
+    /// …and at least this mean time.
+    pub slow_query_ms: f64,
+    /// `long_running_query`: running longer than this.
+    pub long_running_seconds: f64,
+    /// `missing_index`: tables with at least this many rows…
+    pub missing_index_rows: f64,
+    /// …whose scans use an index less often than this.
+    pub missing_index_use_pct: f64,
+    /// `unused_index`: at most this many index scans.
+    pub unused_index_scans: f64,
+    /// `cache_hit_ratio`: below this.
+    pub cache_hit_pct: f64,
+    /// `table_bloat`: estimated waste of at least this share of the table…
+    pub bloat_pct: f64,
+    /// …and at least this many bytes.
+    pub bloat_bytes: f64,
+    /// `transaction_id_wraparound`: fewer transactions than this left
+    /// before the forced anti-wraparound vacuum.
+    pub wraparound_remaining: f64,
+    /// `sequence_exhaustion`: more than this share of the column's range
+    /// used.
+    pub sequence_pct: f64,
+    /// Suggested indexes are kept when the planner's cost drops by at
+    /// least this much.
+    pub min_cost_drop_pct: f64,
+    /// SQLite: a `SCAN` of a table with at least this many rows is a
+    /// finding.
+    pub sqlite_scan_rows: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            slow_query_calls: 100.0,
+            slow_query_ms: 20.0,
+            long_running_seconds: 60.0,
+            missing_index_rows: 10_000.0,
+            missing_index_use_pct: 95.0,
+            unused_index_scans: 0.0,
+            cache_hit_pct: 99.0,
+            bloat_pct: 50.0,
+            bloat_bytes: 10.0 * 1024.0 * 1024.0,
+            wraparound_remaining: 10_000_000.0,
+            sequence_pct: 90.0,
+            min_cost_drop_pct: 50.0,
+            sqlite_scan_rows: 1_000.0,
+        }
+    }
+}
+
+/// One entry of an environment's `files`: a path, or
+/// `{ path = "app.env", verbatim = true }` for a file written for
+/// `docker run --env-file` or Compose's `env_file` (values taken as
+/// written: no quotes removed, no `${VAR}` expanded).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum EnvFile {
+    Path(String),
+    Options(EnvFileOptions),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvFileOptions {
+    pub path: String,
+    #[serde(default)]
+    pub verbatim: bool,
+}
+
+impl EnvFile {
+    /// As written in shipdeck.toml, relative to the workspace.
+    pub fn path(&self) -> &str {
+        match self {
+            EnvFile::Path(p) => p,
+            EnvFile::Options(o) => &o.path,
+        }
+    }
+
+    pub fn verbatim(&self) -> bool {
+        matches!(self, EnvFile::Options(o) if o.verbatim)
+    }
+}
+
+impl From<&str> for EnvFile {
+    fn from(path: &str) -> EnvFile {
+        EnvFile::Path(path.to_string())
+    }
+}
