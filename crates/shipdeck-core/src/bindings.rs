@@ -48,6 +48,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::MigrationDetail::export_all(&cfg)?;
     crate::store::MigrationRun::export_all(&cfg)?;
     crate::environments::ParityReport::export_all(&cfg)?;
+    crate::environments::ParityFilter::export_all(&cfg)?;
     crate::environments::CheckInfo::export_all(&cfg)?;
     crate::environments::health::HealthResult::export_all(&cfg)?;
     crate::environments::health::VersionDrift::export_all(&cfg)?;
@@ -61,6 +62,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::bench::scenario::ScenarioInfo::export_all(&cfg)?;
     crate::bench::scenario::ScenarioResult::export_all(&cfg)?;
     crate::bench::loadgen::HttpReport::export_all(&cfg)?;
+    crate::bench::loadgen::HttpLoadRules::export_all(&cfg)?;
     crate::api::HttpLoad::export_all(&cfg)?;
     crate::bench::import::Imported::export_all(&cfg)?;
     crate::bench::loadgen::LiveStats::export_all(&cfg)?;

@@ -23,7 +23,7 @@ mod suppress;
 use std::collections::HashSet;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlparser::ast::{ObjectName, Statement};
 use sqlparser::tokenizer::Span;
 use ts_rs::TS;
@@ -35,7 +35,7 @@ use source::{Loc, Prepared};
 use suppress::Suppressions;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a look: style, or a risk that depends on the data.
