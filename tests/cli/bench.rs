@@ -68,6 +68,36 @@ fn http_load_counts_every_request_and_prints_the_documented_json() {
     assert_eq!(run["metrics"].as_array().unwrap().len(), 3);
 }
 
+/// The load test's bounds held only for the app's form; `bench http`
+/// refuses the same loads now, before connecting or recording a run.
+#[test]
+fn http_load_outside_the_core_bounds_is_refused_as_in_the_app() {
+    let env = Env::new();
+    let repo = Repo::init(&env.path("app"));
+    let (port, served) = server(10);
+    let url = format!("http://127.0.0.1:{port}/");
+    for (flag, value, field) in [("-c", "1025", "connections"), ("-d", "601s", "duration")] {
+        let v = env.json(
+            &[
+                "-C",
+                repo.root_str(),
+                "bench",
+                "http",
+                &url,
+                flag,
+                value,
+                "--json",
+            ],
+            1,
+        );
+        assert_eq!(v["code"], "input.invalid", "{v}");
+        assert!(v["message"].as_str().unwrap().contains(field), "{v}");
+    }
+    assert_eq!(served.load(Ordering::SeqCst), 0);
+    let h = env.json(&["-C", repo.root_str(), "bench", "history", "--json"], 0);
+    assert_eq!(h["runs"].as_array().map_or(0, Vec::len), 0, "{h}");
+}
+
 /// A Redis URL for workspaces whose tests never run the cache scenario.
 const UNUSED_REDIS: &str = "redis://127.0.0.1:1/0";
 

@@ -130,6 +130,57 @@ fn a_clean_workspace_exits_zero_and_only_problems_filters() {
     assert_eq!(v["score"], 50.0);
 }
 
+/// The prefix filter once ignored case in the app but not in the CLI.
+#[test]
+fn parity_prefix_ignores_case_as_the_core_filter_does() {
+    let env = Env::new();
+    let repo = workspace(&env, [0; 3]);
+    let full = parity(&env, &repo, 1);
+    let args = |prefix: &'static str| {
+        [
+            "-C",
+            repo.root_str(),
+            "env",
+            "parity",
+            "--prefix",
+            prefix,
+            "--json",
+        ]
+    };
+    let cli = env.json(&args(" dataBASE_"), 1);
+    let report: shipdeck_core::environments::ParityReport = serde_json::from_value(full.clone()).unwrap();
+    let filter = shipdeck_core::environments::ParityFilter {
+        only_problems: false,
+        prefix: Some(" dataBASE_".into()),
+    };
+    let core = serde_json::to_value(filter.apply(report)).unwrap();
+    let names = |v: &serde_json::Value, field: &str, name: &str| -> Vec<String> {
+        v[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x[name].to_string())
+            .collect()
+    };
+    assert_eq!(names(&cli, "keys", "key"), names(&core, "keys", "key"));
+    assert_eq!(names(&cli, "findings", "key"), names(&core, "findings", "key"));
+    assert!(
+        names(&cli, "keys", "key").contains(&"\"DATABASE_URL\"".to_string()),
+        "{cli:#}"
+    );
+    assert!(names(&cli, "keys", "key").len() < names(&full, "keys", "key").len());
+    // Findings without a key stay; keyed ones outside the prefix go.
+    assert!(cli["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["key"].is_null() || f["key"].as_str().unwrap().starts_with("DATABASE_")));
+    assert_eq!(
+        names(&env.json(&args("DATABASE_"), 1), "keys", "key"),
+        names(&cli, "keys", "key")
+    );
+}
+
 #[test]
 fn reveal_shows_plain_values_and_refuses_secrets() {
     let env = Env::new();

@@ -5,8 +5,8 @@ use plotters::prelude::*;
 
 use super::legend::{legend, Entry, Mark};
 use super::{
-    bar_panel, draw_err, num, row, time_mesh, timestamp, Chart, ChartKind, Result, Theme, TimeAxis, HEIGHT,
-    WIDTH,
+    bar_panel, draw_err, num, row, time_mesh, timestamp, Chart, ChartId, ChartKind, Result, Theme, TimeAxis,
+    HEIGHT, WIDTH,
 };
 
 /// A statement's figures in one run.
@@ -139,6 +139,7 @@ fn slow_queries(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::SlowStatements,
         format!(
             "Slowest statements: mean time and calls over {} run(s)",
             runs.len()
@@ -209,6 +210,7 @@ fn cache_hit(runs: &[AdvisorRun], theme: Theme) -> Result<Chart> {
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::CacheHit,
         "Cache hit ratio over time (99 % line: the warning threshold)".into(),
         svg,
         HEIGHT,
@@ -248,6 +250,7 @@ fn table_sizes(run: &AdvisorRun, theme: Theme) -> Result<Chart> {
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::TableSizes,
         format!("Table sizes in {unit} (data and indexes), latest run"),
         svg,
         HEIGHT,
@@ -300,7 +303,18 @@ mod tests {
             (c[2].rows[0].label.as_str(), c[2].rows[0].values[0].clone()),
             ("orders", num(4096.0))
         );
+        let ids: Vec<ChartId> = c.iter().map(|c| c.id).collect();
+        assert_eq!(
+            ids,
+            [ChartId::SlowStatements, ChartId::CacheHit, ChartId::TableSizes]
+        );
+        assert_eq!(c[2].unit, "KiB", "the table's unit, not parsed from the title");
         let no_cache = [run(1, 1.0, None)];
-        assert_eq!(charts(&no_cache, Theme::Light).unwrap().len(), 2);
+        let ids: Vec<ChartId> = charts(&no_cache, Theme::Light)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, [ChartId::SlowStatements, ChartId::TableSizes]);
     }
 }

@@ -5,8 +5,8 @@ use plotters::prelude::*;
 
 use super::legend::{legend, Entry, Mark};
 use super::{
-    draw_err, num, row, time_mesh, timestamp, Chart, ChartKind, Datum, Result, Theme, Themed, TimeAxis,
-    HEIGHT, WIDTH,
+    draw_err, num, row, time_mesh, timestamp, Chart, ChartId, ChartKind, Datum, Result, Theme, Themed,
+    TimeAxis, HEIGHT, WIDTH,
 };
 
 /// One metric over time (a point per run), with a dashed vertical line and
@@ -61,6 +61,7 @@ pub fn bench_over_time(
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::BenchOverTime,
         format!(
             "{metric} ({unit}) over {} run{}",
             points.len(),
@@ -136,6 +137,7 @@ pub fn percentile_curve(metric: &str, unit: &str, samples: &[f64], theme: Theme)
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::BenchPercentiles,
         format!("{metric}: latency by percentile ({n} samples)"),
         svg,
         HEIGHT,
@@ -209,6 +211,7 @@ pub fn concurrency_curve(scenario: &str, points: &[(usize, f64, f64)], theme: Th
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::BenchConcurrency,
         format!("{scenario}: throughput (solid) and p99 (dashed) by connections"),
         svg,
         HEIGHT,

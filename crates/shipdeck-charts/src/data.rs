@@ -8,6 +8,8 @@ use super::WIDTH;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Chart {
+    /// Which chart this is: how a view picks it, never by its title.
+    pub id: ChartId,
     pub title: String,
     /// A standalone SVG document (transparent background).
     pub svg: String,
@@ -20,6 +22,23 @@ pub struct Chart {
     pub columns: Vec<String>,
     /// The data drawn, a row per bar, point or key: the table beside the chart.
     pub rows: Vec<ChartRow>,
+}
+
+/// Which chart: one per drawing function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartId {
+    CommitsPerWeek,
+    ReleaseCadence,
+    MigrationDurations,
+    ParityHeatmap,
+    EnvironmentHistory,
+    BenchOverTime,
+    BenchPercentiles,
+    BenchConcurrency,
+    SlowStatements,
+    CacheHit,
+    TableSizes,
 }
 
 /// How a chart draws its rows.
@@ -49,8 +68,16 @@ pub enum Datum {
 }
 
 impl Chart {
-    pub(crate) fn drawn(title: String, svg: String, height: u32, kind: ChartKind, unit: &str) -> Chart {
+    pub(crate) fn drawn(
+        id: ChartId,
+        title: String,
+        svg: String,
+        height: u32,
+        kind: ChartKind,
+        unit: &str,
+    ) -> Chart {
         Chart {
+            id,
             title,
             svg,
             width: WIDTH,

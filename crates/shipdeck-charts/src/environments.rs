@@ -6,7 +6,8 @@ use plotters::prelude::*;
 
 use super::legend::{legend, Entry, Mark};
 use super::{
-    draw_err, num, row, timestamp, Chart, ChartKind, Datum, Result, Theme, Themed, TimeAxis, HEIGHT, WIDTH,
+    draw_err, num, row, timestamp, Chart, ChartId, ChartKind, Datum, Result, Theme, Themed, TimeAxis, HEIGHT,
+    WIDTH,
 };
 
 /// A key's value in one environment, compared with the others.
@@ -130,6 +131,7 @@ pub fn parity_heatmap(report: &ParityGrid, theme: Theme) -> Result<Chart> {
     }
     let shown = keys.len();
     Ok(Chart::drawn(
+        ChartId::ParityHeatmap,
         if hidden > 0 {
             format!("Parity of {shown} keys (problems first; {hidden} more in the table)")
         } else {
@@ -275,6 +277,7 @@ pub fn environment_history(
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::EnvironmentHistory,
         format!(
             "Parity score ({} run{}) and health ({} poll{}) over time",
             parity.len(),

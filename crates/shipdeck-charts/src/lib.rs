@@ -19,7 +19,7 @@ pub mod legend;
 pub use axis::TimeAxis;
 pub use bench::{bench_over_time, concurrency_curve, percentile_curve};
 use data::{num, row, timestamp};
-pub use data::{Chart, ChartKind, ChartRow, Datum};
+pub use data::{Chart, ChartId, ChartKind, ChartRow, Datum};
 pub use environments::{environment_history, parity_heatmap};
 
 /// A chart that could not be drawn, or a theme that does not exist.
@@ -166,6 +166,7 @@ pub fn commits_per_week(weeks: &[WeekCount], theme: Theme) -> Result<Chart> {
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::CommitsPerWeek,
         format!("Commits per week, last {} weeks", weeks.len()),
         svg,
         HEIGHT,
@@ -268,6 +269,7 @@ pub fn release_cadence(cadence: &Cadence, theme: Theme) -> Result<Chart> {
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::ReleaseCadence,
         "Release cadence: releases per month and commits per release".into(),
         svg,
         height,
@@ -373,6 +375,7 @@ pub fn migration_durations(database: &str, applied: &[MigrationTime], theme: The
         root.present().map_err(draw_err)?;
     }
     Ok(Chart::drawn(
+        ChartId::MigrationDurations,
         format!("Migration durations on {database} ({} applied)", applied.len()),
         svg,
         HEIGHT,

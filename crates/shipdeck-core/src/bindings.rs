@@ -48,6 +48,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::MigrationDetail::export_all(&cfg)?;
     crate::store::MigrationRun::export_all(&cfg)?;
     crate::environments::ParityReport::export_all(&cfg)?;
+    crate::environments::ParityFilter::export_all(&cfg)?;
     crate::environments::CheckInfo::export_all(&cfg)?;
     crate::environments::health::HealthResult::export_all(&cfg)?;
     crate::environments::health::VersionDrift::export_all(&cfg)?;
@@ -58,12 +59,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::EnvRunKind::export_all(&cfg)?;
     crate::api::BenchRunView::export_all(&cfg)?;
     crate::api::CompareReport::export_all(&cfg)?;
-    crate::bench::scenario::ScenarioInfo::export_all(&cfg)?;
-    crate::bench::scenario::ScenarioResult::export_all(&cfg)?;
-    crate::bench::loadgen::HttpReport::export_all(&cfg)?;
+    crate::benchmarks::scenario::ScenarioInfo::export_all(&cfg)?;
+    crate::benchmarks::scenario::ScenarioResult::export_all(&cfg)?;
+    crate::benchmarks::loadgen::HttpReport::export_all(&cfg)?;
+    crate::benchmarks::loadgen::HttpLoadRules::export_all(&cfg)?;
     crate::api::HttpLoad::export_all(&cfg)?;
-    crate::bench::import::Imported::export_all(&cfg)?;
-    crate::bench::loadgen::LiveStats::export_all(&cfg)?;
+    crate::benchmarks::import::Imported::export_all(&cfg)?;
+    crate::benchmarks::loadgen::LiveStats::export_all(&cfg)?;
     crate::advisor::schema::Schema::export_all(&cfg)?;
     crate::docs::Drift::export_all(&cfg)?;
     crate::api::SchemaDoc::export_all(&cfg)?;

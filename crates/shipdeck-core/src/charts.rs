@@ -2,7 +2,7 @@
 //! area; this module hands it each area's records as plain series, under
 //! the names and signatures the API has always called.
 
-pub use shipdeck_charts::{legend, Chart, ChartError, Palette, Theme, TimeAxis};
+pub use shipdeck_charts::{legend, Chart, ChartError, ChartId, Palette, Theme, TimeAxis};
 
 use crate::environments::{CellState, ParityReport};
 use crate::error::{Error, Result};

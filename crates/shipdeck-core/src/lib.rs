@@ -18,7 +18,7 @@ pub mod store;
 // The areas and the base, under the names the faces and tests use.
 pub use shipdeck_advisor as advisor;
 pub use shipdeck_base::{config, db, duration, error, net, plan_digest, secrets, tls, workspace};
-pub use shipdeck_bench as bench;
+pub use shipdeck_benchmarks as benchmarks;
 pub use shipdeck_environments as environments;
 pub use shipdeck_migrations as migrations;
 pub use shipdeck_releases as releases;

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use shipdeck_core::bench::import::{detect, import, Format, ImportError};
-use shipdeck_core::bench::Metric;
+use shipdeck_core::benchmarks::import::{detect, import, Format, ImportError};
+use shipdeck_core::benchmarks::Metric;
 use shipdeck_core::error::Coded;
 use shipdeck_core::Error;
 

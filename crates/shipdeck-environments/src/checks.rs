@@ -34,7 +34,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::dotenv::is_valid_key;
@@ -43,7 +43,7 @@ use super::{Entry, EnvFormat, LoadedEnv, ParsedFile, Severity};
 use shipdeck_base::config::EnvSchemaConfig;
 
 /// One problem in one environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct EnvFinding {
     /// Stable check id, e.g. `duplicate_key`.
     pub check: String,

@@ -27,19 +27,21 @@ mod verbatim;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use checks::{checks, Check, CheckInfo, EnvFinding};
 pub use error::EnvError;
-pub use parity::{parity, reveal, Cell, CellState, FileInfo, KeyParity, KeyStatus, ParityReport};
+pub use parity::{
+    parity, reveal, Cell, CellState, FileInfo, KeyParity, KeyStatus, ParityFilter, ParityReport,
+};
 pub use shipdeck_base::secrets::looks_secret;
 pub use shipdeck_types::Severity;
 pub use source::{detect_format, find, load_environment, parse_file};
 pub use values::ValueKind;
 
 /// How a source file is read, from its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EnvFormat {
     Dotenv,

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hmac::{Hmac, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use ts_rs::TS;
 
@@ -20,7 +20,7 @@ use shipdeck_base::config::EnvSchemaConfig;
 use shipdeck_base::error::Result;
 use shipdeck_base::secrets::classify::{looks_secret, secret_name};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ParityReport {
     /// In the order given (shipdeck.toml's order).
     pub environments: Vec<String>,
@@ -34,7 +34,7 @@ pub struct ParityReport {
     pub files: Vec<FileInfo>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct KeyParity {
     pub key: String,
     /// Looks secret in at least one environment (or the schema says so).
@@ -45,7 +45,7 @@ pub struct KeyParity {
     pub cells: BTreeMap<String, Cell>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
     Present,
@@ -53,8 +53,47 @@ pub enum KeyStatus {
     Empty,
 }
 
+/// What the parity table shows: keys starting with `prefix`, ignoring case
+/// and surrounding spaces (`db_` finds `DB_URL`), and with `only_problems`
+/// only keys not the same everywhere. Findings follow the prefix (those
+/// without a key always show). One rule for `env parity --prefix` and the
+/// app's filter box.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+pub struct ParityFilter {
+    #[serde(default)]
+    pub only_problems: bool,
+    #[serde(default)]
+    pub prefix: Option<String>,
+}
+
+impl ParityFilter {
+    fn prefix(&self) -> Option<String> {
+        self.prefix
+            .as_deref()
+            .map(|p| p.trim().to_uppercase())
+            .filter(|p| !p.is_empty())
+    }
+
+    /// Whether `key` starts with the prefix, ignoring case.
+    pub fn matches_key(&self, key: &str) -> bool {
+        self.prefix().is_none_or(|p| key.to_uppercase().starts_with(&p))
+    }
+
+    /// The report narrowed to what the filter shows (score and files stay
+    /// those of the whole report).
+    pub fn apply(&self, mut report: ParityReport) -> ParityReport {
+        report
+            .keys
+            .retain(|k| self.matches_key(&k.key) && (!self.only_problems || !k.same_across));
+        report
+            .findings
+            .retain(|f| f.key.as_deref().is_none_or(|k| self.matches_key(k)));
+        report
+    }
+}
+
 /// One key in one environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Cell {
     pub state: CellState,
     pub kind: ValueKind,
@@ -66,7 +105,7 @@ pub struct Cell {
 
 /// `same`: equal to the value of every other environment that has the key
 /// (also when no other environment has it); `differs` otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CellState {
     Same,
@@ -76,7 +115,7 @@ pub enum CellState {
 }
 
 /// One configured file of one environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FileInfo {
     pub env: String,
     pub file: String,
@@ -279,6 +318,42 @@ mod tests {
             vec!["DIFF", "EMPTY", "HALF", "ONLY", "SAME"]
         );
         assert_eq!(r.environments, vec!["dev", "stg", "prd"]);
+    }
+
+    #[test]
+    fn the_filter_ignores_case_and_spaces_and_keeps_keyless_findings() {
+        let envs = vec![
+            env("dev", "DB_URL=a\nDB_POOL=5\nLOG=x\n"),
+            env("prd", "DB_URL=b\nDB_POOL=5\n"),
+        ];
+        let mut r = parity(&envs, None, b"k");
+        r.findings.push(EnvFinding {
+            check: "unreadable_file".into(),
+            severity: Severity::Error,
+            env: "prd".into(),
+            file: None,
+            line: None,
+            key: None,
+            message: String::new(),
+            fix: String::new(),
+        });
+        let keys = |f: &ParityFilter| -> Vec<String> {
+            f.apply(r.clone()).keys.into_iter().map(|k| k.key).collect()
+        };
+        let prefix = |p: &str, only_problems: bool| ParityFilter {
+            only_problems,
+            prefix: Some(p.into()),
+        };
+        assert_eq!(keys(&prefix(" db_", false)), ["DB_POOL", "DB_URL"]);
+        assert_eq!(keys(&prefix("Db_U", false)), ["DB_URL"]);
+        assert_eq!(keys(&prefix("db_", true)), ["DB_URL"]);
+        assert_eq!(keys(&prefix("  ", false)).len(), 3);
+        assert_eq!(keys(&ParityFilter::default()).len(), 3);
+        let findings = prefix("db", false).apply(r.clone()).findings;
+        assert!(findings.iter().any(|f| f.key.is_none()));
+        assert!(findings
+            .iter()
+            .all(|f| f.key.as_deref().is_none_or(|k| k.starts_with("DB"))));
     }
 
     #[test]

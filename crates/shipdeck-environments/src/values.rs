@@ -2,12 +2,12 @@
 //! bool, URL, text), whether it turns something on, whether it points at
 //! this machine, and whether it fits a schema type.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
 /// The shape of a value, shown in the parity matrix instead of the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueKind {
     Number,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
+pub use super::counts::MigrationCounts;
 use super::db::{AppliedRow, Db, MAX_LOCK_WAIT};
 use super::files::{benign_difference, has_no_transaction_marker, read_dir, ChecksumNote, MigrationFile};
 use super::plan_token;
@@ -52,6 +53,8 @@ pub struct MigrationRow {
     /// Pending, but older than the newest applied migration (a merged
     /// branch): it will run out of order.
     pub out_of_order: bool,
+    /// Has a file and no row yet: `migrate up` would apply it.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -62,6 +65,7 @@ pub struct MigrationStatus {
     pub url: String,
     pub folder: String,
     pub migrations: Vec<MigrationRow>,
+    pub counts: MigrationCounts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -213,6 +217,7 @@ pub fn rows(target: &Target, files: &[MigrationFile], applied: &[AppliedRow]) ->
                 no_transaction: file.is_some_and(|f| f.no_transaction),
                 file: file.map(|f| relative(target, f)),
                 out_of_order: row.is_none() && newest_applied.is_some_and(|n| n > version),
+                pending: row.is_none() && file.is_some(),
             }
         })
         .collect()
@@ -221,12 +226,14 @@ pub fn rows(target: &Target, files: &[MigrationFile], applied: &[AppliedRow]) ->
 /// Where the database stands. Read-only: creates nothing, takes no lock.
 pub async fn status(target: &Target) -> Result<MigrationStatus> {
     let (files, applied) = load(target).await?;
+    let migrations = rows(target, &files, &applied);
     Ok(MigrationStatus {
         database: target.name.clone(),
         engine: target.engine,
         url: target.display_url.clone(),
         folder: target.folder_label.clone(),
-        migrations: rows(target, &files, &applied),
+        counts: MigrationCounts::of(&migrations),
+        migrations,
     })
 }
 

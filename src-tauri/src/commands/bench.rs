@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use shipdeck_core::api::{BenchRunView, CompareReport, HttpLoad};
-use shipdeck_core::bench::loadgen::HttpReport;
-use shipdeck_core::bench::scenario::{ScenarioInfo, ScenarioResult};
+use shipdeck_core::benchmarks::loadgen::{HttpLoadRules, HttpReport};
+use shipdeck_core::benchmarks::scenario::{ScenarioInfo, ScenarioResult};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::{Result, Shipdeck};
@@ -34,6 +34,10 @@ pub async fn bench_http(
     let opts = load.into_options()?;
     core.bench_http(&input::path(&path)?, opts, Arc::new(ChannelSink(on_progress)))
         .await
+}
+
+pub async fn bench_http_rules(core: &Shipdeck) -> Result<HttpLoadRules> {
+    Ok(core.bench_http_rules())
 }
 
 pub async fn bench_history(core: &Shipdeck, path: String) -> Result<Vec<BenchRunView>> {

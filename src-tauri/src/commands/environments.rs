@@ -4,6 +4,7 @@ use shipdeck_core::api::{EnvRunKind, HealthReport, ParityView};
 use shipdeck_core::charts::{Chart, Theme};
 use shipdeck_core::doctor::DoctorReport;
 use shipdeck_core::environments::readiness::ReadinessRow;
+use shipdeck_core::environments::{ParityFilter, ParityReport};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::store::EnvRun;
 use shipdeck_core::{Result, Shipdeck};
@@ -14,6 +15,14 @@ use crate::input;
 
 pub async fn env_parity(core: &Shipdeck, path: String) -> Result<ParityView> {
     core.env_parity(&input::path(&path)?).await
+}
+
+pub async fn env_parity_filter(
+    core: &Shipdeck,
+    report: ParityReport,
+    filter: ParityFilter,
+) -> Result<ParityReport> {
+    Ok(core.env_parity_filter(report, &filter))
 }
 
 pub async fn env_parity_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {

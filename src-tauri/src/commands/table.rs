@@ -63,6 +63,7 @@ macro_rules! with_commands {
             migrations::migration_chart(path: String, database: Option<String>, theme: Theme) -> Chart;
 
             environments::env_parity(path: String) -> ParityView;
+            environments::env_parity_filter(report: ParityReport, filter: ParityFilter) -> ParityReport;
             environments::env_parity_chart(path: String, theme: Theme) -> Chart;
             environments::env_reveal(path: String, env: String, key: String) -> String;
             environments::env_health(path: String; on_progress: Channel<ProgressEvent>) -> HealthReport;
@@ -87,6 +88,8 @@ macro_rules! with_commands {
             bench::bench_scenarios(path: String) -> Vec<ScenarioInfo>;
             bench::bench_run(path: String, names: Vec<String>; on_progress: Channel<ProgressEvent>) -> Vec<ScenarioResult>;
             bench::bench_http(path: String, load: HttpLoad; on_progress: Channel<ProgressEvent>) -> HttpReport;
+            /// The defaults and bounds of a load test (the CLI's too).
+            bench::bench_http_rules() -> HttpLoadRules;
             bench::bench_history(path: String) -> Vec<BenchRunView>;
             bench::bench_compare(path: String, base: String, head: String) -> CompareReport;
             bench::bench_chart(path: String, metric: String, theme: Theme) -> Chart;

@@ -1,11 +1,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Subcommand;
-use shipdeck_core::bench::import::Format;
-use shipdeck_core::bench::loadgen::{parse_header, HttpOptions};
-use shipdeck_core::bench::scenario::parse_duration;
-use shipdeck_core::bench::stats::Verdict;
+use shipdeck_core::benchmarks::import::Format;
+use shipdeck_core::benchmarks::loadgen::{parse_header, HttpOptions, HTTP_LOAD_RULES};
+use shipdeck_core::benchmarks::scenario::parse_duration;
+use shipdeck_core::benchmarks::stats::Verdict;
 use shipdeck_core::{Error, Result, Shipdeck};
 
 use super::open_core;
@@ -17,7 +18,7 @@ pub enum BenchCmd {
     /// Load-test one URL (closed model; --rate for a fixed arrival rate).
     Http {
         url: String,
-        #[arg(long, short = 'c', default_value_t = 16)]
+        #[arg(long, short = 'c', default_value_t = HTTP_LOAD_RULES.default_connections as usize)]
         connections: usize,
         /// How long: 10s, 500ms, 1m (default 10s unless --requests).
         #[arg(long, short = 'd', conflicts_with = "requests")]
@@ -89,7 +90,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             let body = body.map(read_body).transpose()?;
             let duration = match (duration, requests) {
                 (Some(d), _) => Some(parse_duration(&d)?),
-                (None, None) => Some(parse_duration("10s")?),
+                (None, None) => Some(Duration::from_secs_f64(HTTP_LOAD_RULES.default_duration_s)),
                 (None, Some(_)) => None,
             };
             let opts = HttpOptions {

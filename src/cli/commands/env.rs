@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use shipdeck_core::api::EnvRunKind;
-use shipdeck_core::environments::{EnvFinding, KeyStatus, Severity};
+use shipdeck_core::environments::{EnvFinding, KeyStatus, ParityFilter, Severity};
 use shipdeck_core::{Result, Shipdeck};
 
 use super::open_core;
@@ -17,7 +17,7 @@ pub enum EnvCmd {
         /// Only keys that are not the same everywhere, and findings.
         #[arg(long)]
         only_problems: bool,
-        /// Only keys starting with this prefix.
+        /// Only keys starting with this prefix (case does not matter).
         #[arg(long, value_name = "PREFIX")]
         prefix: Option<String>,
     },
@@ -129,15 +129,11 @@ async fn parity(
 ) -> Result<ExitCode> {
     let mut view = core.env_parity(dir).await?;
     let code = exit(&view.report.findings);
-    let r = &mut view.report;
-    if let Some(p) = &prefix {
-        r.keys.retain(|k| k.key.starts_with(p.as_str()));
-        r.findings
-            .retain(|f| f.key.as_deref().is_none_or(|k| k.starts_with(p.as_str())));
-    }
-    if only_problems {
-        r.keys.retain(|k| !k.same_across);
-    }
+    let filter = ParityFilter {
+        only_problems,
+        prefix,
+    };
+    view.report = core.env_parity_filter(view.report, &filter);
     out.print(&view, |v| {
         let r = &v.report;
         let width = r.keys.iter().map(|k| k.key.len()).max().unwrap_or(3).clamp(3, 40);

@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use shipdeck_core::api::MigrationDetail;
 use shipdeck_core::migrations::lint::Severity;
 use shipdeck_core::migrations::run::{
-    ChecksumState, DownTarget, MigrationStatus, RepairAction, RunOptions, RunReport, DEFAULT_LOCK_TIMEOUT,
-    LOCK_TIMEOUT,
+    ChecksumState, DownTarget, MigrationCounts, MigrationStatus, RepairAction, RunOptions, RunReport,
+    DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT,
 };
 use shipdeck_core::{DatabaseChoice, Result};
 
@@ -167,8 +167,10 @@ fn print_status(s: &MigrationStatus) {
             "DIRTY".to_string()
         } else if m.applied {
             m.applied_at.clone().unwrap_or_else(|| "applied".into())
-        } else {
+        } else if m.pending {
             "pending".into()
+        } else {
+            String::new()
         };
         let time = m.execution_ms.map(|ms| format!("{ms:.1} ms")).unwrap_or_default();
         let mut notes = Vec::new();
@@ -202,13 +204,12 @@ fn print_status(s: &MigrationStatus) {
             notes.join(", ")
         );
     }
-    let applied = s.migrations.iter().filter(|m| m.applied).count();
-    let pending = s
-        .migrations
-        .iter()
-        .filter(|m| !m.applied && !m.dirty && m.checksum != ChecksumState::MissingFile)
-        .count();
-    let dirty = s.migrations.iter().filter(|m| m.dirty).count();
+    let MigrationCounts {
+        applied,
+        pending,
+        dirty,
+        ..
+    } = s.counts;
     println!(
         "{applied} applied, {pending} pending{}",
         if dirty > 0 {
@@ -496,22 +497,16 @@ async fn lint(
             println!("    why: {}", f.why);
             println!("    fix: {}", f.fix);
         }
-        let errors = r
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
         println!(
             "{} file(s) checked for {}: {} error(s), {} warning(s)",
             r.files,
             r.engine.label(),
-            errors,
-            r.findings.len() - errors
+            r.errors,
+            r.warnings
         );
     });
     // Like a linter: findings of error severity fail the command (CI).
-    let failed = report.findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(if failed {
+    Ok(if report.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -342,3 +342,39 @@ fn a_failing_down_hints_at_down_not_up() {
     assert!(v["message"].as_str().unwrap().contains("rollback"), "{v}");
     assert_eq!(ws.applied(), [1], "the rollback left the migration applied");
 }
+
+/// The app once counted pending migrations itself; the status now carries
+/// the count and each row's state, and both match what `up` would run.
+#[test]
+fn status_counts_pending_as_up_plans_them() {
+    let ws = Ws::new(Kind::Sqlite);
+    three_migrations(&ws);
+    ws.migration("4_seed.sql", "INSERT INTO users VALUES (2, 'b@example.com');\n");
+    ws.json(&["up", "--to", "2"], 0);
+    std::fs::remove_file(ws.root().join("db/migrations/1_users.up.sql")).unwrap();
+    std::fs::remove_file(ws.root().join("db/migrations/1_users.down.sql")).unwrap();
+    let s = ws.status();
+    let pending: Vec<bool> = s["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["pending"].as_bool().unwrap())
+        .collect();
+    assert_eq!(pending, [false, false, true, true]);
+    assert_eq!(
+        s["counts"],
+        serde_json::json!({
+            "applied": 2, "pending": 2, "dirty": 0, "changed": 0, "missing_file": 1,
+            "can_apply": true, "can_roll_back": true
+        })
+    );
+    let plan = ws.json(&["up", "--dry-run", "--ignore-missing"], 0);
+    assert_eq!(plan["steps"].as_array().unwrap().len(), 2);
+    let out = ws.run(&["status"]);
+    assert_code(&out, 0);
+    assert!(
+        text(&out.stdout).contains("2 applied, 2 pending"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -19,7 +19,7 @@ use crate::doctor::DoctorReport;
 use crate::environments::health::{check_health, version_drift, HealthResult, VersionDrift};
 use crate::environments::machine;
 use crate::environments::readiness::{readiness, ReadinessRow};
-use crate::environments::{self, checks, EnvError, LoadedEnv, ParityReport, Severity};
+use crate::environments::{self, checks, EnvError, LoadedEnv, ParityFilter, ParityReport, Severity};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::EnvRun;
@@ -335,6 +335,13 @@ impl Shipdeck {
     pub async fn env_parity_chart(&self, path: &Path, theme: Theme) -> Result<Chart> {
         let ws = self.workspace(path).await?;
         charts::parity_heatmap(&self.compute_parity(&ws).await?.report, theme)
+    }
+
+    /// The parity report narrowed as the table shows it: the one filter
+    /// rule of `env parity --prefix/--only-problems` and the app's filter
+    /// box (pure: reads and records nothing).
+    pub fn env_parity_filter(&self, report: ParityReport, filter: &ParityFilter) -> ParityReport {
+        filter.apply(report)
     }
 
     /// Parity score and health over time, from the recorded runs.

@@ -15,7 +15,7 @@ use crate::config::{Config, UrlSource};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
-use crate::migrations::lint::{lint_files, LintFinding};
+use crate::migrations::lint::{lint_files, LintFinding, Severity};
 use crate::migrations::literals::mask_literals;
 use crate::migrations::run::{
     self, BaselineReport, ChecksumState, Direction, DownTarget, MigrationStatus, Outcome, RepairAction,
@@ -57,6 +57,9 @@ pub struct LintReport {
     pub engine: Engine,
     pub files: usize,
     pub findings: Vec<LintFinding>,
+    /// Findings of error severity (they fail `migrate lint`).
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 fn config_of(ws: &Workspace) -> Result<Option<Config>> {
@@ -455,11 +458,15 @@ impl Shipdeck {
                 Some(n) => format!("{}/{}", label.trim_end_matches('/'), n.to_string_lossy()),
                 None => p.display().to_string(),
             };
+            let findings = lint_files(&files, engine, &rel);
+            let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
             Ok(LintReport {
                 database: name,
                 engine,
                 files: files.len(),
-                findings: lint_files(&files, engine, &rel),
+                errors,
+                warnings: findings.len() - errors,
+                findings,
             })
         })
         .await?

@@ -3,7 +3,7 @@
 //! Areas add their methods in their own files (`releases.rs`, …).
 
 mod advisor;
-mod bench;
+mod benchmarks;
 mod docs;
 mod environments;
 mod migrations;
@@ -11,7 +11,7 @@ mod releases;
 mod requests;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
-pub use bench::{BenchRunView, CompareReport};
+pub use benchmarks::{BenchRunView, CompareReport};
 pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::releases::commits::ParsedCommit;
 use crate::releases::cut::{cut, CutResult};
-use crate::releases::history::{cadence, releases, ReleaseEntry};
+use crate::releases::history::{cadence, releases, Cadence, ReleaseEntry};
 use crate::releases::publish::{
     create_forge_release, mark_superseded, pending, push, PendingRelease, PublishResult,
 };
@@ -31,6 +31,10 @@ pub struct ReleaseHistory {
     pub releases: Vec<ReleaseEntry>,
     /// Recorded plans, cuts, publishes and rollbacks, newest first.
     pub events: Vec<ReleaseEvent>,
+    /// Releases in each of the last 12 calendar months (months without a
+    /// release count 0) and commits per recent release: the cadence chart's
+    /// data, for the table beside it.
+    pub cadence: Cadence,
 }
 
 /// The parsed-commit cache in the store, used from a job's blocking thread.
@@ -500,6 +504,7 @@ impl Shipdeck {
         .await??;
         let events = self.store_ref().release_events(&ws.id, 200).await?;
         Ok(ReleaseHistory {
+            cadence: cadence(&list, chrono::Utc::now()),
             releases: list,
             events,
         })
@@ -507,7 +512,7 @@ impl Shipdeck {
 
     pub async fn release_cadence_chart(&self, path: &Path, theme: Theme) -> Result<Chart> {
         let history = self.release_history(path).await?;
-        charts::release_cadence(&cadence(&history.releases, chrono::Utc::now()), theme)
+        charts::release_cadence(&history.cadence, theme)
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::bench::loadgen::HttpOptions;
+use crate::benchmarks::loadgen::{check_options, HttpOptions, HTTP_LOAD_RULES};
 use crate::error::{Error, Result};
 use crate::migrations::run::{DownTarget, RepairAction};
 
@@ -71,25 +71,27 @@ pub struct DismissRequest {
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct HttpLoad {
     pub url: String,
-    /// Concurrent connections, 1–1024.
+    /// Concurrent connections, within `HttpLoadRules`.
     pub connections: usize,
-    /// Seconds, more than 0 and at most 600.
+    /// Seconds, more than 0, within `HttpLoadRules`.
     pub duration_s: f64,
     /// Requests per second over all connections (open model); None: as fast as possible.
     pub rate: Option<f64>,
 }
 
 impl HttpLoad {
-    /// The load generator's options, once the bounds are checked.
+    /// The load generator's options; it checks them against
+    /// `HTTP_LOAD_RULES` (the CLI's rule too) before it connects.
     pub fn into_options(self) -> Result<HttpOptions> {
-        let duration_ok = self.duration_s > 0.0 && self.duration_s <= 600.0;
-        if !duration_ok || self.connections == 0 || self.connections > 1024 {
+        // Checked before it becomes a `Duration`, which panics on NaN or huge.
+        let max = HTTP_LOAD_RULES.max_duration_s;
+        if !(self.duration_s > 0.0 && self.duration_s <= max) {
             return Err(Error::InvalidInput {
-                field: "load test",
-                reason: "duration must be 0–600 s and connections 1–1024".into(),
+                field: "duration",
+                reason: format!("must be more than 0 and at most {max} s"),
             });
         }
-        Ok(HttpOptions {
+        let opts = HttpOptions {
             url: self.url,
             method: "GET".into(),
             headers: Vec::new(),
@@ -99,7 +101,9 @@ impl HttpLoad {
             requests: None,
             rate: self.rate,
             timeout: Duration::from_secs(10),
-        })
+        };
+        check_options(&opts)?;
+        Ok(opts)
     }
 }
 

@@ -3,7 +3,7 @@
 //! top-level `migrations/` folder, embedded at build time.
 
 mod advisor;
-mod bench;
+mod benchmarks;
 mod environments;
 mod jobs;
 mod migrations;
@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::secrets::redact;
 
 pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
-pub use bench::{BenchRun, RunContext};
+pub use benchmarks::{BenchRun, RunContext};
 pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};

@@ -5,11 +5,11 @@
  */
 export type HttpLoad = { url: string, 
 /**
- * Concurrent connections, 1–1024.
+ * Concurrent connections, within `HttpLoadRules`.
  */
 connections: number, 
 /**
- * Seconds, more than 0 and at most 600.
+ * Seconds, more than 0, within `HttpLoadRules`.
  */
 duration_s: number, 
 /**

@@ -2,4 +2,8 @@
 import type { Engine } from "./Engine";
 import type { LintFinding } from "./LintFinding";
 
-export type LintReport = { database: string, engine: Engine, files: number, findings: Array<LintFinding>, };
+export type LintReport = { database: string, engine: Engine, files: number, findings: Array<LintFinding>, 
+/**
+ * Findings of error severity (they fail `migrate lint`).
+ */
+errors: number, warnings: number, };

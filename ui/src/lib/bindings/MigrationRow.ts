@@ -27,4 +27,8 @@ file: string | null,
  * Pending, but older than the newest applied migration (a merged
  * branch): it will run out of order.
  */
-out_of_order: boolean, };
+out_of_order: boolean, 
+/**
+ * Has a file and no row yet: `migrate up` would apply it.
+ */
+pending: boolean, };

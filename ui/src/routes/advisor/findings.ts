@@ -5,6 +5,7 @@ import type { AdvisorFinding } from "../../lib/bindings/AdvisorFinding";
 import type { AdvisorRun } from "../../lib/bindings/AdvisorRun";
 import type { AdvisorSeverity } from "../../lib/bindings/AdvisorSeverity";
 import type { Chart } from "../../lib/bindings/Chart";
+import type { ChartId } from "../../lib/bindings/ChartId";
 import type { Drift } from "../../lib/bindings/Drift";
 import type { Engine } from "../../lib/bindings/Engine";
 import type { FindingHistory } from "../../lib/bindings/FindingHistory";
@@ -195,10 +196,9 @@ export function acceptable(f: AdvisorFinding): boolean {
   return f.fix_sql !== null && f.migration;
 }
 
-/** The chart of one kind among advisor_charts' (there is none without data). */
-export function chartOf(charts: Chart[], kind: "slow" | "cache" | "tables"): Chart | null {
-  const prefix = { slow: "Slowest statements", cache: "Cache hit", tables: "Table sizes" }[kind];
-  return charts.find((c) => c.title.startsWith(prefix)) ?? null;
+/** One of advisor_charts' charts, by its id (there is none without data). */
+export function chartOf(charts: Chart[], id: ChartId): Chart | null {
+  return charts.find((c) => c.id === id) ?? null;
 }
 
 /** The statements the slow-query chart follows: q1…q5 of the newest run that has any. */
@@ -227,19 +227,6 @@ export function cacheHitRows(runs: AdvisorRun[], label: (at: number) => string) 
         value: Math.round((r.metrics.cache_hit_pct ?? 0) * 10) / 10,
       };
     });
-}
-
-/** Table sizes of the newest run, largest first, in the chart's unit (its title names it). */
-export function tableRows(runs: AdvisorRun[], chart: Chart | null) {
-  const div = chart?.title.includes("MiB") ? 1024 * 1024 : 1024;
-  return [...(runs[0]?.metrics.tables ?? [])]
-    .sort((a, b) => b.bytes - a.bytes)
-    .map((t) => ({ label: t.table, value: Math.round((t.bytes / div) * 10) / 10 }));
-}
-
-/** The unit table sizes are charted in. */
-export function tableUnit(chart: Chart | null): string {
-  return chart?.title.includes("MiB") ? "MiB" : "KiB";
 }
 
 /** "2 tables added (a, b), 1 removed (c), 1 changed (d)" */

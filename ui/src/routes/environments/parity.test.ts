@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { KeyParity } from "../../lib/bindings/KeyParity";
 import type { ParityReport } from "../../lib/bindings/ParityReport";
-import { filterFindings, filterKeys, tiles } from "./parity";
+import { tiles } from "./parity";
 
 function key(name: string, same: boolean, prod: "same" | "differs" | "missing"): KeyParity {
   const cell = (state: "same" | "differs" | "missing") => ({
@@ -66,22 +66,6 @@ const report = {
 } as unknown as ParityReport;
 
 describe("parity helpers", () => {
-  it("filters keys by problem and case-insensitive prefix", () => {
-    expect(filterKeys(report.keys, { onlyProblems: true, prefix: "" }).map((k) => k.key)).toEqual([
-      "DATABASE_URL",
-      "LOG_LEVEL",
-    ]);
-    expect(
-      filterKeys(report.keys, { onlyProblems: false, prefix: "data" }).map((k) => k.key),
-    ).toEqual(["DATABASE_URL"]);
-  });
-
-  it("keeps findings without a key whatever the prefix", () => {
-    expect(
-      filterFindings(report.findings, { onlyProblems: false, prefix: "LOG" }).map((f) => f.check),
-    ).toEqual(["missing_key", "missing_file"]);
-  });
-
   it("summarises each environment, with drift from the health report", () => {
     const t = tiles(report, null, {
       latest_tag: "v1.4.2",

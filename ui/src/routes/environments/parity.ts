@@ -1,28 +1,8 @@
-// Pure helpers of the Environments view: filtering the parity matrix and
-// summarising each environment for its tile.
-import type { EnvFinding } from "../../lib/bindings/EnvFinding";
+// Pure helpers of the Environments view: summarising each environment for
+// its tile. Filtering the parity matrix is the core's (env_parity_filter).
 import type { HealthResult } from "../../lib/bindings/HealthResult";
-import type { KeyParity } from "../../lib/bindings/KeyParity";
 import type { ParityReport } from "../../lib/bindings/ParityReport";
 import type { VersionDrift } from "../../lib/bindings/VersionDrift";
-
-export type Filter = { onlyProblems: boolean; prefix: string };
-
-/** Keys matching the filter: a prefix (case-insensitive) and, optionally,
- * only those not the same everywhere. */
-export function filterKeys(keys: KeyParity[], f: Filter): KeyParity[] {
-  const prefix = f.prefix.trim().toUpperCase();
-  return keys.filter(
-    (k) =>
-      (!f.onlyProblems || !k.same_across) && (!prefix || k.key.toUpperCase().startsWith(prefix)),
-  );
-}
-
-/** Findings matching the prefix (findings without a key always match). */
-export function filterFindings(findings: EnvFinding[], f: Filter): EnvFinding[] {
-  const prefix = f.prefix.trim().toUpperCase();
-  return findings.filter((x) => !prefix || !x.key || x.key.toUpperCase().startsWith(prefix));
-}
 
 export type Tile = {
   env: string;

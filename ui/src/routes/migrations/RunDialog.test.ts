@@ -32,6 +32,7 @@ function row(version: number, description: string, applied: boolean): MigrationR
     no_transaction: false,
     file: `migrations/${version}_${description}.up.sql`,
     out_of_order: false,
+    pending: !applied,
   };
 }
 
@@ -80,6 +81,33 @@ function report(a: DownArgs, expect = "fedcba9876543210fedcba9876543210"): RunRe
 }
 
 describe("RunDialog", () => {
+  it("offers exactly the migrations the core marks pending", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "migrate_up")
+        return { ...report({ steps: null, to: null, dryRun: true }), direction: "up" };
+    });
+    // 5 is not applied but not pending either (the core decides, e.g. a
+    // failed row); 6 is pending.
+    const withPending = [
+      ...rows,
+      { ...row(5, "broken", false), pending: false },
+      row(6, "audit", false),
+    ];
+    render(RunDialog, {
+      root: "/w",
+      database: "main",
+      mode: "up",
+      rows: withPending,
+      onclose: () => {},
+      ondone: () => {},
+    });
+    const select = screen.getByLabelText("Apply");
+    const options = within(select)
+      .getAllByRole("option")
+      .map((o) => o.textContent);
+    expect(options).toEqual(["every pending migration (1)", "up to 6 audit"]);
+  });
+
   it("rolls back to a version, saying that version stays applied", async () => {
     const calls: DownArgs[] = [];
     mockIPC((cmd, args) => {

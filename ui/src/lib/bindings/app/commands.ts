@@ -22,6 +22,7 @@ import type { EnvRunKind } from "../EnvRunKind";
 import type { HealthReport } from "../HealthReport";
 import type { HistoryStats } from "../HistoryStats";
 import type { HttpLoad } from "../HttpLoad";
+import type { HttpLoadRules } from "../HttpLoadRules";
 import type { HttpReport } from "../HttpReport";
 import type { IndexSuggestion } from "../IndexSuggestion";
 import type { JobRecord } from "../JobRecord";
@@ -31,6 +32,8 @@ import type { LogQuery } from "../LogQuery";
 import type { MigrationDetail } from "../MigrationDetail";
 import type { MigrationRun } from "../MigrationRun";
 import type { MigrationStatus } from "../MigrationStatus";
+import type { ParityFilter } from "../ParityFilter";
+import type { ParityReport } from "../ParityReport";
 import type { ParityView } from "../ParityView";
 import type { PlanRequest } from "../PlanRequest";
 import type { ProgressEvent } from "../ProgressEvent";
@@ -95,6 +98,7 @@ export const COMMANDS = [
   "migration_runs",
   "migration_chart",
   "env_parity",
+  "env_parity_filter",
   "env_parity_chart",
   "env_reveal",
   "env_health",
@@ -115,6 +119,7 @@ export const COMMANDS = [
   "bench_scenarios",
   "bench_run",
   "bench_http",
+  "bench_http_rules",
   "bench_history",
   "bench_compare",
   "bench_chart",
@@ -204,6 +209,8 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Chart>("migration_chart", { path, database, theme }),
     envParity: (path: string): Promise<ParityView> =>
       invoke<ParityView>("env_parity", { path }),
+    envParityFilter: (report: ParityReport, filter: ParityFilter): Promise<ParityReport> =>
+      invoke<ParityReport>("env_parity_filter", { report, filter }),
     envParityChart: (path: string, theme: Theme): Promise<Chart> =>
       invoke<Chart>("env_parity_chart", { path, theme }),
     envReveal: (path: string, env: string, key: string): Promise<string> =>
@@ -245,6 +252,9 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Array<ScenarioResult>>("bench_run", { path, names, onProgress: channel<ProgressEvent>(onProgress) }),
     benchHttp: (path: string, load: HttpLoad, onProgress: (message: ProgressEvent) => void): Promise<HttpReport> =>
       invoke<HttpReport>("bench_http", { path, load, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** The defaults and bounds of a load test (the CLI's too). */
+    benchHttpRules: (): Promise<HttpLoadRules> =>
+      invoke<HttpLoadRules>("bench_http_rules"),
     benchHistory: (path: string): Promise<Array<BenchRunView>> =>
       invoke<Array<BenchRunView>>("bench_history", { path }),
     benchCompare: (path: string, base: string, head: string): Promise<CompareReport> =>

@@ -11,11 +11,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Shipdeck;
-use crate::bench::import::{self, Format, Imported};
-use crate::bench::loadgen::{run_http, HttpOptions, HttpReport};
-use crate::bench::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
-use crate::bench::stats::{compare_runs, Comparison, GateConfig, GateMethod, Verdict};
-use crate::bench::Metric;
+use crate::benchmarks::import::{self, Format, Imported};
+use crate::benchmarks::loadgen::{run_http, HttpLoadRules, HttpOptions, HttpReport, HTTP_LOAD_RULES};
+use crate::benchmarks::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
+use crate::benchmarks::stats::{compare_runs, Comparison, GateConfig, GateMethod, Verdict};
+use crate::benchmarks::Metric;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, GateSection, UrlSource};
 use crate::error::{Error, Result};
@@ -136,6 +136,7 @@ impl Shipdeck {
         opts: HttpOptions,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<HttpReport> {
+        crate::benchmarks::loadgen::check_options(&opts)?;
         let ws = self.registered(path).await?;
         let name = format!("{} {}", opts.method, crate::secrets::redact(&opts.url));
         let run_id = self
@@ -185,6 +186,11 @@ impl Shipdeck {
         };
         self.store_ref().bench_run_finish(run_id, status, &detail).await?;
         result
+    }
+
+    /// The defaults and bounds of `bench http`, for the app's form.
+    pub fn bench_http_rules(&self) -> HttpLoadRules {
+        HTTP_LOAD_RULES
     }
 
     /// The workspace's scenarios.

@@ -47,8 +47,24 @@ use worker::{Model, Plan, Shared, Tally};
 
 /// How often `on_progress` is called.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
-/// More connections than this is a typo, not a load test.
-const MAX_CONNECTIONS: usize = 100_000;
+/// The defaults and bounds of an HTTP load test, the same for `bench http`
+/// and the app's form (which reads them through `bench_http_rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+pub struct HttpLoadRules {
+    pub default_connections: u32,
+    pub default_duration_s: f64,
+    pub max_connections: u32,
+    /// Longer than this is a soak test, which wants a scenario file and a
+    /// dedicated machine, not a load test from here.
+    pub max_duration_s: f64,
+}
+
+pub const HTTP_LOAD_RULES: HttpLoadRules = HttpLoadRules {
+    default_connections: 16,
+    default_duration_s: 10.0,
+    max_connections: 1024,
+    max_duration_s: 600.0,
+};
 
 /// What to load and how.
 #[derive(Debug, Clone)]
@@ -80,8 +96,8 @@ impl Default for HttpOptions {
             method: "GET".into(),
             headers: Vec::new(),
             body: None,
-            connections: 16,
-            duration: Some(Duration::from_secs(10)),
+            connections: HTTP_LOAD_RULES.default_connections as usize,
+            duration: Some(Duration::from_secs_f64(HTTP_LOAD_RULES.default_duration_s)),
             requests: None,
             rate: None,
             timeout: Duration::from_secs(10),
@@ -166,11 +182,22 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     }
 }
 
-fn check_options(opts: &HttpOptions) -> Result<()> {
-    if opts.connections == 0 || opts.connections > MAX_CONNECTIONS {
+/// Refuses options outside `HTTP_LOAD_RULES` or that could not run.
+pub fn check_options(opts: &HttpOptions) -> Result<()> {
+    let rules = HTTP_LOAD_RULES;
+    if opts.connections == 0 || opts.connections > rules.max_connections as usize {
         return Err(invalid(
             "connections",
-            format!("must be between 1 and {MAX_CONNECTIONS}"),
+            format!("must be between 1 and {}", rules.max_connections),
+        ));
+    }
+    if opts
+        .duration
+        .is_some_and(|d| d.as_secs_f64() > rules.max_duration_s)
+    {
+        return Err(invalid(
+            "duration",
+            format!("must be at most {} s", rules.max_duration_s),
         ));
     }
     if opts.duration.is_none() && opts.requests.is_none() {
@@ -394,6 +421,14 @@ mod tests {
             },
             HttpOptions {
                 timeout: Duration::ZERO,
+                ..ok.clone()
+            },
+            HttpOptions {
+                connections: HTTP_LOAD_RULES.max_connections as usize + 1,
+                ..ok.clone()
+            },
+            HttpOptions {
+                duration: Some(Duration::from_secs_f64(HTTP_LOAD_RULES.max_duration_s + 1.0)),
                 ..ok.clone()
             },
         ] {

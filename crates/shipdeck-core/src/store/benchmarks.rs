@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use super::jobs::process_alive;
 use super::{now_ms, Store};
-use crate::bench::Metric;
+use crate::benchmarks::Metric;
 use crate::error::Result;
 
 /// name, unit, lower_is_better, value, stddev, n, samples (JSON), failed.
