@@ -400,7 +400,19 @@ impl Config {
     }
 
     pub fn status(root: &Path) -> ConfigStatus {
-        match Self::load(root) {
+        ConfigStatus::of(
+            Self::load(root)
+                .as_ref()
+                .map(Option::as_ref)
+                .map_err(Error::duplicate),
+        )
+    }
+}
+
+impl ConfigStatus {
+    /// The status of a loaded configuration.
+    pub fn of(loaded: Result<Option<&Config>>) -> ConfigStatus {
+        match loaded {
             Ok(None) => ConfigStatus {
                 present: false,
                 valid: true,

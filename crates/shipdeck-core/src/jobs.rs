@@ -274,33 +274,57 @@ impl JobRunner {
         F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
     {
         let job_id = self.store.job_started(NewJob { workspace_id, kind }).await?;
-        let token = CancellationToken::new();
-        let started_at = crate::store::now_ms();
-        self.registry
-            .running
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(
-                job_id,
-                Entry {
-                    info: RunningJob {
-                        id: job_id,
-                        kind,
-                        workspace_id: workspace_id.map(str::to_string),
-                        started_at,
-                        done: 0,
-                        total: None,
-                        message: String::new(),
-                    },
-                    token: token.clone(),
-                },
-            );
+        let (state, summary, result, error, outcome) =
+            self.execute(job_id, workspace_id, kind, sink.clone(), work).await;
+        self.store
+            .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
+            .await?;
+        finished(&*sink, job_id, state, summary, error);
+        outcome
+    }
+
+    /// Runs `work` like [`JobRunner::run`] (progress, cancel, the list of
+    /// running jobs) but writes nothing to the store: for reads that take
+    /// time. Its id is negative, so it never names a stored job.
+    pub async fn run_unrecorded<T, F>(
+        &self,
+        workspace_id: Option<&str>,
+        kind: JobKind,
+        sink: Arc<dyn ProgressSink>,
+        work: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
+    {
+        static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(-1);
+        let job_id = NEXT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let (state, summary, _, error, outcome) =
+            self.execute(job_id, workspace_id, kind, sink.clone(), work).await;
+        finished(&*sink, job_id, state, summary, error);
+        outcome
+    }
+
+    /// Runs the work on a blocking thread while it is listed as running.
+    async fn execute<T, F>(
+        &self,
+        job_id: i64,
+        workspace_id: Option<&str>,
+        kind: JobKind,
+        sink: Arc<dyn ProgressSink>,
+        work: F,
+    ) -> Finished<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
+    {
+        let token = self.register(job_id, workspace_id, kind);
         sink.emit(&ProgressEvent::Started { job_id, kind });
         let span = tracing::info_span!("job", id = job_id, kind = kind.as_str());
         let progress = Progress {
             job_id,
             token,
-            sink: sink.clone(),
+            sink,
             registry: self.registry.clone(),
             last_emit: Mutex::new(None),
         };
@@ -315,7 +339,6 @@ impl JobRunner {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&job_id);
-
         let (state, summary, result, error) = match &outcome {
             Ok(out) => (
                 JobOutcome::Succeeded,
@@ -337,17 +360,57 @@ impl JobRunner {
             outcome = state.as_str(),
             "job finished"
         );
-        self.store
-            .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
-            .await?;
-        sink.emit(&ProgressEvent::Finished {
-            job_id,
-            outcome: state,
-            summary,
-            error,
-        });
-        outcome.map(|o| o.value)
+        (state, summary, result, error, outcome.map(|o| o.value))
     }
+
+    /// Lists a job as running; its cancellation token.
+    fn register(&self, job_id: i64, workspace_id: Option<&str>, kind: JobKind) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.registry
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                job_id,
+                Entry {
+                    info: RunningJob {
+                        id: job_id,
+                        kind,
+                        workspace_id: workspace_id.map(str::to_string),
+                        started_at: crate::store::now_ms(),
+                        done: 0,
+                        total: None,
+                        message: String::new(),
+                    },
+                    token: token.clone(),
+                },
+            );
+        token
+    }
+}
+
+/// A finished job: its outcome, summary, stored result, error, and value.
+type Finished<T> = (
+    JobOutcome,
+    Option<String>,
+    Option<serde_json::Value>,
+    Option<ErrorPayload>,
+    Result<T>,
+);
+
+fn finished(
+    sink: &dyn ProgressSink,
+    job_id: i64,
+    outcome: JobOutcome,
+    summary: Option<String>,
+    error: Option<ErrorPayload>,
+) {
+    sink.emit(&ProgressEvent::Finished {
+        job_id,
+        outcome,
+        summary,
+        error,
+    });
 }
 
 #[cfg(test)]
@@ -407,6 +470,35 @@ mod tests {
         assert!(steps.len() < 11, "{steps:?}");
         let jobs = runner.store.jobs(None, 5).await.unwrap();
         assert_eq!(jobs[0].summary.as_deref(), Some("seven"));
+        assert!(runner.registry().running().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unrecorded_job_reports_progress_and_writes_no_row() {
+        let (_dir, runner) = runner().await;
+        let sink = Arc::new(Collect::default());
+        let v = runner
+            .run_unrecorded(None, JobKind::ReleasePlan, sink.clone(), |p| {
+                p.report(1, Some(1), "read");
+                Ok(JobOutput {
+                    value: 3,
+                    summary: "three".into(),
+                    result: None,
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(v, 3);
+        let events = sink.0.lock().unwrap().clone();
+        assert!(matches!(events.first(), Some(ProgressEvent::Started { job_id, .. }) if *job_id < 0));
+        assert!(matches!(
+            events.last(),
+            Some(ProgressEvent::Finished {
+                outcome: JobOutcome::Succeeded,
+                ..
+            })
+        ));
+        assert!(runner.store.jobs(None, 5).await.unwrap().is_empty());
         assert!(runner.registry().running().is_empty());
     }
 
