@@ -398,7 +398,11 @@ impl Shipdeck {
         versions: &[i64],
         detail: serde_json::Value,
     ) -> Result<()> {
-        let outcome = if ok { record::Outcome::Ok } else { record::Outcome::Failed };
+        let outcome = if ok {
+            record::Outcome::Ok
+        } else {
+            record::Outcome::Failed
+        };
         let audit = serde_json::json!({ "database": target.name, "url": target.display_url, "outcome": outcome.as_str(), "versions": versions, "detail": detail });
         let records = migration_records(target, action, outcome, versions.to_vec(), (detail, Some(audit)));
         self.write_records(ws, records).await
