@@ -128,10 +128,11 @@ fn a_broken_config_fails_the_commands_that_need_it_with_config_invalid() {
         "shipdeck.toml",
         "[workspace]\nname = \"x\"\nrelease_brnch = \"main\"\n",
     );
-    let commands: [&[&str]; 4] = [
+    let commands: [&[&str]; 5] = [
         &["release", "plan", "--json"],
         &["advisor", "run", "--json"],
         &["env", "parity", "--json"],
+        &["env", "doctor", "--json"],
         &["migrate", "status", "--json"],
     ];
     for args in commands {

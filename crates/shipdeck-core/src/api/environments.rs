@@ -268,6 +268,8 @@ impl Shipdeck {
     /// services its development environment points at.
     pub async fn env_doctor(&self, path: &Path) -> Result<DoctorReport> {
         let ws = self.workspace(path).await?;
+        // A broken shipdeck.toml is the answer, not an empty list of checks.
+        let config = ws.config_or_default()?.environments;
         let mut checks = machine::pin_checks(&ws.root).await;
         let general = self.doctor(Some(path)).await;
         checks.extend(
@@ -276,13 +278,11 @@ impl Shipdeck {
                 .into_iter()
                 .filter(|c| c.id.starts_with("toolchain.") || c.id.starts_with("database.")),
         );
-        if let Ok(config) = environments_of(&ws) {
-            // The environment a developer runs locally: the first one that
-            // is not production.
-            if let Some((name, cfg)) = config.envs.iter().find(|(n, _)| !checks::is_production(n)) {
-                let env = environments::load_environment(&ws.root, name, cfg);
-                checks.extend(machine::service_checks(&env).await);
-            }
+        // The environment a developer runs locally: the first one that is
+        // not production.
+        if let Some((name, cfg)) = config.envs.iter().find(|(n, _)| !checks::is_production(n)) {
+            let env = environments::load_environment(&ws.root, name, cfg);
+            checks.extend(machine::service_checks(&env).await);
         }
         Ok(DoctorReport {
             ok: checks.iter().all(|c| c.ok),
