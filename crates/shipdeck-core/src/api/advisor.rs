@@ -148,8 +148,10 @@ impl Shipdeck {
 
     /// The workspace and the configured database a choice names, without
     /// resolving its URL (stored runs are keyed by the name).
+    /// Registers nothing: reads need no workspace row, and the actions that
+    /// take a spec act on a stored run, which has one.
     async fn advisor_spec(&self, path: &Path, choice: &DatabaseChoice) -> Result<(Workspace, DatabaseSpec)> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
         let spec = crate::migrations::target::spec(ws.config()?, choice.database.as_deref())?;
         Ok((ws, spec))
     }

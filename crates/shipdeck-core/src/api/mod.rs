@@ -291,7 +291,7 @@ impl Shipdeck {
     }
 
     pub async fn secret_list(&self, path: &Path) -> Result<Vec<CredentialInfo>> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
         let names = self.store.credential_names(&ws.id).await?;
         let keyring = self.keyring;
         let id = ws.id.clone();
