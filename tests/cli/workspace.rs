@@ -120,6 +120,36 @@ fn invalid_config_is_reported_with_line_and_hint_but_info_still_works() {
 }
 
 #[test]
+fn a_broken_config_fails_the_commands_that_need_it_with_config_invalid() {
+    let env = Env::new();
+    let r = sample(&env);
+    // A typo on line 3: nothing may fall back to the defaults.
+    r.write(
+        "shipdeck.toml",
+        "[workspace]\nname = \"x\"\nrelease_brnch = \"main\"\n",
+    );
+    let commands: [&[&str]; 5] = [
+        &["release", "plan", "--json"],
+        &["advisor", "run", "--json"],
+        &["env", "parity", "--json"],
+        &["env", "doctor", "--json"],
+        &["migrate", "status", "--json"],
+    ];
+    for args in commands {
+        let mut full = vec!["-C", r.root_str()];
+        full.extend_from_slice(args);
+        let v = env.json(&full, 1);
+        assert_eq!(v["code"], "config.invalid", "{args:?}: {v}");
+        let message = v["message"].as_str().unwrap();
+        assert!(message.contains("shipdeck.toml:3:"), "{args:?}: {message}");
+        assert!(v["hint"].as_str().unwrap().contains("release_branch"), "{v}");
+    }
+    // The workspace itself still opens, showing the same error.
+    let info = env.json(&["-C", r.root_str(), "workspace", "info", "--json"], 0);
+    assert_eq!(info["config"]["error"]["code"], "config.invalid");
+}
+
+#[test]
 fn scan_is_recorded_in_activity_and_charted() {
     let env = Env::new();
     let r = sample(&env);

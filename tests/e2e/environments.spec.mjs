@@ -65,6 +65,10 @@ test("the parity matrix and findings show the demo's drifts", async () => {
 });
 
 test("health tiles: one healthy, one behind the latest release, one unreachable", async () => {
+  // Opening the view polls nothing: health is checked when the user asks.
+  const before = await Promise.all((await s.findAll('[data-testid="health-status"]')).map((x) => s.text(x)));
+  assert.ok(before.every((t) => t === "health not checked"), before.join(", "));
+  await s.click('[data-testid="health-button"]');
   await s.waitFor("three health results", async () => {
     const statuses = await s.findAll('[data-testid="health-status"]');
     const texts = await Promise.all(statuses.map((x) => s.text(x)));

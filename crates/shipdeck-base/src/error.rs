@@ -238,6 +238,32 @@ impl Error {
         }
     }
 
+    /// A copy of a configuration load error, kept by the workspace and
+    /// handed to every command that needs the configuration.
+    pub fn duplicate(&self) -> Error {
+        match self {
+            Error::InvalidConfig {
+                path,
+                line,
+                column,
+                message,
+                suggestion,
+            } => Error::InvalidConfig {
+                path: path.clone(),
+                line: *line,
+                column: *column,
+                message: message.clone(),
+                suggestion: suggestion.clone(),
+            },
+            Error::Io { action, path, source } => Error::Io {
+                action,
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            other => Error::Internal(other.to_string()),
+        }
+    }
+
     pub fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { action, path, source }

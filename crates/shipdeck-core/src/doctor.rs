@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::api::Shipdeck;
-use crate::config::{Config, UrlSource};
+use crate::config::UrlSource;
 use crate::secrets::Backend;
 use crate::workspace::{detect_manifests, Workspace};
 
@@ -231,7 +231,7 @@ impl Shipdeck {
             }
         };
         checks.push(repo_check(&workspace));
-        let config = Config::load(&workspace.root);
+        let config = workspace.config();
         checks.push(check(
             "config",
             "shipdeck.toml",

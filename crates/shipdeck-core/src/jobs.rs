@@ -7,7 +7,7 @@ use tracing::Instrument;
 
 pub use shipdeck_base::jobs::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorPayload, Result};
 use crate::store::{NewJob, Store};
 
 /// What a finished job hands back: its value, a one-line summary for
@@ -46,6 +46,50 @@ impl JobRunner {
         F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
     {
         let job_id = self.store.job_started(NewJob { workspace_id, kind }).await?;
+        let (state, summary, result, error, outcome) =
+            self.execute(job_id, workspace_id, kind, sink.clone(), work).await;
+        self.store
+            .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
+            .await?;
+        finished(&*sink, job_id, state, summary, error);
+        outcome
+    }
+
+    /// Runs `work` like [`JobRunner::run`] (progress, cancel, the list of
+    /// running jobs) but writes nothing to the store: for reads that take
+    /// time. Its id is negative, so it never names a stored job.
+    pub async fn run_unrecorded<T, F>(
+        &self,
+        workspace_id: Option<&str>,
+        kind: JobKind,
+        sink: Arc<dyn ProgressSink>,
+        work: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
+    {
+        static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(-1);
+        let job_id = NEXT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let (state, summary, _, error, outcome) =
+            self.execute(job_id, workspace_id, kind, sink.clone(), work).await;
+        finished(&*sink, job_id, state, summary, error);
+        outcome
+    }
+
+    /// Runs the work on a blocking thread while it is listed as running.
+    async fn execute<T, F>(
+        &self,
+        job_id: i64,
+        workspace_id: Option<&str>,
+        kind: JobKind,
+        sink: Arc<dyn ProgressSink>,
+        work: F,
+    ) -> Finished<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
+    {
         let info = RunningJob {
             id: job_id,
             kind,
@@ -65,7 +109,6 @@ impl JobRunner {
             .map_err(Error::from)
             .and_then(|r| r);
         self.registry.finish(job_id);
-
         let (state, summary, result, error) = match &outcome {
             Ok(out) => (
                 JobOutcome::Succeeded,
@@ -87,17 +130,32 @@ impl JobRunner {
             outcome = state.as_str(),
             "job finished"
         );
-        self.store
-            .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
-            .await?;
-        sink.emit(&ProgressEvent::Finished {
-            job_id,
-            outcome: state,
-            summary,
-            error,
-        });
-        outcome.map(|o| o.value)
+        (state, summary, result, error, outcome.map(|o| o.value))
     }
+}
+
+/// A finished job: its outcome, summary, stored result, error, and value.
+type Finished<T> = (
+    JobOutcome,
+    Option<String>,
+    Option<serde_json::Value>,
+    Option<ErrorPayload>,
+    Result<T>,
+);
+
+fn finished(
+    sink: &dyn ProgressSink,
+    job_id: i64,
+    outcome: JobOutcome,
+    summary: Option<String>,
+    error: Option<ErrorPayload>,
+) {
+    sink.emit(&ProgressEvent::Finished {
+        job_id,
+        outcome,
+        summary,
+        error,
+    });
 }
 
 #[cfg(test)]
@@ -160,6 +218,35 @@ mod tests {
         assert!(steps.len() < 11, "{steps:?}");
         let jobs = runner.store.jobs(None, 5).await.unwrap();
         assert_eq!(jobs[0].summary.as_deref(), Some("seven"));
+        assert!(runner.registry().running().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_unrecorded_job_reports_progress_and_writes_no_row() {
+        let (_dir, runner) = runner().await;
+        let sink = Arc::new(Collect::default());
+        let v = runner
+            .run_unrecorded(None, JobKind::ReleasePlan, sink.clone(), |p| {
+                p.report(1, Some(1), "read");
+                Ok(JobOutput {
+                    value: 3,
+                    summary: "three".into(),
+                    result: None,
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(v, 3);
+        let events = sink.0.lock().unwrap().clone();
+        assert!(matches!(events.first(), Some(ProgressEvent::Started { job_id, .. }) if *job_id < 0));
+        assert!(matches!(
+            events.last(),
+            Some(ProgressEvent::Finished {
+                outcome: JobOutcome::Succeeded,
+                ..
+            })
+        ));
+        assert!(runner.store.jobs(None, 5).await.unwrap().is_empty());
         assert!(runner.registry().running().is_empty());
     }
 

@@ -25,6 +25,10 @@ pub async fn env_parity_filter(
     Ok(core.env_parity_filter(report, &filter))
 }
 
+pub async fn env_parity_check(core: &Shipdeck, path: String) -> Result<ParityView> {
+    core.env_parity_check(&input::path(&path)?).await
+}
+
 pub async fn env_parity_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.env_parity_chart(&input::path(&path)?, theme).await
 }

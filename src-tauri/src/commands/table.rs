@@ -64,6 +64,7 @@ macro_rules! with_commands {
 
             environments::env_parity(path: String) -> ParityView;
             environments::env_parity_filter(report: ParityReport, filter: ParityFilter) -> ParityReport;
+            environments::env_parity_check(path: String) -> ParityView;
             environments::env_parity_chart(path: String, theme: Theme) -> Chart;
             environments::env_reveal(path: String, env: String, key: String) -> String;
             environments::env_health(path: String; on_progress: Channel<ProgressEvent>) -> HealthReport;

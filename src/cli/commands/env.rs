@@ -127,7 +127,8 @@ async fn parity(
     prefix: Option<String>,
     out: &Output,
 ) -> Result<ExitCode> {
-    let mut view = core.env_parity(dir).await?;
+    // A check the user runs (CI, a terminal): recorded in the history.
+    let mut view = core.env_parity_check(dir).await?;
     let code = exit(&view.report.findings);
     let filter = ParityFilter {
         only_problems,

@@ -401,24 +401,19 @@ impl Config {
         }
         Ok(())
     }
+}
 
-    pub fn status(root: &Path) -> ConfigStatus {
-        match Self::load(root) {
-            Ok(None) => ConfigStatus {
-                present: false,
-                valid: true,
-                error: None,
-            },
-            Ok(Some(_)) => ConfigStatus {
-                present: true,
-                valid: true,
-                error: None,
-            },
-            Err(e) => ConfigStatus {
-                present: true,
-                valid: false,
-                error: Some(e.payload()),
-            },
+impl ConfigStatus {
+    /// The status of a loaded configuration.
+    pub fn of(loaded: Result<Option<&Config>>) -> ConfigStatus {
+        let (present, error) = match loaded {
+            Ok(config) => (config.is_some(), None),
+            Err(e) => (true, Some(e.payload())),
+        };
+        ConfigStatus {
+            present,
+            valid: error.is_none(),
+            error,
         }
     }
 }

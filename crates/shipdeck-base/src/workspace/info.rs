@@ -7,7 +7,7 @@ use ts_rs::TS;
 use super::detect::{detect_manifests, detect_migration_folders, ecosystems, Manifest, MigrationFolder};
 use super::tags::{count_commits, head_commit, nearest_version_tag};
 use super::Workspace;
-use crate::config::{Config, ConfigStatus};
+use crate::config::ConfigStatus;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -57,7 +57,7 @@ impl WorkspaceInfo {
             (None, Some(h)) => count_commits(&repo, h, None)?,
             (None, None) => 0,
         };
-        let config = Config::load(&ws.root).ok().flatten();
+        let config = ws.config().ok().flatten();
         let manifests = detect_manifests(&ws.root);
         Ok(WorkspaceInfo {
             id: ws.id.clone(),
@@ -74,8 +74,8 @@ impl WorkspaceInfo {
             commits_since_tag,
             ecosystems: ecosystems(&manifests),
             manifests,
-            migration_folders: detect_migration_folders(&ws.root, config.as_ref()),
-            config: Config::status(&ws.root),
+            migration_folders: detect_migration_folders(&ws.root, config),
+            config: ConfigStatus::of(ws.config()),
         })
     }
 }

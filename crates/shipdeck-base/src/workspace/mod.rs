@@ -9,6 +9,7 @@ mod paths;
 mod tags;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -29,6 +30,9 @@ pub struct Workspace {
     /// Stable id derived from `root`: keys the store and the keyring.
     pub id: String,
     pub name: String,
+    /// `shipdeck.toml` as read when the workspace was opened: `Ok(None)`
+    /// without one, the parse error (with line and column) when broken.
+    config: Arc<Result<Option<Config>>>,
 }
 
 impl Workspace {
@@ -73,13 +77,34 @@ impl Workspace {
                 });
             }
         }
-        let config_name = Config::load(&root).ok().flatten().and_then(|c| c.workspace.name);
+        // Read once here; a broken file still opens the workspace (the
+        // Overview shows the error) and fails the commands that need it.
+        let config = Config::load(&root);
+        let config_name = config
+            .as_ref()
+            .ok()
+            .and_then(|c| c.as_ref()?.workspace.name.clone());
         let name = config_name.unwrap_or_else(|| folder_name(&root));
         Ok(Workspace {
             id: workspace_id(&root),
             root,
             name,
+            config: Arc::new(config),
         })
+    }
+
+    /// The workspace's configuration, read when it was opened; `None`
+    /// without a `shipdeck.toml`, its error (`config.invalid`) when broken.
+    pub fn config(&self) -> Result<Option<&Config>> {
+        match self.config.as_ref() {
+            Ok(config) => Ok(config.as_ref()),
+            Err(e) => Err(e.duplicate()),
+        }
+    }
+
+    /// The configuration, or the defaults without a `shipdeck.toml`.
+    pub fn config_or_default(&self) -> Result<Config> {
+        Ok(self.config()?.cloned().unwrap_or_default())
     }
 
     pub fn repo(&self) -> Result<git2::Repository> {

@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::record::AuditAction;
 use super::{DatabaseChoice, Shipdeck};
 use crate::advisor::accept::{down_sql, migration_name, migration_sql};
 use crate::advisor::{
@@ -17,7 +18,6 @@ use crate::advisor::{
     WorkspaceQuery,
 };
 use crate::charts::{self, Chart, Theme};
-use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
@@ -66,7 +66,7 @@ pub struct AdvisorOptions {
 const DEFAULT_QUERIES: &str = "queries/**/*.sql";
 
 fn advisor_config(ws: &Workspace) -> Result<AdvisorConfig> {
-    Ok(Config::load(&ws.root)?.unwrap_or_default().advisor)
+    Ok(ws.config_or_default()?.advisor)
 }
 
 /// The workspace's queries: every statement of the `[advisor] queries`
@@ -148,10 +148,11 @@ impl Shipdeck {
 
     /// The workspace and the configured database a choice names, without
     /// resolving its URL (stored runs are keyed by the name).
+    /// Registers nothing: reads need no workspace row, and the actions that
+    /// take a spec act on a stored run, which has one.
     async fn advisor_spec(&self, path: &Path, choice: &DatabaseChoice) -> Result<(Workspace, DatabaseSpec)> {
-        let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let spec = crate::migrations::target::spec(config.as_ref(), choice.database.as_deref())?;
+        let ws = self.workspace(path).await?;
+        let spec = crate::migrations::target::spec(ws.config()?, choice.database.as_deref())?;
         Ok((ws, spec))
     }
 
@@ -393,13 +394,12 @@ impl Shipdeck {
                 l
             })
             .collect();
-        self.store_ref()
-            .audit(
-                Some(&ws.id),
-                "advisor.accept",
-                serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "file": file}),
-            )
-            .await?;
+        self.audit_entry(
+            Some(&ws),
+            AuditAction::AdvisorAccept,
+            serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "file": file}),
+        )
+        .await?;
         Ok(AcceptedFinding {
             migration,
             file,
@@ -428,13 +428,12 @@ impl Shipdeck {
         self.store_ref()
             .advisor_dismiss(&ws.id, &spec.name, &finding, reason)
             .await?;
-        self.store_ref()
-            .audit(
-                Some(&ws.id),
-                "advisor.dismiss",
-                serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "reason": reason}),
-            )
-            .await
+        self.audit_entry(
+            Some(&ws),
+            AuditAction::AdvisorDismiss,
+            serde_json::json!({"database": spec.name, "check": finding.check, "key": key, "reason": reason}),
+        )
+        .await
     }
 
     /// Shows a dismissed finding again.

@@ -17,7 +17,7 @@ use crate::benchmarks::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
 use crate::benchmarks::stats::{compare_runs, Comparison, GateConfig, GateMethod, Verdict};
 use crate::benchmarks::Metric;
 use crate::charts::{self, Chart, Theme};
-use crate::config::{Config, GateSection, UrlSource};
+use crate::config::{GateSection, UrlSource};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::{BenchRun, RunContext};
@@ -196,8 +196,8 @@ impl Shipdeck {
     /// The workspace's scenarios.
     pub async fn bench_scenarios(&self, path: &Path) -> Result<Vec<ScenarioInfo>> {
         let ws = self.workspace(path).await?;
-        let config = Config::load(&ws.root)?;
-        Ok(scenario::load(&ws.root, config.as_ref())?
+        let config = ws.config()?;
+        Ok(scenario::load(&ws.root, config)?
             .into_iter()
             .map(|(file, s)| ScenarioInfo {
                 target: crate::secrets::redact(
@@ -224,8 +224,8 @@ impl Shipdeck {
         sink: Arc<dyn ProgressSink>,
     ) -> Result<Vec<ScenarioResult>> {
         let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
-        let all = scenario::load(&ws.root, config.as_ref())?;
+        let config = ws.config()?;
+        let all = scenario::load(&ws.root, config)?;
         let chosen: Vec<_> = all
             .into_iter()
             .map(|(_, s)| s)
@@ -247,7 +247,7 @@ impl Shipdeck {
         let mut resolved = Vec::new();
         for s in &chosen {
             let database_url = if s.kind == "sql" {
-                let spec = crate::migrations::target::spec(config.as_ref(), s.database.as_deref())?;
+                let spec = crate::migrations::target::spec(config, s.database.as_deref())?;
                 let url = self.url_of(&ws, spec.source.clone()).await?;
                 // Relative SQLite paths resolve from the workspace root; the
                 // file is created when missing, as `migrate up` would.
@@ -359,7 +359,7 @@ impl Shipdeck {
     /// commit are pooled.
     pub async fn bench_compare(&self, path: &Path, base: &str, head: &str) -> Result<CompareReport> {
         let ws = self.workspace(path).await?;
-        let config = Config::load(&ws.root)?.unwrap_or_default();
+        let config = ws.config_or_default()?;
         let gate = gate(&config.bench.gate)?;
         let resolve = |r: &str| -> Result<String> {
             let repo = ws.repo()?;

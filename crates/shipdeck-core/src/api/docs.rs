@@ -64,9 +64,9 @@ impl Shipdeck {
     /// compares it with the committed one; writes it when `write`.
     pub async fn docs_schema(&self, path: &Path, choice: &DatabaseChoice, write: bool) -> Result<SchemaDoc> {
         let ws = self.registered(path).await?;
-        let config = Config::load(&ws.root)?;
+        let config = ws.config()?;
         let target = self.target(&ws, choice).await?;
-        let (rel, file) = domain_model_path(&ws.root, config.as_ref(), &target.name)?;
+        let (rel, file) = domain_model_path(&ws.root, config, &target.name)?;
         let schema = introspect(&target).await?;
         let markdown = domain_model::render(&schema, &target.name);
         let page = markdown.clone();

@@ -1,7 +1,9 @@
 //! The Environments area's actions: parity of the configured environments'
 //! files, their live health and observability readiness, and the local
 //! machine's toolchains. Values never leave the core; fingerprints are
-//! keyed with a per-workspace key kept in the OS keyring.
+//! keyed with a per-workspace key kept in the OS keyring. Reading parity
+//! records nothing; a parity check and a health poll record an
+//! environment run.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,9 +14,10 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::record::{AuditAction, EnvRecord, Event, Records};
 use super::{EnvRunKind, Shipdeck};
 use crate::charts::{self, Chart, Theme};
-use crate::config::{Config, EnvironmentsConfig};
+use crate::config::EnvironmentsConfig;
 use crate::doctor::DoctorReport;
 use crate::environments::health::{check_health, version_drift, HealthResult, VersionDrift};
 use crate::environments::machine;
@@ -23,7 +26,7 @@ use crate::environments::{self, checks, EnvError, LoadedEnv, ParityFilter, Parit
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::EnvRun;
-use crate::workspace::{Workspace, WorkspaceInfo};
+use crate::workspace::Workspace;
 
 /// The keyring entry holding the workspace's fingerprint key (hex).
 const FINGERPRINT_KEY: &str = "shipdeck.env-fingerprint-key";
@@ -46,7 +49,7 @@ pub struct HealthReport {
 }
 
 fn environments_of(ws: &Workspace) -> Result<EnvironmentsConfig> {
-    let config = Config::load(&ws.root)?.unwrap_or_default();
+    let config = ws.config_or_default()?;
     if config.environments.envs.is_empty() {
         return Err(EnvError::NoEnvironments.into());
     }
@@ -83,11 +86,16 @@ fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
 }
 
-/// The workspace's latest release version (tag without a leading `v`).
+/// The workspace's latest release tag (the nearest version tag).
 async fn latest_release(ws: &Workspace) -> Option<String> {
-    let root = ws.root.clone();
-    let info: Option<WorkspaceInfo> = crate::api::workspace_info(&root).await.ok();
-    info.and_then(|i| i.last_tag)
+    let ws = ws.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::workspace::nearest_version_tag(&ws.repo().ok()?)
+            .ok()?
+            .map(|t| t.name)
+    })
+    .await
+    .ok()?
 }
 
 impl Shipdeck {
@@ -135,43 +143,19 @@ impl Shipdeck {
         })
     }
 
-    /// Keys × environments, every file check, and the parity score. Recorded.
+    /// Keys × environments, every file check, and the parity score; a
+    /// read, so nothing is recorded.
     pub async fn env_parity(&self, path: &Path) -> Result<ParityView> {
+        let ws = self.workspace(path).await?;
+        self.compute_parity(&ws).await
+    }
+
+    /// Compares the environments now and records the parity run (the
+    /// history's parity series): `env parity`, the view's Refresh.
+    pub async fn env_parity_check(&self, path: &Path) -> Result<ParityView> {
         let ws = self.registered(path).await?;
         let view = self.compute_parity(&ws).await?;
-        let report = &view.report;
-        let mut detail = BTreeMap::new();
-        for env in &report.environments {
-            let missing = report
-                .keys
-                .iter()
-                .filter(|k| k.status.get(env) == Some(&environments::KeyStatus::Missing))
-                .count();
-            let differs = report
-                .keys
-                .iter()
-                .filter(|k| k.cells.get(env).map(|c| c.state) == Some(environments::CellState::Differs))
-                .count();
-            let mine: Vec<_> = report
-                .findings
-                .iter()
-                .filter(|f| &f.env == env)
-                .cloned()
-                .collect();
-            let (errors, warnings) = counts(&mine);
-            detail.insert(
-                env.clone(),
-                serde_json::json!({ "missing": missing, "differs": differs, "errors": errors, "warnings": warnings }),
-            );
-        }
-        self.store_ref()
-            .env_run(
-                &ws.id,
-                "parity",
-                Some(report.score),
-                counts(&report.findings),
-                &serde_json::json!(detail),
-            )
+        self.write_records(&ws, Records::event(Event::Env(parity_record(&view.report))))
             .await?;
         Ok(view)
     }
@@ -188,13 +172,11 @@ impl Shipdeck {
             environments::reveal(loaded, &k, config.schema.as_ref())
         })
         .await??;
-        self.store_ref()
-            .audit(
-                Some(&ws.id),
-                "env.reveal",
-                serde_json::json!({ "env": env, "key": key }),
-            )
-            .await?;
+        let audit = Records::default().audited(
+            AuditAction::EnvReveal,
+            serde_json::json!({ "env": env, "key": key }),
+        );
+        self.write_records(&ws, audit).await?;
         Ok(value)
     }
 
@@ -205,9 +187,11 @@ impl Shipdeck {
         let config = environments_of(&ws)?;
         let latest = latest_release(&ws).await;
         let client = http_client()?;
-        let report = self
-            .jobs_ref()
-            .run(Some(&ws.id), JobKind::EnvHealth, sink, move |p| {
+        self.run_recorded(
+            &ws,
+            JobKind::EnvHealth,
+            sink,
+            move |p| {
                 let handle = tokio::runtime::Handle::current();
                 let total = config.envs.len() as u64;
                 let mut results = handle.block_on(async {
@@ -243,28 +227,10 @@ impl Shipdeck {
                     result: None,
                     value: HealthReport { results, drift },
                 })
-            })
-            .await?;
-        let detail: BTreeMap<_, _> = report
-            .results
-            .iter()
-            .map(|r| {
-                (
-                    r.env.clone(),
-                    serde_json::json!({ "status": r.status, "latency_ms": r.latency_ms, "version": r.version }),
-                )
-            })
-            .collect();
-        self.store_ref()
-            .env_run(
-                &ws.id,
-                "health",
-                None,
-                counts(&report.drift.findings),
-                &serde_json::json!(detail),
-            )
-            .await?;
-        Ok(report)
+            },
+            health_records,
+        )
+        .await
     }
 
     /// Sentry, log shipping and OTLP of every environment, each with a real
@@ -301,7 +267,9 @@ impl Shipdeck {
     /// toolchains of its ecosystems, its configured databases, and the local
     /// services its development environment points at.
     pub async fn env_doctor(&self, path: &Path) -> Result<DoctorReport> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
+        // A broken shipdeck.toml is the answer, not an empty list of checks.
+        let config = ws.config_or_default()?.environments;
         let mut checks = machine::pin_checks(&ws.root).await;
         let general = self.doctor(Some(path)).await;
         checks.extend(
@@ -310,13 +278,11 @@ impl Shipdeck {
                 .into_iter()
                 .filter(|c| c.id.starts_with("toolchain.") || c.id.starts_with("database.")),
         );
-        if let Ok(config) = environments_of(&ws) {
-            // The environment a developer runs locally: the first one that
-            // is not production.
-            if let Some((name, cfg)) = config.envs.iter().find(|(n, _)| !checks::is_production(n)) {
-                let env = environments::load_environment(&ws.root, name, cfg);
-                checks.extend(machine::service_checks(&env).await);
-            }
+        // The environment a developer runs locally: the first one that is
+        // not production.
+        if let Some((name, cfg)) = config.envs.iter().find(|(n, _)| !checks::is_production(n)) {
+            let env = environments::load_environment(&ws.root, name, cfg);
+            checks.extend(machine::service_checks(&env).await);
         }
         Ok(DoctorReport {
             ok: checks.iter().all(|c| c.ok),
@@ -351,4 +317,63 @@ impl Shipdeck {
         let health = self.store_ref().env_runs(&ws.id, "health", 200).await?;
         charts::environment_history(&parity, &health, theme)
     }
+}
+
+/// A parity run: the score, and per environment what is missing, differs
+/// and the findings.
+fn parity_record(report: &ParityReport) -> EnvRecord {
+    let mut detail = BTreeMap::new();
+    for env in &report.environments {
+        let missing = report
+            .keys
+            .iter()
+            .filter(|k| k.status.get(env) == Some(&environments::KeyStatus::Missing))
+            .count();
+        let differs = report
+            .keys
+            .iter()
+            .filter(|k| k.cells.get(env).map(|c| c.state) == Some(environments::CellState::Differs))
+            .count();
+        let mine: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| &f.env == env)
+            .cloned()
+            .collect();
+        let (errors, warnings) = counts(&mine);
+        detail.insert(
+            env.clone(),
+            serde_json::json!({ "missing": missing, "differs": differs, "errors": errors, "warnings": warnings }),
+        );
+    }
+    EnvRecord {
+        kind: EnvRunKind::Parity,
+        score: Some(report.score),
+        counts: counts(&report.findings),
+        detail: serde_json::json!(detail),
+    }
+}
+
+/// A health poll's run, when it completed (a failed or cancelled poll
+/// leaves only its job).
+fn health_records(result: &Result<HealthReport>) -> Records {
+    let Ok(report) = result else {
+        return Records::default();
+    };
+    let detail: BTreeMap<_, _> = report
+        .results
+        .iter()
+        .map(|r| {
+            (
+                r.env.clone(),
+                serde_json::json!({ "status": r.status, "latency_ms": r.latency_ms, "version": r.version }),
+            )
+        })
+        .collect();
+    Records::event(Event::Env(EnvRecord {
+        kind: EnvRunKind::Health,
+        score: None,
+        counts: counts(&report.drift.findings),
+        detail: serde_json::json!(detail),
+    }))
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::record::{self, Event, MigrationAction, MigrationRecord, Records};
 use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, UrlSource};
@@ -23,7 +24,7 @@ use crate::migrations::run::{
 };
 use crate::migrations::target::{self, DatabaseInfo, DatabaseSpec, Target};
 use crate::migrations::{read_dir, Engine, MigrationError};
-use crate::store::{MigrationRun, NewMigrationRun};
+use crate::store::MigrationRun;
 use crate::workspace::Workspace;
 
 /// Which database, and optionally a URL that overrides its configured one.
@@ -63,15 +64,36 @@ pub struct LintReport {
 }
 
 fn config_of(ws: &Workspace) -> Result<Option<Config>> {
-    Config::load(&ws.root)
+    Ok(ws.config()?.cloned())
 }
 
-fn run_outcome(error: &Option<Error>, dry_run: bool) -> &'static str {
+fn run_outcome(error: &Option<Error>, dry_run: bool) -> record::Outcome {
     match error {
-        None if dry_run => "dry_run",
-        None => "ok",
-        Some(Error::Cancelled) => "cancelled",
-        Some(_) => "failed",
+        None => record::Outcome::done(dry_run),
+        Some(Error::Cancelled) => record::Outcome::Cancelled,
+        Some(_) => record::Outcome::Failed,
+    }
+}
+
+/// A migration run's record, with its audit entry when `audited`.
+fn migration_records(
+    target: &Target,
+    action: MigrationAction,
+    outcome: record::Outcome,
+    versions: Vec<i64>,
+    (detail, audit_detail): (serde_json::Value, Option<serde_json::Value>),
+) -> Records {
+    let records = Records::event(Event::Migration(MigrationRecord {
+        database: target.name.clone(),
+        url: target.display_url.clone(),
+        action,
+        outcome,
+        versions,
+        detail,
+    }));
+    match audit_detail {
+        Some(d) => records.audited(action.audit(), d),
+        None => records,
     }
 }
 
@@ -256,8 +278,8 @@ impl Shipdeck {
             Err(e) => (None, Some(e)),
         };
         let action = match report.as_ref().map(|r| r.direction) {
-            Some(Direction::Down) => "down",
-            _ => "up",
+            Some(Direction::Down) => MigrationAction::Down,
+            _ => MigrationAction::Up,
         };
         let versions: Vec<i64> = report
             .iter()
@@ -270,32 +292,14 @@ impl Shipdeck {
             "error": error.as_ref().map(Error::payload),
         });
         let outcome = run_outcome(&error, dry_run);
-        if let Err(e) = self
-            .store_ref()
-            .migration_run(
-                &ws.id,
-                NewMigrationRun {
-                    database: &target.name,
-                    url: &target.display_url,
-                    action,
-                    outcome,
-                    versions: &versions,
-                    detail: detail.clone(),
-                },
-            )
-            .await
-        {
-            tracing::warn!(error = %e.payload().message, "migration run not recorded");
-        }
-        if !dry_run && (!versions.is_empty() || error.is_some()) {
-            self.store_ref()
-                .audit(
-                    Some(&ws.id),
-                    &format!("migrate.{action}"),
-                    serde_json::json!({ "database": target.name, "url": target.display_url, "outcome": outcome, "versions": versions, "error": detail["error"] }),
-                )
-                .await?;
-        }
+        let audit = (!dry_run && (!versions.is_empty() || error.is_some())).then(|| {
+            serde_json::json!({ "database": target.name, "url": target.display_url, "outcome": outcome.as_str(), "versions": versions, "error": detail["error"] })
+        });
+        self.write_records(
+            ws,
+            migration_records(target, action, outcome, versions, (detail, audit)),
+        )
+        .await?;
         if let Some(r) = &report {
             if !dry_run && r.direction == Direction::Up {
                 self.keep_applied_sql(r, target.engine).await;
@@ -343,8 +347,15 @@ impl Shipdeck {
             Ok(r) => serde_json::to_value(r).unwrap_or_default(),
             Err(e) => serde_json::json!({ "action": action, "error": e.payload() }),
         };
-        self.record(&ws, &target, "repair", result.is_ok(), &[version], detail)
-            .await?;
+        self.record(
+            &ws,
+            &target,
+            MigrationAction::Repair,
+            result.is_ok(),
+            &[version],
+            detail,
+        )
+        .await?;
         result
     }
 
@@ -366,8 +377,15 @@ impl Shipdeck {
                 serde_json::json!({ "baseline": version, "error": e.payload() }),
             ),
         };
-        self.record(&ws, &target, "baseline", result.is_ok(), &versions, detail)
-            .await?;
+        self.record(
+            &ws,
+            &target,
+            MigrationAction::Baseline,
+            result.is_ok(),
+            &versions,
+            detail,
+        )
+        .await?;
         result
     }
 
@@ -375,32 +393,19 @@ impl Shipdeck {
         &self,
         ws: &Workspace,
         target: &Target,
-        action: &str,
+        action: MigrationAction,
         ok: bool,
         versions: &[i64],
         detail: serde_json::Value,
     ) -> Result<()> {
-        let outcome = if ok { "ok" } else { "failed" };
-        self.store_ref()
-            .migration_run(
-                &ws.id,
-                NewMigrationRun {
-                    database: &target.name,
-                    url: &target.display_url,
-                    action,
-                    outcome,
-                    versions,
-                    detail: detail.clone(),
-                },
-            )
-            .await?;
-        self.store_ref()
-            .audit(
-                Some(&ws.id),
-                &format!("migrate.{action}"),
-                serde_json::json!({ "database": target.name, "url": target.display_url, "outcome": outcome, "versions": versions, "detail": detail }),
-            )
-            .await
+        let outcome = if ok {
+            record::Outcome::Ok
+        } else {
+            record::Outcome::Failed
+        };
+        let audit = serde_json::json!({ "database": target.name, "url": target.display_url, "outcome": outcome.as_str(), "versions": versions, "detail": detail });
+        let records = migration_records(target, action, outcome, versions.to_vec(), (detail, Some(audit)));
+        self.write_records(ws, records).await
     }
 
     /// Writes a new migration from the template.

@@ -7,6 +7,7 @@ mod benchmarks;
 mod docs;
 mod environments;
 mod migrations;
+mod record;
 mod releases;
 mod requests;
 
@@ -35,6 +36,7 @@ use crate::logs::{read_logs, LogLine, LogQuery};
 use crate::secrets::{validate_name, Backend, Keyring};
 use crate::store::{RecentWorkspace, Store};
 use crate::workspace::{scan_history, HistoryStats, Workspace, WorkspaceInfo};
+use record::AuditAction;
 
 pub const DATA_DIR_ENV: &str = "SHIPDECK_DATA_DIR";
 const LAST_WORKSPACE: &str = "last_workspace";
@@ -278,15 +280,18 @@ impl Shipdeck {
         let (keyring, id, n) = (self.keyring, ws.id.clone(), name.to_string());
         tokio::task::spawn_blocking(move || keyring.set(&id, &n, &value)).await??;
         self.store.put_credential_name(&ws.id, name).await?;
-        self.store
-            .audit(Some(&ws.id), "secret.set", serde_json::json!({ "name": name }))
-            .await?;
+        self.audit_entry(
+            Some(&ws),
+            AuditAction::SecretSet,
+            serde_json::json!({ "name": name }),
+        )
+        .await?;
         tracing::info!(name, "credential stored");
         Ok(())
     }
 
     pub async fn secret_list(&self, path: &Path) -> Result<Vec<CredentialInfo>> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
         let names = self.store.credential_names(&ws.id).await?;
         let keyring = self.keyring;
         let id = ws.id.clone();
@@ -320,9 +325,12 @@ impl Shipdeck {
         if !existed_in_keyring && !existed_in_store {
             return Err(Error::CredentialNotFound { name: name.into() });
         }
-        self.store
-            .audit(Some(&ws.id), "secret.rm", serde_json::json!({ "name": name }))
-            .await?;
+        self.audit_entry(
+            Some(&ws),
+            AuditAction::SecretRm,
+            serde_json::json!({ "name": name }),
+        )
+        .await?;
         tracing::info!(name, "credential removed");
         Ok(())
     }
@@ -340,13 +348,12 @@ impl Shipdeck {
     pub async fn demo_create(&self, dir: &Path, options: DemoOptions) -> Result<DemoSummary> {
         let dir = dir.to_path_buf();
         let summary = tokio::task::spawn_blocking(move || demo::create(&dir, &options)).await??;
-        self.store
-            .audit(
-                None,
-                "demo.create",
-                serde_json::json!({ "root": summary.root, "head": summary.head }),
-            )
-            .await?;
+        self.audit_entry(
+            None,
+            AuditAction::DemoCreate,
+            serde_json::json!({ "root": summary.root, "head": summary.head }),
+        )
+        .await?;
         Ok(summary)
     }
 

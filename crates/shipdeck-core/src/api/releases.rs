@@ -1,6 +1,8 @@
 //! The Releases area's actions: plan, changelog, cut, publish, roll back,
-//! history. Each runs as a recorded job where it can take time, and leaves
-//! a release event (and, when it changes the repository, an audit entry).
+//! history. Plan, changelog and history are reads and record nothing; cut,
+//! publish and roll back run as recorded jobs ([`Shipdeck::run_recorded`])
+//! that leave release events and, when they change the repository, an
+//! audit entry.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -9,6 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::record::{AuditAction, Event, Outcome, Records, ReleaseAction, ReleaseRecord};
 use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
 use crate::config::{Config, UrlSource};
@@ -23,7 +26,7 @@ use crate::releases::publish::{
 use crate::releases::rollback::{rollback, RollbackRequest, RollbackResult};
 use crate::releases::CommitCache;
 use crate::releases::{changelog_range, plan, PlanRequest, ReleaseError, ReleasePlan};
-use crate::store::{NewReleaseEvent, ReleaseEvent, Store};
+use crate::store::{ReleaseEvent, Store};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -69,7 +72,7 @@ impl CommitCache for StoreCache {
 }
 
 fn config_of(ws: &Workspace) -> Result<Option<Config>> {
-    Config::load(&ws.root)
+    Ok(ws.config()?.cloned())
 }
 
 impl Shipdeck {
@@ -77,12 +80,6 @@ impl Shipdeck {
         StoreCache {
             store: self.store_ref().clone(),
             rt: tokio::runtime::Handle::current(),
-        }
-    }
-
-    async fn event(&self, ws: &Workspace, e: NewReleaseEvent<'_>) {
-        if let Err(err) = self.store_ref().release_event(&ws.id, e).await {
-            tracing::warn!(error = %err.payload().message, "release event not recorded");
         }
     }
 
@@ -102,20 +99,20 @@ impl Shipdeck {
         Ok(token)
     }
 
-    /// Read-only plan of the next release.
+    /// The plan of the next release: a read, so nothing is recorded (it
+    /// still reports progress and can be cancelled like a job).
     pub async fn release_plan(
         &self,
         path: &Path,
         req: PlanRequest,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<ReleasePlan> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         let mut cache = self.cache();
         let root = ws.root.clone();
-        let result = self
-            .jobs_ref()
-            .run(Some(&ws.id), JobKind::ReleasePlan, sink, move |progress| {
+        self.jobs_ref()
+            .run_unrecorded(Some(&ws.id), JobKind::ReleasePlan, sink, move |progress| {
                 let repo = git2::Repository::open(&root)?;
                 let plan = plan(&repo, &root, config.as_ref(), &req, &mut cache, Some(progress))?;
                 let summary = plan
@@ -133,29 +130,7 @@ impl Shipdeck {
                     result: None,
                 })
             })
-            .await;
-        let detail = match &result {
-            Ok(plan) => serde_json::json!({ "packages": plan.packages.iter().map(|p| serde_json::json!({
-                "name": p.name, "current": p.current_version, "next": p.next_version, "bump": p.bump.as_str(),
-            })).collect::<Vec<_>>() }),
-            Err(e) => serde_json::json!({ "error": e.payload() }),
-        };
-        let outcome = if result.is_ok() { "ok" } else { "failed" };
-        self.event(
-            &ws,
-            NewReleaseEvent {
-                action: "plan",
-                package: None,
-                version: None,
-                tag: None,
-                sha: None,
-                outcome,
-                reason: None,
-                detail,
-            },
-        )
-        .await;
-        result
+            .await
     }
 
     /// Changelog text for a range, or for every release (`all`); writes nothing.
@@ -197,9 +172,11 @@ impl Shipdeck {
         let mut cache = self.cache();
         let root = ws.root.clone();
         let reason = req.reason.clone();
-        let result = self
-            .jobs_ref()
-            .run(Some(&ws.id), JobKind::ReleaseCut, sink, move |progress| {
+        self.run_recorded(
+            &ws,
+            JobKind::ReleaseCut,
+            sink,
+            move |progress| {
                 let repo = git2::Repository::open(&root)?;
                 let (result, _) = cut(
                     &repo,
@@ -217,52 +194,10 @@ impl Shipdeck {
                     summary,
                     result: None,
                 })
-            })
-            .await;
-        match &result {
-            Ok(r) => {
-                for rel in &r.releases {
-                    let outcome = if dry_run { "dry_run" } else { "ok" };
-                    let detail = serde_json::json!({ "files": r.files.iter().map(|f| &f.path).collect::<Vec<_>>(), "signed": r.signed_tags });
-                    self.event(
-                        &ws,
-                        NewReleaseEvent {
-                            action: "cut",
-                            package: Some(&rel.package),
-                            version: Some(&rel.version),
-                            tag: Some(&rel.tag),
-                            sha: r.commit.as_deref(),
-                            outcome,
-                            reason: reason.as_deref(),
-                            detail,
-                        },
-                    )
-                    .await;
-                }
-                if !dry_run {
-                    self.store_ref()
-                        .audit(Some(&ws.id), "release.cut", serde_json::json!({ "tags": r.releases.iter().map(|x| &x.tag).collect::<Vec<_>>(), "commit": r.commit, "reason": reason }))
-                        .await?;
-                }
-            }
-            Err(e) => {
-                self.event(
-                    &ws,
-                    NewReleaseEvent {
-                        action: "cut",
-                        package: None,
-                        version: None,
-                        tag: None,
-                        sha: None,
-                        outcome: "failed",
-                        reason: reason.as_deref(),
-                        detail: serde_json::json!({ "error": e.payload() }),
-                    },
-                )
-                .await;
-            }
-        }
-        result
+            },
+            |result| cut_records(result, dry_run, reason.as_deref()),
+        )
+        .await
     }
 
     /// Pushes the release commit and tags, then creates the forge releases.
@@ -277,88 +212,39 @@ impl Shipdeck {
         let config = config_of(&ws)?;
         let token = self.forge_token(&ws, config.as_ref()).await?;
         let root = ws.root.clone();
-        let push_token = token.clone();
-        let mut result = self
-            .jobs_ref()
-            .run(Some(&ws.id), JobKind::ReleasePublish, sink, move |progress| {
-                push_releases(
-                    &root,
-                    config.as_ref(),
-                    (dry_run, skip_forge),
-                    push_token.as_deref(),
-                    progress,
-                )
-            })
-            .await;
-        if let (Ok(r), Some(token)) = (&mut result, &token) {
-            self.create_forge_releases(&ws, token, r).await?;
+        let published = self
+            .run_recorded(
+                &ws,
+                JobKind::ReleasePublish,
+                sink,
+                move |progress| {
+                    let mut out = push_releases(
+                        &root,
+                        config.as_ref(),
+                        (dry_run, skip_forge),
+                        token.as_deref(),
+                        progress,
+                    )?;
+                    let forge_failure = match &token {
+                        Some(token) => create_forge_releases(token, &mut out.value),
+                        None => None,
+                    };
+                    Ok(JobOutput {
+                        value: Published {
+                            result: out.value,
+                            forge_failure,
+                        },
+                        summary: out.summary,
+                        result: out.result,
+                    })
+                },
+                publish_records,
+            )
+            .await?;
+        match published.forge_failure {
+            Some((_, e)) => Err(e),
+            None => Ok(published.result),
         }
-        self.record_publish(&ws, &result).await?;
-        result
-    }
-
-    /// After a real push, one forge release per tag; the first failure is
-    /// recorded and returned.
-    async fn create_forge_releases(&self, ws: &Workspace, token: &str, r: &mut PublishResult) -> Result<()> {
-        let (false, Some(forge)) = (r.dry_run, r.forge.clone()) else {
-            return Ok(());
-        };
-        for rel in r.releases.clone() {
-            match create_forge_release(&forge, token, &rel).await {
-                Ok(fr) => r.forge_releases.push(fr),
-                Err(e) => {
-                    let detail = serde_json::json!({ "error": e.payload(), "pushed": true });
-                    self.event(ws, publish_event(&rel, "failed", detail)).await;
-                    return Err(e);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A release event per published package (or one for the failure), and
-    /// an audit entry when something was pushed.
-    async fn record_publish(&self, ws: &Workspace, result: &Result<PublishResult>) -> Result<()> {
-        match result {
-            Ok(r) => {
-                for rel in &r.releases {
-                    let url = r
-                        .forge_releases
-                        .iter()
-                        .find(|f| f.tag == rel.tag)
-                        .and_then(|f| f.url.clone());
-                    let outcome = if r.dry_run { "dry_run" } else { "ok" };
-                    let detail = serde_json::json!({ "remote": r.remote, "url": url });
-                    self.event(ws, publish_event(rel, outcome, detail)).await;
-                }
-                if !r.dry_run {
-                    self.store_ref()
-                        .audit(
-                            Some(&ws.id),
-                            "release.publish",
-                            serde_json::json!({ "remote": r.remote, "refs": r.refs }),
-                        )
-                        .await?;
-                }
-            }
-            Err(e) => {
-                self.event(
-                    ws,
-                    NewReleaseEvent {
-                        action: "publish",
-                        package: None,
-                        version: None,
-                        tag: None,
-                        sha: None,
-                        outcome: "failed",
-                        reason: None,
-                        detail: serde_json::json!({ "error": e.payload() }),
-                    },
-                )
-                .await;
-            }
-        }
-        Ok(())
     }
 
     /// Rolls a release back (see `releases::rollback` for the two cases).
@@ -382,12 +268,13 @@ impl Shipdeck {
         let token = self.forge_token(&ws, config.as_ref()).await?;
         let root = ws.root.clone();
         let why = reason.clone();
-        let forge_config = config.clone();
-        let mut result = self
-            .jobs_ref()
-            .run(Some(&ws.id), JobKind::ReleaseRollback, sink, move |_| {
+        self.run_recorded(
+            &ws,
+            JobKind::ReleaseRollback,
+            sink,
+            move |_| {
                 let repo = git2::Repository::open(&root)?;
-                let r = rollback(
+                let mut r = rollback(
                     &repo,
                     &root,
                     config.as_ref(),
@@ -397,104 +284,24 @@ impl Shipdeck {
                     not_pushed.then_some(false),
                     dry_run,
                 )?;
+                if let Some(token) = &token {
+                    mark_rolled_back(&repo, config.as_ref(), token, &why, &mut r);
+                }
                 let summary = format!("{}rolled back {}", if dry_run { "dry run: " } else { "" }, r.tag);
                 Ok(JobOutput {
                     value: r,
                     summary,
                     result: None,
                 })
-            })
-            .await;
-        if let (Ok(r), Some(token)) = (&mut result, &token) {
-            self.mark_rolled_back(&ws, forge_config.as_ref(), token, &reason, r)
-                .await?;
-        }
-        self.record_rollback(&ws, &reason, &result).await?;
-        result
+            },
+            |result| rollback_records(result, &reason),
+        )
+        .await
     }
 
-    /// After a pushed rollback, notes on the forge release that it was
-    /// rolled back and by what.
-    async fn mark_rolled_back(
-        &self,
-        ws: &Workspace,
-        forge_config: Option<&Config>,
-        token: &str,
-        reason: &str,
-        r: &mut RollbackResult,
-    ) -> Result<()> {
-        if r.pushed && !r.dry_run {
-            let repo = git2::Repository::open(&ws.root)?;
-            let remote = forge_config
-                .and_then(|c| c.release.remote.clone())
-                .unwrap_or_else(|| "origin".into());
-            let url = repo
-                .find_remote(&remote)
-                .ok()
-                .and_then(|rm| rm.url().map(str::to_string));
-            let release_cfg = forge_config.map(|c| c.release.clone()).unwrap_or_default();
-            if let Some(forge) =
-                url.and_then(|u| crate::releases::Forge::detect(&u, &release_cfg).ok().flatten())
-            {
-                let note = format!(
-                    "Rolled back: {reason}. Superseded by {}.",
-                    r.new_tag.clone().unwrap_or_default()
-                );
-                match mark_superseded(&forge, token, &r.tag, &note).await {
-                    Ok(()) => r
-                        .steps
-                        .push(format!("marked the forge release {} as rolled back", r.tag)),
-                    Err(e) => r.steps.push(format!(
-                        "could not mark the forge release {}: {}",
-                        r.tag,
-                        e.payload().message
-                    )),
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The rollback's release event, and an audit entry when it changed
-    /// the repository.
-    async fn record_rollback(
-        &self,
-        ws: &Workspace,
-        reason: &str,
-        result: &Result<RollbackResult>,
-    ) -> Result<()> {
-        match result {
-            Ok(r) => {
-                let outcome = if r.dry_run { "dry_run" } else { "ok" };
-                self.event(ws, NewReleaseEvent { action: "rollback", package: Some(&r.package), version: Some(&r.version), tag: Some(&r.tag), sha: r.revert_commit.as_deref(), outcome, reason: Some(reason), detail: serde_json::json!({ "pushed": r.pushed, "steps": r.steps, "new_tag": r.new_tag }) }).await;
-                if !r.dry_run {
-                    self.store_ref()
-                        .audit(Some(&ws.id), "release.rollback", serde_json::json!({ "tag": r.tag, "pushed": r.pushed, "reason": reason, "steps": r.steps }))
-                        .await?;
-                }
-            }
-            Err(e) => {
-                self.event(
-                    ws,
-                    NewReleaseEvent {
-                        action: "rollback",
-                        package: None,
-                        version: None,
-                        tag: None,
-                        sha: None,
-                        outcome: "failed",
-                        reason: Some(reason),
-                        detail: serde_json::json!({ "error": e.payload() }),
-                    },
-                )
-                .await;
-            }
-        }
-        Ok(())
-    }
-
+    /// Releases and recorded events; a read.
     pub async fn release_history(&self, path: &Path) -> Result<ReleaseHistory> {
-        let ws = self.registered(path).await?;
+        let ws = self.workspace(path).await?;
         let config = config_of(&ws)?;
         let root = ws.root.clone();
         let list = tokio::task::spawn_blocking(move || {
@@ -563,20 +370,192 @@ fn push_releases(
     })
 }
 
+/// A publish as its job ends: pushed (or listed), and the first forge
+/// release that could not be created, if any.
+struct Published {
+    result: PublishResult,
+    forge_failure: Option<(PendingRelease, crate::error::Error)>,
+}
+
+/// After a real push, one forge release per tag, on the job's thread; the
+/// first failure ends the creation.
+fn create_forge_releases(
+    token: &str,
+    r: &mut PublishResult,
+) -> Option<(PendingRelease, crate::error::Error)> {
+    let (false, Some(forge)) = (r.dry_run, r.forge.clone()) else {
+        return None;
+    };
+    let handle = tokio::runtime::Handle::current();
+    for rel in r.releases.clone() {
+        match handle.block_on(create_forge_release(&forge, token, &rel)) {
+            Ok(fr) => r.forge_releases.push(fr),
+            Err(e) => return Some((rel, e)),
+        }
+    }
+    None
+}
+
+/// After a pushed rollback, notes on the forge release that it was rolled
+/// back and by what (on the job's thread); the outcome becomes a step.
+fn mark_rolled_back(
+    repo: &git2::Repository,
+    config: Option<&Config>,
+    token: &str,
+    reason: &str,
+    r: &mut RollbackResult,
+) {
+    if !r.pushed || r.dry_run {
+        return;
+    }
+    let remote = config
+        .and_then(|c| c.release.remote.clone())
+        .unwrap_or_else(|| "origin".into());
+    let url = repo
+        .find_remote(&remote)
+        .ok()
+        .and_then(|rm| rm.url().map(str::to_string));
+    let release_cfg = config.map(|c| c.release.clone()).unwrap_or_default();
+    let Some(forge) = url.and_then(|u| crate::releases::Forge::detect(&u, &release_cfg).ok().flatten())
+    else {
+        return;
+    };
+    let note = format!(
+        "Rolled back: {reason}. Superseded by {}.",
+        r.new_tag.clone().unwrap_or_default()
+    );
+    let marked = tokio::runtime::Handle::current().block_on(mark_superseded(&forge, token, &r.tag, &note));
+    r.steps.push(match marked {
+        Ok(()) => format!("marked the forge release {} as rolled back", r.tag),
+        Err(e) => format!(
+            "could not mark the forge release {}: {}",
+            r.tag,
+            e.payload().message
+        ),
+    });
+}
+
+/// A cut's events, one per package, and its audit entry when it wrote.
+fn cut_records(result: &Result<CutResult>, dry_run: bool, reason: Option<&str>) -> Records {
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => {
+            return Records::event(Event::Release(ReleaseRecord::failed(
+                ReleaseAction::Cut,
+                reason,
+                e,
+            )))
+        }
+    };
+    let detail = serde_json::json!({ "files": r.files.iter().map(|f| &f.path).collect::<Vec<_>>(), "signed": r.signed_tags });
+    let events = r
+        .releases
+        .iter()
+        .map(|rel| {
+            Event::Release(ReleaseRecord {
+                action: ReleaseAction::Cut,
+                package: Some(rel.package.clone()),
+                version: Some(rel.version.clone()),
+                tag: Some(rel.tag.clone()),
+                sha: r.commit.clone(),
+                outcome: Outcome::done(dry_run),
+                reason: reason.map(str::to_string),
+                detail: detail.clone(),
+            })
+        })
+        .collect();
+    let records = Records { events, audit: None };
+    if dry_run {
+        return records;
+    }
+    records.audited(
+        AuditAction::Release(ReleaseAction::Cut),
+        serde_json::json!({ "tags": r.releases.iter().map(|x| &x.tag).collect::<Vec<_>>(), "commit": r.commit, "reason": reason }),
+    )
+}
+
+/// A publish's events, one per package (or the failed one), and its audit
+/// entry when something was pushed and every forge release was created.
+fn publish_records(result: &Result<Published>) -> Records {
+    let p = match result {
+        Ok(p) => p,
+        Err(e) => {
+            return Records::event(Event::Release(ReleaseRecord::failed(
+                ReleaseAction::Publish,
+                None,
+                e,
+            )))
+        }
+    };
+    let r = &p.result;
+    if let Some((rel, e)) = &p.forge_failure {
+        let detail = serde_json::json!({ "error": e.payload(), "pushed": true });
+        return Records::event(publish_event(rel, Outcome::Failed, detail));
+    }
+    let events = r
+        .releases
+        .iter()
+        .map(|rel| {
+            let url = r
+                .forge_releases
+                .iter()
+                .find(|f| f.tag == rel.tag)
+                .and_then(|f| f.url.clone());
+            let detail = serde_json::json!({ "remote": r.remote, "url": url });
+            publish_event(rel, Outcome::done(r.dry_run), detail)
+        })
+        .collect();
+    let records = Records { events, audit: None };
+    if r.dry_run {
+        return records;
+    }
+    records.audited(
+        AuditAction::Release(ReleaseAction::Publish),
+        serde_json::json!({ "remote": r.remote, "refs": r.refs }),
+    )
+}
+
 /// The release event of one published package.
-fn publish_event<'a>(
-    rel: &'a PendingRelease,
-    outcome: &'a str,
-    detail: serde_json::Value,
-) -> NewReleaseEvent<'a> {
-    NewReleaseEvent {
-        action: "publish",
-        package: Some(&rel.package),
-        version: Some(&rel.version),
-        tag: Some(&rel.tag),
+fn publish_event(rel: &PendingRelease, outcome: Outcome, detail: serde_json::Value) -> Event {
+    Event::Release(ReleaseRecord {
+        action: ReleaseAction::Publish,
+        package: Some(rel.package.clone()),
+        version: Some(rel.version.clone()),
+        tag: Some(rel.tag.clone()),
         sha: None,
         outcome,
         reason: None,
         detail,
+    })
+}
+
+/// A rollback's event, and its audit entry when it changed the repository.
+fn rollback_records(result: &Result<RollbackResult>, reason: &str) -> Records {
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => {
+            return Records::event(Event::Release(ReleaseRecord::failed(
+                ReleaseAction::Rollback,
+                Some(reason),
+                e,
+            )))
+        }
+    };
+    let records = Records::event(Event::Release(ReleaseRecord {
+        action: ReleaseAction::Rollback,
+        package: Some(r.package.clone()),
+        version: Some(r.version.clone()),
+        tag: Some(r.tag.clone()),
+        sha: r.revert_commit.clone(),
+        outcome: Outcome::done(r.dry_run),
+        reason: Some(reason.to_string()),
+        detail: serde_json::json!({ "pushed": r.pushed, "steps": r.steps, "new_tag": r.new_tag }),
+    }));
+    if r.dry_run {
+        return records;
     }
+    records.audited(
+        AuditAction::Release(ReleaseAction::Rollback),
+        serde_json::json!({ "tag": r.tag, "pushed": r.pushed, "reason": reason, "steps": r.steps }),
+    )
 }

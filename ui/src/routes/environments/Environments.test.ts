@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { KeyParity } from "../../lib/bindings/KeyParity";
 import type { ParityFilter } from "../../lib/bindings/ParityFilter";
 import type { ParityReport } from "../../lib/bindings/ParityReport";
+import type { ParityView } from "../../lib/bindings/ParityView";
 import { workspace } from "../../test/fixtures";
 import Environments from "./Environments.svelte";
 
@@ -58,5 +59,66 @@ describe("Environments", () => {
     await waitFor(() => expect(screen.getAllByTestId("parity-row")).toHaveLength(1));
     expect(screen.getByTestId("parity-row")).toHaveAttribute("data-key", "DB_URL");
     expect(filters.at(-1)).toEqual({ only_problems: false, prefix: "dB" });
+  });
+});
+
+const parity: ParityView = {
+  stable_fingerprints: true,
+  environments: ["dev", "prod"],
+  keys: [],
+  findings: [],
+  score: 100,
+  files: [],
+};
+
+const chart = { kind: "line", title: "", svg: "<svg></svg>", unit: null, columns: [], rows: [] };
+
+/** Every command the view sends, answered with empty data. */
+function backend() {
+  const calls: string[] = [];
+  mockIPC((cmd, args) => {
+    calls.push(cmd);
+    switch (cmd) {
+      case "env_parity":
+      case "env_parity_check":
+        return parity;
+      case "env_parity_filter":
+        return (args as { report: ParityReport }).report;
+      case "env_history":
+        return [];
+      case "env_health":
+        return { results: [], drift: { latest: null, behind: [], findings: [] } };
+      case "env_doctor":
+        return { ok: true, checks: [] };
+      default:
+        return chart;
+    }
+  });
+  return calls;
+}
+
+describe("Environments: reads and checks", () => {
+  it("opening the view reads parity and polls or records nothing", async () => {
+    const calls = backend();
+    render(Environments, { workspace: workspace() });
+    await screen.findByTestId("parity-summary");
+    await waitFor(() => expect(calls).toContain("env_doctor"));
+    expect(calls).toContain("env_parity");
+    expect(calls).not.toContain("env_parity_check");
+    expect(calls).not.toContain("env_health");
+    expect(screen.getAllByTestId("health-status").map((t) => t.textContent)).toEqual([
+      "health not checked",
+      "health not checked",
+    ]);
+  });
+
+  it("Refresh records a parity check and Check health polls", async () => {
+    const calls = backend();
+    render(Environments, { workspace: workspace() });
+    await screen.findByTestId("parity-summary");
+    await userEvent.click(screen.getByTestId("parity-button"));
+    await waitFor(() => expect(calls).toContain("env_parity_check"));
+    await userEvent.click(screen.getByTestId("health-button"));
+    await waitFor(() => expect(calls).toContain("env_health"));
   });
 });

@@ -99,6 +99,7 @@ export const COMMANDS = [
   "migration_chart",
   "env_parity",
   "env_parity_filter",
+  "env_parity_check",
   "env_parity_chart",
   "env_reveal",
   "env_health",
@@ -211,6 +212,8 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<ParityView>("env_parity", { path }),
     envParityFilter: (report: ParityReport, filter: ParityFilter): Promise<ParityReport> =>
       invoke<ParityReport>("env_parity_filter", { report, filter }),
+    envParityCheck: (path: string): Promise<ParityView> =>
+      invoke<ParityView>("env_parity_check", { path }),
     envParityChart: (path: string, theme: Theme): Promise<Chart> =>
       invoke<Chart>("env_parity_chart", { path, theme }),
     envReveal: (path: string, env: string, key: string): Promise<string> =>
