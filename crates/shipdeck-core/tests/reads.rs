@@ -14,6 +14,10 @@ use shipdeck_core::{Paths, Shipdeck};
 /// A repository with a Cargo package at v0.1.0 and one feature since.
 fn repo(root: &Path) {
     let repo = git2::Repository::init(root).unwrap();
+    // A cut signs its commit as the repository's user, as git would.
+    let mut config = repo.config().unwrap();
+    config.set_str("user.name", "Test").unwrap();
+    config.set_str("user.email", "test@example.com").unwrap();
     let sig = git2::Signature::now("Test", "test@example.com").unwrap();
     let commit = |message: &str, files: &[(&str, &str)]| {
         for (path, text) in files {
