@@ -18,6 +18,7 @@ pub mod policy;
 pub mod publish;
 pub mod rollback;
 mod sign;
+pub mod steps;
 
 use serde::Serialize;
 use ts_rs::TS;

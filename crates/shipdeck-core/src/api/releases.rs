@@ -20,12 +20,11 @@ use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::releases::commits::ParsedCommit;
 use crate::releases::cut::{cut, CutResult};
 use crate::releases::history::{cadence, releases, Cadence, ReleaseEntry};
-use crate::releases::publish::{
-    create_forge_release, mark_superseded, pending, push, PendingRelease, PublishResult,
-};
+use crate::releases::publish::{PendingRelease, PublishResult};
 use crate::releases::rollback::{rollback, RollbackRequest, RollbackResult};
+use crate::releases::steps::{create_forge_releases, mark_rolled_back, push_pending};
 use crate::releases::CommitCache;
-use crate::releases::{changelog_range, plan, PlanRequest, ReleaseError, ReleasePlan};
+use crate::releases::{changelog_range, plan, PlanRequest, ReleasePlan};
 use crate::store::{ReleaseEvent, Store};
 use crate::workspace::Workspace;
 
@@ -218,24 +217,25 @@ impl Shipdeck {
                 JobKind::ReleasePublish,
                 sink,
                 move |progress| {
-                    let mut out = push_releases(
+                    let mut result = push_pending(
                         &root,
                         config.as_ref(),
                         (dry_run, skip_forge),
                         token.as_deref(),
                         progress,
                     )?;
+                    let summary = result.summary();
                     let forge_failure = match &token {
-                        Some(token) => create_forge_releases(token, &mut out.value),
+                        Some(token) => create_forge_releases(token, &mut result),
                         None => None,
                     };
                     Ok(JobOutput {
                         value: Published {
-                            result: out.value,
+                            result,
                             forge_failure,
                         },
-                        summary: out.summary,
-                        result: out.result,
+                        summary,
+                        result: None,
                     })
                 },
                 publish_records,
@@ -323,116 +323,11 @@ impl Shipdeck {
     }
 }
 
-/// The publish job: push the release commit and tags (or list them, on a
-/// dry run), with the flags `(dry_run, skip_forge)`.
-fn push_releases(
-    root: &Path,
-    config: Option<&Config>,
-    (dry_run, skip_forge): (bool, bool),
-    push_token: Option<&str>,
-    progress: &crate::jobs::Progress,
-) -> Result<JobOutput<PublishResult>> {
-    let repo = git2::Repository::open(root)?;
-    let (releases, forge, remote) = pending(&repo, root, config)?;
-    let forge = forge.filter(|_| !skip_forge);
-    if forge.is_some() && push_token.is_none() {
-        return Err(ReleaseError::NoToken {
-            detail: "the remote is on a forge but release.token is not set or empty".into(),
-        }
-        .into());
-    }
-    let tags: Vec<String> = releases.iter().map(|r| r.tag.clone()).collect();
-    let refs = if dry_run {
-        let branch = repo.head()?.name().unwrap_or("HEAD").to_string();
-        std::iter::once(branch)
-            .chain(tags.iter().map(|t| format!("refs/tags/{t}")))
-            .collect()
-    } else {
-        progress.report(0, Some(2), format!("pushing to {remote}"));
-        push(&repo, &remote, &tags, push_token)?
-    };
-    let summary = format!(
-        "{}pushed {}",
-        if dry_run { "dry run: " } else { "" },
-        tags.join(", ")
-    );
-    Ok(JobOutput {
-        value: PublishResult {
-            dry_run,
-            remote,
-            refs,
-            releases,
-            forge,
-            forge_releases: Vec::new(),
-        },
-        summary,
-        result: None,
-    })
-}
-
 /// A publish as its job ends: pushed (or listed), and the first forge
 /// release that could not be created, if any.
 struct Published {
     result: PublishResult,
     forge_failure: Option<(PendingRelease, crate::error::Error)>,
-}
-
-/// After a real push, one forge release per tag, on the job's thread; the
-/// first failure ends the creation.
-fn create_forge_releases(
-    token: &str,
-    r: &mut PublishResult,
-) -> Option<(PendingRelease, crate::error::Error)> {
-    let (false, Some(forge)) = (r.dry_run, r.forge.clone()) else {
-        return None;
-    };
-    let handle = tokio::runtime::Handle::current();
-    for rel in r.releases.clone() {
-        match handle.block_on(create_forge_release(&forge, token, &rel)) {
-            Ok(fr) => r.forge_releases.push(fr),
-            Err(e) => return Some((rel, e)),
-        }
-    }
-    None
-}
-
-/// After a pushed rollback, notes on the forge release that it was rolled
-/// back and by what (on the job's thread); the outcome becomes a step.
-fn mark_rolled_back(
-    repo: &git2::Repository,
-    config: Option<&Config>,
-    token: &str,
-    reason: &str,
-    r: &mut RollbackResult,
-) {
-    if !r.pushed || r.dry_run {
-        return;
-    }
-    let remote = config
-        .and_then(|c| c.release.remote.clone())
-        .unwrap_or_else(|| "origin".into());
-    let url = repo
-        .find_remote(&remote)
-        .ok()
-        .and_then(|rm| rm.url().map(str::to_string));
-    let release_cfg = config.map(|c| c.release.clone()).unwrap_or_default();
-    let Some(forge) = url.and_then(|u| crate::releases::Forge::detect(&u, &release_cfg).ok().flatten())
-    else {
-        return;
-    };
-    let note = format!(
-        "Rolled back: {reason}. Superseded by {}.",
-        r.new_tag.clone().unwrap_or_default()
-    );
-    let marked = tokio::runtime::Handle::current().block_on(mark_superseded(&forge, token, &r.tag, &note));
-    r.steps.push(match marked {
-        Ok(()) => format!("marked the forge release {} as rolled back", r.tag),
-        Err(e) => format!(
-            "could not mark the forge release {}: {}",
-            r.tag,
-            e.payload().message
-        ),
-    });
 }
 
 /// A cut's events, one per package, and its audit entry when it wrote.
