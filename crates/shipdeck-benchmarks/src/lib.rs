@@ -52,3 +52,18 @@ pub struct Metric {
     #[serde(default)]
     pub failed: Option<u64>,
 }
+
+/// The machine a run measured on: CPU model × logical cores.
+pub fn machine_fingerprint() -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    format!("{model} × {cores}")
+}

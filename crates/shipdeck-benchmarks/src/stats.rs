@@ -6,6 +6,7 @@
 //! a failed build for that. Direction comes from [`Metric::lower_is_better`].
 
 use serde::{Deserialize, Serialize};
+use shipdeck_base::config::GateSection;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use ts_rs::TS;
 
@@ -551,4 +552,34 @@ fn unit_scale(from: &str, to: &str) -> Option<f64> {
         return Some(1.0);
     }
     Some(time_ns(from)? / time_ns(to)?)
+}
+impl GateConfig {
+    /// The gate `[bench.gate]` asks for; defaults: Welch's t-test at
+    /// alpha 0.05, changes under 2 % never judged.
+    pub fn from_section(section: &GateSection) -> shipdeck_base::Result<GateConfig> {
+        let alpha = section.alpha.unwrap_or(0.05);
+        let method = match section.method.as_deref().unwrap_or("welch") {
+            "welch" => GateMethod::Welch { alpha },
+            "mann_whitney" => GateMethod::MannWhitney { alpha },
+            "z_score" => GateMethod::ZScore {
+                max: section.max.unwrap_or(3.0),
+            },
+            "percentage" => GateMethod::Percentage {
+                max_pct: section.max_pct.unwrap_or(5.0),
+            },
+            "iqr" => GateMethod::Iqr {
+                multiplier: section.multiplier.unwrap_or(1.5),
+            },
+            other => {
+                return Err(shipdeck_base::Error::InvalidInput {
+                    field: "bench.gate.method",
+                    reason: format!("{other:?} is not one of welch, mann_whitney, z_score, percentage, iqr"),
+                })
+            }
+        };
+        Ok(GateConfig {
+            method,
+            min_change_pct: section.min_change_pct.unwrap_or(2.0),
+        })
+    }
 }

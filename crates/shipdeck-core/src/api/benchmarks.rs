@@ -14,10 +14,10 @@ use super::Shipdeck;
 use crate::benchmarks::import::{self, Format, Imported};
 use crate::benchmarks::loadgen::{run_http, HttpLoadRules, HttpOptions, HttpReport, HTTP_LOAD_RULES};
 use crate::benchmarks::scenario::{self, Resolved, ScenarioInfo, ScenarioResult};
-use crate::benchmarks::stats::{compare_runs, Comparison, GateConfig, GateMethod, Verdict};
+use crate::benchmarks::stats::{compare_runs, Comparison, GateConfig, Verdict};
 use crate::benchmarks::Metric;
 use crate::charts::{self, Chart, Theme};
-use crate::config::{GateSection, UrlSource};
+use crate::config::UrlSource;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::{BenchRun, RunContext};
@@ -54,25 +54,10 @@ pub struct CompareReport {
     pub failed: usize,
 }
 
-/// The machine a run measured on: CPU model × logical cores.
-pub fn machine_fingerprint() -> String {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    format!("{model} × {cores}")
-}
-
 /// HEAD's commit, branch and the tags pointing at it.
 fn context(ws: &Workspace) -> RunContext {
     let mut ctx = RunContext {
-        machine: machine_fingerprint(),
+        machine: crate::benchmarks::machine_fingerprint(),
         ..RunContext::default()
     };
     let Ok(repo) = ws.repo() else { return ctx };
@@ -84,33 +69,6 @@ fn context(ws: &Workspace) -> RunContext {
     ctx.commit_sha = Some(commit.id().to_string());
     ctx.tags = shipdeck_git::tags_at(&repo, commit.id()).unwrap_or_default();
     ctx
-}
-
-fn gate(section: &GateSection) -> Result<GateConfig> {
-    let alpha = section.alpha.unwrap_or(0.05);
-    let method = match section.method.as_deref().unwrap_or("welch") {
-        "welch" => GateMethod::Welch { alpha },
-        "mann_whitney" => GateMethod::MannWhitney { alpha },
-        "z_score" => GateMethod::ZScore {
-            max: section.max.unwrap_or(3.0),
-        },
-        "percentage" => GateMethod::Percentage {
-            max_pct: section.max_pct.unwrap_or(5.0),
-        },
-        "iqr" => GateMethod::Iqr {
-            multiplier: section.multiplier.unwrap_or(1.5),
-        },
-        other => {
-            return Err(Error::InvalidInput {
-                field: "bench.gate.method",
-                reason: format!("{other:?} is not one of welch, mann_whitney, z_score, percentage, iqr"),
-            })
-        }
-    };
-    Ok(GateConfig {
-        method,
-        min_change_pct: section.min_change_pct.unwrap_or(2.0),
-    })
 }
 
 impl Shipdeck {
@@ -360,7 +318,7 @@ impl Shipdeck {
     pub async fn bench_compare(&self, path: &Path, base: &str, head: &str) -> Result<CompareReport> {
         let ws = self.workspace(path).await?;
         let config = ws.config_or_default()?;
-        let gate = gate(&config.bench.gate)?;
+        let gate = GateConfig::from_section(&config.bench.gate)?;
         let resolve = |r: &str| -> Result<String> {
             let repo = ws.repo()?;
             let obj = repo.revparse_single(r).map_err(|_| Error::InvalidInput {
