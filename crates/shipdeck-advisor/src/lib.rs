@@ -11,6 +11,7 @@
 pub mod accept;
 pub mod catalogue;
 pub mod error;
+pub mod inputs;
 pub mod mysql;
 pub mod names;
 pub mod postgres;

@@ -13,16 +13,13 @@ use ts_rs::TS;
 use super::record::AuditAction;
 use super::{DatabaseChoice, Shipdeck};
 use crate::advisor::accept::{down_sql, migration_name, migration_sql};
-use crate::advisor::{
-    self, catalogue, AdvisorConfig, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion,
-    WorkspaceQuery,
-};
+use crate::advisor::inputs;
+use crate::advisor::{self, AdvisorConfig, AdvisorError, AdvisorReport, Finding, RunRequest, Suggestion};
 use crate::charts::{self, Chart, Theme};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
 use crate::migrations::lint::{lint_sql, LintFinding};
-use crate::migrations::split::split;
 use crate::migrations::target::{DatabaseSpec, Target};
 use crate::migrations::Engine;
 use crate::store::{AdvisorRun, Dismissal, FindingHistory};
@@ -63,80 +60,8 @@ pub struct AdvisorOptions {
     pub allow_untrusted_functions: bool,
 }
 
-const DEFAULT_QUERIES: &str = "queries/**/*.sql";
-
 fn advisor_config(ws: &Workspace) -> Result<AdvisorConfig> {
     Ok(ws.config_or_default()?.advisor)
-}
-
-/// The workspace's queries: every statement of the `[advisor] queries`
-/// files, with its file and line.
-fn workspace_queries(ws: &Workspace, config: &AdvisorConfig, engine: Engine) -> Vec<WorkspaceQuery> {
-    let globs = config
-        .queries
-        .clone()
-        .unwrap_or_else(|| vec![DEFAULT_QUERIES.to_string()]);
-    let mut out = Vec::new();
-    for g in globs {
-        let pattern = ws.root.join(&g).display().to_string();
-        let Ok(paths) = glob::glob(&pattern) else {
-            tracing::warn!(glob = %g, "invalid [advisor] queries glob");
-            continue;
-        };
-        for path in paths.flatten() {
-            // `../**/*.sql` or a link out of the tree: not the workspace's.
-            let Ok(path) = crate::workspace::inside(&ws.root, "advisor.queries", &path.to_string_lossy())
-            else {
-                tracing::warn!(glob = %g, "skipped a query file outside the workspace");
-                continue;
-            };
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let file = path.strip_prefix(&ws.root).unwrap_or(&path).display().to_string();
-            out.extend(split(&text, engine).into_iter().map(|s| WorkspaceQuery {
-                file: file.clone(),
-                line: s.line,
-                sql: s.sql,
-            }));
-        }
-    }
-    out
-}
-
-/// The check ids to run: all of the engine's, or the requested ones
-/// (each must exist for the engine).
-fn checks_for(engine: Engine, requested: &[String]) -> Result<Vec<String>> {
-    let all = catalogue::ids_for(engine);
-    for id in requested {
-        if !all.contains(&id.as_str()) {
-            return Err(AdvisorError::UnknownCheck {
-                id: id.clone(),
-                engine: engine.label().into(),
-                known: all.join(", "),
-            }
-            .into());
-        }
-    }
-    Ok(if requested.is_empty() {
-        all.iter().map(|s| s.to_string()).collect()
-    } else {
-        requested.to_vec()
-    })
-}
-
-/// Literals in query texts (pg_stat_activity's, which are not normalised)
-/// may hold secrets: they are replaced before anything is shown or stored.
-fn scrub(report: &mut AdvisorReport) {
-    for f in &mut report.findings {
-        if let Some(q) = &f.evidence.query {
-            f.evidence.query = Some(advisor::predicates::mask_literals(q, report.engine));
-        }
-        f.message = crate::secrets::redact(&f.message).into_owned();
-    }
-    for q in &mut report.metrics.queries {
-        q.query = advisor::predicates::mask_literals(&q.query, report.engine);
-    }
 }
 
 impl Shipdeck {
@@ -173,11 +98,11 @@ impl Shipdeck {
     ) -> Result<AdvisorView> {
         let (ws, target) = self.advisor_target(path, choice).await?;
         let config = advisor_config(&ws)?;
-        let only = checks_for(target.engine, checks)?;
+        let only = inputs::checks_for(target.engine, checks)?;
         let req = RunRequest {
             thresholds: config.thresholds.clone(),
             only: only.clone(),
-            queries: workspace_queries(&ws, &config, target.engine),
+            queries: inputs::workspace_queries(&ws.root, &config, target.engine),
             allow_untrusted_functions: options.allow_untrusted_functions,
         };
         let database = target.name.clone();
@@ -229,7 +154,7 @@ impl Shipdeck {
                 })
             })
             .await?;
-        scrub(&mut report);
+        inputs::scrub(&mut report);
         let store = self.store_ref();
         let run_id = store.advisor_run(&ws.id, &report).await?;
         self.advisor_view(&ws, &database, report, run_id, Some(crate::store::now_ms()))
