@@ -3,6 +3,7 @@
 //! `_sqlx_migrations` table, written exactly as sqlx writes it, so that
 //! `sqlx migrate` and Shipdeck agree on the same database.
 
+mod applied;
 pub mod create;
 pub mod db;
 pub mod error;
