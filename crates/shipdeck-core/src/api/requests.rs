@@ -99,6 +99,7 @@ impl HttpLoad {
             requests: None,
             rate: self.rate,
             timeout: Duration::from_secs(10),
+            ..Default::default()
         })
     }
 }
