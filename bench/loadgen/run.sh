@@ -9,7 +9,9 @@
 #   CONNECTIONS="16 64" bench/loadgen/run.sh
 #
 # Goal: Shipdeck's req/s >= 1.0x wrk's at the same connection count.
-# Needs nginx, wrk and oha (scripts/setup.sh --bench installs them).
+# Needs nginx and wrk, and oha for its column (scripts/setup.sh --bench
+# installs them; without oha its rows are left out). Shipdeck runs with as
+# many threads as wrk (`-t`, one per core; THREADS=N sets both).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/loadgen"
@@ -18,15 +20,20 @@ tools=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
 rounds=${1:-3}
 seconds=${2:-5}
 connections=${CONNECTIONS:-16 64}
-threads=$(nproc)
+threads=${THREADS:-$(nproc)}
 
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 # shellcheck source=scripts/tools.env
 . "$root/scripts/tools.env"
 oha=$(command -v oha || echo "$tools/oha-$OHA_VERSION/bin/oha")
-for tool in "$nginx" "$oha" wrk jq; do
+for tool in "$nginx" wrk jq; do
   command -v "$tool" >/dev/null || { echo "loadgen bench: $tool not found; run scripts/setup.sh --bench" >&2; exit 1; }
 done
+peers="wrk oha shipdeck"
+if [ ! -x "$oha" ]; then
+  echo "loadgen bench: oha not found ($oha), its rows are left out; scripts/setup.sh --bench builds it" >&2
+  peers="wrk shipdeck"
+fi
 
 # The generator, built once; its path from cargo's JSON messages.
 cd "$root"
@@ -81,20 +88,21 @@ run_oha() {
     jq -r '"\(.summary.requestsPerSec) \(.latencyPercentiles.p99 * 1000) \([.errorDistribution[]] | add // 0)"'
 }
 run_shipdeck() {
-  "$shipdeck" "$url" "$1" "$seconds" | jq -r '"\(.rps) \(.latency_ms.p99) \(.errors)"'
+  "$shipdeck" "$url" "$1" "$seconds" -t "$threads" | jq -r '"\(.rps) \(.latency_ms.p99) \(.errors)"'
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "nginx 1 worker on 127.0.0.1:$port; $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); ${rounds} rounds of ${seconds} s"
+echo "nginx 1 worker on 127.0.0.1:$port; $threads threads for wrk and shipdeck; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); ${rounds} rounds of ${seconds} s"
 wrk -t "$threads" -c 16 -d 1s "$url" >/dev/null # warm-up
 printf '\n%-9s %5s %12s %10s %8s %9s   %s\n' tool conns req/s "p99 ms" errors "vs wrk" "req/s of each round"
 for c in $connections; do
-  for tool in wrk oha shipdeck; do : >"$tmp/$tool.$c"; done
+  for tool in $peers; do : >"$tmp/$tool.$c"; done
   for _ in $(seq "$rounds"); do
-    for tool in wrk oha shipdeck; do "run_$tool" "$c" >>"$tmp/$tool.$c"; done
+    for tool in $peers; do "run_$tool" "$c" >>"$tmp/$tool.$c"; done
   done
   wrk_rps=$(cut -d' ' -f1 "$tmp/wrk.$c" | median)
-  for tool in wrk oha shipdeck; do
+  for tool in $peers; do
     rps=$(cut -d' ' -f1 "$tmp/$tool.$c" | median)
     p99=$(cut -d' ' -f2 "$tmp/$tool.$c" | median)
     errors=$(cut -d' ' -f3 "$tmp/$tool.$c" | median)

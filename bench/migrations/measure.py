@@ -154,7 +154,7 @@ for _ in range(lint_runs):
 med = lambda xs: statistics.median(xs) if xs else None  # noqa: E731
 server = psql("SHOW server_version").split()[0]
 print(f"bench/migrations: {n} migrations, PostgreSQL {server}; medians of {up_runs} (up, a fresh database each), "
-      f"{status_runs} (status), {lint_runs} (lint)")
+      f"{status_runs} (status), {lint_runs} (lint); {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f} at the end")
 print(f"{'':26}{'shipdeck':>10}{'sqlx':>9}{'dbmate':>9}{'squawk':>9}{'ratio':>8}   goal (vs the faster peer)")
 
 

@@ -17,6 +17,9 @@
 # (scripts/pg-cluster.sh) on a free port, removed at exit. It creates and drops
 # bench_mig_* databases.
 # Runs: UP_RUNS (3), STATUS_RUNS (10), LINT_RUNS (5).
+# Shipdeck is measured as a release build (`cargo build --release -p
+# shipdeck`, done here): a debug build's start-up alone costs more than the
+# whole of sqlx's `info`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-1000}

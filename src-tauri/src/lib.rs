@@ -30,7 +30,12 @@ pub fn run() {
     let _log_guard = shipdeck_core::logs::init_file(&paths.logs_dir())
         .map_err(|e| eprintln!("warning: file logging is off: {}", e.payload().message))
         .ok();
-    let core = match tauri::async_runtime::block_on(Shipdeck::open(paths)) {
+    let opened = tauri::async_runtime::block_on(async {
+        let core = Shipdeck::open(paths).await?;
+        core.open_store().await?;
+        Ok::<_, shipdeck_core::Error>(core)
+    });
+    let core = match opened {
         Ok(core) => core.only_opened_workspaces(),
         Err(e) => fail(&e),
     };

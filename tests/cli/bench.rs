@@ -98,6 +98,77 @@ fn http_load_outside_the_core_bounds_is_refused_as_in_the_app() {
     assert_eq!(h["runs"].as_array().map_or(0, Vec::len), 0, "{h}");
 }
 
+/// How many of the load generator's threads a running process has (`comm`
+/// holds the first 15 bytes of a thread's name).
+fn loadgen_threads(pid: u32) -> usize {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|comm| "shipdeck-loadgen".starts_with(comm.trim()) && comm.trim().len() >= 15)
+        .count()
+}
+
+#[test]
+fn http_load_threads_flag_sets_the_sender_threads() {
+    let env = Env::new();
+    let repo = Repo::init(&env.path("app"));
+    // A slow server (one request at a time, 3 ms each): the run lasts about
+    // a second, long enough to look at the generator's threads.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    thread::spawn(move || {
+        while let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(10)) {
+            thread::sleep(std::time::Duration::from_millis(3));
+            let _ = req.respond(tiny_http::Response::from_string("ok"));
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let child = env
+        .cmd()
+        .args(["-C", repo.root_str(), "bench", "http", &url])
+        .args(["-c", "6", "-t", "3", "--requests", "300", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut most = 0;
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        most = most.max(loadgen_threads(child.id()));
+        if std::fs::read_to_string(format!("/proc/{}/stat", child.id()))
+            .map_or(true, |stat| stat.contains(") Z "))
+        {
+            break;
+        }
+        thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["requests"], 300);
+    assert_eq!(v["errors"], 0);
+    assert_eq!(most, 3, "threads sending requests with -t 3");
+
+    // Zero threads is a typed input error, before any connection.
+    let v = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "bench",
+            "http",
+            &url,
+            "-t",
+            "0",
+            "-n",
+            "10",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(v["code"], "input.invalid", "{v}");
+}
+
 /// A Redis URL for workspaces whose tests never run the cache scenario.
 const UNUSED_REDIS: &str = "redis://127.0.0.1:1/0";
 

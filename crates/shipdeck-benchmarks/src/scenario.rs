@@ -320,6 +320,7 @@ fn http_options(s: &ScenarioConfig, connections: usize) -> Result<HttpOptions> {
         requests: s.requests,
         rate: s.rate,
         timeout: Duration::from_secs(10),
+        ..Default::default()
     })
 }
 

@@ -373,3 +373,81 @@ async fn bad_input_is_a_typed_error() {
         }
     ));
 }
+
+/// Answers framed in every way HTTP/1.1 allows, in turn: by length, chunked
+/// (with an extension and a trailer), after an interim 100, without a body
+/// (204), and HTTP/1.0 up to the close.
+const FRAMINGS: [&[u8]; 5] = [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+    b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\nok",
+    b"HTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_framing_is_read_whole() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = Arc::new(AtomicU64::new(0));
+    let first_request = Arc::new(Mutex::new(String::new()));
+    let (counter, seen) = (served.clone(), first_request.clone());
+    let accept = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (counter, seen) = (counter.clone(), seen.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let request: Vec<u8> = buf.drain(..end + 4).collect();
+                    {
+                        let mut first = seen.lock().unwrap();
+                        if first.is_empty() {
+                            *first = String::from_utf8_lossy(&request).into_owned();
+                        }
+                    }
+                    let n = counter.fetch_add(1, Ordering::SeqCst) as usize;
+                    let answer = FRAMINGS[n % FRAMINGS.len()];
+                    if stream.write_all(answer).await.is_err() || answer.starts_with(b"HTTP/1.0") {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let report = run(&HttpOptions {
+        url: format!("http://{addr}/x?y=1"),
+        requests: Some(500),
+        duration: None,
+        headers: vec![("X-Test".into(), "1".into())],
+        ..opts(String::new(), 4)
+    })
+    .await;
+    accept.abort();
+    assert_eq!(report.errors, 0, "{report:?}");
+    assert_eq!(report.requests, 500);
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        500,
+        "one request per answer, none resent"
+    );
+    assert_eq!(
+        report.status_codes,
+        codes(&[("200", 200), ("201", 100), ("202", 100), ("204", 100)])
+    );
+    let request = first_request.lock().unwrap().clone();
+    assert!(request.starts_with("GET /x?y=1 HTTP/1.1\r\n"), "{request}");
+    assert!(request.contains(&format!("host: {addr}\r\n")), "{request}");
+    assert!(
+        request.contains("x-test: 1\r\n") && !request.contains("content-length"),
+        "{request}"
+    );
+}

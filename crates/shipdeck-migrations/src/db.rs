@@ -49,7 +49,7 @@ pub struct Db {
     lock: Lock,
 }
 
-fn db_error(e: sqlx::Error) -> Error {
+pub(super) fn db_error(e: sqlx::Error) -> Error {
     // SQLITE_BUSY / SQLITE_LOCKED: another writer, not a broken database.
     if e.as_database_error()
         .and_then(|d| d.code())
@@ -67,7 +67,7 @@ fn db_error(e: sqlx::Error) -> Error {
 }
 
 /// SQLSTATE / message of "the table does not exist".
-fn is_missing_table(e: &sqlx::Error) -> bool {
+pub(super) fn is_missing_table(e: &sqlx::Error) -> bool {
     let Some(d) = e.as_database_error() else {
         return false;
     };

@@ -4,6 +4,7 @@
 //! `sqlx migrate` and Shipdeck agree on the same database.
 #![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
+mod applied;
 mod counts;
 pub mod create;
 pub mod db;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::applied::applied_rows;
 pub use super::counts::MigrationCounts;
 use super::db::{AppliedRow, Db, MAX_LOCK_WAIT};
 use super::files::{benign_difference, has_no_transaction_marker, read_dir, ChecksumNote, MigrationFile};
@@ -152,17 +153,7 @@ async fn read_files(target: &Target) -> Result<Vec<MigrationFile>> {
 
 /// Reads the folder and the table at the same time.
 async fn load(target: &Target) -> Result<(Vec<MigrationFile>, Vec<AppliedRow>)> {
-    let applied = async {
-        match Db::connect(target, false).await? {
-            Some(mut db) => {
-                let rows = db.applied().await;
-                db.close().await;
-                rows
-            }
-            None => Ok(Vec::new()),
-        }
-    };
-    let (files, applied) = tokio::join!(read_files(target), applied);
+    let (files, applied) = tokio::join!(read_files(target), applied_rows(target));
     Ok((files?, applied?))
 }
 

@@ -38,6 +38,10 @@ pub enum BenchCmd {
         /// The body, or @FILE.
         #[arg(long)]
         body: Option<String>,
+        /// Threads sending the requests, each with its share of the
+        /// connections (like wrk's -t). Default: one per core.
+        #[arg(long, short = 't', value_name = "N")]
+        threads: Option<usize>,
     },
     /// The workspace's scenarios (shipdeck.toml [[bench.scenario]], bench/*.toml).
     List,
@@ -85,6 +89,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
             method,
             headers,
             body,
+            threads,
         } => {
             let headers = parse_headers(&headers)?;
             let body = body.map(read_body).transpose()?;
@@ -103,6 +108,7 @@ pub async fn run(cmd: BenchCmd, g: &Global, out: &Output) -> Result<ExitCode> {
                 requests,
                 rate,
                 timeout: std::time::Duration::from_secs(10),
+                threads,
             };
             http(&core, &dir, opts, out).await
         }

@@ -35,6 +35,12 @@ fn status_json_has_the_documented_shape() {
     assert_eq!(rows[0]["checksum"], "ok");
     // Status is read-only: the database file was not even created.
     assert!(!ws.db.sqlite_file().exists());
+    // Nor does it need Shipdeck's own store: a command that reads nothing
+    // recorded never opens it.
+    assert!(
+        !ws.env.data.path().join("shipdeck.db").exists(),
+        "status opened the store"
+    );
 
     ws.json(&["up"], 0);
     let s = ws.status();

@@ -1,21 +1,13 @@
-//! How one connection task talks to the target: a hyper HTTP/1.1 connection
-//! for `http://`, reqwest (rustls) for `https://`.
-//!
-//! The hyper connection is driven inside the task that sends on it (no
-//! spawned connection future, no wake-up across tasks per request), and
-//! every request is a clone of one template.
+//! How one connection task talks to the target: its own HTTP/1.1 connection
+//! for `http://` ([`RawConn`], every request the same prebuilt bytes),
+//! reqwest (rustls) for `https://`.
 
-use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::{self, Connection, SendRequest};
-use hyper::header::CONNECTION;
-use hyper::Request;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use hyper::Method;
 
+use super::raw::{request_bytes, RawConn, Step};
 use super::Target;
 use shipdeck_base::error::{Error, Result};
 
@@ -28,18 +20,18 @@ pub(crate) enum Failure {
     Exchange,
 }
 
-/// What the connection tasks of one run share: nothing for plain HTTP, the
-/// connection pool for HTTPS.
+/// What the connection tasks of one run share: the request's bytes for
+/// plain HTTP, the connection pool for HTTPS.
 #[derive(Clone)]
 pub(crate) enum Shared {
-    Plain,
+    Plain(Bytes),
     Tls(reqwest::Client),
 }
 
 impl Shared {
     pub(crate) fn new(target: &Target, connections: usize) -> Result<Self> {
         if !target.tls {
-            return Ok(Self::Plain);
+            return Ok(Self::Plain(request_bytes(target)));
         }
         // A benchmark measures the target itself: no redirect is followed.
         let client = shipdeck_base::net::client_builder()
@@ -54,19 +46,11 @@ impl Shared {
     }
 }
 
-type Body = Full<Bytes>;
-
-pub(crate) struct Conn {
-    sender: SendRequest<Body>,
-    driver: Pin<Box<Connection<TokioIo<TcpStream>, Body>>>,
-    /// The driver future has completed: the connection is closed.
-    driver_done: bool,
-}
-
 pub(crate) enum Client {
     Plain {
         target: Arc<Target>,
-        conn: Option<Conn>,
+        request: Bytes,
+        conn: Option<RawConn>,
     },
     Tls {
         target: Arc<Target>,
@@ -77,7 +61,11 @@ pub(crate) enum Client {
 impl Client {
     pub(crate) fn new(target: Arc<Target>, shared: &Shared) -> Self {
         match shared {
-            Shared::Plain => Self::Plain { target, conn: None },
+            Shared::Plain(request) => Self::Plain {
+                target,
+                request: request.clone(),
+                conn: None,
+            },
             Shared::Tls(client) => Self::Tls {
                 target,
                 client: client.clone(),
@@ -88,9 +76,9 @@ impl Client {
     /// Opens the connection ahead of the first request (plain HTTP only;
     /// failures are left for the first request to report).
     pub(crate) async fn warm_up(&mut self) {
-        if let Self::Plain { target, conn } = self {
+        if let Self::Plain { target, conn, .. } = self {
             if conn.is_none() {
-                *conn = connect(target).await.ok();
+                *conn = RawConn::connect(&target.addrs).await.ok();
             }
         }
     }
@@ -105,58 +93,33 @@ impl Client {
     /// Sends one request and reads the whole answer; returns its status.
     pub(crate) async fn exchange(&mut self) -> Result<u16, Failure> {
         match self {
-            Self::Plain { target, conn } => exchange_plain(target, conn).await,
+            Self::Plain {
+                target,
+                request,
+                conn,
+            } => exchange_plain(target, request, conn).await,
             Self::Tls { target, client } => exchange_tls(target, client).await,
         }
     }
 }
 
-async fn connect(target: &Target) -> Result<Conn, Failure> {
-    let stream = TcpStream::connect(&target.addrs[..])
-        .await
-        .map_err(|_| Failure::Connect)?;
-    stream.set_nodelay(true).ok();
-    let (sender, driver) = http1::Builder::new()
-        .handshake(TokioIo::new(stream))
-        .await
-        .map_err(|_| Failure::Connect)?;
-    Ok(Conn {
-        sender,
-        driver: Box::pin(driver),
-        driver_done: false,
-    })
-}
-
-fn request(target: &Target) -> Request<Body> {
-    let mut req = Request::new(Full::new(target.body.clone()));
-    *req.method_mut() = target.method.clone();
-    *req.uri_mut() = target.uri.clone();
-    *req.headers_mut() = target.headers.clone();
-    req
-}
-
-/// Where an exchange on an open connection failed.
-enum Step {
-    /// Before the request left: the server had closed the (idle) connection.
-    NotSent,
-    Sent,
-}
-
-async fn exchange_plain(target: &Target, slot: &mut Option<Conn>) -> Result<u16, Failure> {
+async fn exchange_plain(target: &Target, request: &[u8], slot: &mut Option<RawConn>) -> Result<u16, Failure> {
+    let head = target.method == Method::HEAD;
     // A server may close a keep-alive connection between two requests
     // (`keepalive_requests`, idle timeouts): that is not a failure, reconnect
     // once and send on the new connection.
     for attempt in 0..2 {
-        if slot
-            .as_ref()
-            .is_none_or(|c| c.driver_done || c.sender.is_closed())
-        {
-            *slot = Some(connect(target).await?);
+        if slot.is_none() {
+            *slot = Some(
+                RawConn::connect(&target.addrs)
+                    .await
+                    .map_err(|_| Failure::Connect)?,
+            );
         }
         let Some(conn) = slot.as_mut() else {
             return Err(Failure::Connect);
         };
-        match send_on(target, conn).await {
+        match conn.exchange(request, head).await {
             Ok((status, close)) => {
                 if close {
                     *slot = None;
@@ -171,41 +134,6 @@ async fn exchange_plain(target: &Target, slot: &mut Option<Conn>) -> Result<u16,
         }
     }
     Err(Failure::Exchange)
-}
-
-/// One request and its whole answer on an open connection.
-async fn send_on(target: &Target, conn: &mut Conn) -> Result<(u16, bool), Step> {
-    let Conn {
-        sender,
-        driver,
-        driver_done,
-    } = conn;
-    let req = request(target);
-    let send = async {
-        sender.ready().await.map_err(|_| Step::NotSent)?;
-        let resp = sender.send_request(req).await.map_err(|_| Step::Sent)?;
-        let status = resp.status().as_u16();
-        let close = resp
-            .headers()
-            .get(CONNECTION)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
-        let mut body = resp.into_body();
-        while let Some(frame) = body.frame().await {
-            frame.map_err(|_| Step::Sent)?;
-        }
-        Ok::<_, Step>((status, close))
-    };
-    let mut send = std::pin::pin!(send);
-    loop {
-        tokio::select! {
-            biased;
-            r = &mut send => break r,
-            // The connection ends (answer then close, or a broken
-            // socket): keep waiting on `send`, which hyper completes with
-            // the answer or an error.
-            _ = driver.as_mut(), if !*driver_done => *driver_done = true,
-        }
-    }
 }
 
 async fn exchange_tls(target: &Target, client: &reqwest::Client) -> Result<u16, Failure> {

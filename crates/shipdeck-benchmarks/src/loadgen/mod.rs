@@ -19,12 +19,13 @@
 //! per-request timeouts. The latency of every answer is recorded; failures
 //! have none.
 //!
-//! `http://` targets go through a lean hyper connection per task (one
-//! request template, the connection driven in the same task). `https://`
+//! `http://` targets go through a lean HTTP/1.1 connection per task (one
+//! prebuilt request, answers framed with httparse, as wrk does). `https://`
 //! targets go through reqwest (rustls), slower per request: compare TLS
 //! figures only with each other.
 
 mod client;
+mod raw;
 mod worker;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,8 @@ pub const HTTP_LOAD_RULES: HttpLoadRules = HttpLoadRules {
     max_connections: 1024,
     max_duration_s: 600.0,
 };
+/// More threads than this is a typo, not a load test.
+const MAX_THREADS: usize = 1_024;
 
 /// What to load and how.
 #[derive(Debug, Clone)]
@@ -87,6 +90,10 @@ pub struct HttpOptions {
     pub rate: Option<f64>,
     /// Per request, connecting included.
     pub timeout: Duration,
+    /// Threads sending plain-HTTP requests, each with its own runtime and
+    /// its share of the connections (wrk's `-t`); `None`: one per core.
+    /// Never more than `connections`. HTTPS runs on the caller's runtime.
+    pub threads: Option<usize>,
 }
 
 impl Default for HttpOptions {
@@ -101,6 +108,7 @@ impl Default for HttpOptions {
             requests: None,
             rate: None,
             timeout: Duration::from_secs(10),
+            threads: None,
         }
     }
 }
@@ -223,6 +231,9 @@ pub fn check_options(opts: &HttpOptions) -> Result<()> {
     if opts.timeout.is_zero() {
         return Err(invalid("timeout", "must be more than 0"));
     }
+    if opts.threads.is_some_and(|t| t == 0 || t > MAX_THREADS) {
+        return Err(invalid("threads", format!("must be between 1 and {MAX_THREADS}")));
+    }
     Ok(())
 }
 
@@ -337,7 +348,7 @@ pub async fn run_http(
         // reqwest's pool lives in the caller's runtime.
         worker::on_this_runtime(workers)
     } else {
-        worker::on_threads(workers)
+        worker::on_threads(workers, opts.threads)
     };
     let mut joined = std::pin::pin!(futures::future::join_all(parts));
     let mut ticks = tokio::time::interval_at(start + PROGRESS_EVERY, PROGRESS_EVERY);
@@ -429,6 +440,10 @@ mod tests {
             },
             HttpOptions {
                 duration: Some(Duration::from_secs_f64(HTTP_LOAD_RULES.max_duration_s + 1.0)),
+                ..ok.clone()
+            },
+            HttpOptions {
+                threads: Some(0),
                 ..ok.clone()
             },
         ] {

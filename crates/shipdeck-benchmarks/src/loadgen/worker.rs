@@ -133,15 +133,21 @@ pub(crate) fn on_this_runtime(workers: Vec<Worker>) -> Vec<Part> {
         .collect()
 }
 
-/// Runs the tasks on one thread per core, each with its own single-threaded
-/// runtime (wrk's layout): a connection's task never moves between cores and
-/// its wake-ups stay on its thread, which the caller's work-stealing runtime
-/// cannot promise. Falls back to the caller's runtime if a thread or a
-/// runtime cannot be started.
-pub(crate) fn on_threads(workers: Vec<Worker>) -> Vec<Part> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, workers.len().max(1));
+/// How many threads [`on_threads`] starts for `connections` tasks: the
+/// requested count, else one per core; never more than the tasks.
+pub(crate) fn thread_count(requested: Option<usize>, connections: usize) -> usize {
+    requested
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, connections.max(1))
+}
+
+/// Runs the tasks on `threads` threads (default: one per core), each with
+/// its own single-threaded runtime (wrk's layout): a connection's task never
+/// moves between cores and its wake-ups stay on its thread, which the
+/// caller's work-stealing runtime cannot promise. Falls back to the caller's
+/// runtime if a thread or a runtime cannot be started.
+pub(crate) fn on_threads(workers: Vec<Worker>, threads: Option<usize>) -> Vec<Part> {
+    let threads = thread_count(threads, workers.len());
     let mut groups: Vec<Vec<Worker>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, w) in workers.into_iter().enumerate() {
         groups[i % threads].push(w);
@@ -509,6 +515,15 @@ mod tests {
         assert_eq!(merged.len(), RESERVOIR);
         let twos = merged.iter().filter(|v| **v == 2.0).count() as f64 / RESERVOIR as f64;
         assert!((0.07..0.13).contains(&twos), "share of 2.0: {twos}");
+    }
+
+    #[test]
+    fn thread_count_is_the_requested_one_capped_by_the_connections() {
+        assert_eq!(thread_count(Some(3), 6), 3);
+        assert_eq!(thread_count(Some(8), 2), 2, "no thread without a connection");
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(thread_count(None, 1_000), cores);
+        assert_eq!(thread_count(None, 1), 1);
     }
 
     #[test]

@@ -126,7 +126,8 @@ impl Shipdeck {
 impl Shipdeck {
     pub async fn open(paths: Paths) -> Result<Shipdeck> {
         let keyring = Keyring::new(Backend::from_env()?);
-        let store = Store::open(&paths.data_dir).await?;
+        // Opened by the first call that needs it.
+        let store = Store::lazy(&paths.data_dir);
         let jobs = JobRunner::new(store.clone(), JobRegistry::default());
         Ok(Shipdeck {
             paths,
@@ -135,6 +136,12 @@ impl Shipdeck {
             keyring,
             opened_only: false,
         })
+    }
+
+    /// Opens the store now instead of at its first use, so that a store that
+    /// cannot be opened is reported at start (the desktop app).
+    pub async fn open_store(&self) -> Result<()> {
+        self.store.pool().await.map(|_| ())
     }
 
     /// From now on, every call naming a workspace must name one the user

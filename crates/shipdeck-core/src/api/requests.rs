@@ -101,6 +101,7 @@ impl HttpLoad {
             requests: None,
             rate: self.rate,
             timeout: Duration::from_secs(10),
+            ..Default::default()
         };
         check_options(&opts)?;
         Ok(opts)

@@ -62,7 +62,7 @@ fn word<T: Serialize>(v: &T) -> String {
 impl Store {
     /// Stores a run and its findings; returns the run's id.
     pub async fn advisor_run(&self, workspace_id: &str, report: &AdvisorReport) -> Result<i64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().await?.begin().await?;
         let id = sqlx::query(
             "INSERT INTO advisor_runs (workspace_id, database, engine, at, duration_ms, checks, notices, findings, metrics)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -109,7 +109,7 @@ impl Store {
         .bind(workspace_id)
         .bind(database)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -138,14 +138,14 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(database)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.pool().await?)
         .await?
         else {
             return Ok(None);
         };
         let rows: Vec<(String,)> = sqlx::query_as("SELECT detail FROM advisor_findings WHERE run_id = ?")
             .bind(run)
-            .fetch_all(self.pool())
+            .fetch_all(self.pool().await?)
             .await?;
         let engine: Engine = serde_json::from_value(serde_json::Value::String(engine))
             .map_err(|e| crate::error::Error::Internal(format!("stored engine: {e}")))?;
@@ -167,7 +167,7 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(database)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -197,7 +197,7 @@ impl Store {
         .bind(reason)
         .bind(actor())
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -209,7 +209,7 @@ impl Store {
                 .bind(workspace_id)
                 .bind(database)
                 .bind(key)
-                .execute(self.pool())
+                .execute(self.pool().await?)
                 .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -221,7 +221,7 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(database)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?)
     }
 }

@@ -6,6 +6,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::jobs::process_alive;
+use sqlx::SqlitePool;
+
 use super::{now_ms, Store};
 use crate::benchmarks::Metric;
 use crate::error::Result;
@@ -86,14 +88,14 @@ impl Store {
         .bind(&ctx.branch)
         .bind(serde_json::to_string(&ctx.tags).unwrap_or_else(|_| "[]".into()))
         .bind(&ctx.machine)
-        .fetch_one(self.pool())
+        .fetch_one(self.pool().await?)
         .await?;
         Ok(id)
     }
 
     /// Saves (or replaces) metrics of a run as soon as they are measured.
     pub async fn bench_metrics_save(&self, run_id: i64, metrics: &[Metric]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().await?.begin().await?;
         for m in metrics {
             sqlx::query(
                 "INSERT OR REPLACE INTO bench_metrics (run_id, name, unit, lower_is_better, value, stddev, n, samples, failed)
@@ -126,7 +128,7 @@ impl Store {
             .bind(now_ms())
             .bind(detail.to_string())
             .bind(run_id)
-            .execute(self.pool())
+            .execute(self.pool().await?)
             .await?;
         Ok(())
     }
@@ -139,7 +141,7 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?)
     }
 
@@ -148,7 +150,7 @@ impl Store {
             "SELECT name, unit, lower_is_better, value, stddev, n, samples, failed FROM bench_metrics WHERE run_id = ? ORDER BY name",
         )
         .bind(run_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -166,24 +168,23 @@ impl Store {
             )
             .collect())
     }
+}
 
-    /// Runs left `running` by a process that no longer exists: `partial`,
-    /// with whatever metrics they saved.
-    pub(super) async fn mark_orphaned_bench_runs(&self) -> Result<()> {
-        let running: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, pid FROM bench_runs WHERE status = 'running'")
-                .fetch_all(self.pool())
+/// Runs left `running` by a process that no longer exists: `partial`,
+/// with whatever metrics they saved.
+pub(super) async fn mark_orphaned_bench_runs(pool: &SqlitePool) -> Result<()> {
+    let running: Vec<(i64, i64)> = sqlx::query_as("SELECT id, pid FROM bench_runs WHERE status = 'running'")
+        .fetch_all(pool)
+        .await?;
+    for (id, pid) in running {
+        if !process_alive(pid) {
+            sqlx::query("UPDATE bench_runs SET status = 'partial' WHERE id = ? AND status = 'running'")
+                .bind(id)
+                .execute(pool)
                 .await?;
-        for (id, pid) in running {
-            if !process_alive(pid) {
-                sqlx::query("UPDATE bench_runs SET status = 'partial' WHERE id = ? AND status = 'running'")
-                    .bind(id)
-                    .execute(self.pool())
-                    .await?;
-            }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -225,10 +226,12 @@ mod tests {
         // A run of a process that is gone becomes partial on the next start.
         sqlx::query("UPDATE bench_runs SET pid = 999999999 WHERE id = ?")
             .bind(id)
-            .execute(store.pool())
+            .execute(store.pool().await.unwrap())
             .await
             .unwrap();
-        store.mark_orphaned_bench_runs().await.unwrap();
+        mark_orphaned_bench_runs(store.pool().await.unwrap())
+            .await
+            .unwrap();
         let runs = store.bench_runs("w", 10).await.unwrap();
         assert_eq!(runs[0].status, "partial");
         assert_eq!(runs[0].tags, r#"["v1.0.0"]"#);

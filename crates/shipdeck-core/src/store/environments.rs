@@ -43,7 +43,7 @@ impl Store {
         .bind(errors)
         .bind(warnings)
         .bind(detail.to_string())
-        .execute(self.pool())
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -57,7 +57,7 @@ impl Store {
         .bind(workspace_id)
         .bind(kind)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?)
     }
 }

@@ -6,6 +6,8 @@ use crate::error::{ErrorPayload, Result};
 use crate::jobs::{JobKind, JobOutcome, JobRecord};
 use crate::secrets::redact;
 
+use sqlx::SqlitePool;
+
 use super::{now_ms, Store};
 
 pub struct NewJob<'a> {
@@ -54,7 +56,7 @@ impl Store {
         .bind(job.kind.as_str())
         .bind(now_ms())
         .bind(i64::from(std::process::id()))
-        .fetch_one(&self.pool)
+        .fetch_one(self.pool().await?)
         .await?;
         Ok(id)
     }
@@ -80,7 +82,7 @@ impl Store {
         .bind(result)
         .bind(error)
         .bind(id)
-        .execute(&self.pool)
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -92,7 +94,7 @@ impl Store {
         ))
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool().await?)
         .await?;
         Ok(rows.into_iter().map(JobRecord::from).collect())
     }
@@ -100,7 +102,7 @@ impl Store {
     pub async fn job(&self, id: i64) -> Result<Option<JobRecord>> {
         let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM job_runs WHERE id = ?"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool().await?)
             .await?;
         Ok(row.map(JobRecord::from))
     }
@@ -113,31 +115,30 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(kind.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool().await?)
         .await?;
         Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
     }
+}
 
-    /// Runs left `running` by a process that no longer exists crashed or
-    /// were killed: mark them `interrupted` so the history stays truthful.
-    pub(super) async fn mark_orphaned_jobs(&self) -> Result<()> {
-        let running: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, pid FROM job_runs WHERE outcome = 'running'")
-                .fetch_all(&self.pool)
-                .await?;
-        for (id, pid) in running {
-            if !process_alive(pid) {
-                sqlx::query(
-                    "UPDATE job_runs SET outcome = 'interrupted', summary = 'the process ended before the job finished'
-                     WHERE id = ? AND outcome = 'running'",
-                )
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-            }
+/// Runs left `running` by a process that no longer exists crashed or
+/// were killed: mark them `interrupted` so the history stays truthful.
+pub(super) async fn mark_orphaned_jobs(pool: &SqlitePool) -> Result<()> {
+    let running: Vec<(i64, i64)> = sqlx::query_as("SELECT id, pid FROM job_runs WHERE outcome = 'running'")
+        .fetch_all(pool)
+        .await?;
+    for (id, pid) in running {
+        if !process_alive(pid) {
+            sqlx::query(
+                "UPDATE job_runs SET outcome = 'interrupted', summary = 'the process ended before the job finished'
+                 WHERE id = ? AND outcome = 'running'",
+            )
+            .bind(id)
+            .execute(pool)
+            .await?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 pub(super) fn process_alive(pid: i64) -> bool {
@@ -183,7 +184,7 @@ mod tests {
 
         // A row left running by a dead process becomes interrupted on open.
         sqlx::query("INSERT INTO job_runs (kind, started_at, pid) VALUES ('workspace_scan', 1, 999999999)")
-            .execute(store.pool())
+            .execute(store.pool().await.unwrap())
             .await
             .unwrap();
         drop(store);

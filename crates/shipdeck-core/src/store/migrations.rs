@@ -49,7 +49,7 @@ impl Store {
         .bind(r.outcome)
         .bind(serde_json::to_string(r.versions).unwrap_or_else(|_| "[]".into()))
         .bind(redact(&r.detail.to_string()).into_owned())
-        .execute(self.pool())
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -67,14 +67,14 @@ impl Store {
         .bind(workspace_id)
         .bind(database)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?)
     }
 
     /// Keeps the SQL of applied migrations (checksum hex → text). The
     /// caller masks literals first: this table is never a place for secrets.
     pub async fn save_applied_sql(&self, rows: &[(String, String)]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().await?.begin().await?;
         for (checksum, sql) in rows {
             sqlx::query("INSERT OR IGNORE INTO applied_sql (checksum, sql) VALUES (?, ?)")
                 .bind(checksum)
@@ -90,7 +90,7 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT sql FROM applied_sql WHERE checksum = ?")
                 .bind(checksum)
-                .fetch_optional(self.pool())
+                .fetch_optional(self.pool().await?)
                 .await?,
         )
     }

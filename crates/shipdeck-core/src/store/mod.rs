@@ -9,13 +9,15 @@ mod jobs;
 mod migrations;
 mod releases;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
+use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
@@ -32,9 +34,18 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 pub const DB_FILE: &str = "shipdeck.db";
 
+/// Cheap to clone (one shared pool). The database is opened, and its schema
+/// brought up to date, on first use: commands that never touch Shipdeck's own
+/// history (`migrate status` on an `env:` URL, `--version`) never open it.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    inner: Arc<Lazy>,
+}
+
+#[derive(Debug)]
+struct Lazy {
+    data_dir: PathBuf,
+    pool: OnceCell<SqlitePool>,
 }
 
 /// A workspace the user opened before.
@@ -65,44 +76,37 @@ pub fn now_ms() -> i64 {
 
 impl Store {
     /// Opens (creating if needed) the store in `data_dir` and brings its
-    /// schema up to date.
+    /// schema up to date now.
     pub async fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(Error::io("create", data_dir))?;
-        // sqlx takes no lock when it migrates SQLite: processes starting
-        // together on a new store (CI running several commands at once) would
-        // each create the schema, and all but one fail. Only one migrates at
-        // a time; the others then find the schema up to date. The OS drops
-        // the lock if the process dies.
-        let _migrating = schema_lock(data_dir).await?;
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(data_dir.join(DB_FILE))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // Statements are ours and bind their values, but a slow one
-            // would still be printed at warn level on the user's stderr.
-            .disable_statement_logging();
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
-        let store = Store { pool };
-        store.mark_orphaned_jobs().await?;
-        store.mark_orphaned_bench_runs().await?;
+        let store = Store::lazy(data_dir);
+        store.pool().await?;
         Ok(store)
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The store in `data_dir`, opened (and created, and migrated) by the
+    /// first call that reads or writes it; an error then comes from that call.
+    pub fn lazy(data_dir: &Path) -> Store {
+        Store {
+            inner: Arc::new(Lazy {
+                data_dir: data_dir.to_path_buf(),
+                pool: OnceCell::new(),
+            }),
+        }
+    }
+
+    /// The pool, opening the store on first use (once per process; a failed
+    /// open is tried again by the next call).
+    pub async fn pool(&self) -> Result<&SqlitePool> {
+        self.inner
+            .pool
+            .get_or_try_init(|| connect(&self.inner.data_dir))
+            .await
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
             .bind(key)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool().await?)
             .await?)
     }
 
@@ -110,7 +114,7 @@ impl Store {
         sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
-            .execute(&self.pool)
+            .execute(self.pool().await?)
             .await?;
         Ok(())
     }
@@ -129,7 +133,7 @@ impl Store {
         .bind(name)
         .bind(now)
         .bind(if opened { now } else { 0 })
-        .execute(&self.pool)
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -140,7 +144,7 @@ impl Store {
              ORDER BY last_opened_at DESC LIMIT ?",
         )
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool().await?)
         .await?;
         for row in &mut rows {
             row.exists = Path::new(&row.root).is_dir();
@@ -153,7 +157,7 @@ impl Store {
         let row: Option<(i64,)> =
             sqlx::query_as("SELECT 1 FROM workspaces WHERE id = ? AND last_opened_at > 0")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool().await?)
                 .await?;
         Ok(row.is_some())
     }
@@ -162,7 +166,7 @@ impl Store {
     pub async fn forget_workspace(&self, id: &str) -> Result<()> {
         sqlx::query("UPDATE workspaces SET last_opened_at = 0 WHERE id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.pool().await?)
             .await?;
         Ok(())
     }
@@ -171,7 +175,7 @@ impl Store {
         Ok(
             sqlx::query_as("SELECT name, updated_at FROM credentials WHERE workspace_id = ? ORDER BY name")
                 .bind(workspace_id)
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool().await?)
                 .await?,
         )
     }
@@ -186,7 +190,7 @@ impl Store {
         .bind(name)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -195,7 +199,7 @@ impl Store {
         let done = sqlx::query("DELETE FROM credentials WHERE workspace_id = ? AND name = ?")
             .bind(workspace_id)
             .bind(name)
-            .execute(&self.pool)
+            .execute(self.pool().await?)
             .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -214,7 +218,7 @@ impl Store {
             .bind(workspace_id)
             .bind(action)
             .bind(detail)
-            .execute(&self.pool)
+            .execute(self.pool().await?)
             .await?;
         Ok(())
     }
@@ -226,13 +230,41 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool().await?)
         .await?)
     }
 }
 
 /// Holds an exclusive OS lock on `<data dir>/shipdeck.db.lock` (the file
 /// stays: deleting a lock file races with a waiting process).
+async fn connect(data_dir: &Path) -> Result<SqlitePool> {
+    std::fs::create_dir_all(data_dir).map_err(Error::io("create", data_dir))?;
+    // sqlx takes no lock when it migrates SQLite: processes starting
+    // together on a new store (CI running several commands at once) would
+    // each create the schema, and all but one fail. Only one migrates at
+    // a time; the others then find the schema up to date. The OS drops
+    // the lock if the process dies.
+    let _migrating = schema_lock(data_dir).await?;
+    let options = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(data_dir.join(DB_FILE))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        // Statements are ours and bind their values, but a slow one
+        // would still be printed at warn level on the user's stderr.
+        .disable_statement_logging();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    jobs::mark_orphaned_jobs(&pool).await?;
+    benchmarks::mark_orphaned_bench_runs(&pool).await?;
+    Ok(pool)
+}
+
 async fn schema_lock(data_dir: &Path) -> Result<std::fs::File> {
     let path = data_dir.join(format!("{DB_FILE}.lock"));
     tokio::task::spawn_blocking(move || {
@@ -357,10 +389,12 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert!(!rows[0].detail.contains("topsecret"), "{}", rows[0].detail);
         let update = sqlx::query("UPDATE audit_log SET action = 'x'")
-            .execute(store.pool())
+            .execute(store.pool().await.unwrap())
             .await;
         assert!(update.is_err());
-        let delete = sqlx::query("DELETE FROM audit_log").execute(store.pool()).await;
+        let delete = sqlx::query("DELETE FROM audit_log")
+            .execute(store.pool().await.unwrap())
+            .await;
         assert!(delete.is_err());
     }
 

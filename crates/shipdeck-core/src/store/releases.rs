@@ -55,7 +55,7 @@ impl Store {
         .bind(e.outcome)
         .bind(e.reason.map(|r| redact(r).into_owned()))
         .bind(redact(&e.detail.to_string()).into_owned())
-        .execute(self.pool())
+        .execute(self.pool().await?)
         .await?;
         Ok(())
     }
@@ -67,7 +67,7 @@ impl Store {
         )
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.pool().await?)
         .await?)
     }
 
@@ -80,13 +80,13 @@ impl Store {
             for sha in chunk {
                 q = q.bind(sha);
             }
-            out.extend(q.fetch_all(self.pool()).await?);
+            out.extend(q.fetch_all(self.pool().await?).await?);
         }
         Ok(out)
     }
 
     pub async fn cache_commits(&self, rows: &[(String, String)]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.pool().await?.begin().await?;
         for (sha, data) in rows {
             sqlx::query("INSERT OR REPLACE INTO commit_cache (sha, data) VALUES (?, ?)")
                 .bind(sha)
