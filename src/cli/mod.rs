@@ -57,16 +57,17 @@ pub enum Command {
     #[command(subcommand)]
     Demo(commands::demo::DemoCmd),
     /// Releases: plan, changelog, cut, publish, roll back, history.
-    #[command(subcommand)]
-    Release(commands::release::ReleaseCmd),
+    #[command(subcommand, visible_alias = "release")]
+    Releases(commands::releases::ReleaseCmd),
     /// Migrations: status, up, down, create, lint, repair, baseline.
-    Migrate(commands::migrate::MigrateArgs),
+    #[command(visible_alias = "migrate")]
+    Migrations(commands::migrations::MigrateArgs),
     /// Benchmarks: HTTP load, scenarios, imports, history, regression gate.
-    #[command(subcommand)]
-    Bench(commands::bench::BenchCmd),
+    #[command(subcommand, visible_alias = "bench")]
+    Benchmarks(commands::benchmarks::BenchCmd),
     /// Environments: parity, health, observability readiness, local doctor.
-    #[command(subcommand)]
-    Env(commands::env::EnvCmd),
+    #[command(subcommand, visible_alias = "env")]
+    Environments(commands::environments::EnvCmd),
     /// Database advisor: slow queries, missing and wasted indexes, fixes as migrations.
     Advisor(commands::advisor::AdvisorArgs),
     /// Generated documentation: the domain model page of a database.
@@ -75,8 +76,8 @@ pub enum Command {
     /// Check what this workspace needs from the machine.
     Doctor,
     /// Credentials in the OS keyring (names are listed, values never shown).
-    #[command(subcommand)]
-    Secret(commands::secret::SecretCmd),
+    #[command(subcommand, visible_alias = "secret")]
+    Secrets(commands::secrets::SecretCmd),
     /// Job runs recorded by the app and the CLI (newest first).
     Activity(commands::activity::ActivityArgs),
     /// The desktop app's log (newest first), filtered.

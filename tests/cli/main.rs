@@ -4,6 +4,7 @@
 #![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 mod advisor;
+mod area_names;
 mod bench;
 mod config_paths;
 mod demo;

@@ -15,10 +15,10 @@ pub async fn activity_list(
     .await
 }
 
-pub async fn jobs_running(core: &Shipdeck) -> Result<Vec<RunningJob>> {
+pub async fn activity_running(core: &Shipdeck) -> Result<Vec<RunningJob>> {
     Ok(core.running_jobs())
 }
 
-pub async fn job_cancel(core: &Shipdeck, id: i64) -> Result<()> {
+pub async fn activity_cancel(core: &Shipdeck, id: i64) -> Result<()> {
     core.cancel_job(id)
 }

@@ -13,11 +13,11 @@ use tauri::ipc::Channel;
 use super::ChannelSink;
 use crate::input;
 
-pub async fn env_parity(core: &Shipdeck, path: String) -> Result<ParityView> {
+pub async fn environments_parity(core: &Shipdeck, path: String) -> Result<ParityView> {
     core.env_parity(&input::path(&path)?).await
 }
 
-pub async fn env_parity_filter(
+pub async fn environments_parity_filter(
     core: &Shipdeck,
     report: ParityReport,
     filter: ParityFilter,
@@ -25,19 +25,19 @@ pub async fn env_parity_filter(
     Ok(core.env_parity_filter(report, &filter))
 }
 
-pub async fn env_parity_check(core: &Shipdeck, path: String) -> Result<ParityView> {
+pub async fn environments_parity_check(core: &Shipdeck, path: String) -> Result<ParityView> {
     core.env_parity_check(&input::path(&path)?).await
 }
 
-pub async fn env_parity_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
+pub async fn environments_parity_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.env_parity_chart(&input::path(&path)?, theme).await
 }
 
-pub async fn env_reveal(core: &Shipdeck, path: String, env: String, key: String) -> Result<String> {
+pub async fn environments_reveal(core: &Shipdeck, path: String, env: String, key: String) -> Result<String> {
     core.env_reveal(&input::path(&path)?, &env, &key).await
 }
 
-pub async fn env_health(
+pub async fn environments_health(
     core: &Shipdeck,
     path: String,
     on_progress: Channel<ProgressEvent>,
@@ -46,7 +46,7 @@ pub async fn env_health(
         .await
 }
 
-pub async fn env_readiness(
+pub async fn environments_readiness(
     core: &Shipdeck,
     path: String,
     on_progress: Channel<ProgressEvent>,
@@ -55,14 +55,14 @@ pub async fn env_readiness(
         .await
 }
 
-pub async fn env_doctor(core: &Shipdeck, path: String) -> Result<DoctorReport> {
+pub async fn environments_doctor(core: &Shipdeck, path: String) -> Result<DoctorReport> {
     core.env_doctor(&input::path(&path)?).await
 }
 
-pub async fn env_history(core: &Shipdeck, path: String, kind: EnvRunKind) -> Result<Vec<EnvRun>> {
+pub async fn environments_history(core: &Shipdeck, path: String, kind: EnvRunKind) -> Result<Vec<EnvRun>> {
     core.env_history(&input::path(&path)?, kind, 200).await
 }
 
-pub async fn env_history_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
+pub async fn environments_history_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.env_history_chart(&input::path(&path)?, theme).await
 }

@@ -29,11 +29,11 @@ fn options(dry_run: bool, expect: Option<String>) -> RunOptions {
     }
 }
 
-pub async fn migration_databases(core: &Shipdeck, path: String) -> Result<Vec<DatabaseInfo>> {
+pub async fn migrations_databases(core: &Shipdeck, path: String) -> Result<Vec<DatabaseInfo>> {
     core.migration_databases(&input::path(&path)?).await
 }
 
-pub async fn migrate_status(
+pub async fn migrations_status(
     core: &Shipdeck,
     path: String,
     database: Option<String>,
@@ -41,7 +41,7 @@ pub async fn migrate_status(
     core.migrate_status(&input::path(&path)?, &choice(database)).await
 }
 
-pub async fn migrate_up(
+pub async fn migrations_up(
     core: &Shipdeck,
     path: String,
     database: Option<String>,
@@ -61,7 +61,7 @@ pub async fn migrate_up(
     .await
 }
 
-pub async fn migrate_down(
+pub async fn migrations_down(
     core: &Shipdeck,
     path: String,
     request: DownRequest,
@@ -78,7 +78,7 @@ pub async fn migrate_down(
     .await
 }
 
-pub async fn migrate_create(
+pub async fn migrations_create(
     core: &Shipdeck,
     path: String,
     request: CreateMigrationRequest,
@@ -92,11 +92,15 @@ pub async fn migrate_create(
         .await
 }
 
-pub async fn migrate_lint(core: &Shipdeck, path: String, database: Option<String>) -> Result<LintReport> {
+pub async fn migrations_lint(core: &Shipdeck, path: String, database: Option<String>) -> Result<LintReport> {
     core.migrate_lint(&input::path(&path)?, &choice(database)).await
 }
 
-pub async fn migrate_repair(core: &Shipdeck, path: String, request: RepairRequest) -> Result<RepairReport> {
+pub async fn migrations_repair(
+    core: &Shipdeck,
+    path: String,
+    request: RepairRequest,
+) -> Result<RepairReport> {
     core.migrate_repair(
         &input::path(&path)?,
         &choice(request.database),
@@ -107,7 +111,7 @@ pub async fn migrate_repair(core: &Shipdeck, path: String, request: RepairReques
     .await
 }
 
-pub async fn migrate_baseline(
+pub async fn migrations_baseline(
     core: &Shipdeck,
     path: String,
     database: Option<String>,
@@ -122,7 +126,7 @@ pub async fn migrate_baseline(
     .await
 }
 
-pub async fn migrate_show(
+pub async fn migrations_show(
     core: &Shipdeck,
     path: String,
     database: Option<String>,
@@ -132,11 +136,11 @@ pub async fn migrate_show(
         .await
 }
 
-pub async fn migration_runs(core: &Shipdeck, path: String, database: String) -> Result<Vec<MigrationRun>> {
+pub async fn migrations_runs(core: &Shipdeck, path: String, database: String) -> Result<Vec<MigrationRun>> {
     core.migration_runs(&input::path(&path)?, &database, 50).await
 }
 
-pub async fn migration_chart(
+pub async fn migrations_chart(
     core: &Shipdeck,
     path: String,
     database: Option<String>,

@@ -5,14 +5,14 @@
 pub mod activity;
 pub mod advisor;
 pub mod app;
-pub mod bench;
+pub mod benchmarks;
 pub mod docs;
 pub mod doctor;
 pub mod environments;
 pub mod logs;
 pub mod migrations;
 pub mod releases;
-pub mod settings;
+pub mod secrets;
 pub mod workspace;
 
 use shipdeck_core::jobs::{ProgressEvent, ProgressSink};

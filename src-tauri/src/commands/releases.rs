@@ -13,7 +13,7 @@ use tauri::ipc::Channel;
 use super::ChannelSink;
 use crate::input;
 
-pub async fn release_plan(
+pub async fn releases_plan(
     core: &Shipdeck,
     path: String,
     request: PlanRequest,
@@ -23,7 +23,7 @@ pub async fn release_plan(
         .await
 }
 
-pub async fn release_cut(
+pub async fn releases_cut(
     core: &Shipdeck,
     path: String,
     request: PlanRequest,
@@ -39,7 +39,7 @@ pub async fn release_cut(
     .await
 }
 
-pub async fn release_publish(
+pub async fn releases_publish(
     core: &Shipdeck,
     path: String,
     request: PublishRequest,
@@ -54,7 +54,7 @@ pub async fn release_publish(
     .await
 }
 
-pub async fn release_rollback(
+pub async fn releases_rollback(
     core: &Shipdeck,
     path: String,
     request: RollbackRequest,
@@ -64,10 +64,10 @@ pub async fn release_rollback(
         .await
 }
 
-pub async fn release_history(core: &Shipdeck, path: String) -> Result<ReleaseHistory> {
+pub async fn releases_history(core: &Shipdeck, path: String) -> Result<ReleaseHistory> {
     core.release_history(&input::path(&path)?).await
 }
 
-pub async fn release_cadence_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
+pub async fn releases_cadence_chart(core: &Shipdeck, path: String, theme: Theme) -> Result<Chart> {
     core.release_cadence_chart(&input::path(&path)?, theme).await
 }

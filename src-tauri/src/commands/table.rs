@@ -29,49 +29,49 @@ macro_rules! with_commands {
             workspace::demo_create_default() -> String;
 
             activity::activity_list(path: Option<String>, limit: Option<i64>) -> Vec<JobRecord>;
-            activity::jobs_running() -> Vec<RunningJob>;
-            activity::job_cancel(id: i64) -> ();
+            activity::activity_running() -> Vec<RunningJob>;
+            activity::activity_cancel(id: i64) -> ();
 
             logs::logs_read(query: LogQuery) -> Vec<LogLine>;
             /// Streams new log lines; a new call replaces the last.
             @app logs::logs_follow(; on_line: Channel<LogLine>) -> ();
 
-            settings::secret_set(path: String, name: String, value: String) -> ();
-            settings::secret_list(path: String) -> Vec<CredentialInfo>;
-            settings::secret_rm(path: String, name: String) -> ();
+            secrets::secrets_set(path: String, name: String, value: String) -> ();
+            secrets::secrets_list(path: String) -> Vec<CredentialInfo>;
+            secrets::secrets_rm(path: String, name: String) -> ();
 
             doctor::doctor_run(path: Option<String>) -> DoctorReport;
 
-            releases::release_plan(path: String, request: PlanRequest; on_progress: Channel<ProgressEvent>) -> ReleasePlan;
-            releases::release_cut(path: String, request: PlanRequest, dry_run: bool; on_progress: Channel<ProgressEvent>) -> CutResult;
-            releases::release_publish(path: String, request: PublishRequest; on_progress: Channel<ProgressEvent>) -> PublishResult;
-            releases::release_rollback(path: String, request: RollbackRequest; on_progress: Channel<ProgressEvent>) -> RollbackResult;
-            releases::release_history(path: String) -> ReleaseHistory;
-            releases::release_cadence_chart(path: String, theme: Theme) -> Chart;
+            releases::releases_plan(path: String, request: PlanRequest; on_progress: Channel<ProgressEvent>) -> ReleasePlan;
+            releases::releases_cut(path: String, request: PlanRequest, dry_run: bool; on_progress: Channel<ProgressEvent>) -> CutResult;
+            releases::releases_publish(path: String, request: PublishRequest; on_progress: Channel<ProgressEvent>) -> PublishResult;
+            releases::releases_rollback(path: String, request: RollbackRequest; on_progress: Channel<ProgressEvent>) -> RollbackResult;
+            releases::releases_history(path: String) -> ReleaseHistory;
+            releases::releases_cadence_chart(path: String, theme: Theme) -> Chart;
 
             // Databases are named as in shipdeck.toml; URLs never cross IPC.
-            migrations::migration_databases(path: String) -> Vec<DatabaseInfo>;
-            migrations::migrate_status(path: String, database: Option<String>) -> MigrationStatus;
-            migrations::migrate_up(path: String, database: Option<String>, to: Option<i64>, dry_run: bool, expect: Option<String>; on_progress: Channel<ProgressEvent>) -> RunReport;
-            migrations::migrate_down(path: String, request: DownRequest; on_progress: Channel<ProgressEvent>) -> RunReport;
-            migrations::migrate_create(path: String, request: CreateMigrationRequest) -> CreatedMigration;
-            migrations::migrate_lint(path: String, database: Option<String>) -> LintReport;
-            migrations::migrate_repair(path: String, request: RepairRequest) -> RepairReport;
-            migrations::migrate_baseline(path: String, database: Option<String>, version: i64) -> BaselineReport;
-            migrations::migrate_show(path: String, database: Option<String>, version: i64) -> MigrationDetail;
-            migrations::migration_runs(path: String, database: String) -> Vec<MigrationRun>;
-            migrations::migration_chart(path: String, database: Option<String>, theme: Theme) -> Chart;
+            migrations::migrations_databases(path: String) -> Vec<DatabaseInfo>;
+            migrations::migrations_status(path: String, database: Option<String>) -> MigrationStatus;
+            migrations::migrations_up(path: String, database: Option<String>, to: Option<i64>, dry_run: bool, expect: Option<String>; on_progress: Channel<ProgressEvent>) -> RunReport;
+            migrations::migrations_down(path: String, request: DownRequest; on_progress: Channel<ProgressEvent>) -> RunReport;
+            migrations::migrations_create(path: String, request: CreateMigrationRequest) -> CreatedMigration;
+            migrations::migrations_lint(path: String, database: Option<String>) -> LintReport;
+            migrations::migrations_repair(path: String, request: RepairRequest) -> RepairReport;
+            migrations::migrations_baseline(path: String, database: Option<String>, version: i64) -> BaselineReport;
+            migrations::migrations_show(path: String, database: Option<String>, version: i64) -> MigrationDetail;
+            migrations::migrations_runs(path: String, database: String) -> Vec<MigrationRun>;
+            migrations::migrations_chart(path: String, database: Option<String>, theme: Theme) -> Chart;
 
-            environments::env_parity(path: String) -> ParityView;
-            environments::env_parity_filter(report: ParityReport, filter: ParityFilter) -> ParityReport;
-            environments::env_parity_check(path: String) -> ParityView;
-            environments::env_parity_chart(path: String, theme: Theme) -> Chart;
-            environments::env_reveal(path: String, env: String, key: String) -> String;
-            environments::env_health(path: String; on_progress: Channel<ProgressEvent>) -> HealthReport;
-            environments::env_readiness(path: String; on_progress: Channel<ProgressEvent>) -> Vec<ReadinessRow>;
-            environments::env_doctor(path: String) -> DoctorReport;
-            environments::env_history(path: String, kind: EnvRunKind) -> Vec<EnvRun>;
-            environments::env_history_chart(path: String, theme: Theme) -> Chart;
+            environments::environments_parity(path: String) -> ParityView;
+            environments::environments_parity_filter(report: ParityReport, filter: ParityFilter) -> ParityReport;
+            environments::environments_parity_check(path: String) -> ParityView;
+            environments::environments_parity_chart(path: String, theme: Theme) -> Chart;
+            environments::environments_reveal(path: String, env: String, key: String) -> String;
+            environments::environments_health(path: String; on_progress: Channel<ProgressEvent>) -> HealthReport;
+            environments::environments_readiness(path: String; on_progress: Channel<ProgressEvent>) -> Vec<ReadinessRow>;
+            environments::environments_doctor(path: String) -> DoctorReport;
+            environments::environments_history(path: String, kind: EnvRunKind) -> Vec<EnvRun>;
+            environments::environments_history_chart(path: String, theme: Theme) -> Chart;
 
             /// The domain model page of a database, written into the workspace when `write`.
             docs::docs_schema(path: String, database: Option<String>, write: bool) -> SchemaDoc;
@@ -86,16 +86,16 @@ macro_rules! with_commands {
             advisor::advisor_runs(path: String, database: Option<String>) -> Vec<AdvisorRun>;
             advisor::advisor_charts(path: String, database: Option<String>, theme: Theme) -> Vec<Chart>;
 
-            bench::bench_scenarios(path: String) -> Vec<ScenarioInfo>;
-            bench::bench_run(path: String, names: Vec<String>; on_progress: Channel<ProgressEvent>) -> Vec<ScenarioResult>;
-            bench::bench_http(path: String, load: HttpLoad; on_progress: Channel<ProgressEvent>) -> HttpReport;
+            benchmarks::benchmarks_scenarios(path: String) -> Vec<ScenarioInfo>;
+            benchmarks::benchmarks_run(path: String, names: Vec<String>; on_progress: Channel<ProgressEvent>) -> Vec<ScenarioResult>;
+            benchmarks::benchmarks_http(path: String, load: HttpLoad; on_progress: Channel<ProgressEvent>) -> HttpReport;
             /// The defaults and bounds of a load test (the CLI's too).
-            bench::bench_http_rules() -> HttpLoadRules;
-            bench::bench_history(path: String) -> Vec<BenchRunView>;
-            bench::bench_compare(path: String, base: String, head: String) -> CompareReport;
-            bench::bench_chart(path: String, metric: String, theme: Theme) -> Chart;
-            bench::bench_percentile_chart(path: String, metric: String, theme: Theme) -> Chart;
-            bench::bench_sweep_chart(path: String, scenario: String, theme: Theme) -> Chart;
+            benchmarks::benchmarks_http_rules() -> HttpLoadRules;
+            benchmarks::benchmarks_history(path: String) -> Vec<BenchRunView>;
+            benchmarks::benchmarks_compare(path: String, base: String, head: String) -> CompareReport;
+            benchmarks::benchmarks_chart(path: String, metric: String, theme: Theme) -> Chart;
+            benchmarks::benchmarks_percentile_chart(path: String, metric: String, theme: Theme) -> Chart;
+            benchmarks::benchmarks_sweep_chart(path: String, scenario: String, theme: Theme) -> Chart;
         }
     };
 }

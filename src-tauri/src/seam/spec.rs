@@ -80,7 +80,7 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
-    /// The wrapper's name in TypeScript (`release_rollback` → `releaseRollback`).
+    /// The wrapper's name in TypeScript (`releases_rollback` → `releasesRollback`).
     pub fn ts_name(&self) -> String {
         camel_case(self.name)
     }

@@ -3,13 +3,13 @@
 
 pub mod activity;
 pub mod advisor;
-pub mod bench;
+pub mod benchmarks;
 pub mod demo;
 pub mod docs;
-pub mod env;
-pub mod migrate;
-pub mod release;
-pub mod secret;
+pub mod environments;
+pub mod migrations;
+pub mod releases;
+pub mod secrets;
 pub mod workspace;
 
 use std::process::ExitCode;
@@ -27,13 +27,13 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
     match cli.command {
         Command::Workspace(cmd) => workspace::run(cmd, g, out).await,
         Command::Demo(cmd) => demo::run(cmd, out).await,
-        Command::Release(cmd) => release::run(cmd, g, out).await,
-        Command::Migrate(args) => migrate::run(args, g, out).await,
-        Command::Env(cmd) => env::run(cmd, g, out).await,
+        Command::Releases(cmd) => releases::run(cmd, g, out).await,
+        Command::Migrations(args) => migrations::run(args, g, out).await,
+        Command::Environments(cmd) => environments::run(cmd, g, out).await,
         Command::Docs(cmd) => docs::run(cmd, g, out).await,
         Command::Advisor(args) => advisor::run(args, g, out).await,
-        Command::Bench(cmd) => bench::run(cmd, g, out).await,
-        Command::Secret(cmd) => secret::run(cmd, g, out).await,
+        Command::Benchmarks(cmd) => benchmarks::run(cmd, g, out).await,
+        Command::Secrets(cmd) => secrets::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,
         Command::Doctor => doctor(g, out).await,

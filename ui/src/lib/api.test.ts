@@ -11,8 +11,8 @@ describe("api", () => {
       seen = { cmd, args };
       return [];
     });
-    await expect(api.secretList("/w")).resolves.toEqual([]);
-    expect(seen).toEqual({ cmd: "secret_list", args: { path: "/w" } });
+    await expect(api.secretsList("/w")).resolves.toEqual([]);
+    expect(seen).toEqual({ cmd: "secrets_list", args: { path: "/w" } });
   });
 
   it("turns {code, message, hint} rejections into ApiError", async () => {
@@ -51,7 +51,7 @@ describe("api", () => {
       not_pushed: false,
       dry_run: true,
     };
-    await api.releaseRollback("/w", request, () => {});
-    expect(seen).toMatchObject({ cmd: "release_rollback", args: { path: "/w", request } });
+    await api.releasesRollback("/w", request, () => {});
+    expect(seen).toMatchObject({ cmd: "releases_rollback", args: { path: "/w", request } });
   });
 });

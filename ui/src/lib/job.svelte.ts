@@ -45,6 +45,6 @@ export class JobRun {
 
   cancel() {
     const job = this.current?.job;
-    if (job != null) void api.jobCancel(job);
+    if (job != null) void api.activityCancel(job);
   }
 }

@@ -7,7 +7,7 @@ describe("JobRun", () => {
   it("tracks progress, refuses a second run meanwhile, and cancels its job", async () => {
     const cancelled: unknown[] = [];
     mockIPC((cmd, args) => {
-      if (cmd === "job_cancel") cancelled.push((args as { id: number }).id);
+      if (cmd === "activity_cancel") cancelled.push((args as { id: number }).id);
     });
     const job = new JobRun();
     let release = () => {};

@@ -128,7 +128,7 @@ class AppState {
 
   async cancel(id: number): Promise<void> {
     try {
-      await api.jobCancel(id);
+      await api.activityCancel(id);
     } catch (e) {
       this.toast(e);
     }

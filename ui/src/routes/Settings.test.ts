@@ -11,8 +11,8 @@ describe("Settings credentials", () => {
     const stored = new Map<string, string>();
     mockIPC((cmd, args) => {
       const a = args as { name?: string; value?: string };
-      if (cmd === "secret_set") stored.set(a.name!, a.value!);
-      if (cmd === "secret_list")
+      if (cmd === "secrets_set") stored.set(a.name!, a.value!);
+      if (cmd === "secrets_list")
         return [...stored.keys()].map((name) => ({ name, updated_at: Date.now(), present: true }));
     });
     const { container } = render(Settings, { workspace: workspace() });
@@ -29,7 +29,7 @@ describe("Settings credentials", () => {
 
   it("shows the keyring error with its hint", async () => {
     mockIPC((cmd) => {
-      if (cmd === "secret_list")
+      if (cmd === "secrets_list")
         throw {
           code: "secrets.keyring_unavailable",
           message: "no usable credential store (secret-service): no D-Bus session",

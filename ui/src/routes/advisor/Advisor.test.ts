@@ -52,7 +52,7 @@ function backend(
     switch (cmd) {
       case "advisor_checks":
         return [];
-      case "migration_databases":
+      case "migrations_databases":
         return databases;
       case "advisor_latest":
         return view();

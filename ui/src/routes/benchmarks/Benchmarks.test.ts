@@ -16,8 +16,8 @@ describe("Benchmarks load test form", () => {
       max_duration_s: 99,
     };
     mockIPC((cmd) => {
-      if (cmd === "bench_http_rules") return rules;
-      if (cmd === "bench_scenarios" || cmd === "bench_history") return [];
+      if (cmd === "benchmarks_http_rules") return rules;
+      if (cmd === "benchmarks_scenarios" || cmd === "benchmarks_history") return [];
       return null;
     });
     render(Benchmarks, { workspace: workspace() });

@@ -40,9 +40,9 @@ describe("Environments", () => {
   it("asks the core to filter the parity table and shows what it returns", async () => {
     const filters: ParityFilter[] = [];
     mockIPC((cmd, args) => {
-      if (cmd === "env_parity") return { ...report, stable_fingerprints: true };
-      if (cmd === "env_history") return [];
-      if (cmd === "env_parity_filter") {
+      if (cmd === "environments_parity") return { ...report, stable_fingerprints: true };
+      if (cmd === "environments_history") return [];
+      if (cmd === "environments_parity_filter") {
         const a = args as { report: ParityReport; filter: ParityFilter };
         filters.push(a.filter);
         expect(a.report.keys).toHaveLength(2);
@@ -79,16 +79,16 @@ function backend() {
   mockIPC((cmd, args) => {
     calls.push(cmd);
     switch (cmd) {
-      case "env_parity":
-      case "env_parity_check":
+      case "environments_parity":
+      case "environments_parity_check":
         return parity;
-      case "env_parity_filter":
+      case "environments_parity_filter":
         return (args as { report: ParityReport }).report;
-      case "env_history":
+      case "environments_history":
         return [];
-      case "env_health":
+      case "environments_health":
         return { results: [], drift: { latest: null, behind: [], findings: [] } };
-      case "env_doctor":
+      case "environments_doctor":
         return { ok: true, checks: [] };
       default:
         return chart;
@@ -102,10 +102,10 @@ describe("Environments: reads and checks", () => {
     const calls = backend();
     render(Environments, { workspace: workspace() });
     await screen.findByTestId("parity-summary");
-    await waitFor(() => expect(calls).toContain("env_doctor"));
-    expect(calls).toContain("env_parity");
-    expect(calls).not.toContain("env_parity_check");
-    expect(calls).not.toContain("env_health");
+    await waitFor(() => expect(calls).toContain("environments_doctor"));
+    expect(calls).toContain("environments_parity");
+    expect(calls).not.toContain("environments_parity_check");
+    expect(calls).not.toContain("environments_health");
     expect(screen.getAllByTestId("health-status").map((t) => t.textContent)).toEqual([
       "health not checked",
       "health not checked",
@@ -117,8 +117,8 @@ describe("Environments: reads and checks", () => {
     render(Environments, { workspace: workspace() });
     await screen.findByTestId("parity-summary");
     await userEvent.click(screen.getByTestId("parity-button"));
-    await waitFor(() => expect(calls).toContain("env_parity_check"));
+    await waitFor(() => expect(calls).toContain("environments_parity_check"));
     await userEvent.click(screen.getByTestId("health-button"));
-    await waitFor(() => expect(calls).toContain("env_health"));
+    await waitFor(() => expect(calls).toContain("environments_health"));
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers of the Environments view: summarising each environment for
-// its tile. Filtering the parity matrix is the core's (env_parity_filter).
+// its tile. Filtering the parity matrix is the core's (environments_parity_filter).
 import type { HealthResult } from "../../lib/bindings/HealthResult";
 import type { ParityReport } from "../../lib/bindings/ParityReport";
 import type { VersionDrift } from "../../lib/bindings/VersionDrift";

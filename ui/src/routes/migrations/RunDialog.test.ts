@@ -50,7 +50,7 @@ type DownArgs = {
   expect?: string | null;
 };
 
-/** The request migrate_down gets, flattened for the asserts. */
+/** The request migrations_down gets, flattened for the asserts. */
 function downArgs(args: unknown): DownArgs {
   const r = (args as { request: DownRequest }).request;
   return {
@@ -83,7 +83,7 @@ function report(a: DownArgs, expect = "fedcba9876543210fedcba9876543210"): RunRe
 describe("RunDialog", () => {
   it("offers exactly the migrations the core marks pending", async () => {
     mockIPC((cmd) => {
-      if (cmd === "migrate_up")
+      if (cmd === "migrations_up")
         return { ...report({ steps: null, to: null, dryRun: true }), direction: "up" };
     });
     // 5 is not applied but not pending either (the core decides, e.g. a
@@ -111,7 +111,7 @@ describe("RunDialog", () => {
   it("rolls back to a version, saying that version stays applied", async () => {
     const calls: DownArgs[] = [];
     mockIPC((cmd, args) => {
-      if (cmd === "migrate_down") {
+      if (cmd === "migrations_down") {
         const a = downArgs(args);
         calls.push(a);
         return report(a);
@@ -150,7 +150,7 @@ describe("RunDialog", () => {
   it("shows the error and runs nothing when the dry run is refused", async () => {
     let real = 0;
     mockIPC((cmd, args) => {
-      if (cmd === "migrate_down") {
+      if (cmd === "migrations_down") {
         if (!downArgs(args).dryRun) real++;
         throw {
           code: "migrations.irreversible",
@@ -176,7 +176,7 @@ describe("RunDialog", () => {
     const sent: (string | null | undefined)[] = [];
     let current = "plan-1";
     mockIPC((cmd, args) => {
-      if (cmd !== "migrate_down") return;
+      if (cmd !== "migrations_down") return;
       const a = downArgs(args);
       if (a.dryRun) return report(a, current);
       sent.push(a.expect);

@@ -56,7 +56,7 @@ describe("CutDialog", () => {
   it("previews with a dry run, then cuts on confirmation", async () => {
     const calls: unknown[] = [];
     mockIPC((cmd, args) => {
-      if (cmd === "release_cut") {
+      if (cmd === "releases_cut") {
         const a = args as { dryRun: boolean; request: unknown };
         calls.push(a.dryRun);
         return result(a.dryRun);
@@ -85,11 +85,11 @@ describe("CutDialog", () => {
     const requests: { dryRun: boolean; request: Record<string, unknown> }[] = [];
     mockIPC((cmd, args) => {
       const a = args as { dryRun: boolean; request: Record<string, unknown> };
-      if (cmd === "release_cut") {
+      if (cmd === "releases_cut") {
         requests.push(a);
         return result(a.dryRun);
       }
-      if (cmd === "release_publish") {
+      if (cmd === "releases_publish") {
         throw { code: "release.no_token", message: "no forge token: not set", hint: null };
       }
     });
@@ -141,7 +141,7 @@ describe("CutDialog", () => {
     // The plan the core would make now.
     let current = "token-1";
     mockIPC((cmd, args) => {
-      if (cmd !== "release_cut") return;
+      if (cmd !== "releases_cut") return;
       const a = args as { dryRun: boolean; request: { expect: unknown } };
       cuts.push({ dryRun: a.dryRun, expect: a.request.expect });
       if (a.dryRun) return result(true, current);

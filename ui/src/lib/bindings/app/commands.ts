@@ -72,41 +72,41 @@ export const COMMANDS = [
   "workspace_chart",
   "demo_create_default",
   "activity_list",
-  "jobs_running",
-  "job_cancel",
+  "activity_running",
+  "activity_cancel",
   "logs_read",
   "logs_follow",
-  "secret_set",
-  "secret_list",
-  "secret_rm",
+  "secrets_set",
+  "secrets_list",
+  "secrets_rm",
   "doctor_run",
-  "release_plan",
-  "release_cut",
-  "release_publish",
-  "release_rollback",
-  "release_history",
-  "release_cadence_chart",
-  "migration_databases",
-  "migrate_status",
-  "migrate_up",
-  "migrate_down",
-  "migrate_create",
-  "migrate_lint",
-  "migrate_repair",
-  "migrate_baseline",
-  "migrate_show",
-  "migration_runs",
-  "migration_chart",
-  "env_parity",
-  "env_parity_filter",
-  "env_parity_check",
-  "env_parity_chart",
-  "env_reveal",
-  "env_health",
-  "env_readiness",
-  "env_doctor",
-  "env_history",
-  "env_history_chart",
+  "releases_plan",
+  "releases_cut",
+  "releases_publish",
+  "releases_rollback",
+  "releases_history",
+  "releases_cadence_chart",
+  "migrations_databases",
+  "migrations_status",
+  "migrations_up",
+  "migrations_down",
+  "migrations_create",
+  "migrations_lint",
+  "migrations_repair",
+  "migrations_baseline",
+  "migrations_show",
+  "migrations_runs",
+  "migrations_chart",
+  "environments_parity",
+  "environments_parity_filter",
+  "environments_parity_check",
+  "environments_parity_chart",
+  "environments_reveal",
+  "environments_health",
+  "environments_readiness",
+  "environments_doctor",
+  "environments_history",
+  "environments_history_chart",
   "docs_schema",
   "advisor_checks",
   "advisor_run",
@@ -117,15 +117,15 @@ export const COMMANDS = [
   "advisor_restore",
   "advisor_runs",
   "advisor_charts",
-  "bench_scenarios",
-  "bench_run",
-  "bench_http",
-  "bench_http_rules",
-  "bench_history",
-  "bench_compare",
-  "bench_chart",
-  "bench_percentile_chart",
-  "bench_sweep_chart",
+  "benchmarks_scenarios",
+  "benchmarks_run",
+  "benchmarks_http",
+  "benchmarks_http_rules",
+  "benchmarks_history",
+  "benchmarks_compare",
+  "benchmarks_chart",
+  "benchmarks_percentile_chart",
+  "benchmarks_sweep_chart",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -157,77 +157,77 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<string>("demo_create_default"),
     activityList: (path: string | null, limit: number | null): Promise<Array<JobRecord>> =>
       invoke<Array<JobRecord>>("activity_list", { path, limit }),
-    jobsRunning: (): Promise<Array<RunningJob>> =>
-      invoke<Array<RunningJob>>("jobs_running"),
-    jobCancel: (id: number): Promise<void> =>
-      invoke<void>("job_cancel", { id }),
+    activityRunning: (): Promise<Array<RunningJob>> =>
+      invoke<Array<RunningJob>>("activity_running"),
+    activityCancel: (id: number): Promise<void> =>
+      invoke<void>("activity_cancel", { id }),
     logsRead: (query: LogQuery): Promise<Array<LogLine>> =>
       invoke<Array<LogLine>>("logs_read", { query }),
     /** Streams new log lines; a new call replaces the last. */
     logsFollow: (onLine: (message: LogLine) => void): Promise<void> =>
       invoke<void>("logs_follow", { onLine: channel<LogLine>(onLine) }),
-    secretSet: (path: string, name: string, value: string): Promise<void> =>
-      invoke<void>("secret_set", { path, name, value }),
-    secretList: (path: string): Promise<Array<CredentialInfo>> =>
-      invoke<Array<CredentialInfo>>("secret_list", { path }),
-    secretRm: (path: string, name: string): Promise<void> =>
-      invoke<void>("secret_rm", { path, name }),
+    secretsSet: (path: string, name: string, value: string): Promise<void> =>
+      invoke<void>("secrets_set", { path, name, value }),
+    secretsList: (path: string): Promise<Array<CredentialInfo>> =>
+      invoke<Array<CredentialInfo>>("secrets_list", { path }),
+    secretsRm: (path: string, name: string): Promise<void> =>
+      invoke<void>("secrets_rm", { path, name }),
     doctorRun: (path: string | null): Promise<DoctorReport> =>
       invoke<DoctorReport>("doctor_run", { path }),
-    releasePlan: (path: string, request: PlanRequest, onProgress: (message: ProgressEvent) => void): Promise<ReleasePlan> =>
-      invoke<ReleasePlan>("release_plan", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
-    releaseCut: (path: string, request: PlanRequest, dryRun: boolean, onProgress: (message: ProgressEvent) => void): Promise<CutResult> =>
-      invoke<CutResult>("release_cut", { path, request, dryRun, onProgress: channel<ProgressEvent>(onProgress) }),
-    releasePublish: (path: string, request: PublishRequest, onProgress: (message: ProgressEvent) => void): Promise<PublishResult> =>
-      invoke<PublishResult>("release_publish", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
-    releaseRollback: (path: string, request: RollbackRequest, onProgress: (message: ProgressEvent) => void): Promise<RollbackResult> =>
-      invoke<RollbackResult>("release_rollback", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
-    releaseHistory: (path: string): Promise<ReleaseHistory> =>
-      invoke<ReleaseHistory>("release_history", { path }),
-    releaseCadenceChart: (path: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("release_cadence_chart", { path, theme }),
-    migrationDatabases: (path: string): Promise<Array<DatabaseInfo>> =>
-      invoke<Array<DatabaseInfo>>("migration_databases", { path }),
-    migrateStatus: (path: string, database: string | null): Promise<MigrationStatus> =>
-      invoke<MigrationStatus>("migrate_status", { path, database }),
-    migrateUp: (path: string, database: string | null, to: number | null, dryRun: boolean, expect: string | null, onProgress: (message: ProgressEvent) => void): Promise<RunReport> =>
-      invoke<RunReport>("migrate_up", { path, database, to, dryRun, expect, onProgress: channel<ProgressEvent>(onProgress) }),
-    migrateDown: (path: string, request: DownRequest, onProgress: (message: ProgressEvent) => void): Promise<RunReport> =>
-      invoke<RunReport>("migrate_down", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
-    migrateCreate: (path: string, request: CreateMigrationRequest): Promise<CreatedMigration> =>
-      invoke<CreatedMigration>("migrate_create", { path, request }),
-    migrateLint: (path: string, database: string | null): Promise<LintReport> =>
-      invoke<LintReport>("migrate_lint", { path, database }),
-    migrateRepair: (path: string, request: RepairRequest): Promise<RepairReport> =>
-      invoke<RepairReport>("migrate_repair", { path, request }),
-    migrateBaseline: (path: string, database: string | null, version: number): Promise<BaselineReport> =>
-      invoke<BaselineReport>("migrate_baseline", { path, database, version }),
-    migrateShow: (path: string, database: string | null, version: number): Promise<MigrationDetail> =>
-      invoke<MigrationDetail>("migrate_show", { path, database, version }),
-    migrationRuns: (path: string, database: string): Promise<Array<MigrationRun>> =>
-      invoke<Array<MigrationRun>>("migration_runs", { path, database }),
-    migrationChart: (path: string, database: string | null, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("migration_chart", { path, database, theme }),
-    envParity: (path: string): Promise<ParityView> =>
-      invoke<ParityView>("env_parity", { path }),
-    envParityFilter: (report: ParityReport, filter: ParityFilter): Promise<ParityReport> =>
-      invoke<ParityReport>("env_parity_filter", { report, filter }),
-    envParityCheck: (path: string): Promise<ParityView> =>
-      invoke<ParityView>("env_parity_check", { path }),
-    envParityChart: (path: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("env_parity_chart", { path, theme }),
-    envReveal: (path: string, env: string, key: string): Promise<string> =>
-      invoke<string>("env_reveal", { path, env, key }),
-    envHealth: (path: string, onProgress: (message: ProgressEvent) => void): Promise<HealthReport> =>
-      invoke<HealthReport>("env_health", { path, onProgress: channel<ProgressEvent>(onProgress) }),
-    envReadiness: (path: string, onProgress: (message: ProgressEvent) => void): Promise<Array<ReadinessRow>> =>
-      invoke<Array<ReadinessRow>>("env_readiness", { path, onProgress: channel<ProgressEvent>(onProgress) }),
-    envDoctor: (path: string): Promise<DoctorReport> =>
-      invoke<DoctorReport>("env_doctor", { path }),
-    envHistory: (path: string, kind: EnvRunKind): Promise<Array<EnvRun>> =>
-      invoke<Array<EnvRun>>("env_history", { path, kind }),
-    envHistoryChart: (path: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("env_history_chart", { path, theme }),
+    releasesPlan: (path: string, request: PlanRequest, onProgress: (message: ProgressEvent) => void): Promise<ReleasePlan> =>
+      invoke<ReleasePlan>("releases_plan", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    releasesCut: (path: string, request: PlanRequest, dryRun: boolean, onProgress: (message: ProgressEvent) => void): Promise<CutResult> =>
+      invoke<CutResult>("releases_cut", { path, request, dryRun, onProgress: channel<ProgressEvent>(onProgress) }),
+    releasesPublish: (path: string, request: PublishRequest, onProgress: (message: ProgressEvent) => void): Promise<PublishResult> =>
+      invoke<PublishResult>("releases_publish", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    releasesRollback: (path: string, request: RollbackRequest, onProgress: (message: ProgressEvent) => void): Promise<RollbackResult> =>
+      invoke<RollbackResult>("releases_rollback", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    releasesHistory: (path: string): Promise<ReleaseHistory> =>
+      invoke<ReleaseHistory>("releases_history", { path }),
+    releasesCadenceChart: (path: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("releases_cadence_chart", { path, theme }),
+    migrationsDatabases: (path: string): Promise<Array<DatabaseInfo>> =>
+      invoke<Array<DatabaseInfo>>("migrations_databases", { path }),
+    migrationsStatus: (path: string, database: string | null): Promise<MigrationStatus> =>
+      invoke<MigrationStatus>("migrations_status", { path, database }),
+    migrationsUp: (path: string, database: string | null, to: number | null, dryRun: boolean, expect: string | null, onProgress: (message: ProgressEvent) => void): Promise<RunReport> =>
+      invoke<RunReport>("migrations_up", { path, database, to, dryRun, expect, onProgress: channel<ProgressEvent>(onProgress) }),
+    migrationsDown: (path: string, request: DownRequest, onProgress: (message: ProgressEvent) => void): Promise<RunReport> =>
+      invoke<RunReport>("migrations_down", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    migrationsCreate: (path: string, request: CreateMigrationRequest): Promise<CreatedMigration> =>
+      invoke<CreatedMigration>("migrations_create", { path, request }),
+    migrationsLint: (path: string, database: string | null): Promise<LintReport> =>
+      invoke<LintReport>("migrations_lint", { path, database }),
+    migrationsRepair: (path: string, request: RepairRequest): Promise<RepairReport> =>
+      invoke<RepairReport>("migrations_repair", { path, request }),
+    migrationsBaseline: (path: string, database: string | null, version: number): Promise<BaselineReport> =>
+      invoke<BaselineReport>("migrations_baseline", { path, database, version }),
+    migrationsShow: (path: string, database: string | null, version: number): Promise<MigrationDetail> =>
+      invoke<MigrationDetail>("migrations_show", { path, database, version }),
+    migrationsRuns: (path: string, database: string): Promise<Array<MigrationRun>> =>
+      invoke<Array<MigrationRun>>("migrations_runs", { path, database }),
+    migrationsChart: (path: string, database: string | null, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("migrations_chart", { path, database, theme }),
+    environmentsParity: (path: string): Promise<ParityView> =>
+      invoke<ParityView>("environments_parity", { path }),
+    environmentsParityFilter: (report: ParityReport, filter: ParityFilter): Promise<ParityReport> =>
+      invoke<ParityReport>("environments_parity_filter", { report, filter }),
+    environmentsParityCheck: (path: string): Promise<ParityView> =>
+      invoke<ParityView>("environments_parity_check", { path }),
+    environmentsParityChart: (path: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("environments_parity_chart", { path, theme }),
+    environmentsReveal: (path: string, env: string, key: string): Promise<string> =>
+      invoke<string>("environments_reveal", { path, env, key }),
+    environmentsHealth: (path: string, onProgress: (message: ProgressEvent) => void): Promise<HealthReport> =>
+      invoke<HealthReport>("environments_health", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    environmentsReadiness: (path: string, onProgress: (message: ProgressEvent) => void): Promise<Array<ReadinessRow>> =>
+      invoke<Array<ReadinessRow>>("environments_readiness", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    environmentsDoctor: (path: string): Promise<DoctorReport> =>
+      invoke<DoctorReport>("environments_doctor", { path }),
+    environmentsHistory: (path: string, kind: EnvRunKind): Promise<Array<EnvRun>> =>
+      invoke<Array<EnvRun>>("environments_history", { path, kind }),
+    environmentsHistoryChart: (path: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("environments_history_chart", { path, theme }),
     /** The domain model page of a database, written into the workspace when `write`. */
     docsSchema: (path: string, database: string | null, write: boolean): Promise<SchemaDoc> =>
       invoke<SchemaDoc>("docs_schema", { path, database, write }),
@@ -249,24 +249,24 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Array<AdvisorRun>>("advisor_runs", { path, database }),
     advisorCharts: (path: string, database: string | null, theme: Theme): Promise<Array<Chart>> =>
       invoke<Array<Chart>>("advisor_charts", { path, database, theme }),
-    benchScenarios: (path: string): Promise<Array<ScenarioInfo>> =>
-      invoke<Array<ScenarioInfo>>("bench_scenarios", { path }),
-    benchRun: (path: string, names: Array<string>, onProgress: (message: ProgressEvent) => void): Promise<Array<ScenarioResult>> =>
-      invoke<Array<ScenarioResult>>("bench_run", { path, names, onProgress: channel<ProgressEvent>(onProgress) }),
-    benchHttp: (path: string, load: HttpLoad, onProgress: (message: ProgressEvent) => void): Promise<HttpReport> =>
-      invoke<HttpReport>("bench_http", { path, load, onProgress: channel<ProgressEvent>(onProgress) }),
+    benchmarksScenarios: (path: string): Promise<Array<ScenarioInfo>> =>
+      invoke<Array<ScenarioInfo>>("benchmarks_scenarios", { path }),
+    benchmarksRun: (path: string, names: Array<string>, onProgress: (message: ProgressEvent) => void): Promise<Array<ScenarioResult>> =>
+      invoke<Array<ScenarioResult>>("benchmarks_run", { path, names, onProgress: channel<ProgressEvent>(onProgress) }),
+    benchmarksHttp: (path: string, load: HttpLoad, onProgress: (message: ProgressEvent) => void): Promise<HttpReport> =>
+      invoke<HttpReport>("benchmarks_http", { path, load, onProgress: channel<ProgressEvent>(onProgress) }),
     /** The defaults and bounds of a load test (the CLI's too). */
-    benchHttpRules: (): Promise<HttpLoadRules> =>
-      invoke<HttpLoadRules>("bench_http_rules"),
-    benchHistory: (path: string): Promise<Array<BenchRunView>> =>
-      invoke<Array<BenchRunView>>("bench_history", { path }),
-    benchCompare: (path: string, base: string, head: string): Promise<CompareReport> =>
-      invoke<CompareReport>("bench_compare", { path, base, head }),
-    benchChart: (path: string, metric: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("bench_chart", { path, metric, theme }),
-    benchPercentileChart: (path: string, metric: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("bench_percentile_chart", { path, metric, theme }),
-    benchSweepChart: (path: string, scenario: string, theme: Theme): Promise<Chart> =>
-      invoke<Chart>("bench_sweep_chart", { path, scenario, theme }),
+    benchmarksHttpRules: (): Promise<HttpLoadRules> =>
+      invoke<HttpLoadRules>("benchmarks_http_rules"),
+    benchmarksHistory: (path: string): Promise<Array<BenchRunView>> =>
+      invoke<Array<BenchRunView>>("benchmarks_history", { path }),
+    benchmarksCompare: (path: string, base: string, head: string): Promise<CompareReport> =>
+      invoke<CompareReport>("benchmarks_compare", { path, base, head }),
+    benchmarksChart: (path: string, metric: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("benchmarks_chart", { path, metric, theme }),
+    benchmarksPercentileChart: (path: string, metric: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("benchmarks_percentile_chart", { path, metric, theme }),
+    benchmarksSweepChart: (path: string, scenario: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("benchmarks_sweep_chart", { path, scenario, theme }),
   };
 }

@@ -11,11 +11,11 @@ use tauri::ipc::Channel;
 use super::ChannelSink;
 use crate::input;
 
-pub async fn bench_scenarios(core: &Shipdeck, path: String) -> Result<Vec<ScenarioInfo>> {
+pub async fn benchmarks_scenarios(core: &Shipdeck, path: String) -> Result<Vec<ScenarioInfo>> {
     core.bench_scenarios(&input::path(&path)?).await
 }
 
-pub async fn bench_run(
+pub async fn benchmarks_run(
     core: &Shipdeck,
     path: String,
     names: Vec<String>,
@@ -25,7 +25,7 @@ pub async fn bench_run(
         .await
 }
 
-pub async fn bench_http(
+pub async fn benchmarks_http(
     core: &Shipdeck,
     path: String,
     load: HttpLoad,
@@ -36,15 +36,15 @@ pub async fn bench_http(
         .await
 }
 
-pub async fn bench_http_rules(core: &Shipdeck) -> Result<HttpLoadRules> {
+pub async fn benchmarks_http_rules(core: &Shipdeck) -> Result<HttpLoadRules> {
     Ok(core.bench_http_rules())
 }
 
-pub async fn bench_history(core: &Shipdeck, path: String) -> Result<Vec<BenchRunView>> {
+pub async fn benchmarks_history(core: &Shipdeck, path: String) -> Result<Vec<BenchRunView>> {
     core.bench_history(&input::path(&path)?, 200).await
 }
 
-pub async fn bench_compare(
+pub async fn benchmarks_compare(
     core: &Shipdeck,
     path: String,
     base: String,
@@ -53,11 +53,11 @@ pub async fn bench_compare(
     core.bench_compare(&input::path(&path)?, &base, &head).await
 }
 
-pub async fn bench_chart(core: &Shipdeck, path: String, metric: String, theme: Theme) -> Result<Chart> {
+pub async fn benchmarks_chart(core: &Shipdeck, path: String, metric: String, theme: Theme) -> Result<Chart> {
     core.bench_chart(&input::path(&path)?, &metric, theme).await
 }
 
-pub async fn bench_percentile_chart(
+pub async fn benchmarks_percentile_chart(
     core: &Shipdeck,
     path: String,
     metric: String,
@@ -67,7 +67,7 @@ pub async fn bench_percentile_chart(
         .await
 }
 
-pub async fn bench_sweep_chart(
+pub async fn benchmarks_sweep_chart(
     core: &Shipdeck,
     path: String,
     scenario: String,
