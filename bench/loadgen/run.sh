@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP load generator: Shipdeck's closed model (crates/shipdeck-core/benches/
+# HTTP load generator: Shipdeck's closed model (crates/shipdeck-benchmarks/benches/
 # loadgen.rs, calling run_http) against wrk and oha, all three hitting the
 # same local nginx (one worker, `return 200 "ok"`, config generated in a
 # temporary folder) with the same connection counts and duration, in the same
@@ -37,7 +37,7 @@ fi
 
 # The generator, built once; its path from cargo's JSON messages.
 cd "$root"
-shipdeck=$(cargo bench -q -p shipdeck-core --bench loadgen --no-run --message-format=json 2>/dev/null |
+shipdeck=$(cargo bench -q -p shipdeck-benchmarks --bench loadgen --no-run --message-format=json 2>/dev/null |
   jq -r 'select(.reason == "compiler-artifact" and .target.name == "loadgen" and .executable != null) | .executable' | tail -n1)
 [ -x "$shipdeck" ] || { echo "loadgen bench: build failed" >&2; exit 1; }
 

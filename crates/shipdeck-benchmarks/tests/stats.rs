@@ -6,10 +6,10 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
-use shipdeck_core::benchmarks::stats::{
+use shipdeck_benchmarks::stats::{
     compare, compare_runs, mann_whitney_p_value, welch_p_value, GateConfig, GateMethod, Verdict,
 };
-use shipdeck_core::benchmarks::Metric;
+use shipdeck_benchmarks::Metric;
 
 fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64

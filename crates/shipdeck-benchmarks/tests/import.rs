@@ -7,14 +7,14 @@
 
 use std::path::{Path, PathBuf};
 
-use shipdeck_core::benchmarks::import::{detect, import, Format, ImportError};
-use shipdeck_core::benchmarks::Metric;
-use shipdeck_core::error::Coded;
-use shipdeck_core::Error;
+use shipdeck_base::error::Coded;
+use shipdeck_base::Error;
+use shipdeck_benchmarks::import::{detect, import, Format, ImportError};
+use shipdeck_benchmarks::Metric;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/bench")
+        .join("tests/fixtures")
         .join(name)
 }
 

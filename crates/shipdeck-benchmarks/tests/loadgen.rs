@@ -15,8 +15,8 @@ use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use shipdeck_core::benchmarks::loadgen::{run_http, HttpOptions, HttpReport, LiveStats};
-use shipdeck_core::error::Error;
+use shipdeck_base::error::Error;
+use shipdeck_benchmarks::loadgen::{run_http, HttpOptions, HttpReport, LiveStats};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use shipdeck_core::benchmarks::loadgen::{run_http, HttpOptions};
+use shipdeck_benchmarks::loadgen::{run_http, HttpOptions};
 use tokio_util::sync::CancellationToken;
 
 fn main() {
