@@ -5,12 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use shipdeck_core::advisor::{
-    self, sqlite, Finding, Outcome, RunRequest, Thresholds, Verification, WorkspaceQuery,
-};
-use shipdeck_core::config::UrlSource;
-use shipdeck_core::migrations::target::{DatabaseSpec, Target};
-use shipdeck_core::migrations::Engine;
+use shipdeck_advisor::{sqlite, Finding, Outcome, RunRequest, Thresholds, Verification, WorkspaceQuery};
+use shipdeck_base::config::UrlSource;
+use shipdeck_migrations::target::{DatabaseSpec, Target};
+use shipdeck_migrations::Engine;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Row};
 
@@ -85,7 +83,7 @@ async fn run(db: &Db, queries: Vec<WorkspaceQuery>) -> Outcome {
         queries,
     };
     let mut seen = Vec::new();
-    let mut step = |id: &str| -> shipdeck_core::error::Result<()> {
+    let mut step = |id: &str| -> shipdeck_base::error::Result<()> {
         seen.push(id.to_string());
         Ok(())
     };
@@ -389,7 +387,7 @@ async fn a_missing_file_is_unreachable() {
         only: Vec::new(),
         queries: Vec::new(),
     };
-    let mut step = |_: &str| -> shipdeck_core::error::Result<()> { Ok(()) };
+    let mut step = |_: &str| -> shipdeck_base::error::Result<()> { Ok(()) };
     let err = sqlite::run(&target_for(&file, dir.path()), &req, &mut step)
         .await
         .unwrap_err();
@@ -412,14 +410,14 @@ async fn only_the_requested_checks_run_and_cancel_stops_the_run() {
         queries: Vec::new(),
     };
     let mut seen = Vec::new();
-    let mut step = |id: &str| -> shipdeck_core::error::Result<()> {
+    let mut step = |id: &str| -> shipdeck_base::error::Result<()> {
         seen.push(id.to_string());
         Ok(())
     };
     let out = sqlite::run(&db.target(), &req, &mut step).await.unwrap();
     assert_eq!(seen, ["duplicate_index"]);
     assert_eq!(
-        advisor::counts_by_check(&out.findings)
+        shipdeck_advisor::counts_by_check(&out.findings)
             .into_iter()
             .collect::<Vec<_>>(),
         [("duplicate_index".to_string(), 1)]
@@ -430,7 +428,7 @@ async fn only_the_requested_checks_run_and_cancel_stops_the_run() {
         ..req
     };
     let mut cancel =
-        |_: &str| -> shipdeck_core::error::Result<()> { Err(shipdeck_core::error::Error::Cancelled) };
+        |_: &str| -> shipdeck_base::error::Result<()> { Err(shipdeck_base::error::Error::Cancelled) };
     let err = sqlite::run(&db.target(), &all, &mut cancel).await.unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
 }

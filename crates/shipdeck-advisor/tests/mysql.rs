@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use shipdeck_core::advisor::{mysql, Finding, Outcome, RunRequest, Thresholds, Verification};
-use shipdeck_core::config::UrlSource;
-use shipdeck_core::migrations::target::{DatabaseSpec, Target};
+use shipdeck_advisor::{mysql, Finding, Outcome, RunRequest, Thresholds, Verification};
+use shipdeck_base::config::UrlSource;
+use shipdeck_migrations::target::{DatabaseSpec, Target};
 use sqlx::mysql::MySqlConnection;
 use sqlx::{Connection, Row};
 
@@ -44,7 +44,7 @@ impl TestDb {
     }
 
     async fn run(&self, req: &RunRequest) -> Outcome {
-        let mut step = |_: &str| -> shipdeck_core::error::Result<()> { Ok(()) };
+        let mut step = |_: &str| -> shipdeck_base::error::Result<()> { Ok(()) };
         let out = mysql::run(&self.target(), req, &mut step).await.unwrap();
         assert!(out.findings.iter().all(|f| !f.key.is_empty()));
         out
@@ -313,7 +313,7 @@ async fn only_the_requested_checks_run() {
         ..all()
     };
     let mut seen = Vec::new();
-    let mut step = |id: &str| -> shipdeck_core::error::Result<()> {
+    let mut step = |id: &str| -> shipdeck_base::error::Result<()> {
         seen.push(id.to_string());
         Ok(())
     };
@@ -333,7 +333,7 @@ async fn only_the_requested_checks_run() {
 #[tokio::test]
 async fn an_unreachable_server_is_reported_without_its_password() {
     let url = "mysql://app:s3cr3t-pw@127.0.0.1:1/nope";
-    let mut step = |_: &str| -> shipdeck_core::error::Result<()> { Ok(()) };
+    let mut step = |_: &str| -> shipdeck_base::error::Result<()> { Ok(()) };
     let err = mysql::run(&target_for(url), &all(), &mut step).await.unwrap_err();
     assert_eq!(err.code(), "database.unreachable");
     assert!(!err.to_string().contains("s3cr3t-pw"), "{err}");
