@@ -102,6 +102,12 @@ impl Workspace {
         }
     }
 
+    /// The configuration as a value a job can own (`None` without a
+    /// `shipdeck.toml`).
+    pub fn config_owned(&self) -> Result<Option<Config>> {
+        Ok(self.config()?.cloned())
+    }
+
     /// The configuration, or the defaults without a `shipdeck.toml`.
     pub fn config_or_default(&self) -> Result<Config> {
         Ok(self.config()?.cloned().unwrap_or_default())

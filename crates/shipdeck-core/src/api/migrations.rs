@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::record::{self, Event, MigrationAction, MigrationRecord, Records};
 use super::Shipdeck;
 use crate::charts::{self, Chart, Theme};
-use crate::config::{Config, UrlSource};
+use crate::config::UrlSource;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::migrations::create::{create, CreatedMigration};
@@ -61,10 +61,6 @@ pub struct LintReport {
     /// Findings of error severity (they fail `migrate lint`).
     pub errors: usize,
     pub warnings: usize,
-}
-
-fn config_of(ws: &Workspace) -> Result<Option<Config>> {
-    Ok(ws.config()?.cloned())
 }
 
 fn run_outcome(error: &Option<Error>, dry_run: bool) -> record::Outcome {
@@ -126,7 +122,7 @@ impl Shipdeck {
     }
 
     pub(crate) async fn target(&self, ws: &Workspace, choice: &DatabaseChoice) -> Result<Target> {
-        let config = config_of(ws)?;
+        let config = ws.config_owned()?;
         let spec = target::spec(config.as_ref(), choice.database.as_deref())?;
         let url = match &choice.url {
             Some(u) => u.clone(),
@@ -138,7 +134,7 @@ impl Shipdeck {
     /// The configured databases, and whether their URLs are available.
     pub async fn migration_databases(&self, path: &Path) -> Result<Vec<DatabaseInfo>> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let mut out = Vec::new();
         for spec in target::specs(config.as_ref()) {
             let resolved = match self.database_url(&ws, &spec).await {
@@ -417,7 +413,7 @@ impl Shipdeck {
         reversible: bool,
     ) -> Result<CreatedMigration> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let spec = target::spec(config.as_ref(), database)?;
         // The engine only flavours the template; a URL that is not set yet
         // must not stop anyone from writing a migration.
@@ -443,7 +439,7 @@ impl Shipdeck {
     /// Lints every migration of a database for its engine.
     pub async fn migrate_lint(&self, path: &Path, choice: &DatabaseChoice) -> Result<LintReport> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let spec = target::spec(config.as_ref(), choice.database.as_deref())?;
         // Lint needs the engine, not a connection: take it from the URL when
         // available, else PostgreSQL (the richest rule set).

@@ -70,10 +70,6 @@ impl CommitCache for StoreCache {
     }
 }
 
-fn config_of(ws: &Workspace) -> Result<Option<Config>> {
-    Ok(ws.config()?.cloned())
-}
-
 impl Shipdeck {
     fn cache(&self) -> StoreCache {
         StoreCache {
@@ -107,7 +103,7 @@ impl Shipdeck {
         sink: Arc<dyn ProgressSink>,
     ) -> Result<ReleasePlan> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let mut cache = self.cache();
         let root = ws.root.clone();
         self.jobs_ref()
@@ -142,7 +138,7 @@ impl Shipdeck {
         all: bool,
     ) -> Result<String> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         tokio::task::spawn_blocking(move || {
             let repo = git2::Repository::open(&ws.root)?;
             changelog_range(
@@ -167,7 +163,7 @@ impl Shipdeck {
         sink: Arc<dyn ProgressSink>,
     ) -> Result<CutResult> {
         let ws = self.registered(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let mut cache = self.cache();
         let root = ws.root.clone();
         let reason = req.reason.clone();
@@ -208,7 +204,7 @@ impl Shipdeck {
         sink: Arc<dyn ProgressSink>,
     ) -> Result<PublishResult> {
         let ws = self.registered(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let token = self.forge_token(&ws, config.as_ref()).await?;
         let root = ws.root.clone();
         let published = self
@@ -264,7 +260,7 @@ impl Shipdeck {
             dry_run,
         } = request;
         let ws = self.registered(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let token = self.forge_token(&ws, config.as_ref()).await?;
         let root = ws.root.clone();
         let why = reason.clone();
@@ -302,7 +298,7 @@ impl Shipdeck {
     /// Releases and recorded events; a read.
     pub async fn release_history(&self, path: &Path) -> Result<ReleaseHistory> {
         let ws = self.workspace(path).await?;
-        let config = config_of(&ws)?;
+        let config = ws.config_owned()?;
         let root = ws.root.clone();
         let list = tokio::task::spawn_blocking(move || {
             let repo = git2::Repository::open(&root)?;
