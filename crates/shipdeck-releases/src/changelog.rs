@@ -17,7 +17,7 @@
 //! preview is exactly what is written, and writing only prepends.
 
 use super::forge::Forge;
-use super::policy::GROUP_ORDER;
+use super::policy::group_rank;
 use super::PlannedCommit;
 
 pub const HEADER: &str =
@@ -119,12 +119,7 @@ pub fn render(head: &SectionHead<'_>, commits: &[PlannedCommit], forge: Option<&
         .filter(|c| !c.hidden)
         .map(|c| c.group.as_str())
         .collect();
-    groups.sort_by_key(|g| {
-        (
-            GROUP_ORDER.iter().position(|o| o == g).unwrap_or(usize::MAX),
-            g.to_string(),
-        )
-    });
+    groups.sort_by_key(|g| (group_rank(g), g.to_string()));
     groups.dedup();
     for group in groups {
         let lines: Vec<String> = shown
@@ -191,6 +186,7 @@ mod tests {
             ref_urls: vec![],
             commit_url: None,
             group: group.into(),
+            group_rank: group_rank(group),
             hidden,
             bump: Bump::None,
             decisive: false,

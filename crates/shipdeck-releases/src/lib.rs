@@ -50,6 +50,9 @@ pub struct PlannedCommit {
     pub commit_url: Option<String>,
     /// Changelog group (`Added`, `Fixed`, … `Other`).
     pub group: String,
+    /// The group's place in the changelog: a view lists groups by it, then
+    /// by name, as the changelog does.
+    pub group_rank: u32,
     /// Left out of the changelog by the type's rule.
     pub hidden: bool,
     /// What this commit asks for on its own.

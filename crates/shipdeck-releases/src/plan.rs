@@ -14,7 +14,7 @@ use super::error::ReleaseError;
 use super::files::declared_version;
 use super::forge::Forge;
 use super::packages::{self, release_tags, Package, Released};
-use super::policy::{Bump, Policy};
+use super::policy::{group_rank, Bump, Policy};
 use super::{PackagePlan, PlannedCommit, ReleasePlan};
 use shipdeck_base::config::Config;
 use shipdeck_base::error::Result;
@@ -287,6 +287,7 @@ pub(crate) fn planned_commits<'c>(
                 ref_urls: Vec::new(),
                 commit_url: None,
                 group: rule.group.clone(),
+                group_rank: group_rank(&rule.group),
                 hidden: rule.hidden,
                 bump: if e.breaking { Bump::Major } else { rule.bump },
                 decisive: false,

@@ -83,6 +83,17 @@ pub const GROUP_ORDER: &[&str] = &[
     "Other",
 ];
 
+/// A group's place in the changelog: its index in [`GROUP_ORDER`]; groups a
+/// config names that the list does not know come after all of them (and
+/// among themselves by name).
+pub fn group_rank(group: &str) -> u32 {
+    let rank = GROUP_ORDER
+        .iter()
+        .position(|o| *o == group)
+        .unwrap_or(GROUP_ORDER.len());
+    u32::try_from(rank).unwrap_or(u32::MAX)
+}
+
 fn rule(group: &str, bump: Bump, hidden: bool) -> TypeRule {
     TypeRule {
         group: group.into(),
@@ -355,6 +366,14 @@ pub fn bump_between(from: &Version, to: &Version) -> Bump {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_rank_follows_the_changelog_order_and_puts_unknown_groups_last() {
+        assert_eq!(group_rank("Added"), 0);
+        assert!(group_rank("Fixed") < group_rank("Reverted"));
+        assert!(group_rank("Reverted") < group_rank("Security"));
+        assert_eq!(group_rank("Performance"), group_rank("Other") + 1);
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap()

@@ -26,6 +26,11 @@ ref_urls: Array<string>, commit_url: string | null,
  */
 group: string, 
 /**
+ * The group's place in the changelog: a view lists groups by it, then
+ * by name, as the changelog does.
+ */
+group_rank: number, 
+/**
  * Left out of the changelog by the type's rule.
  */
 hidden: boolean, 

@@ -2,7 +2,7 @@ import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { packagePlan } from "../../test/fixtures";
+import { packagePlan, planned } from "../../test/fixtures";
 import PackageCard from "./PackageCard.svelte";
 
 describe("PackageCard", () => {
@@ -26,6 +26,26 @@ describe("PackageCard", () => {
     expect(headings).toEqual(["Added", "Fixed", "Chores"]);
     expect(within(rows[1]!).getByRole("button", { name: "#73" })).toBeInTheDocument();
     expect(screen.getByText("not in the changelog")).toBeInTheDocument();
+  });
+
+  it("lists a Reverted group where the changelog puts it, after Fixed", () => {
+    // The view once sorted by its own copy of the group list, which lacked
+    // "Reverted" and so listed it first.
+    const plan = packagePlan();
+    plan.commits.push(
+      planned({
+        sha: "d".repeat(40),
+        type: "revert",
+        subject: "undo x",
+        group: "Reverted",
+        group_rank: 5,
+      }),
+    );
+    render(PackageCard, { plan, oncut: () => {}, onoverride: () => {} });
+    const headings = screen
+      .getAllByRole("heading", { level: 4 })
+      .map((h) => h.textContent?.split(" ")[0]);
+    expect(headings).toEqual(["Added", "Fixed", "Reverted", "Chores"]);
   });
 
   it("cannot cut when nothing is releasable", () => {
