@@ -19,6 +19,5 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    shipdeck_core::tls::defer_ca_loading();
     cli::run()
 }

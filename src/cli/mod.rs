@@ -84,11 +84,28 @@ pub enum Command {
     Logs(commands::activity::LogsArgs),
 }
 
+impl Command {
+    /// Whether the command may read the repository through libgit2, whose
+    /// start initialises OpenSSL (milliseconds in every process); commands
+    /// that never do skip it. Wrong here only costs time: libgit2 then
+    /// starts on first use, loading the CA bundle at once.
+    fn uses_git(&self) -> bool {
+        match self {
+            Command::Migrations(args) => args.reads_history(),
+            _ => true,
+        }
+    }
+}
+
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    // Before the runtime's threads exist, as its contract requires.
+    if cli.command.uses_git() {
+        shipdeck_core::tls::defer_ca_loading();
+    }
     shipdeck_core::logs::init_stderr(cli.global.verbose as i8 - cli.global.quiet as i8);
     let out = Output::new(cli.global.json);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -1,4 +1,4 @@
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -26,6 +26,14 @@ pub struct MigrateArgs {
     database_url: Option<String>,
     #[command(subcommand)]
     cmd: MigrateCmd,
+}
+
+impl MigrateArgs {
+    /// Status and lint read files and the database only, never the
+    /// repository's history.
+    pub fn reads_history(&self) -> bool {
+        !matches!(self.cmd, MigrateCmd::Status | MigrateCmd::Lint { .. })
+    }
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -162,6 +170,8 @@ fn print_status(s: &MigrationStatus) {
         .max()
         .unwrap_or(0)
         .min(40);
+    // One write for the whole table, not one per line.
+    let mut table = String::with_capacity(s.migrations.len() * 100);
     for m in &s.migrations {
         let state = if m.dirty {
             "DIRTY".to_string()
@@ -198,12 +208,14 @@ fn print_status(s: &MigrationStatus) {
             notes.push("out of order".into());
         }
         let desc: String = m.description.chars().take(40).collect();
-        println!(
+        let _ = writeln!(
+            table,
             "  {:<14}  {desc:<width$}  {state:<20}  {time:>10}  {}",
             m.version,
             notes.join(", ")
         );
     }
+    print!("{table}");
     let MigrationCounts {
         applied,
         pending,

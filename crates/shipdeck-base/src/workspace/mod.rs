@@ -39,7 +39,6 @@ impl Workspace {
     /// Validates `path` as a workspace: it must exist, be a folder and be the
     /// top folder of a (non-bare) git repository.
     pub fn open(path: &Path) -> Result<Workspace> {
-        tune_libgit2();
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::WorkspaceNotFound { path: path.into() },
             _ => Error::io("read", path)(e),
@@ -48,34 +47,8 @@ impl Workspace {
             return Err(Error::WorkspaceNotADirectory { path: path.into() });
         }
         let root = path.canonicalize().map_err(Error::io("resolve", path))?;
-        let repo = match git2::Repository::open(&root) {
-            Ok(repo) => repo,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => {
-                let enclosing = git2::Repository::discover(&root)
-                    .ok()
-                    .and_then(|r| r.workdir().map(Path::to_path_buf));
-                return Err(Error::NotAGitRepo {
-                    path: root,
-                    enclosing,
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if repo.is_bare() {
-            return Err(Error::NotAGitRepo {
-                path: root,
-                enclosing: None,
-            });
-        }
-        // Opened through a `.git` file or a path inside: insist on the top.
-        if let Some(workdir) = repo.workdir() {
-            let workdir = workdir.canonicalize().map_err(Error::io("resolve", workdir))?;
-            if workdir != root {
-                return Err(Error::NotAGitRepo {
-                    path: root,
-                    enclosing: Some(workdir),
-                });
-            }
+        if !plain_repository_top(&root) {
+            check_repository_top(&root)?;
         }
         // Read once here; a broken file still opens the workspace (the
         // Overview shows the error) and fails the commands that need it.
@@ -114,8 +87,65 @@ impl Workspace {
     }
 
     pub fn repo(&self) -> Result<git2::Repository> {
+        tune_libgit2();
         Ok(git2::Repository::open(&self.root)?)
     }
+}
+
+/// Whether `root` is the top of an ordinary repository, told from its
+/// `.git` folder alone: opening a workspace then needs no libgit2, whose
+/// start initialises OpenSSL (milliseconds in every command). Anything
+/// else (a `.git` file, `core.worktree`, a bare repository, no `HEAD`) is
+/// left to [`check_repository_top`].
+fn plain_repository_top(root: &Path) -> bool {
+    let git = root.join(".git");
+    let is_dir = std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir());
+    is_dir
+        && git.join("HEAD").is_file()
+        && git.join("objects").is_dir()
+        && std::fs::read_to_string(git.join("config")).is_ok_and(|config| {
+            let config: String = config
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            !config.contains("worktree") && !config.contains("bare=true")
+        })
+}
+
+/// libgit2's verdict: `root` must be the top of a non-bare repository.
+fn check_repository_top(root: &Path) -> Result<()> {
+    tune_libgit2();
+    let repo = match git2::Repository::open(root) {
+        Ok(repo) => repo,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {
+            let enclosing = git2::Repository::discover(root)
+                .ok()
+                .and_then(|r| r.workdir().map(Path::to_path_buf));
+            return Err(Error::NotAGitRepo {
+                path: root.to_path_buf(),
+                enclosing,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if repo.is_bare() {
+        return Err(Error::NotAGitRepo {
+            path: root.to_path_buf(),
+            enclosing: None,
+        });
+    }
+    // Opened through a `.git` file or a path inside: insist on the top.
+    if let Some(workdir) = repo.workdir() {
+        let workdir = workdir.canonicalize().map_err(Error::io("resolve", workdir))?;
+        if workdir != root {
+            return Err(Error::NotAGitRepo {
+                path: root.to_path_buf(),
+                enclosing: Some(workdir),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// libgit2 re-hashes every object it reads by default; git does not, and
@@ -145,6 +175,42 @@ mod tests {
     fn missing_folder_is_not_found() {
         let err = Workspace::open(Path::new("/nonexistent/shipdeck/ws")).unwrap_err();
         assert_eq!(err.code(), "workspace.not_found");
+    }
+
+    #[test]
+    fn only_an_ordinary_repository_opens_without_libgit2() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let repo = git2::Repository::init(&root).unwrap();
+        assert!(plain_repository_top(&root));
+        assert!(Workspace::open(&root).is_ok());
+
+        // A linked worktree has a `.git` file: libgit2 decides.
+        let sig = git2::Signature::now("t", "t@example.com").unwrap();
+        let tree = repo
+            .find_tree(repo.index().unwrap().write_tree().unwrap())
+            .unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[]).unwrap();
+        let linked = root.join("linked");
+        repo.worktree("linked", &linked, None).unwrap();
+        assert!(!plain_repository_top(&linked));
+        assert!(Workspace::open(&linked).is_ok());
+
+        // A work tree elsewhere, or a bare repository: libgit2 decides, and refuses.
+        let mut config = repo.config().unwrap();
+        config.set_str("core.worktree", "/tmp").unwrap();
+        assert!(!plain_repository_top(&root));
+        assert_eq!(
+            Workspace::open(&root).unwrap_err().code(),
+            "workspace.not_a_git_repo"
+        );
+        config.remove("core.worktree").unwrap();
+        config.set_bool("core.bare", true).unwrap();
+        assert!(!plain_repository_top(&root));
+        assert_eq!(
+            Workspace::open(&root).unwrap_err().code(),
+            "workspace.not_a_git_repo"
+        );
     }
 
     #[test]
