@@ -75,7 +75,9 @@ fn ini(text: &str, env: &UserEnv) -> Vec<(String, String)> {
             }
             continue;
         }
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         let v = v.trim().trim_matches('"').trim_matches('\'');
         out.push((format!("{section}{}", k.trim()), expand(v, env)));
     }
@@ -123,7 +125,11 @@ fn parse_url(text: &str, file: &str) -> Result<Url, DepsError> {
 pub fn nerf_dart(url: &Url) -> String {
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
     let path = url.path();
-    let path = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+    let path = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
     format!("//{}{port}{path}", url.host_str().unwrap_or(""))
 }
 
@@ -148,7 +154,11 @@ impl NpmConfig {
                 } else if let Some(scope) = k.strip_suffix(":registry") {
                     cfg.scopes.insert(scope.to_string(), parse_url(&v, label)?);
                 } else if let Some(prefix) = k.strip_suffix(":_authToken") {
-                    let prefix = if prefix.ends_with('/') { prefix.to_string() } else { format!("{prefix}/") };
+                    let prefix = if prefix.ends_with('/') {
+                        prefix.to_string()
+                    } else {
+                        format!("{prefix}/")
+                    };
                     cfg.tokens.retain(|(p, _)| *p != prefix);
                     cfg.tokens.push((prefix, v));
                 }
@@ -194,11 +204,18 @@ impl CargoConfig {
         // The project's file first: a key it sets is not overridden by home.
         for path in files {
             let Some(text) = read_small(&path) else { continue };
-            let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| DepsError::InvalidConfig {
-                path: path.display().to_string(),
-                message: e.to_string().trim().to_string(),
-            })?;
-            for (k, v) in doc.get("source").and_then(toml::Value::as_table).into_iter().flatten() {
+            let doc: toml::Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| DepsError::InvalidConfig {
+                    path: path.display().to_string(),
+                    message: e.to_string().trim().to_string(),
+                })?;
+            for (k, v) in doc
+                .get("source")
+                .and_then(toml::Value::as_table)
+                .into_iter()
+                .flatten()
+            {
                 sources.entry(k.clone()).or_insert_with(|| v.clone());
             }
             let regs = doc.get("registries").and_then(toml::Value::as_table);
@@ -210,7 +227,10 @@ impl CargoConfig {
         }
         let crates_io = replaced_index(&sources, &registries, "crates-io")
             .unwrap_or_else(|| format!("sparse+{CRATES_IO_SPARSE}"));
-        Ok(CargoConfig { crates_io, registries })
+        Ok(CargoConfig {
+            crates_io,
+            registries,
+        })
     }
 
     /// The index a dependency's registry resolves to.
@@ -309,8 +329,14 @@ mod tests {
         assert_eq!(cfg.registry_for("left-pad").as_str(), "http://127.0.0.1:4873/");
         assert_eq!(cfg.registry_for("@corp/ui").as_str(), "https://npm.corp.example/");
         let u = |s: &str| Url::parse(s).unwrap();
-        assert_eq!(cfg.token_for(&u("https://npm.corp.example/@corp%2fui")), Some("s3cr3t"));
-        assert_eq!(cfg.token_for(&u("https://npm.corp.example.evil/@corp%2fui")), None);
+        assert_eq!(
+            cfg.token_for(&u("https://npm.corp.example/@corp%2fui")),
+            Some("s3cr3t")
+        );
+        assert_eq!(
+            cfg.token_for(&u("https://npm.corp.example.evil/@corp%2fui")),
+            None
+        );
         assert_eq!(cfg.token_for(&u("http://127.0.0.1:4873/left-pad")), None);
     }
 }

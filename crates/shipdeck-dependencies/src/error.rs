@@ -95,9 +95,7 @@ impl Coded for DepsError {
             DepsError::TooManyDependencies { .. } | DepsError::TooManyManifests { .. } => {
                 "Split the check: open a sub-folder of the workspace."
             }
-            DepsError::RegistryStatus { .. }
-            | DepsError::Timeout { .. }
-            | DepsError::Unreachable { .. } => {
+            DepsError::RegistryStatus { .. } | DepsError::Timeout { .. } | DepsError::Unreachable { .. } => {
                 "Check the registry configured in .npmrc, .cargo/config.toml or pip.conf, and the network."
             }
             DepsError::NotFound { .. } => {

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{
-    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
-    LAST_MODIFIED, LOCATION,
+    HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,14 +51,16 @@ impl Fetcher {
         limit: u64,
         timeout: Duration,
         per_host: usize,
+        reuse_connections: bool,
     ) -> Result<Self, DepsError> {
-        let client = shipdeck_base::net::client_builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| DepsError::Unreachable {
-                origin: "(client)".into(),
-                detail: e.to_string(),
-            })?;
+        let mut builder = shipdeck_base::net::client_builder().timeout(timeout);
+        if !reuse_connections {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let client = builder.build().map_err(|e| DepsError::Unreachable {
+            origin: "(client)".into(),
+            detail: e.to_string(),
+        })?;
         Ok(Self {
             client,
             cache,
@@ -100,12 +102,11 @@ impl Fetcher {
         });
         let mut req = self.client.get(url.clone()).header(ACCEPT, accept);
         if let Some(t) = token {
-            let mut v = HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| {
-                DepsError::InvalidConfig {
+            let mut v =
+                HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| DepsError::InvalidConfig {
                     path: ".npmrc".into(),
                     message: "a token holds characters a header cannot carry".into(),
-                }
-            })?;
+                })?;
             v.set_sensitive(true);
             req = req.header(AUTHORIZATION, v);
         }
@@ -197,7 +198,11 @@ impl Fetcher {
             }
         } else {
             // reqwest's message names the URL; keep the origin only.
-            let detail = if e.is_connect() { "connection failed" } else { "transfer failed" };
+            let detail = if e.is_connect() {
+                "connection failed"
+            } else {
+                "transfer failed"
+            };
             DepsError::Unreachable {
                 origin: origin(url),
                 detail: detail.into(),

@@ -93,6 +93,9 @@ pub struct OutdatedOptions {
     pub max_body_bytes: u64,
     /// Requests at once to one registry host.
     pub per_host: usize,
+    /// Keep connections open between requests to one host. `false` opens
+    /// one per request, for servers and proxies that mishandle keep-alive.
+    pub reuse_connections: bool,
     /// The Node.js version npm would run under (`v20.1.0`), for its
     /// preference of versions whose `engines.node` allows it.
     pub node_version: Option<String>,
@@ -106,6 +109,7 @@ impl Default for OutdatedOptions {
             timeout: Duration::from_secs(30),
             max_body_bytes: 64 << 20,
             per_host: 16,
+            reuse_connections: true,
             node_version: None,
         }
     }

@@ -67,9 +67,14 @@ pub fn npm_url(registry: &Url, name: &str) -> Result<Url, DepsError> {
     let ok_part = |p: &str| {
         !p.is_empty()
             && !p.starts_with(['.', '_'])
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
     };
-    let shape_ok = if scoped { parts.len() == 2 } else { parts.len() == 1 };
+    let shape_ok = if scoped {
+        parts.len() == 2
+    } else {
+        parts.len() == 1
+    };
     if name.len() > 214 || !shape_ok || !parts.iter().all(|p| ok_part(p)) {
         return Err(invalid("npm", name));
     }
@@ -94,18 +99,33 @@ struct Packument {
 struct NpmVersion {
     deprecated: Option<serde_json::Value>,
     engines: Option<serde_json::Value>,
+    homepage: Option<serde_json::Value>,
+    repository: Option<serde_json::Value>,
 }
 
-pub async fn npm(
-    f: &Fetcher,
-    registry: &Url,
-    token: Option<&str>,
-    name: &str,
-) -> Result<Package, DepsError> {
+/// `repository` as a string or `{ "url": … }`.
+fn repo_url(r: Option<&serde_json::Value>) -> Option<String> {
+    let r = r?;
+    r.as_str()
+        .or_else(|| r.get("url").and_then(|u| u.as_str()))
+        .map(String::from)
+}
+
+pub async fn npm(f: &Fetcher, registry: &Url, token: Option<&str>, name: &str) -> Result<Package, DepsError> {
     let url = npm_url(registry, name)?;
     let doc = f.get(&url, NPM_ACCEPT, token, name).await?;
     let doc = doc.ok_or_else(|| not_found(&url, name))?;
     let p: Packument = serde_json::from_slice(&doc.body).map_err(|e| bad_doc(&url, name, e))?;
+    // Links: the document's own, else those of the version `latest` names.
+    let latest = p.dist_tags.get("latest").and_then(|l| p.versions.get(l));
+    let repository =
+        repo_url(p.repository.as_ref()).or_else(|| latest.and_then(|v| repo_url(v.repository.as_ref())));
+    let homepage = p
+        .homepage
+        .as_ref()
+        .or_else(|| latest.and_then(|v| v.homepage.as_ref()))
+        .and_then(|h| h.as_str())
+        .map(String::from);
     let releases = p
         .versions
         .into_iter()
@@ -123,15 +143,10 @@ pub async fn npm(
             version,
         })
         .collect();
-    let repository = p.repository.as_ref().and_then(|r| {
-        r.as_str()
-            .or_else(|| r.get("url").and_then(|u| u.as_str()))
-            .map(String::from)
-    });
     Ok(Package {
         releases,
         dist_tags: p.dist_tags,
-        homepage: p.homepage.as_ref().and_then(|h| h.as_str()).map(String::from),
+        homepage,
         repository,
     })
 }
@@ -140,7 +155,9 @@ pub async fn npm(
 pub fn crate_path(name: &str) -> Result<String, DepsError> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     if !ok {
         return Err(invalid("crates", name));
     }
@@ -167,11 +184,17 @@ pub async fn cargo(f: &Fetcher, index: &str, name: &str) -> Result<Package, Deps
         .ok_or_else(|| DepsError::UnsupportedIndex {
             index: index.to_string(),
         })?;
-    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    let base = if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
     let base = Url::parse(&base).map_err(|_| DepsError::UnsupportedIndex {
         index: index.to_string(),
     })?;
-    let url = base.join(&crate_path(name)?).map_err(|_| invalid("crates", name))?;
+    let url = base
+        .join(&crate_path(name)?)
+        .map_err(|_| invalid("crates", name))?;
     let doc = f.get(&url, "*/*", None, name).await?;
     let doc = doc.ok_or_else(|| not_found(&url, name))?;
     let text = String::from_utf8(doc.body).map_err(|e| bad_doc(&url, name, e))?;
@@ -215,7 +238,9 @@ pub async fn pypi(f: &Fetcher, indexes: &[Url], name: &str) -> Result<Package, D
     let mut found = false;
     let mut last_err = None;
     for index in indexes {
-        let url = index.join(&format!("{norm}/")).map_err(|_| invalid("PyPI", name))?;
+        let url = index
+            .join(&format!("{norm}/"))
+            .map_err(|_| invalid("PyPI", name))?;
         match f.get(&url, PYPI_ACCEPT, None, name).await {
             Ok(Some(doc)) => {
                 found = true;
@@ -226,7 +251,10 @@ pub async fn pypi(f: &Fetcher, indexes: &[Url], name: &str) -> Result<Package, D
         }
     }
     if !found {
-        let first = indexes.first().cloned().unwrap_or_else(|| Url::parse("https://pypi.org/").expect("static"));
+        let first = indexes
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Url::parse("https://pypi.org/").expect("static"));
         return Err(last_err.unwrap_or_else(|| not_found(&first, name)));
     }
     Ok(Package {
@@ -267,7 +295,9 @@ fn simple_files(
 fn releases_from_files(norm: &str, files: Vec<(String, bool, Option<String>)>) -> Vec<Release> {
     let mut by_version: BTreeMap<String, Release> = BTreeMap::new();
     for (filename, yanked, time) in files {
-        let Some(version) = version_of_file(norm, &filename) else { continue };
+        let Some(version) = version_of_file(norm, &filename) else {
+            continue;
+        };
         let r = by_version.entry(version.clone()).or_insert_with(|| Release {
             version,
             yanked: true,
@@ -315,8 +345,19 @@ mod tests {
     #[test]
     fn names_that_could_leave_the_registry_path_are_refused() {
         let r = Url::parse("https://registry.npmjs.org/").unwrap();
-        assert_eq!(npm_url(&r, "@types/node").unwrap().as_str(), "https://registry.npmjs.org/@types%2fnode");
-        for bad in ["../etc/passwd", "a/../../b", "@scope/../x", "..", "a b", "@/x", "x%2f.."] {
+        assert_eq!(
+            npm_url(&r, "@types/node").unwrap().as_str(),
+            "https://registry.npmjs.org/@types%2fnode"
+        );
+        for bad in [
+            "../etc/passwd",
+            "a/../../b",
+            "@scope/../x",
+            "..",
+            "a b",
+            "@/x",
+            "x%2f..",
+        ] {
             assert!(npm_url(&r, bad).is_err(), "{bad}");
         }
         assert_eq!(crate_path("serde").unwrap(), "se/rd/serde");
@@ -327,9 +368,18 @@ mod tests {
 
     #[test]
     fn versions_come_from_wheel_and_sdist_names() {
-        assert_eq!(version_of_file("zope-interface", "zope.interface-5.4.0.tar.gz").as_deref(), Some("5.4.0"));
-        assert_eq!(version_of_file("six", "six-1.16.0-py2.py3-none-any.whl").as_deref(), Some("1.16.0"));
-        assert_eq!(version_of_file("urllib3", "urllib3-2.0.0a1.tar.gz").as_deref(), Some("2.0.0a1"));
+        assert_eq!(
+            version_of_file("zope-interface", "zope.interface-5.4.0.tar.gz").as_deref(),
+            Some("5.4.0")
+        );
+        assert_eq!(
+            version_of_file("six", "six-1.16.0-py2.py3-none-any.whl").as_deref(),
+            Some("1.16.0")
+        );
+        assert_eq!(
+            version_of_file("urllib3", "urllib3-2.0.0a1.tar.gz").as_deref(),
+            Some("2.0.0a1")
+        );
         assert_eq!(version_of_file("six", "other-1.0.tar.gz"), None);
         assert_eq!(version_of_file("six", "six-1.0.exe"), None);
     }

@@ -28,9 +28,8 @@ pub fn class(from: [u64; 3], to: [u64; 3], to_is_newer: bool) -> Option<Class> {
     }
     let [fa, fb, fc] = from;
     let [ta, tb, tc] = to;
-    Some(if fa != ta {
-        Class::Major
-    } else if fa == 0 && (fb != tb || (fb == 0 && fc != tc)) {
+    let zero_minor_step = fa == 0 && (fb != tb || (fb == 0 && fc != tc));
+    Some(if fa != ta || zero_minor_step {
         Class::Major
     } else if fb != tb {
         Class::Minor
@@ -59,7 +58,11 @@ pub enum NpmSpec {
 pub fn npm_spec(spec: &str) -> NpmSpec {
     let spec = spec.trim();
     let spec = if spec.is_empty() { "*" } else { spec };
-    if spec.contains(':') || spec.contains('/') || spec.starts_with('.') || spec.starts_with('~') && spec.contains('/') {
+    if spec.contains(':')
+        || spec.contains('/')
+        || spec.starts_with('.')
+        || spec.starts_with('~') && spec.contains('/')
+    {
         return NpmSpec::NotRegistry;
     }
     if let Ok(v) = NpmVersion::parse(spec) {
@@ -149,7 +152,9 @@ pub fn npm_versions(pkg: &Package, requirement: &str, current: Option<&str>, eng
         NpmSpec::Version(v) => Some([v.major(), v.minor(), v.patch()]),
         _ => wanted.as_deref().and_then(npm_triple),
     });
-    let from = current.map(String::from).or_else(|| base.map(|b| format!("{}.{}.{}", b[0], b[1], b[2])));
+    let from = current
+        .map(String::from)
+        .or_else(|| base.map(|b| format!("{}.{}.{}", b[0], b[1], b[2])));
     let class = match (base, latest.as_deref().and_then(npm_triple), from) {
         (Some(b), Some(l), Some(f)) => {
             let newer = match (NpmVersion::parse(&f), latest.as_deref().map(NpmVersion::parse)) {
@@ -160,10 +165,19 @@ pub fn npm_versions(pkg: &Package, requirement: &str, current: Option<&str>, eng
         }
         _ => None,
     };
-    Versions { wanted, latest, class }
+    Versions {
+        wanted,
+        latest,
+        class,
+    }
 }
 
-pub fn cargo_versions(pkg: &Package, name: &str, requirement: &str, current: Option<&str>) -> Result<Versions, DepsError> {
+pub fn cargo_versions(
+    pkg: &Package,
+    name: &str,
+    requirement: &str,
+    current: Option<&str>,
+) -> Result<Versions, DepsError> {
     let req = semver::VersionReq::parse(requirement).map_err(|e| DepsError::InvalidRequirement {
         name: name.to_string(),
         requirement: requirement.to_string(),
@@ -178,9 +192,9 @@ pub fn cargo_versions(pkg: &Package, name: &str, requirement: &str, current: Opt
     let wanted = live.iter().filter(|v| req.matches(v)).max().cloned();
     let latest = live.iter().filter(|v| v.pre.is_empty()).max().cloned();
     let from = current.and_then(|c| semver::Version::parse(c).ok()).or_else(|| {
-        req.comparators.first().map(|c| {
-            semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0))
-        })
+        req.comparators
+            .first()
+            .map(|c| semver::Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)))
     });
     let class = match (&from, &latest) {
         (Some(f), Some(l)) => class([f.major, f.minor, f.patch], [l.major, l.minor, l.patch], l > f),
@@ -198,14 +212,22 @@ fn py_triple(v: &pep440_rs::Version) -> [u64; 3] {
     [0, 1, 2].map(|i| r.get(i).copied().unwrap_or(0))
 }
 
-pub fn pypi_versions(pkg: &Package, name: &str, requirement: &str, current: Option<&str>) -> Result<Versions, DepsError> {
-    let specs: pep440_rs::VersionSpecifiers = requirement.parse().map_err(|e: pep440_rs::VersionSpecifiersParseError| {
-        DepsError::InvalidRequirement {
-            name: name.to_string(),
-            requirement: requirement.to_string(),
-            detail: e.to_string(),
-        }
-    })?;
+pub fn pypi_versions(
+    pkg: &Package,
+    name: &str,
+    requirement: &str,
+    current: Option<&str>,
+) -> Result<Versions, DepsError> {
+    let specs: pep440_rs::VersionSpecifiers =
+        requirement
+            .parse()
+            .map_err(
+                |e: pep440_rs::VersionSpecifiersParseError| DepsError::InvalidRequirement {
+                    name: name.to_string(),
+                    requirement: requirement.to_string(),
+                    detail: e.to_string(),
+                },
+            )?;
     let live: Vec<pep440_rs::Version> = pkg
         .releases
         .iter()
@@ -222,12 +244,21 @@ pub fn pypi_versions(pkg: &Package, name: &str, requirement: &str, current: Opti
     // PEP 440: prereleases only when asked for, or when nothing else matches.
     let wanted = matching(allows_pre).or_else(|| matching(true));
     let latest = live.iter().filter(|v| !v.any_prerelease()).max().cloned();
-    let from = current.and_then(|c| c.parse::<pep440_rs::Version>().ok()).or_else(|| {
-        specs
-            .iter()
-            .find(|s| !matches!(s.operator(), pep440_rs::Operator::LessThan | pep440_rs::Operator::LessThanEqual | pep440_rs::Operator::NotEqual))
-            .map(|s| s.version().clone())
-    });
+    let from = current
+        .and_then(|c| c.parse::<pep440_rs::Version>().ok())
+        .or_else(|| {
+            specs
+                .iter()
+                .find(|s| {
+                    !matches!(
+                        s.operator(),
+                        pep440_rs::Operator::LessThan
+                            | pep440_rs::Operator::LessThanEqual
+                            | pep440_rs::Operator::NotEqual
+                    )
+                })
+                .map(|s| s.version().clone())
+        });
     let class = match (&from, &latest) {
         (Some(f), Some(l)) => class(py_triple(f), py_triple(l), l > f),
         _ => None,
@@ -260,7 +291,14 @@ mod tests {
         assert!(matches!(npm_spec("1.2.0"), NpmSpec::Version(_)));
         assert!(matches!(npm_spec(""), NpmSpec::Range(..)));
         assert!(matches!(npm_spec("next"), NpmSpec::Tag(_)));
-        for other in ["workspace:*", "file:../a", "github:a/b", "a/b", "https://x/y.tgz", "git+ssh://x"] {
+        for other in [
+            "workspace:*",
+            "file:../a",
+            "github:a/b",
+            "a/b",
+            "https://x/y.tgz",
+            "git+ssh://x",
+        ] {
             assert!(matches!(npm_spec(other), NpmSpec::NotRegistry), "{other}");
         }
     }

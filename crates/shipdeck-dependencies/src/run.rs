@@ -52,11 +52,23 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
     }
     let has = |e| deps.iter().any(|d| d.ecosystem == e);
     let configs = Configs {
-        npm: has(Ecosystem::Npm).then(|| NpmConfig::load(root, &opts.env)).transpose()?,
-        cargo: has(Ecosystem::Cargo).then(|| CargoConfig::load(root, &opts.env)).transpose()?,
-        pip: has(Ecosystem::Pypi).then(|| PipConfig::load(&opts.env)).transpose()?,
+        npm: has(Ecosystem::Npm)
+            .then(|| NpmConfig::load(root, &opts.env))
+            .transpose()?,
+        cargo: has(Ecosystem::Cargo)
+            .then(|| CargoConfig::load(root, &opts.env))
+            .transpose()?,
+        pip: has(Ecosystem::Pypi)
+            .then(|| PipConfig::load(&opts.env))
+            .transpose()?,
     };
-    let fetcher = Fetcher::new(opts.cache_dir.clone(), opts.max_body_bytes, opts.timeout, opts.per_host)?;
+    let fetcher = Fetcher::new(
+        opts.cache_dir.clone(),
+        opts.max_body_bytes,
+        opts.timeout,
+        opts.per_host,
+        opts.reuse_connections,
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,9 +82,10 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         .map(|d| {
             let fetched = if is_registry(&d) {
                 Some(match key_of(&d, &configs) {
-                    Ok(k) => packages.get(&k).cloned().unwrap_or_else(|| {
-                        Err(Error::Internal("package not fetched".into()).payload())
-                    }),
+                    Ok(k) => packages
+                        .get(&k)
+                        .cloned()
+                        .unwrap_or_else(|| Err(Error::Internal("package not fetched".into()).payload())),
                     Err(e) => Err(Error::from(e).payload()),
                 })
             } else {
@@ -96,14 +109,18 @@ fn key_of(d: &Direct, c: &Configs) -> std::result::Result<Key, DepsError> {
     let source = match d.ecosystem {
         Ecosystem::Npm => c.npm.as_ref().map(|n| n.registry_for(&d.name).to_string()),
         Ecosystem::Cargo => {
-            let idx = c.cargo.as_ref().and_then(|cfg| cfg.index_for(d.registry.as_deref()));
+            let idx = c
+                .cargo
+                .as_ref()
+                .and_then(|cfg| cfg.index_for(d.registry.as_deref()));
             Some(idx.map(String::from).ok_or_else(|| DepsError::UnsupportedIndex {
                 index: d.registry.clone().unwrap_or_default(),
             })?)
         }
-        Ecosystem::Pypi => c.pip.as_ref().map(|p| {
-            p.indexes.iter().map(Url::as_str).collect::<Vec<_>>().join(" ")
-        }),
+        Ecosystem::Pypi => c
+            .pip
+            .as_ref()
+            .map(|p| p.indexes.iter().map(Url::as_str).collect::<Vec<_>>().join(" ")),
     };
     Ok(Key {
         ecosystem: d.ecosystem,
@@ -147,7 +164,9 @@ async fn fetch_all(
 async fn fetch_one(k: &Key, c: &Configs, f: &Fetcher) -> std::result::Result<Package, DepsError> {
     match k.ecosystem {
         Ecosystem::Npm => {
-            let Some(cfg) = &c.npm else { return Ok(Package::default()) };
+            let Some(cfg) = &c.npm else {
+                return Ok(Package::default());
+            };
             let registry = cfg.registry_for(&k.name);
             let url = registry::npm_url(registry, &k.name)?;
             registry::npm(f, registry, cfg.token_for(&url), &k.name).await
@@ -163,8 +182,17 @@ async fn fetch_one(k: &Key, c: &Configs, f: &Fetcher) -> std::result::Result<Pac
 /// GitHub, GitLab or Codeberg releases page of a repository URL as package
 /// metadata writes it (`git+https://github.com/o/r.git`, `github:o/r`).
 fn release_notes(repo: &str) -> Option<String> {
-    let r = repo.trim().trim_start_matches("git+").trim_end_matches('/').trim_end_matches(".git");
-    let r = r.strip_prefix("github:").map_or(r.to_string(), |s| format!("https://github.com/{s}"));
+    let r = repo
+        .trim()
+        .trim_start_matches("git+")
+        .trim_end_matches('/')
+        .trim_end_matches(".git");
+    let shorthand = !r.contains(':') && r.split('/').count() == 2;
+    let r = match r.strip_prefix("github:") {
+        Some(s) => format!("https://github.com/{s}"),
+        None if shorthand => format!("https://github.com/{r}"),
+        None => r.to_string(),
+    };
     let r = r.replace("git://", "https://").replace("ssh://git@", "https://");
     let url = Url::parse(&r).ok()?;
     let host = url.host_str()?;
@@ -207,7 +235,12 @@ fn row(d: Direct, fetched: Option<Fetched>, engines: &Engines) -> Outdated {
         Some(Ok(p)) => p,
     };
     let versions: std::result::Result<Versions, DepsError> = match d.ecosystem {
-        Ecosystem::Npm => Ok(resolve::npm_versions(&pkg, &d.requirement, d.current.as_deref(), engines)),
+        Ecosystem::Npm => Ok(resolve::npm_versions(
+            &pkg,
+            &d.requirement,
+            d.current.as_deref(),
+            engines,
+        )),
         Ecosystem::Cargo => resolve::cargo_versions(&pkg, &d.name, &d.requirement, d.current.as_deref()),
         Ecosystem::Pypi => resolve::pypi_versions(&pkg, &d.name, &d.requirement, d.current.as_deref()),
     };
@@ -241,7 +274,7 @@ mod tests {
             Some("https://github.com/npm/node-semver/releases")
         );
         assert_eq!(
-            release_notes("github:chalk/chalk").as_deref(),
+            release_notes("chalk/chalk").as_deref(),
             Some("https://github.com/chalk/chalk/releases")
         );
         assert_eq!(release_notes("https://example.com/x/y"), None);

@@ -72,11 +72,7 @@ pub fn read(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>, DepsErro
 
 /// `(registry name, requirement, named registry)` of a registry dependency;
 /// `None` for path and git dependencies.
-fn entry(
-    key: &str,
-    spec: &Value,
-    workspace: Option<&Table>,
-) -> Option<(String, String, Option<String>)> {
+fn entry(key: &str, spec: &Value, workspace: Option<&Table>) -> Option<(String, String, Option<String>)> {
     match spec {
         Value::String(req) => Some((key.to_string(), req.clone(), None)),
         Value::Table(t) => {

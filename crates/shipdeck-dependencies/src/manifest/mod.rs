@@ -65,9 +65,7 @@ pub fn find_manifests(root: &Path) -> Result<Vec<PathBuf>, DepsError> {
             } else if ft.is_file() && is_manifest(&name) {
                 out.push(entry.path());
                 if out.len() > MAX_MANIFESTS {
-                    return Err(DepsError::TooManyManifests {
-                        limit: MAX_MANIFESTS,
-                    });
+                    return Err(DepsError::TooManyManifests { limit: MAX_MANIFESTS });
                 }
             }
         }

@@ -36,8 +36,8 @@ pub fn read(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>, DepsErro
         });
     }
     let dir = path.parent().unwrap_or(root);
-    let lock_path = nearest(root, dir, "npm-shrinkwrap.json")
-        .or_else(|| nearest(root, dir, "package-lock.json"));
+    let lock_path =
+        nearest(root, dir, "npm-shrinkwrap.json").or_else(|| nearest(root, dir, "package-lock.json"));
     let (lock, member) = match &lock_path {
         Some(l) => {
             let lock_dir = l.parent().unwrap_or(root);
@@ -96,10 +96,7 @@ fn locked(lock: &Value, member: &str, key: &str) -> Option<String> {
             packages.get(&format!("{member}/node_modules/{key}"))
         };
         let entry = own.or_else(|| packages.get(&format!("node_modules/{key}")))?;
-        return entry
-            .get("version")
-            .and_then(Value::as_str)
-            .map(String::from);
+        return entry.get("version").and_then(Value::as_str).map(String::from);
     }
     lock.get("dependencies")?
         .get(key)?

@@ -55,10 +55,7 @@ pub fn split_requirement(line: &str) -> Option<(String, String)> {
 }
 
 fn direct(rel: &str, kind: &str, name: String, req: String, lock: &[(String, String)]) -> Direct {
-    let current = lock
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.clone());
+    let current = lock.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
     Direct {
         ecosystem: Ecosystem::Pypi,
         name,
@@ -82,10 +79,12 @@ pub fn read_pyproject(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>
     let Some(text) = read_text(root, path)? else {
         return Ok(vec![]);
     };
-    let doc: Table = text.parse().map_err(|e: toml::de::Error| DepsError::InvalidManifest {
-        path: rel.to_string(),
-        message: e.to_string().trim().to_string(),
-    })?;
+    let doc: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| DepsError::InvalidManifest {
+            path: rel.to_string(),
+            message: e.to_string().trim().to_string(),
+        })?;
     let dir = path.parent().unwrap_or(root);
     let lock = match nearest(root, dir, "uv.lock").or_else(|| nearest(root, dir, "poetry.lock")) {
         Some(l) => read_lock(root, &l)?,
@@ -93,8 +92,16 @@ pub fn read_pyproject(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>
     };
     let mut out = Vec::new();
     let project = doc.get("project").and_then(Value::as_table);
-    pep508_list(&mut out, rel, "dependencies", project.and_then(|p| p.get("dependencies")), &lock);
-    let optional = project.and_then(|p| p.get("optional-dependencies")).and_then(Value::as_table);
+    pep508_list(
+        &mut out,
+        rel,
+        "dependencies",
+        project.and_then(|p| p.get("dependencies")),
+        &lock,
+    );
+    let optional = project
+        .and_then(|p| p.get("optional-dependencies"))
+        .and_then(Value::as_table);
     for (group, list) in optional.into_iter().flatten() {
         pep508_list(&mut out, rel, &format!("optional:{group}"), Some(list), &lock);
     }
@@ -102,12 +109,32 @@ pub fn read_pyproject(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>
     for (group, list) in groups.into_iter().flatten() {
         pep508_list(&mut out, rel, &format!("group:{group}"), Some(list), &lock);
     }
-    let poetry = doc.get("tool").and_then(|t| t.get("poetry")).and_then(Value::as_table);
+    let poetry = doc
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(Value::as_table);
     if let Some(poetry) = poetry {
         poetry_table(&mut out, rel, "dependencies", poetry.get("dependencies"), &lock);
-        poetry_table(&mut out, rel, "dev-dependencies", poetry.get("dev-dependencies"), &lock);
-        for (group, g) in poetry.get("group").and_then(Value::as_table).into_iter().flatten() {
-            poetry_table(&mut out, rel, &format!("group:{group}"), g.get("dependencies"), &lock);
+        poetry_table(
+            &mut out,
+            rel,
+            "dev-dependencies",
+            poetry.get("dev-dependencies"),
+            &lock,
+        );
+        for (group, g) in poetry
+            .get("group")
+            .and_then(Value::as_table)
+            .into_iter()
+            .flatten()
+        {
+            poetry_table(
+                &mut out,
+                rel,
+                &format!("group:{group}"),
+                g.get("dependencies"),
+                &lock,
+            );
         }
     }
     Ok(out)
@@ -120,8 +147,13 @@ fn poetry_table(out: &mut Vec<Direct>, rel: &str, kind: &str, v: Option<&Value>,
         }
         let req = match spec {
             Value::String(s) => s.clone(),
-            Value::Table(t) if !t.contains_key("git") && !t.contains_key("path") && !t.contains_key("url") => {
-                t.get("version").and_then(Value::as_str).unwrap_or("*").to_string()
+            Value::Table(t)
+                if !t.contains_key("git") && !t.contains_key("path") && !t.contains_key("url") =>
+            {
+                t.get("version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("*")
+                    .to_string()
             }
             _ => continue,
         };
@@ -172,10 +204,12 @@ fn read_lock(root: &Path, path: &Path) -> Result<Vec<(String, String)>, DepsErro
     let Some(text) = read_text(root, path)? else {
         return Ok(vec![]);
     };
-    let doc: Table = text.parse().map_err(|e: toml::de::Error| DepsError::InvalidManifest {
-        path: relative(root, path),
-        message: e.to_string().trim().to_string(),
-    })?;
+    let doc: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| DepsError::InvalidManifest {
+            path: relative(root, path),
+            message: e.to_string().trim().to_string(),
+        })?;
     Ok(doc
         .get("package")
         .and_then(Value::as_array)
@@ -227,9 +261,15 @@ mod tests {
             split_requirement("Requests[socks] >=2.0,<3 ; python_version>'3'"),
             Some(("requests".into(), ">=2.0,<3".into()))
         );
-        assert_eq!(split_requirement("zope.interface"), Some(("zope-interface".into(), String::new())));
+        assert_eq!(
+            split_requirement("zope.interface"),
+            Some(("zope-interface".into(), String::new()))
+        );
         assert_eq!(split_requirement("pkg @ https://x/pkg.whl"), None);
-        assert_eq!(split_requirement("pkg (>=1.0)"), Some(("pkg".into(), ">=1.0".into())));
+        assert_eq!(
+            split_requirement("pkg (>=1.0)"),
+            Some(("pkg".into(), ">=1.0".into()))
+        );
     }
 
     #[test]

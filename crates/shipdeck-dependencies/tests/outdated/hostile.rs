@@ -12,6 +12,11 @@ use shipdeck_dependencies::outdated;
 fn each_failing_registry_marks_its_own_rows_only() {
     let elsewhere = start(|_, _| Answer::ok("application/json", b"{}".to_vec()));
     let target = elsewhere.base.clone();
+    // Its own server: it answers one request at a time.
+    let slow = start(|_, _| {
+        std::thread::sleep(Duration::from_secs(3));
+        server::npm_answer("/npm/ms")
+    });
     let reg = start(move |u, _| {
         let seg = u.trim_start_matches('/').split('/').next().unwrap_or("");
         match seg {
@@ -20,10 +25,6 @@ fn each_failing_registry_marks_its_own_rows_only() {
             "huge" => Answer::ok("application/json", vec![b' '; 8 << 20]),
             "invalid" => Answer::ok("application/json", b"{\"versions\": [not json".to_vec()),
             "error" => Answer::status(500),
-            "slow" => {
-                std::thread::sleep(Duration::from_secs(3));
-                server::npm_answer("/npm/ms")
-            }
             "redirect" => Answer {
                 status: 302,
                 headers: vec![("Location".into(), format!("{target}/npm/@redirect%2fpkg"))],
@@ -40,7 +41,8 @@ fn each_failing_registry_marks_its_own_rows_only() {
         ".npmrc",
         &format!(
             "registry={b}/npm/\n@huge:registry={b}/huge/\n@invalid:registry={b}/invalid/\n@error:registry={b}/error/\n\
-             @slow:registry={b}/slow/\n@redirect:registry={b}/redirect/\n//{}/redirect/:_authToken=tok-SECRET-1234\n",
+             @slow:registry={}/slow/\n@redirect:registry={b}/redirect/\n//{}/redirect/:_authToken=tok-SECRET-1234\n",
+            slow.base,
             b.trim_start_matches("http://")
         ),
     );
@@ -57,7 +59,13 @@ fn each_failing_registry_marks_its_own_rows_only() {
     let rows = outdated(ws.path(), &o, &p).unwrap().dependencies;
     assert_eq!(rows.len(), 8);
     assert!(find(&rows, "ms").error.is_none() && find(&rows, "ms").latest.is_some());
-    let code = |name: &str| find(&rows, name).error.as_ref().map(|e| e.code.clone()).unwrap_or_default();
+    let code = |name: &str| {
+        find(&rows, name)
+            .error
+            .as_ref()
+            .map(|e| e.code.clone())
+            .unwrap_or_default()
+    };
     assert_eq!(code("@huge/pkg"), "dependencies.too_large");
     assert_eq!(code("@invalid/pkg"), "dependencies.invalid_response");
     assert_eq!(code("@error/pkg"), "dependencies.registry_status");
@@ -70,9 +78,14 @@ fn each_failing_registry_marks_its_own_rows_only() {
     let with_token: Vec<_> = seen.iter().filter(|s| s.authorization.is_some()).collect();
     assert_eq!(with_token.len(), 1, "{seen:?}");
     assert_eq!(with_token[0].url, "/redirect/@redirect%2fpkg");
-    assert_eq!(with_token[0].authorization.as_deref(), Some("Bearer tok-SECRET-1234"));
+    assert_eq!(
+        with_token[0].authorization.as_deref(),
+        Some("Bearer tok-SECRET-1234")
+    );
     assert!(elsewhere.requests().iter().all(|s| s.authorization.is_none()));
-    assert!(seen.iter().all(|s| !s.url.contains("..") && !s.url.contains("passwd")));
+    assert!(seen
+        .iter()
+        .all(|s| !s.url.contains("..") && !s.url.contains("passwd")));
     let json = serde_json::to_string(&rows).unwrap();
     assert!(!json.contains("SECRET"), "{json}");
     let redirect = find(&rows, "@redirect/pkg").error.clone().unwrap();
@@ -85,7 +98,11 @@ fn a_manifest_with_ten_thousand_dependencies_is_refused_before_any_request() {
     let ws = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let deps: Vec<String> = (0..10_000).map(|i| format!("\"pkg-{i}\":\"^1.0.0\"")).collect();
-    write(ws.path(), "web/package.json", &format!("{{\"dependencies\":{{{}}}}}", deps.join(",")));
+    write(
+        ws.path(),
+        "web/package.json",
+        &format!("{{\"dependencies\":{{{}}}}}", deps.join(",")),
+    );
     write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
     let (_r, p) = progress();
     let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();
@@ -107,7 +124,11 @@ fn malformed_manifests_are_typed_errors_naming_the_file() {
         let ws = tempfile::tempdir().unwrap();
         write(ws.path(), file, text);
         if file == "Cargo.lock" {
-            write(ws.path(), "Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\nitoa = \"1\"\n");
+            write(
+                ws.path(),
+                "Cargo.toml",
+                "[package]\nname = \"a\"\n[dependencies]\nitoa = \"1\"\n",
+            );
         }
         let (_r, p) = progress();
         let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();
@@ -121,7 +142,11 @@ fn malformed_manifests_are_typed_errors_naming_the_file() {
 fn a_broken_registry_config_is_a_typed_error() {
     let home = tempfile::tempdir().unwrap();
     let ws = tempfile::tempdir().unwrap();
-    write(ws.path(), "Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\nitoa = \"1\"\n");
+    write(
+        ws.path(),
+        "Cargo.toml",
+        "[package]\nname = \"a\"\n[dependencies]\nitoa = \"1\"\n",
+    );
     write(ws.path(), ".cargo/config.toml", "[source.crates-io\n");
     let (_r, p) = progress();
     let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();

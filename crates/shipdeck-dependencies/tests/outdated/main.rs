@@ -38,9 +38,15 @@ pub fn opts(home: &Path, vars: &[(&str, &str)]) -> OutdatedOptions {
     OutdatedOptions {
         env: UserEnv {
             home: Some(home.to_path_buf()),
-            vars: vars.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect(),
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
         },
         timeout: Duration::from_secs(10),
+        // tiny_http sometimes leaves a request that arrives on a reused
+        // keep-alive connection unanswered until the client gives up.
+        reuse_connections: false,
         ..OutdatedOptions::default()
     }
 }
@@ -52,7 +58,9 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 }
 
 pub fn find<'a>(rows: &'a [Outdated], name: &str) -> &'a Outdated {
-    rows.iter().find(|r| r.name == name).unwrap_or_else(|| panic!("no row for {name}: {rows:#?}"))
+    rows.iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no row for {name}: {rows:#?}"))
 }
 
 #[test]
@@ -66,7 +74,11 @@ fn npm_wanted_and_latest_are_what_npm_outdated_printed() {
     }
     write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
     let versions = std::fs::read_to_string(project.join("versions.txt")).unwrap();
-    let node = versions.lines().find_map(|l| l.strip_prefix("node ")).unwrap().to_string();
+    let node = versions
+        .lines()
+        .find_map(|l| l.strip_prefix("node "))
+        .unwrap()
+        .to_string();
     let mut o = opts(home.path(), &[]);
     o.node_version = Some(node);
     let (_r, p) = progress();
@@ -76,12 +88,18 @@ fn npm_wanted_and_latest_are_what_npm_outdated_printed() {
     let recorded: BTreeMap<String, Value> =
         serde_json::from_str(&std::fs::read_to_string(project.join("npm-outdated.json")).unwrap()).unwrap();
     assert_eq!(recorded.len(), 7, "the recording lists every dependency");
-    let lock: Value = serde_json::from_str(&std::fs::read_to_string(project.join("package-lock.json")).unwrap()).unwrap();
+    let lock: Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("package-lock.json")).unwrap()).unwrap();
     for (name, npm) in &recorded {
         let row = find(rows, name);
         assert_eq!(row.ecosystem, Ecosystem::Npm);
         assert_eq!(row.manifest, "package.json");
-        assert_eq!(row.wanted.as_deref(), npm["wanted"].as_str(), "wanted of {name}");
+        assert_eq!(
+            row.wanted.as_deref(),
+            npm["wanted"].as_str(),
+            "wanted of {name}: {row:?} {:?}",
+            reg.requests()
+        );
         assert_eq!(row.latest.as_deref(), npm["latest"].as_str(), "latest of {name}");
         let locked = lock["packages"][format!("node_modules/{name}")]["version"].as_str();
         assert_eq!(row.current.as_deref(), locked, "current of {name}");
@@ -96,10 +114,20 @@ fn npm_wanted_and_latest_are_what_npm_outdated_printed() {
     assert_eq!(lp.class, None);
     // Release dates and links come from the packument.
     let chalk = find(rows, "chalk");
-    assert!(chalk.released.as_deref().is_some_and(|d| d.starts_with("20")), "{chalk:?}");
-    assert_eq!(chalk.release_notes.as_deref(), Some("https://github.com/chalk/chalk/releases"));
+    assert!(
+        chalk.released.as_deref().is_some_and(|d| d.starts_with("20")),
+        "{chalk:?}"
+    );
+    assert_eq!(
+        chalk.release_notes.as_deref(),
+        Some("https://github.com/chalk/chalk/releases")
+    );
     // The scoped package was asked for as @scope%2fname.
-    assert!(reg.requests().iter().any(|s| s.url == "/npm/@sindresorhus%2fis"), "{:?}", reg.requests());
+    assert!(
+        reg.requests().iter().any(|s| s.url == "/npm/@sindresorhus%2fis"),
+        "{:?}",
+        reg.requests()
+    );
 }
 
 #[test]
@@ -112,16 +140,29 @@ fn npm_specs_npm_does_not_check_are_listed_without_a_request() {
         "package.json",
         r#"{"workspaces":["packages/*"],"dependencies":{"local":"file:../local","ws":"workspace:*","gh":"github:a/b","ms":"latest","debug":"next"}}"#,
     );
-    write(ws.path(), "packages/a/package.json", r#"{"name":"a","devDependencies":{"semver":"^7.0.0"}}"#);
+    write(
+        ws.path(),
+        "packages/a/package.json",
+        r#"{"name":"a","devDependencies":{"semver":"^7.0.0"}}"#,
+    );
     write(home.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
     let (_r, p) = progress();
-    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap().dependencies;
+    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
+        .unwrap()
+        .dependencies;
     for name in ["local", "ws", "gh"] {
         let r = find(rows.as_slice(), name);
-        assert_eq!((r.wanted.as_ref(), r.latest.as_ref(), r.error.as_ref()), (None, None, None));
+        assert_eq!(
+            (r.wanted.as_ref(), r.latest.as_ref(), r.error.as_ref()),
+            (None, None, None)
+        );
     }
-    let tags: Value = serde_json::from_slice(&std::fs::read(fixtures().join("npm/ms.json")).unwrap()).unwrap();
-    assert_eq!(find(&rows, "ms").wanted.as_deref(), tags["dist-tags"]["latest"].as_str());
+    let tags: Value =
+        serde_json::from_slice(&std::fs::read(fixtures().join("npm/ms.json")).unwrap()).unwrap();
+    assert_eq!(
+        find(&rows, "ms").wanted.as_deref(),
+        tags["dist-tags"]["latest"].as_str()
+    );
     // A tag the package does not have: nothing is wanted, npm errors the same way.
     assert_eq!(find(&rows, "debug").wanted, None);
     let semver = find(&rows, "semver");
@@ -129,7 +170,10 @@ fn npm_specs_npm_does_not_check_are_listed_without_a_request() {
     assert_eq!(semver.kind, "devDependencies");
     assert!(semver.wanted.as_deref().unwrap().starts_with("7."));
     // The user's ~/.npmrc was honoured, and nothing was asked for the non-registry specs.
-    assert!(reg.requests().iter().all(|s| s.url.starts_with("/npm/") && !s.url.contains("local")));
+    assert!(reg
+        .requests()
+        .iter()
+        .all(|s| s.url.starts_with("/npm/") && !s.url.contains("local")));
 }
 
 #[test]
@@ -147,7 +191,11 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
     });
     let ws = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
-    write(ws.path(), "Cargo.toml", "[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\nsemver = \"1.0.0\"\n");
+    write(
+        ws.path(),
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\nsemver = \"1.0.0\"\n",
+    );
     write(
         ws.path(),
         "app/Cargo.toml",
@@ -168,7 +216,9 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
         &format!("[source.crates-io]\nreplace-with = \"mirror\"\n\n[source.mirror]\nregistry = \"sparse+{}/index/\"\n", reg.base),
     );
     let (_r, p) = progress();
-    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap().dependencies;
+    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
+        .unwrap()
+        .dependencies;
     assert_eq!(rows.len(), 6, "{rows:#?}");
     let index = |name: &str| -> Vec<(semver::Version, bool)> {
         std::fs::read_to_string(fixtures().join("crates").join(name))
@@ -176,17 +226,38 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
             .lines()
             .map(|l| {
                 let v: Value = serde_json::from_str(l).unwrap();
-                (semver::Version::parse(v["vers"].as_str().unwrap()).unwrap(), v["yanked"].as_bool().unwrap())
+                (
+                    semver::Version::parse(v["vers"].as_str().unwrap()).unwrap(),
+                    v["yanked"].as_bool().unwrap(),
+                )
             })
             .collect()
     };
     let highest = |name: &str, req: &str| {
         let req = semver::VersionReq::parse(req).unwrap();
-        index(name).into_iter().filter(|(v, y)| !y && req.matches(v)).map(|(v, _)| v).max().unwrap().to_string()
+        index(name)
+            .into_iter()
+            .filter(|(v, y)| !y && req.matches(v))
+            .map(|(v, _)| v)
+            .max()
+            .unwrap()
+            .to_string()
     };
-    let newest = |name: &str| index(name).into_iter().filter(|(v, y)| !y && v.pre.is_empty()).map(|(v, _)| v).max().unwrap().to_string();
+    let newest = |name: &str| {
+        index(name)
+            .into_iter()
+            .filter(|(v, y)| !y && v.pre.is_empty())
+            .map(|(v, _)| v)
+            .max()
+            .unwrap()
+            .to_string()
+    };
     let itoa = find(&rows, "itoa");
-    assert_eq!(itoa.current.as_deref(), Some("0.4.1"), "the lock's 0.4 line, not its 1.x");
+    assert_eq!(
+        itoa.current.as_deref(),
+        Some("0.4.1"),
+        "the lock's 0.4 line, not its 1.x"
+    );
     assert_eq!(itoa.wanted, Some(highest("itoa", "0.4")));
     assert_eq!(itoa.latest, Some(newest("itoa")));
     assert_eq!(itoa.class, Some(Class::Major));
@@ -198,12 +269,19 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
     assert_eq!(b64.current, None);
     let semver_row = find(&rows, "semver");
     assert_eq!(semver_row.requirement, "1.0.0");
-    assert_eq!(semver_row.latest, Some(newest("semver")));
+    assert_eq!(semver_row.latest, Some(newest("semver")), "{semver_row:?}");
     assert_eq!(find(&rows, "anyhow").kind, "dev-dependencies");
     let yanky = find(&rows, "yanky");
-    assert_eq!((yanky.wanted.as_deref(), yanky.latest.as_deref()), (Some("1.1.0"), Some("1.1.0")));
-    assert_eq!(yanky.class, Some(Class::Minor), "from the requirement's base 1.0.0");
-    assert!(reg.requests().iter().any(|s| s.url == "/index/3/r/rand"));
+    assert_eq!(
+        (yanky.wanted.as_deref(), yanky.latest.as_deref()),
+        (Some("1.1.0"), Some("1.1.0"))
+    );
+    assert_eq!(
+        yanky.class,
+        Some(Class::Minor),
+        "from the requirement's base 1.0.0"
+    );
+    assert!(reg.requests().iter().any(|s| s.url == "/index/ra/nd/rand"));
     assert!(reg.requests().iter().all(|s| !s.url.contains("local")));
 }
 
@@ -236,12 +314,14 @@ fn pypi_latest_is_what_pip_index_versions_printed() {
     );
     let index = format!("{}/simple/", reg.base);
     let (_r, p) = progress();
-    let rows = outdated(ws.path(), &opts(home.path(), &[("PIP_INDEX_URL", &index)]), &p).unwrap().dependencies;
+    let rows = outdated(ws.path(), &opts(home.path(), &[("PIP_INDEX_URL", &index)]), &p)
+        .unwrap()
+        .dependencies;
     let pip = pip_latest();
     assert_eq!(pip.len(), 5);
     for (name, latest) in &pip {
         let r = find(&rows, name);
-        assert_eq!(r.latest.as_ref(), Some(latest), "latest of {name}");
+        assert_eq!(r.latest.as_ref(), Some(latest), "latest of {name}: {r:?}");
         assert!(r.error.is_none());
     }
     let packaging = find(&rows, "packaging");
@@ -251,10 +331,17 @@ fn pypi_latest_is_what_pip_index_versions_printed() {
     let idna = find(&rows, "idna");
     assert_eq!(idna.wanted.as_deref(), Some("2.10"), "the highest 2.x");
     let urllib3 = find(&rows, "urllib3");
-    assert!(urllib3.wanted.as_deref().unwrap().starts_with("1.26."), "{urllib3:?}");
+    assert!(
+        urllib3.wanted.as_deref().unwrap().starts_with("1.26."),
+        "{urllib3:?}"
+    );
     assert!(urllib3.released.is_some(), "PEP 700 upload-time");
     assert_eq!(find(&rows, "six").kind, "optional:compat");
-    assert!(reg.requests().iter().all(|s| s.accept.as_deref().unwrap_or("").starts_with("application/vnd.pypi.simple.v1+json")));
+    assert!(reg.requests().iter().all(|s| s
+        .accept
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("application/vnd.pypi.simple.v1+json")));
 }
 
 #[test]
@@ -262,10 +349,20 @@ fn pypi_html_only_index_and_requirements_pins() {
     let reg = start(|u, _| server::pypi_answer(u));
     let ws = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
-    write(ws.path(), "requirements.txt", "# pinned\nsix==1.15.0\n-r other.txt\nhttps://x/y.whl\n");
-    write(home.path(), ".config/pip/pip.conf", &format!("[global]\nindex-url = {}/html/\n", reg.base));
+    write(
+        ws.path(),
+        "requirements.txt",
+        "# pinned\nsix==1.15.0\n-r other.txt\nhttps://x/y.whl\n",
+    );
+    write(
+        home.path(),
+        ".config/pip/pip.conf",
+        &format!("[global]\nindex-url = {}/html/\n", reg.base),
+    );
     let (_r, p) = progress();
-    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap().dependencies;
+    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
+        .unwrap()
+        .dependencies;
     assert_eq!(rows.len(), 1);
     let six = &rows[0];
     assert_eq!(six.current.as_deref(), Some("1.15.0"));
@@ -280,7 +377,11 @@ fn answers_are_cached_and_revalidated() {
     let ws = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
-    write(ws.path(), "package.json", r#"{"dependencies":{"ms":"^2.0.0","debug":"^4.0.0"}}"#);
+    write(
+        ws.path(),
+        "package.json",
+        r#"{"dependencies":{"ms":"^2.0.0","debug":"^4.0.0"}}"#,
+    );
     write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
     let mut o = opts(home.path(), &[]);
     o.cache_dir = Some(cache.path().to_path_buf());

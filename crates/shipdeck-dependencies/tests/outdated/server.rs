@@ -54,7 +54,8 @@ impl Registry {
     }
 }
 
-/// Starts a server answering every request with `handler(url, request headers)`.
+/// Starts a server answering every request, one at a time, with
+/// `handler(url, request headers)`.
 pub fn start<F>(handler: F) -> Registry
 where
     F: Fn(&str, &Seen) -> Answer + Send + Sync + 'static,
@@ -80,14 +81,12 @@ where
             };
             let etag_in = header("If-None-Match");
             log.lock().unwrap().push(s.clone());
-            let handler = handler.clone();
-            // One thread per request, so a slow answer does not hold the others.
-            thread::spawn(move || {
+            {
                 let a = handler(&s.url, &s);
                 let etag = format!("\"{:x}\"", simple_hash(&a.body));
                 if a.status == 200 && etag_in.as_deref() == Some(etag.as_str()) {
                     let _ = req.respond(Response::empty(304));
-                    return;
+                    continue;
                 }
                 let mut r = Response::from_data(a.body).with_status_code(a.status);
                 for (k, v) in a.headers {
@@ -97,14 +96,16 @@ where
                     r.add_header(Header::from_bytes("ETag", etag.as_bytes()).unwrap());
                 }
                 let _ = req.respond(r);
-            });
+            }
         }
     });
     Registry { base, seen }
 }
 
 fn simple_hash(b: &[u8]) -> u64 {
-    b.iter().fold(0xcbf29ce484222325u64, |h, x| (h ^ u64::from(*x)).wrapping_mul(0x100000001b3))
+    b.iter().fold(0xcbf29ce484222325u64, |h, x| {
+        (h ^ u64::from(*x)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// npm: `/npm/<name>` (scoped as `@scope%2fname`) from fixtures/npm.
@@ -112,7 +113,9 @@ pub fn npm_answer(url: &str) -> Answer {
     let Some(name) = url.strip_prefix("/npm/") else {
         return Answer::status(404);
     };
-    let file = fixtures().join("npm").join(format!("{}.json", name.replace("%2F", "%2f")));
+    let file = fixtures()
+        .join("npm")
+        .join(format!("{}.json", name.replace("%2F", "%2f")));
     match std::fs::read(&file) {
         Ok(b) if !name.contains("..") => Answer::ok("application/json", b),
         _ => Answer::status(404),
