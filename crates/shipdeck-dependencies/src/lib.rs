@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod registry;
 pub mod resolve;
 mod run;
+pub mod settings;
 mod simple_html;
 
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ pub use config::UserEnv;
 pub use error::DepsError;
 pub use resolve::Class;
 pub use run::outdated;
+pub use settings::{DependenciesConfig, Schedule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
