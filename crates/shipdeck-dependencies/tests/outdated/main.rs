@@ -168,6 +168,12 @@ fn npm_specs_npm_does_not_check_are_listed_without_a_request() {
     let semver = find(&rows, "semver");
     assert_eq!(semver.manifest, "packages/a/package.json");
     assert_eq!(semver.kind, "devDependencies");
+    assert_eq!(
+        semver.current.as_deref(),
+        Some("7.1.0"),
+        "the member's own copy, not the hoisted one"
+    );
+    assert_eq!(find(&rows, "ms").current.as_deref(), Some("2.1.2"));
     assert!(semver.wanted.as_deref().unwrap().starts_with("7."));
     // The user's ~/.npmrc was honoured, and nothing was asked for the non-registry specs.
     assert!(reg
@@ -201,7 +207,8 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
         "app/Cargo.toml",
         "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nsemver.workspace = true\nitoa = \"0.4\"\n\
          rand = { version = \"0.7\", features = [\"small_rng\"] }\nb64 = { package = \"base64\", version = \"0.13\" }\n\
-         yanky = \"1\"\nlocal = { path = \"../local\" }\n\n[target.'cfg(unix)'.dev-dependencies]\nanyhow = \"1.0.40\"\n",
+         yanky = \"1\"\nlocal = { path = \"../local\" }\ncorp = { version = \"1\", registry = \"corp\" }\n\
+         old = { version = \"1\", registry = \"old\" }\n\n[target.'cfg(unix)'.dev-dependencies]\nanyhow = \"1.0.40\"\n",
     );
     write(
         ws.path(),
@@ -213,13 +220,19 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
     write(
         ws.path(),
         ".cargo/config.toml",
-        &format!("[source.crates-io]\nreplace-with = \"mirror\"\n\n[source.mirror]\nregistry = \"sparse+{}/index/\"\n", reg.base),
+        &format!("[source.crates-io]\nreplace-with = \"mirror\"\n\n[source.mirror]\nregistry = \"sparse+{b}/index/\"\n\
+             [registries.corp]\nindex = \"sparse+{b}/index/\"\n[registries.old]\nindex = \"https://github.com/corp/index\"\n",
+            b = reg.base
+        ),
     );
     let (_r, p) = progress();
     let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
         .unwrap()
         .dependencies;
-    assert_eq!(rows.len(), 6, "{rows:#?}");
+    assert_eq!(rows.len(), 8, "{rows:#?}");
+    let code = |name: &str| find(&rows, name).error.as_ref().map(|e| e.code.clone());
+    assert_eq!(code("corp").as_deref(), Some("dependencies.not_found"));
+    assert_eq!(code("old").as_deref(), Some("dependencies.unsupported_index"));
     let index = |name: &str| -> Vec<(semver::Version, bool)> {
         std::fs::read_to_string(fixtures().join("crates").join(name))
             .unwrap()
@@ -282,6 +295,10 @@ fn cargo_reads_the_sparse_index_the_config_points_at() {
         "from the requirement's base 1.0.0"
     );
     assert!(reg.requests().iter().any(|s| s.url == "/index/ra/nd/rand"));
+    assert!(
+        reg.requests().iter().any(|s| s.url == "/index/co/rp/corp"),
+        "the named registry's index"
+    );
     assert!(reg.requests().iter().all(|s| !s.url.contains("local")));
 }
 
@@ -406,4 +423,38 @@ fn a_cancelled_job_stops() {
     jobs.cancel(1).unwrap();
     let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
+}
+
+#[test]
+fn poetry_constraints_and_poetry_lock() {
+    let reg = start(|u, _| server::pypi_answer(u));
+    let ws = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    write(
+        ws.path(),
+        "svc/pyproject.toml",
+        "[tool.poetry]\nname = \"svc\"\n[tool.poetry.dependencies]\npython = \"^3.9\"\npackaging = \"^21.0\"\n\
+         attrs = { version = \"~22.1\", extras = [\"tests\"] }\nlocal = { path = \"../local\" }\n\
+         [tool.poetry.group.dev.dependencies]\nidna = \"*\"\n",
+    );
+    write(
+        ws.path(),
+        "svc/poetry.lock",
+        "[[package]]\nname = \"packaging\"\nversion = \"21.0\"\n",
+    );
+    write(ws.path(), "pip.conf", "");
+    let index = format!("{}/simple/", reg.base);
+    let (_r, p) = progress();
+    let rows = outdated(ws.path(), &opts(home.path(), &[("PIP_INDEX_URL", &index)]), &p)
+        .unwrap()
+        .dependencies;
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    let packaging = find(&rows, "packaging");
+    assert_eq!(packaging.requirement, ">=21.0,<22");
+    assert_eq!(packaging.current.as_deref(), Some("21.0"));
+    assert_eq!(packaging.wanted.as_deref(), Some("21.3"));
+    let attrs = find(&rows, "attrs");
+    assert!(attrs.wanted.as_deref().unwrap().starts_with("22.1"), "{attrs:?}");
+    assert_eq!(find(&rows, "idna").kind, "group:dev");
+    assert_eq!(find(&rows, "idna").wanted, find(&rows, "idna").latest);
 }
