@@ -145,6 +145,12 @@ fn npm_specs_npm_does_not_check_are_listed_without_a_request() {
         "packages/a/package.json",
         r#"{"name":"a","devDependencies":{"semver":"^7.0.0"}}"#,
     );
+    write(
+        ws.path(),
+        "package-lock.json",
+        r#"{"lockfileVersion":3,"packages":{"node_modules/semver":{"version":"7.6.0"},
+            "packages/a/node_modules/semver":{"version":"7.1.0"},"node_modules/ms":{"version":"2.1.2"}}}"#,
+    );
     write(home.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
     let (_r, p) = progress();
     let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
