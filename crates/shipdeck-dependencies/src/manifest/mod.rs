@@ -2,6 +2,7 @@
 //! each with the version its lockfile holds.
 
 mod cargo;
+mod jslock;
 mod npm;
 pub(crate) mod python;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{nearest, read_text, relative, Direct};
+use super::{read_text, relative, Direct};
 use crate::error::DepsError;
 use crate::Ecosystem;
 
@@ -36,16 +36,7 @@ pub fn read(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>, DepsErro
         });
     }
     let dir = path.parent().unwrap_or(root);
-    let lock_path =
-        nearest(root, dir, "npm-shrinkwrap.json").or_else(|| nearest(root, dir, "package-lock.json"));
-    let (lock, member) = match &lock_path {
-        Some(l) => {
-            let lock_dir = l.parent().unwrap_or(root);
-            let member = relative(lock_dir, dir);
-            (parse(root, l)?, member)
-        }
-        None => (None, String::new()),
-    };
+    let lock = Lock::find(root, dir)?;
     let mut out = Vec::new();
     for kind in KINDS {
         let Some(deps) = doc.get(*kind).and_then(Value::as_object) else {
@@ -57,7 +48,7 @@ pub fn read(root: &Path, path: &Path, rel: &str) -> Result<Vec<Direct>, DepsErro
                 Some(alias) => split_alias(alias),
                 None => (key.clone(), spec.to_string()),
             };
-            let current = lock.as_ref().and_then(|l| locked(l, &member, key));
+            let current = lock.version(key, spec);
             out.push(Direct {
                 ecosystem: Ecosystem::Npm,
                 name,
@@ -82,6 +73,44 @@ fn split_alias(alias: &str) -> (String, String) {
     match at {
         Some(i) => (alias[..i].to_string(), alias[i + 1..].to_string()),
         None => (alias.to_string(), String::new()),
+    }
+}
+
+/// The lockfile of a package.json: npm's, pnpm's or yarn's, nearest first.
+enum Lock {
+    None,
+    Npm(Value, String),
+    Other(super::jslock::JsLock),
+}
+
+impl Lock {
+    fn find(root: &Path, dir: &Path) -> Result<Lock, DepsError> {
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            for name in ["npm-shrinkwrap.json", "package-lock.json"] {
+                let l = cur.join(name);
+                if l.is_file() {
+                    let member = relative(cur, dir);
+                    return Ok(parse(root, &l)?.map_or(Lock::None, |v| Lock::Npm(v, member)));
+                }
+            }
+            if let Some(other) = super::jslock::JsLock::find(root, cur, dir)? {
+                return Ok(Lock::Other(other));
+            }
+            if cur == root {
+                break;
+            }
+            d = cur.parent().filter(|p| p.starts_with(root));
+        }
+        Ok(Lock::None)
+    }
+
+    fn version(&self, key: &str, spec: &str) -> Option<String> {
+        match self {
+            Lock::None => None,
+            Lock::Npm(v, member) => locked(v, member, key),
+            Lock::Other(l) => l.version(key, spec),
+        }
     }
 }
 

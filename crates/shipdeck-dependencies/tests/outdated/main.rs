@@ -464,3 +464,32 @@ fn poetry_constraints_and_poetry_lock() {
     assert_eq!(find(&rows, "idna").kind, "group:dev");
     assert_eq!(find(&rows, "idna").wanted, find(&rows, "idna").latest);
 }
+
+#[test]
+fn pnpm_lockfile_gives_the_current_versions() {
+    let reg = start(|u, _| server::npm_answer(u));
+    let ws = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let project = fixtures().join("pnpm-project");
+    for f in ["package.json", "pnpm-lock.yaml"] {
+        std::fs::copy(project.join(f), ws.path().join(f)).unwrap();
+    }
+    write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
+    let (_r, p) = progress();
+    let rows = outdated(ws.path(), &opts(home.path(), &[]), &p)
+        .unwrap()
+        .dependencies;
+    let npm_lock: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("npm-project/package-lock.json")).unwrap(),
+    )
+    .unwrap();
+    let pnpm_lock = std::fs::read_to_string(project.join("pnpm-lock.yaml")).unwrap();
+    assert_eq!(rows.len(), 7);
+    for r in &rows {
+        // pnpm and npm resolved the same registry data to the same versions.
+        let npm = npm_lock["packages"][format!("node_modules/{}", r.name)]["version"].as_str();
+        assert_eq!(r.current.as_deref(), npm, "{r:?}");
+        let current = r.current.as_deref().unwrap();
+        assert!(pnpm_lock.contains(&format!("version: {current}")), "{r:?}");
+    }
+}
