@@ -152,3 +152,41 @@ fn a_broken_registry_config_is_a_typed_error() {
     let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();
     assert_eq!(err.code(), "dependencies.invalid_config");
 }
+
+#[test]
+fn requests_to_one_host_are_bounded() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let now = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (n, m) = (now.clone(), peak.clone());
+    let reg = server::start_concurrent(move |_, _| {
+        let cur = n.fetch_add(1, Ordering::SeqCst) + 1;
+        m.fetch_max(cur, Ordering::SeqCst);
+        // Long enough for the client to start every request it may.
+        std::thread::sleep(Duration::from_millis(150));
+        n.fetch_sub(1, Ordering::SeqCst);
+        Answer::status(404)
+    });
+    let ws = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let deps: Vec<String> = (0..24).map(|i| format!("\"pkg-{i}\":\"^1.0.0\"")).collect();
+    write(
+        ws.path(),
+        "package.json",
+        &format!("{{\"dependencies\":{{{}}}}}", deps.join(",")),
+    );
+    write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
+    let mut o = opts(home.path(), &[]);
+    o.per_host = 4;
+    let (_r, p) = progress();
+    let rows = outdated(ws.path(), &o, &p).unwrap().dependencies;
+    assert_eq!(rows.len(), 24);
+    assert!(rows.iter().all(|r| r
+        .error
+        .as_ref()
+        .is_some_and(|e| e.code == "dependencies.not_found")));
+    assert_eq!(reg.requests().len(), 24);
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&peak), "peak {peak} requests at once");
+}

@@ -60,6 +60,22 @@ pub fn start<F>(handler: F) -> Registry
 where
     F: Fn(&str, &Seen) -> Answer + Send + Sync + 'static,
 {
+    start_with(handler, false)
+}
+
+/// Like [`start`], but each request is answered on its own thread, so
+/// requests overlap as the client sends them.
+pub fn start_concurrent<F>(handler: F) -> Registry
+where
+    F: Fn(&str, &Seen) -> Answer + Send + Sync + 'static,
+{
+    start_with(handler, true)
+}
+
+fn start_with<F>(handler: F, threaded: bool) -> Registry
+where
+    F: Fn(&str, &Seen) -> Answer + Send + Sync + 'static,
+{
     let server = Server::http("127.0.0.1:0").unwrap();
     let base = format!("http://{}", server.server_addr().to_ip().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -81,12 +97,13 @@ where
             };
             let etag_in = header("If-None-Match");
             log.lock().unwrap().push(s.clone());
-            {
+            let handler = handler.clone();
+            let answer = move || {
                 let a = handler(&s.url, &s);
                 let etag = format!("\"{:x}\"", simple_hash(&a.body));
                 if a.status == 200 && etag_in.as_deref() == Some(etag.as_str()) {
                     let _ = req.respond(Response::empty(304));
-                    continue;
+                    return;
                 }
                 let mut r = Response::from_data(a.body).with_status_code(a.status);
                 for (k, v) in a.headers {
@@ -96,6 +113,11 @@ where
                     r.add_header(Header::from_bytes("ETag", etag.as_bytes()).unwrap());
                 }
                 let _ = req.respond(r);
+            };
+            if threaded {
+                thread::spawn(answer);
+            } else {
+                answer();
             }
         }
     });
