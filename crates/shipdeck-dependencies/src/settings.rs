@@ -1,0 +1,183 @@
+//! The `[dependencies]` section of shipdeck.toml: packages to ignore, the
+//! update classes allowed per package, groups of packages under one name,
+//! and how often the check should run.
+//!
+//! ```toml
+//! [dependencies]
+//! ignore = ["left-pad", "npm:@types/*"]
+//! schedule = "weekly"
+//! [dependencies.allow]
+//! serde = ["patch", "minor"]
+//! [dependencies.groups]
+//! "@babel/*" = "babel"
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::resolve::Class;
+use crate::Outdated;
+
+/// How often a check is worth running; a hint for schedulers and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct DependenciesConfig {
+    /// Package names or `*` patterns, optionally `ecosystem:`-prefixed
+    /// (`cargo:`, `npm:`, `pypi:`); matching rows are left out.
+    pub ignore: Vec<String>,
+    /// Pattern → the update classes worth proposing for those packages.
+    pub allow: BTreeMap<String, Vec<Class>>,
+    /// Pattern → group name; the first pattern (in name order) that matches wins.
+    pub groups: BTreeMap<String, String>,
+    pub schedule: Option<Schedule>,
+}
+
+/// `*` matches any run of characters; nothing else is special. Written by
+/// hand: package names hold no path separators, so a full glob engine would
+/// only add rules (`?`, `[…]`, `**`) that names never need.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn pattern_matches(pattern: &str, row: &Outdated) -> bool {
+    match pattern.split_once(':') {
+        Some((eco, p)) if matches!(eco, "cargo" | "npm" | "pypi") => {
+            eco == row.ecosystem.as_str() && matches(p, &row.name)
+        }
+        _ => matches(pattern, &row.name),
+    }
+}
+
+impl DependenciesConfig {
+    pub fn is_ignored(&self, row: &Outdated) -> bool {
+        self.ignore.iter().any(|p| pattern_matches(p, row))
+    }
+
+    /// Whether the row's update is of a class its package allows (every
+    /// class when no pattern names it).
+    pub fn is_allowed(&self, row: &Outdated) -> bool {
+        let Some(class) = row.class else { return true };
+        let mut rules = self
+            .allow
+            .iter()
+            .filter(|(p, _)| pattern_matches(p, row))
+            .peekable();
+        rules.peek().is_none() || rules.any(|(_, classes)| classes.contains(&class))
+    }
+
+    pub fn group_of(&self, row: &Outdated) -> Option<&str> {
+        self.groups
+            .iter()
+            .find(|(p, _)| pattern_matches(p, row))
+            .map(|(_, g)| g.as_str())
+    }
+
+    /// The rows not ignored, with disallowed update classes cleared.
+    pub fn apply(&self, rows: Vec<Outdated>) -> Vec<Outdated> {
+        rows.into_iter()
+            .filter(|r| !self.is_ignored(r))
+            .map(|mut r| {
+                if !self.is_allowed(&r) {
+                    r.class = None;
+                }
+                r
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Ecosystem;
+
+    fn row(eco: Ecosystem, name: &str, class: Option<Class>) -> Outdated {
+        Outdated {
+            ecosystem: eco,
+            name: name.into(),
+            manifest: "m".into(),
+            requirement: "*".into(),
+            current: None,
+            wanted: None,
+            latest: None,
+            class,
+            kind: "dependencies".into(),
+            released: None,
+            homepage: None,
+            repository: None,
+            release_notes: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn globs_match_names_only_where_written() {
+        assert!(matches("@types/*", "@types/node"));
+        assert!(matches("tokio*", "tokio"));
+        assert!(matches("a*b*c", "axxbyyc"));
+        assert!(!matches("a*b*c", "acb"));
+        assert!(!matches("serde", "serde_json"));
+        assert!(matches("*", "anything"));
+    }
+
+    #[test]
+    fn the_section_reads_and_applies() {
+        let cfg: DependenciesConfig = toml::from_str(
+            "ignore = [\"left-pad\", \"npm:@types/*\"]\nschedule = \"weekly\"\n\
+             [allow]\nserde = [\"patch\", \"minor\"]\n[groups]\n\"@babel/*\" = \"babel\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.schedule, Some(Schedule::Weekly));
+        let rows = vec![
+            row(Ecosystem::Npm, "left-pad", Some(Class::Major)),
+            row(Ecosystem::Npm, "@types/node", Some(Class::Major)),
+            row(Ecosystem::Cargo, "@types/node", Some(Class::Major)),
+            row(Ecosystem::Cargo, "serde", Some(Class::Major)),
+            row(Ecosystem::Cargo, "serde_json", Some(Class::Major)),
+            row(Ecosystem::Npm, "@babel/core", Some(Class::Minor)),
+        ];
+        assert_eq!(cfg.group_of(&rows[5]), Some("babel"));
+        let kept = cfg.apply(rows);
+        let names: Vec<_> = kept
+            .iter()
+            .map(|r| (r.ecosystem, r.name.as_str(), r.class))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                (Ecosystem::Cargo, "@types/node", Some(Class::Major)),
+                (Ecosystem::Cargo, "serde", None),
+                (Ecosystem::Cargo, "serde_json", Some(Class::Major)),
+                (Ecosystem::Npm, "@babel/core", Some(Class::Minor)),
+            ]
+        );
+        let err = toml::from_str::<DependenciesConfig>("ignor = []").unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+        assert!(toml::from_str::<DependenciesConfig>("[allow]\nx = [\"huge\"]").is_err());
+    }
+}
