@@ -102,3 +102,17 @@ pub struct VulnsReport {
     /// The lockfiles read, relative to the workspace.
     pub lockfiles: Vec<String>,
 }
+
+pub mod lockfiles;
+
+use std::path::Path;
+
+use shipdeck_base::error::Result;
+use shipdeck_base::jobs::Progress;
+
+/// Reads every lockfile of the workspace and matches every locked version
+/// against OSV advisories; progress through `progress`, stops at its cancel.
+pub fn scan(root: &Path, opts: &VulnsOptions, progress: &Progress) -> Result<VulnsReport> {
+    let _ = (root, opts, progress);
+    todo!("OSV matching")
+}
