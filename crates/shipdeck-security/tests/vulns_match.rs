@@ -22,17 +22,27 @@ fn fixed_of(r: &VulnsReport, name: &str, version: &str, id: &str) -> Vec<String>
 
 #[test]
 fn lodash_two_real_advisories_and_the_upgrade_that_fixes_both() {
-    let r = run(&[npm("lodash", "4.17.15"), npm("lodash", "4.17.21"), npm("lodash-es", "4.17.20")]);
+    let r = run(&[
+        npm("lodash", "4.17.15"),
+        npm("lodash", "4.17.21"),
+        npm("lodash-es", "4.17.20"),
+    ]);
     let old = of(&r, "lodash", "4.17.15");
     assert_eq!(ids(&old), ["GHSA-35jh-r3h4-6jhm", "GHSA-p6mc-m468-83gw"]);
     let inj = old[0];
     assert_eq!(inj.aliases, ["CVE-2021-23337"]);
     assert_eq!(inj.score, Some(7.2));
     assert_eq!(inj.severity, Some(VulnSeverity::High));
-    assert_eq!(inj.cvss.as_deref(), Some("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H"));
+    assert_eq!(
+        inj.cvss.as_deref(),
+        Some("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H")
+    );
     assert_eq!(inj.fixed, ["4.17.21"]);
     assert_eq!(inj.summary.as_deref(), Some("Command Injection in lodash"));
-    assert_eq!(inj.url.as_deref(), Some("https://osv.dev/vulnerability/GHSA-35jh-r3h4-6jhm"));
+    assert_eq!(
+        inj.url.as_deref(),
+        Some("https://osv.dev/vulnerability/GHSA-35jh-r3h4-6jhm")
+    );
     assert_eq!(inj.via, ["app", "lodash"]);
     assert_eq!(inj.lockfile, "package-lock.json");
     assert_eq!(old[1].score, Some(7.4));
@@ -54,9 +64,18 @@ fn minimist_two_affected_entries_for_one_package() {
         npm("minimist", "1.2.6"),
         npm("minimist", "1.0.0"),
     ]);
-    assert_eq!(fixed_of(&r, "minimist", "1.2.5", "GHSA-xvch-5gv4-984h"), ["1.2.6"]);
-    assert_eq!(fixed_of(&r, "minimist", "0.2.3", "GHSA-xvch-5gv4-984h"), ["0.2.4"]);
-    assert_eq!(fixed_of(&r, "minimist", "1.0.0", "GHSA-xvch-5gv4-984h"), ["1.2.6"]);
+    assert_eq!(
+        fixed_of(&r, "minimist", "1.2.5", "GHSA-xvch-5gv4-984h"),
+        ["1.2.6"]
+    );
+    assert_eq!(
+        fixed_of(&r, "minimist", "0.2.3", "GHSA-xvch-5gv4-984h"),
+        ["0.2.4"]
+    );
+    assert_eq!(
+        fixed_of(&r, "minimist", "1.0.0", "GHSA-xvch-5gv4-984h"),
+        ["1.2.6"]
+    );
     assert!(of(&r, "minimist", "0.2.4").is_empty());
     assert!(of(&r, "minimist", "1.2.6").is_empty());
     let v = of(&r, "minimist", "0.2.3")[0];
@@ -66,7 +85,11 @@ fn minimist_two_affected_entries_for_one_package() {
 
 #[test]
 fn requests_ghsa_and_pysec_merge_by_alias_pypi_names_normalised() {
-    let r = run(&[pypi("Requests", "2.19.1"), pypi("requests", "2.28.0"), pypi("requests", "2.31.0")]);
+    let r = run(&[
+        pypi("Requests", "2.19.1"),
+        pypi("requests", "2.28.0"),
+        pypi("requests", "2.31.0"),
+    ]);
     let new = of(&r, "requests", "2.28.0");
     assert_eq!(ids(&new), ["GHSA-j8r2-6x86-q33q"], "GHSA and PYSEC are one entry");
     assert_eq!(new[0].aliases, ["CVE-2023-32681", "PYSEC-2023-74"]);
@@ -97,19 +120,31 @@ fn smallvec_crates_io_ranges() {
     assert_eq!(v[0].fixed, ["1.6.1"]);
     assert_eq!(v[0].upgrade_to.as_deref(), Some("1.6.1"));
     assert_eq!(v[0].lockfile, "Cargo.lock");
-    assert_eq!(fixed_of(&r, "smallvec", "0.6.13", "GHSA-43w2-9j62-hq99"), ["0.6.14"]);
+    assert_eq!(
+        fixed_of(&r, "smallvec", "0.6.13", "GHSA-43w2-9j62-hq99"),
+        ["0.6.14"]
+    );
     assert!(of(&r, "smallvec", "1.6.1").is_empty());
     assert!(of(&r, "smallvec", "0.6.2").is_empty());
 }
 
 #[test]
 fn last_affected_closes_the_range_with_no_fix_and_no_upgrade() {
-    let r = run(&[npm("la-pkg", "1.4.2"), npm("la-pkg", "1.4.3"), npm("la-pkg", "0.9.0"), npm("la-pkg", "1.0.0")]);
+    let r = run(&[
+        npm("la-pkg", "1.4.2"),
+        npm("la-pkg", "1.4.3"),
+        npm("la-pkg", "0.9.0"),
+        npm("la-pkg", "1.0.0"),
+    ]);
     let v = of(&r, "la-pkg", "1.4.2");
     assert_eq!(ids(&v), ["EDGE-LAST-1"]);
     assert!(v[0].fixed.is_empty());
     assert_eq!(v[0].upgrade_to, None);
-    assert_eq!(v[0].severity, Some(VulnSeverity::Low), "database rating when no CVSS");
+    assert_eq!(
+        v[0].severity,
+        Some(VulnSeverity::Low),
+        "database rating when no CVSS"
+    );
     assert_eq!(v[0].score, None);
     assert_eq!(ids(&of(&r, "la-pkg", "1.0.0")), ["EDGE-LAST-1"]);
     assert!(of(&r, "la-pkg", "1.4.3").is_empty());
@@ -126,7 +161,11 @@ fn limit_caps_a_range_and_star_is_infinity() {
         npm("limit-pkg", "v1.0.0"),
     ]);
     assert_eq!(ids(&of(&r, "limit-pkg", "1.9.9")), ["EDGE-LIMIT-1"]);
-    assert_eq!(ids(&of(&r, "limit-pkg", "v1.0.0")), ["EDGE-LIMIT-1"], "npm's v prefix");
+    assert_eq!(
+        ids(&of(&r, "limit-pkg", "v1.0.0")),
+        ["EDGE-LIMIT-1"],
+        "npm's v prefix"
+    );
     assert!(of(&r, "limit-pkg", "2.0.0").is_empty());
     assert!(of(&r, "limit-pkg", "3.0.0").is_empty());
     assert_eq!(ids(&of(&r, "limit-pkg", "5.1.0")), ["EDGE-LIMIT-1"]);
@@ -143,7 +182,11 @@ fn explicit_versions_list_in_pep440_equality() {
     assert_eq!(ids(&of(&r, "versions.pkg", "1.1.post1")), ["EDGE-VERSIONS-1"]);
     let v = of(&r, "Versions-Pkg", "1.0.0");
     assert_eq!(ids(&v), ["EDGE-VERSIONS-1"], "1.0.0 == 1.0 in PEP 440");
-    assert_eq!(v[0].severity, Some(VulnSeverity::Medium), "GHSA's MODERATE is medium");
+    assert_eq!(
+        v[0].severity,
+        Some(VulnSeverity::Medium),
+        "GHSA's MODERATE is medium"
+    );
     assert!(of(&r, "versions_pkg", "1.1").is_empty());
 }
 
@@ -180,10 +223,19 @@ fn pep440_post_local_and_dev_releases() {
         pypi("pep-pkg", "3.0"),
     ]);
     assert_eq!(fixed_of(&r, "pep-pkg", "2.0", "EDGE-PEP440-1"), ["2.0.post1"]);
-    assert_eq!(fixed_of(&r, "pep-pkg", "2.0+local.1", "EDGE-PEP440-1"), ["2.0.post1"]);
-    assert_eq!(fixed_of(&r, "pep-pkg", "1.0.dev3", "EDGE-PEP440-1"), ["2.0.post1"]);
+    assert_eq!(
+        fixed_of(&r, "pep-pkg", "2.0+local.1", "EDGE-PEP440-1"),
+        ["2.0.post1"]
+    );
+    assert_eq!(
+        fixed_of(&r, "pep-pkg", "1.0.dev3", "EDGE-PEP440-1"),
+        ["2.0.post1"]
+    );
     assert_eq!(fixed_of(&r, "pep-pkg", "3.0a2", "EDGE-PEP440-1"), ["3.0rc1"]);
-    assert_eq!(of(&r, "pep-pkg", "3.0a2")[0].upgrade_to.as_deref(), Some("3.0rc1"));
+    assert_eq!(
+        of(&r, "pep-pkg", "3.0a2")[0].upgrade_to.as_deref(),
+        Some("3.0rc1")
+    );
     for clean in ["2.0.post1", "2.1.dev0", "3.0.dev0", "3.0"] {
         assert!(of(&r, "pep-pkg", clean).is_empty(), "{clean}");
     }
@@ -191,12 +243,20 @@ fn pep440_post_local_and_dev_releases() {
 
 #[test]
 fn alias_chain_merges_transitively_but_related_does_not() {
-    let r = run(&[npm("chain-pkg", "0.4.0"), npm("chain-pkg", "0.6.0"), npm("chain-pkg", "1.3.0")]);
+    let r = run(&[
+        npm("chain-pkg", "0.4.0"),
+        npm("chain-pkg", "0.6.0"),
+        npm("chain-pkg", "1.3.0"),
+    ]);
     let v = of(&r, "chain-pkg", "0.4.0");
     assert_eq!(ids(&v), ["EDGE-CHAIN-A", "EDGE-RELATED-1"]);
     let merged = v[0];
     assert_eq!(merged.aliases, ["EDGE-CHAIN-B", "EDGE-CHAIN-C"]);
-    assert_eq!(merged.severity, Some(VulnSeverity::High), "the worst of the group");
+    assert_eq!(
+        merged.severity,
+        Some(VulnSeverity::High),
+        "the worst of the group"
+    );
     assert_eq!(merged.fixed, ["1.0.0", "1.1.0"], "C is closed by last_affected");
     assert_eq!(merged.summary.as_deref(), Some("chain head"));
     // Every candidate fix is at or below C's last_affected 1.2.0.
@@ -209,7 +269,10 @@ fn alias_chain_merges_transitively_but_related_does_not() {
 fn cvss_v4_on_the_affected_entry_wins_over_v3_and_database_rating() {
     let r = run(&[npm("v4-pkg", "1.0.0")]);
     let v = of(&r, "v4-pkg", "1.0.0")[0];
-    assert_eq!(v.cvss.as_deref(), Some("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"));
+    assert_eq!(
+        v.cvss.as_deref(),
+        Some("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
+    );
     assert_eq!(v.score, Some(9.3));
     assert_eq!(v.severity, Some(VulnSeverity::Critical));
 }
@@ -255,7 +318,10 @@ fn one_entry_per_lockfile_sorted_and_duplicates_counted_once() {
 fn ecosystems_do_not_cross_and_unparsable_versions_match_nothing() {
     // lodash on PyPI is not npm's lodash; a git-sha "version" parses in no
     // scheme and meets only explicit `versions` lists.
-    let r = run(&[pypi("lodash", "1.0.0"), npm("lodash", "github:lodash/lodash#abc123")]);
+    let r = run(&[
+        pypi("lodash", "1.0.0"),
+        npm("lodash", "github:lodash/lodash#abc123"),
+    ]);
     assert!(r.vulnerabilities.is_empty());
     assert_eq!(r.packages_scanned, 2);
 }

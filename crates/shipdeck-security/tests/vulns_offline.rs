@@ -18,8 +18,7 @@ fn offline_exports_give_the_same_report_as_the_records() {
     assert_eq!(offline.vulnerabilities, records.vulnerabilities);
     assert_eq!(offline.packages_scanned, pkgs.len() as u64);
     // Sanity: the broad set does find things in all three ecosystems.
-    let found: std::collections::BTreeSet<_> =
-        offline.vulnerabilities.iter().map(|v| v.ecosystem).collect();
+    let found: std::collections::BTreeSet<_> = offline.vulnerabilities.iter().map(|v| v.ecosystem).collect();
     assert_eq!(found.len(), 3);
     assert_eq!(ids(&of(&offline, "requests", "2.28.0")), ["GHSA-j8r2-6x86-q33q"]);
     assert_eq!(ids(&of(&offline, "smallvec", "1.6.0")), ["GHSA-43w2-9j62-hq99"]);
@@ -29,10 +28,20 @@ fn offline_exports_give_the_same_report_as_the_records() {
 fn offline_reads_only_the_ecosystems_used() {
     // Only npm/all.zip exists; npm packages need nothing else.
     let dir = tempfile::tempdir().unwrap();
-    let (id, text) = fixture_texts().into_iter().find(|(i, _)| i == "GHSA-xvch-5gv4-984h").unwrap();
-    write_zip(&dir.path().join("npm/all.zip"), &[(format!("{id}.json"), text.into_bytes())]);
-    let r = match_packages(&[npm("minimist", "1.2.5")], &AdvisorySource::Offline(dir.path().into()), &progress())
+    let (id, text) = fixture_texts()
+        .into_iter()
+        .find(|(i, _)| i == "GHSA-xvch-5gv4-984h")
         .unwrap();
+    write_zip(
+        &dir.path().join("npm/all.zip"),
+        &[(format!("{id}.json"), text.into_bytes())],
+    );
+    let r = match_packages(
+        &[npm("minimist", "1.2.5")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap();
     assert_eq!(ids(&of(&r, "minimist", "1.2.5")), ["GHSA-xvch-5gv4-984h"]);
 }
 
@@ -56,8 +65,12 @@ fn folder_names_are_osv_spellings() {
     // `pypi/all.zip` is not `PyPI/all.zip`.
     let dir = tempfile::tempdir().unwrap();
     write_zip(&dir.path().join("pypi/all.zip"), &[]);
-    let err = match_packages(&[pypi("requests", "2.28.0")], &AdvisorySource::Offline(dir.path().into()), &progress())
-        .unwrap_err();
+    let err = match_packages(
+        &[pypi("requests", "2.28.0")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "security.osv_offline_unusable");
 }
 
@@ -76,10 +89,17 @@ fn a_zip_bomb_entry_stops_the_scan() {
         z.write_all(&zeros).unwrap();
     }
     z.finish().unwrap();
-    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "the archive itself is small");
+    assert!(
+        std::fs::metadata(&path).unwrap().len() < 1 << 20,
+        "the archive itself is small"
+    );
     let started = std::time::Instant::now();
-    let err = match_packages(&[npm("lodash", "4.17.15")], &AdvisorySource::Offline(dir.path().into()), &progress())
-        .unwrap_err();
+    let err = match_packages(
+        &[npm("lodash", "4.17.15")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "security.osv_offline_unusable");
     assert!(err.to_string().contains("BOMB-1.json"), "{err}");
     assert!(started.elapsed().as_secs() < 20);
@@ -90,23 +110,37 @@ fn invalid_json_and_non_zip_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     write_zip(
         &dir.path().join("npm/all.zip"),
-        &[("BROKEN-1.json".into(), b"{\"id\": \"BROKEN-1\", \"affected\": [".to_vec())],
+        &[(
+            "BROKEN-1.json".into(),
+            b"{\"id\": \"BROKEN-1\", \"affected\": [".to_vec(),
+        )],
     );
-    let err = match_packages(&[npm("lodash", "4.17.15")], &AdvisorySource::Offline(dir.path().into()), &progress())
-        .unwrap_err();
+    let err = match_packages(
+        &[npm("lodash", "4.17.15")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "security.osv_offline_unusable");
     assert!(err.to_string().contains("BROKEN-1.json"), "{err}");
 
     std::fs::write(dir.path().join("npm/all.zip"), b"not a zip at all").unwrap();
-    let err = match_packages(&[npm("lodash", "4.17.15")], &AdvisorySource::Offline(dir.path().into()), &progress())
-        .unwrap_err();
+    let err = match_packages(
+        &[npm("lodash", "4.17.15")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "security.osv_offline_unusable");
 }
 
 #[test]
 fn folders_and_other_files_in_an_export_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    let (id, text) = fixture_texts().into_iter().find(|(i, _)| i == "GHSA-xvch-5gv4-984h").unwrap();
+    let (id, text) = fixture_texts()
+        .into_iter()
+        .find(|(i, _)| i == "GHSA-xvch-5gv4-984h")
+        .unwrap();
     let path = dir.path().join("npm/all.zip");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -117,8 +151,12 @@ fn folders_and_other_files_in_an_export_are_skipped() {
     z.start_file(format!("{id}.json"), opts).unwrap();
     z.write_all(text.as_bytes()).unwrap();
     z.finish().unwrap();
-    let r = match_packages(&[npm("minimist", "1.2.5")], &AdvisorySource::Offline(dir.path().into()), &progress())
-        .unwrap();
+    let r = match_packages(
+        &[npm("minimist", "1.2.5")],
+        &AdvisorySource::Offline(dir.path().into()),
+        &progress(),
+    )
+    .unwrap();
     assert_eq!(r.vulnerabilities.len(), 1);
 }
 

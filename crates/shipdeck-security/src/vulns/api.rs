@@ -77,7 +77,7 @@ fn origin(url: &Url) -> String {
 /// Checks the address: http(s), no user or password in it.
 pub fn base_url(raw: &str) -> Result<Url> {
     let bad = |reason: &str| SecurityError::OsvBadUrl {
-        url: raw.chars().take(200).collect(),
+        url: without_userinfo(raw),
         reason: reason.into(),
     };
     let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
@@ -95,10 +95,23 @@ pub fn base_url(raw: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// `raw` for messages: at most 200 characters, anything between `://` and
+/// `@` (a user and password) masked.
+fn without_userinfo(raw: &str) -> String {
+    let short: String = raw.chars().take(200).collect();
+    match (short.find("://"), short.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => format!("{}***{}", &short[..s + 3], &short[at..]),
+        _ => short,
+    }
+}
+
 /// Asks the API about every query; blocks on a runtime of its own (in a
 /// thread of its own, so it runs whatever runtime the caller is on).
 pub fn fetch(src: &ApiSource, queries: &[Query], progress: &Progress) -> Result<Found> {
     let base = base_url(&src.url)?;
+    if shipdeck_base::net::cleartext_to_remote(&base) {
+        tracing::warn!(osv = %origin(&base), "OSV API over plain http: the package list crosses the network readable");
+    }
     std::thread::scope(|s| {
         s.spawn(|| {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -117,7 +130,13 @@ pub fn fetch(src: &ApiSource, queries: &[Query], progress: &Progress) -> Result<
             })
         })
         .join()
-        .unwrap_or_else(|_| Err(Error::Cancelled))
+        .unwrap_or_else(|_| {
+            Err(SecurityError::OsvUnreachable {
+                url: origin(&base),
+                reason: "the request thread stopped".into(),
+            }
+            .into())
+        })
     })
 }
 
@@ -144,7 +163,11 @@ async fn run(src: &ApiSource, base: &Url, queries: &[Query], progress: &Progress
     }
     drop(fetches);
     for (q, ids) in queries.iter().zip(ids) {
-        let key = (q.ecosystem, name_key(q.ecosystem, &q.name), Some(q.version.clone()));
+        let key = (
+            q.ecosystem,
+            name_key(q.ecosystem, &q.name),
+            Some(q.version.clone()),
+        );
         found.ids.entry(key).or_default().extend(ids);
     }
     Ok(found)
@@ -187,10 +210,14 @@ async fn batches(
             let bytes = send(req, base, src.max_batch_bytes)
                 .await?
                 .ok_or_else(|| bad_answer(base, "querybatch: HTTP 404"))?;
-            let answer: BatchAnswer = serde_json::from_slice(&bytes)
-                .map_err(|e| bad_answer(base, &format!("querybatch: {e}")))?;
+            let answer: BatchAnswer =
+                serde_json::from_slice(&bytes).map_err(|e| bad_answer(base, &format!("querybatch: {e}")))?;
             if answer.results.len() != chunk.len() {
-                let why = format!("querybatch: {} answers to {} queries", answer.results.len(), chunk.len());
+                let why = format!(
+                    "querybatch: {} answers to {} queries",
+                    answer.results.len(),
+                    chunk.len()
+                );
                 return Err(bad_answer(base, &why).into());
             }
             for ((i, _), result) in chunk.iter().zip(answer.results) {
@@ -220,8 +247,8 @@ async fn record(
         tracing::warn!(id, "OSV API has no record for an id it named");
         return Ok(None);
     };
-    let adv: Advisory = serde_json::from_slice(&bytes)
-        .map_err(|e| bad_answer(base, &format!("record {id}: {e}")))?;
+    let adv: Advisory =
+        serde_json::from_slice(&bytes).map_err(|e| bad_answer(base, &format!("record {id}: {e}")))?;
     Ok(Some((id.to_string(), adv)))
 }
 
@@ -232,7 +259,9 @@ fn check_id(base: &Url, id: &str) -> Result<()> {
         && id.len() <= 128
         && id != "."
         && id != ".."
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
     if ok {
         Ok(())
     } else {
@@ -253,7 +282,10 @@ async fn send(req: reqwest::RequestBuilder, base: &Url, limit: u64) -> Result<Op
     let mut resp = req.send().await.map_err(|e| unreachable(base, &e))?;
     let status = resp.status();
     if status.is_redirection() {
-        let loc = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+        let loc = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok());
         let note = shipdeck_base::net::redirect_note(status.as_u16(), loc, base);
         return Err(bad_answer(base, &format!("{note}, not followed")).into());
     }
@@ -286,11 +318,17 @@ fn unreachable(base: &Url, e: &reqwest::Error) -> SecurityError {
         text.truncate(300);
         text
     };
-    SecurityError::OsvUnreachable { url: origin(base), reason }
+    SecurityError::OsvUnreachable {
+        url: origin(base),
+        reason,
+    }
 }
 
 fn bad_answer(base: &Url, reason: &str) -> SecurityError {
-    SecurityError::OsvBadAnswer { url: origin(base), reason: reason.to_string() }
+    SecurityError::OsvBadAnswer {
+        url: origin(base),
+        reason: reason.to_string(),
+    }
 }
 
 /// An error and its sources, without the request URL.

@@ -55,7 +55,9 @@ pub fn evaluate<'a>(adv: &'a Advisory, eco: Ecosystem, name: &str, version: &str
     for entry in &entries {
         let mut hit = in_versions(eco, version, &entry.versions);
         for range in &entry.ranges {
-            let Some(scheme) = Scheme::of_range(&range.kind, eco) else { continue };
+            let Some(scheme) = Scheme::of_range(&range.kind, eco) else {
+                continue;
+            };
             candidates.extend(range.events.iter().filter_map(|e| e.fixed.clone()));
             let Some(v) = scheme.parse(version) else { continue };
             if included(scheme, &v, range) {
@@ -69,7 +71,14 @@ pub fn evaluate<'a>(adv: &'a Advisory, eco: Ecosystem, name: &str, version: &str
     }
     let entry = affected_by?;
     let (severity, score, cvss) = rate(adv, entry);
-    Some(Hit { advisory: adv, fixed, candidates, severity, score, cvss })
+    Some(Hit {
+        advisory: adv,
+        fixed,
+        candidates,
+        severity,
+        score,
+        cvss,
+    })
 }
 
 /// `IncludedInVersions`: equal as versions of the ecosystem, or as strings
@@ -151,9 +160,7 @@ fn events(scheme: Scheme, range: &Range) -> Vec<(Kind, Bound)> {
 fn included(scheme: Scheme, v: &Version, range: &Range) -> bool {
     let mut evs = events(scheme, range);
     let mut limits = evs.iter().filter(|(k, _)| *k == Kind::Limit).peekable();
-    if limits.peek().is_some()
-        && !limits.any(|(_, b)| b.cmp_version(v) == Some(Ordering::Greater))
-    {
+    if limits.peek().is_some() && !limits.any(|(_, b)| b.cmp_version(v) == Some(Ordering::Greater)) {
         return false;
     }
     evs.sort_by(|a, b| a.1.cmp(&b.1));
@@ -202,7 +209,9 @@ fn rate(adv: &Advisory, entry: &Affected) -> (Option<VulnSeverity>, Option<f64>,
     let all: Vec<&SeverityEntry> = entry.severity.iter().chain(&adv.severity).collect();
     for kind in ["CVSS_V4", "CVSS_V3"] {
         for s in all.iter().filter(|s| s.kind == kind) {
-            let Ok(c) = cvss::Cvss::from_str(s.score.trim()) else { continue };
+            let Ok(c) = cvss::Cvss::from_str(s.score.trim()) else {
+                continue;
+            };
             if matches!(c, cvss::Cvss::CvssV20(_)) {
                 continue;
             }

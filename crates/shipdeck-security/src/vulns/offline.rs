@@ -63,15 +63,25 @@ fn read_export(
     for i in 0..total {
         if i % 512 == 0 {
             progress.checkpoint()?;
-            progress.report(i as u64, Some(total as u64), format!("reading {} advisories", eco.osv_name()));
+            progress.report(
+                i as u64,
+                Some(total as u64),
+                format!("reading {} advisories", eco.osv_name()),
+            );
         }
-        let mut entry = zip.by_index(i).map_err(|e| bad(path, format!("entry {i}: {e}")))?;
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| bad(path, format!("entry {i}: {e}")))?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         if entry.is_dir() || !name.ends_with(".json") {
             continue;
         }
         if entry.size() > MAX_ENTRY_BYTES {
-            return Err(bad(path, format!("{name} is larger than {} MiB", MAX_ENTRY_BYTES >> 20)).into());
+            return Err(bad(
+                path,
+                format!("{name} is larger than {} MiB", MAX_ENTRY_BYTES >> 20),
+            )
+            .into());
         }
         let mut buf = Vec::new();
         (&mut entry)
@@ -79,15 +89,27 @@ fn read_export(
             .read_to_end(&mut buf)
             .map_err(|e| bad(path, format!("{name}: {e}")))?;
         if buf.len() as u64 > MAX_ENTRY_BYTES {
-            return Err(bad(path, format!("{name} is larger than {} MiB", MAX_ENTRY_BYTES >> 20)).into());
+            return Err(bad(
+                path,
+                format!("{name} is larger than {} MiB", MAX_ENTRY_BYTES >> 20),
+            )
+            .into());
         }
         read_bytes += buf.len() as u64;
         if read_bytes > MAX_TOTAL_BYTES {
-            return Err(bad(path, format!("more than {} GiB of records", MAX_TOTAL_BYTES >> 30)).into());
+            return Err(bad(
+                path,
+                format!("more than {} GiB of records", MAX_TOTAL_BYTES >> 30),
+            )
+            .into());
         }
         keep_if_wanted(path, &name, &buf, eco, wanted, found)?;
     }
-    progress.report(total as u64, Some(total as u64), format!("read {} advisories", eco.osv_name()));
+    progress.report(
+        total as u64,
+        Some(total as u64),
+        format!("read {} advisories", eco.osv_name()),
+    );
     Ok(())
 }
 
@@ -104,8 +126,7 @@ fn keep_if_wanted(
     let invalid = |e: serde_json::Error| bad(path, format!("{name}: not an OSV record: {e}"));
     let head: Packages = serde_json::from_slice(buf).map_err(invalid)?;
     let relevant = head.affected.iter().filter_map(|a| a.package.as_ref()).any(|p| {
-        p.ecosystem == eco.osv_name()
-            && wanted.contains(&(eco, super::matching::name_key(eco, &p.name)))
+        p.ecosystem == eco.osv_name() && wanted.contains(&(eco, super::matching::name_key(eco, &p.name)))
     });
     if relevant {
         let adv: Advisory = serde_json::from_slice(buf).map_err(invalid)?;

@@ -28,7 +28,8 @@ pub fn advisory_url(id: &str) -> String {
 pub fn distinct(packages: &[LockedPackage]) -> Vec<&LockedPackage> {
     let mut seen = BTreeMap::new();
     for p in packages {
-        seen.entry((&p.lockfile, p.ecosystem, &p.name, &p.version)).or_insert(p);
+        seen.entry((&p.lockfile, p.ecosystem, &p.name, &p.version))
+            .or_insert(p);
     }
     seen.into_values().collect()
 }
@@ -57,8 +58,13 @@ pub fn build(packages: &[LockedPackage], found: &Found, progress: &Progress) -> 
     }
     progress.report(total, Some(total), "matched advisories");
     vulnerabilities.sort_by(|a, b| {
-        (&a.lockfile, &a.package, &a.version, &a.id, a.ecosystem)
-            .cmp(&(&b.lockfile, &b.package, &b.version, &b.id, b.ecosystem))
+        (&a.lockfile, &a.package, &a.version, &a.id, a.ecosystem).cmp(&(
+            &b.lockfile,
+            &b.package,
+            &b.version,
+            &b.id,
+            b.ecosystem,
+        ))
     });
     let lockfiles: BTreeSet<String> = packages.iter().map(|p| p.lockfile.clone()).collect();
     Ok(VulnsReport {

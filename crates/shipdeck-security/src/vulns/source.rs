@@ -90,7 +90,10 @@ impl Found {
             return;
         }
         for (eco, name) in keys {
-            self.ids.entry((eco, name, None)).or_default().insert(adv.id.clone());
+            self.ids
+                .entry((eco, name, None))
+                .or_default()
+                .insert(adv.id.clone());
         }
         self.advisories.insert(adv.id.clone(), adv);
     }

@@ -35,9 +35,7 @@ impl Scheme {
     pub fn parse(self, s: &str) -> Option<Version> {
         match self {
             Scheme::SemVer => semver_lenient(s).map(Version::Sem),
-            Scheme::Pep440 => pep440_rs::Version::from_str(s.trim())
-                .ok()
-                .map(Version::Py),
+            Scheme::Pep440 => pep440_rs::Version::from_str(s.trim()).ok().map(Version::Py),
         }
     }
 }
@@ -67,10 +65,7 @@ impl Version {
 fn semver_lenient(s: &str) -> Option<semver::Version> {
     let s = s.trim();
     let s = s.strip_prefix('=').unwrap_or(s).trim_start();
-    let s = s
-        .strip_prefix('v')
-        .or_else(|| s.strip_prefix('V'))
-        .unwrap_or(s);
+    let s = s.strip_prefix('v').or_else(|| s.strip_prefix('V')).unwrap_or(s);
     if let Ok(v) = semver::Version::parse(s) {
         return Some(v);
     }
@@ -99,7 +94,10 @@ mod tests {
         assert_eq!(cmp(Scheme::SemVer, "1.2", "1.2.0"), Ordering::Equal);
         assert_eq!(cmp(Scheme::SemVer, "1.0.0-rc.1", "1.0.0"), Ordering::Less);
         assert_eq!(cmp(Scheme::SemVer, "1.0.0+build.5", "1.0.0"), Ordering::Equal);
-        assert_eq!(cmp(Scheme::SemVer, "1.0.0-alpha.10", "1.0.0-alpha.9"), Ordering::Greater);
+        assert_eq!(
+            cmp(Scheme::SemVer, "1.0.0-alpha.10", "1.0.0-alpha.9"),
+            Ordering::Greater
+        );
         assert!(Scheme::SemVer.parse("latest").is_none());
         assert!(Scheme::SemVer.parse("1.x").is_none());
     }
