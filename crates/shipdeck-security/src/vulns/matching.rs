@@ -275,3 +275,65 @@ pub fn sort_versions(eco: Ecosystem, mut vs: Vec<String>) -> Vec<String> {
     vs.dedup();
     vs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adv(ranges: &str) -> Advisory {
+        serde_json::from_str(&format!(
+            r#"{{"id":"T-1","affected":[{{"package":{{"ecosystem":"crates.io","name":"c"}},"ranges":{ranges}}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    fn fixed(a: &Advisory, v: &str) -> Option<Vec<String>> {
+        evaluate(a, Ecosystem::CratesIo, "c", v).map(|h| h.fixed)
+    }
+
+    #[test]
+    fn one_range_with_two_intervals_in_any_event_order() {
+        // RustSec's form; the events listed out of order on purpose.
+        let a = adv(
+            r#"[{"type":"SEMVER","events":[{"introduced":"1.0.0"},{"fixed":"0.6.14"},
+                {"introduced":"0.6.3"},{"fixed":"1.6.1"}]}]"#,
+        );
+        assert_eq!(fixed(&a, "0.6.5"), Some(vec!["0.6.14".to_string()]));
+        assert_eq!(fixed(&a, "1.2.0"), Some(vec!["1.6.1".to_string()]));
+        assert_eq!(fixed(&a, "0.7.0"), None);
+        assert_eq!(fixed(&a, "0.6.2"), None);
+        assert_eq!(fixed(&a, "1.6.1"), None);
+        let h = evaluate(&a, Ecosystem::CratesIo, "c", "0.6.5").unwrap();
+        assert_eq!(
+            upgrade_to(Ecosystem::CratesIo, "c", "0.6.5", &[h]).as_deref(),
+            Some("0.6.14")
+        );
+    }
+
+    #[test]
+    fn last_affected_is_inclusive_and_introduced_at_the_version_counts() {
+        let a = adv(r#"[{"type":"ECOSYSTEM","events":[{"introduced":"2.0.0"},{"last_affected":"2.0.0"}]}]"#);
+        assert_eq!(fixed(&a, "2.0.0"), Some(vec![]));
+        assert_eq!(fixed(&a, "2.0.1"), None);
+        assert_eq!(fixed(&a, "1.9.9"), None);
+    }
+
+    #[test]
+    fn several_limits_widen_and_unknown_range_types_are_ignored() {
+        let a = adv(
+            r#"[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"limit":"1.0.0"},{"limit":"3.0.0"}]},
+                {"type":"GIT","events":[{"introduced":"0"}]},{"type":"WHATEVER","events":[{"introduced":"0"}]}]"#,
+        );
+        assert!(fixed(&a, "2.5.0").is_some());
+        assert!(fixed(&a, "3.0.0").is_none());
+    }
+
+    #[test]
+    fn ratings_follow_cvss_bands() {
+        assert_eq!(rating(0.0), VulnSeverity::None);
+        assert_eq!(rating(3.9), VulnSeverity::Low);
+        assert_eq!(rating(4.0), VulnSeverity::Medium);
+        assert_eq!(rating(8.9), VulnSeverity::High);
+        assert_eq!(rating(9.0), VulnSeverity::Critical);
+    }
+}
