@@ -28,6 +28,13 @@ pub enum SecurityError {
     /// unusable.
     #[error("{path}: {reason}")]
     OsvOffline { path: String, reason: String },
+
+    /// A lockfile of the workspace is larger than a lockfile can sensibly be.
+    #[error("{path}: {size} bytes, more than the {limit} bytes a lockfile may have")]
+    LockfileTooLarge { path: String, size: u64, limit: u64 },
+    /// A lockfile of the workspace cannot be read as its format says.
+    #[error("{path}: {reason}")]
+    BadLockfile { path: String, reason: String },
 }
 
 impl Coded for SecurityError {
@@ -39,6 +46,8 @@ impl Coded for SecurityError {
             SecurityError::OsvBadAnswer { .. } => "security.osv_bad_answer",
             SecurityError::OsvBadUrl { .. } => "security.osv_bad_url",
             SecurityError::OsvOffline { .. } => "security.osv_offline_unusable",
+            SecurityError::LockfileTooLarge { .. } => "security.lockfile_too_large",
+            SecurityError::BadLockfile { .. } => "security.bad_lockfile",
         }
     }
 
@@ -60,6 +69,11 @@ impl Coded for SecurityError {
                  OSV_DIR/<Ecosystem>/all.zip (folders named `npm`, `PyPI`, `crates.io`) \
                  for every ecosystem the lockfiles use."
                 .into(),
+            SecurityError::LockfileTooLarge { .. } | SecurityError::BadLockfile { .. } => {
+                "Regenerate the lockfile with its package manager, or remove it if it is not \
+                 the workspace's."
+                    .into()
+            }
         })
     }
 }
