@@ -53,10 +53,9 @@ impl Graph {
     }
 
     pub fn edge(&mut self, from: usize, to: usize) {
+        // Repeated edges are removed once, in `packages`.
         if let Some(n) = self.nodes.get_mut(from) {
-            if !n.deps.contains(&to) {
-                n.deps.push(to);
-            }
+            n.deps.push(to);
         }
     }
 
@@ -86,10 +85,14 @@ impl Graph {
     /// marked and the dependencies of project nodes, taken in name order so
     /// that ties break the same way every time.
     pub fn packages(mut self) -> Vec<Found> {
-        let key = |nodes: &[Node], i: usize| (nodes[i].name.clone(), nodes[i].version.clone());
+        // By name, version and node, so that a repeated edge is adjacent.
+        let order = |nodes: &[Node], a: usize, b: usize| {
+            (&nodes[a].name, &nodes[a].version, a).cmp(&(&nodes[b].name, &nodes[b].version, b))
+        };
         for i in 0..self.nodes.len() {
             let mut deps = std::mem::take(&mut self.nodes[i].deps);
-            deps.sort_by_key(|&d| key(&self.nodes, d));
+            deps.sort_by(|&a, &b| order(&self.nodes, a, b));
+            deps.dedup();
             self.nodes[i].deps = deps;
         }
         let mut starts: Vec<usize> = self.direct.clone();
@@ -101,7 +104,7 @@ impl Graph {
                     .filter(|&d| self.nodes[d].kind != Kind::Project),
             );
         }
-        starts.sort_by_key(|&d| key(&self.nodes, d));
+        starts.sort_by(|&a, &b| order(&self.nodes, a, b));
         starts.dedup();
         let mut parent: Vec<Option<usize>> = vec![None; self.nodes.len()];
         let mut seen = vec![false; self.nodes.len()];

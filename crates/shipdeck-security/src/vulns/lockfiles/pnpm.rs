@@ -128,7 +128,13 @@ pub fn parse(text: &str) -> Result<Vec<Found>, String> {
     let mut importers: Vec<(String, Vec<(String, String)>)> = Vec::new();
     match lock.get("importers").and_then(Value::as_object) {
         Some(imp) => importers.extend(imp.iter().map(|(p, e)| (p.clone(), dependency_refs(e)))),
-        None => importers.push((".".into(), dependency_refs(&Value::Object(lock.clone())))),
+        None => {
+            let top: Map<String, Value> = DEP_FIELDS
+                .iter()
+                .filter_map(|f| Some((f.to_string(), lock.get(*f)?.clone())))
+                .collect();
+            importers.push((".".into(), dependency_refs(&Value::Object(top))));
+        }
     }
     for (path, refs) in importers {
         let project = graph.add(&path, "", Kind::Project);
