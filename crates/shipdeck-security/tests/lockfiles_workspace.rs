@@ -32,6 +32,11 @@ fn finds_lockfiles_at_any_depth_but_not_in_installed_or_hidden_dirs() {
     );
     put(root, "web/package.json", &fixture("npm-v3/package.json"));
     put(root, "requirements-dev.txt", REQS);
+    put(
+        root,
+        "tool/npm-shrinkwrap.json",
+        &fixture("npm-v2/package-lock.json"),
+    );
     put(root, "a/b/c/d/e/f/g/uv.lock", &fixture("uv/uv.lock"));
     // Never read:
     put(root, "a/b/c/d/e/f/g/h/uv.lock", &fixture("uv/uv.lock"));
@@ -49,6 +54,7 @@ fn finds_lockfiles_at_any_depth_but_not_in_installed_or_hidden_dirs() {
             "Cargo.lock",
             "a/b/c/d/e/f/g/uv.lock",
             "requirements-dev.txt",
+            "tool/npm-shrinkwrap.json",
             "web/package-lock.json"
         ]
     );
@@ -56,7 +62,12 @@ fn finds_lockfiles_at_any_depth_but_not_in_installed_or_hidden_dirs() {
     assert!(of("Cargo.lock") > 0 && of("a/b/c/d/e/f/g/uv.lock") > 0);
     assert_eq!(of("requirements-dev.txt"), 1);
     assert!(locked.packages.iter().all(|p| p.name != "flask"));
-    let lodash = locked.packages.iter().find(|p| p.name == "lodash").unwrap();
+    assert_eq!(of("tool/npm-shrinkwrap.json"), of("web/package-lock.json"));
+    let lodash = locked
+        .packages
+        .iter()
+        .find(|p| p.name == "lodash" && p.lockfile.starts_with("web/"))
+        .unwrap();
     assert_eq!(lodash.lockfile, "web/package-lock.json");
     assert_eq!(lodash.via, vec!["lodash"]);
 }
