@@ -3,6 +3,11 @@
 
 use std::collections::VecDeque;
 
+/// The longest chain given: real ones are a few dozen at most, and a
+/// crafted lockfile must not make every package carry thousands of names.
+/// A package further down is given no chain.
+pub const MAX_CHAIN: usize = 64;
+
 /// One locked package as a format reader finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -54,6 +59,9 @@ impl Graph {
 
     pub fn edge(&mut self, from: usize, to: usize) {
         // Repeated edges are removed once, in `packages`.
+        if to >= self.nodes.len() {
+            return;
+        }
         if let Some(n) = self.nodes.get_mut(from) {
             n.deps.push(to);
         }
@@ -61,7 +69,8 @@ impl Graph {
 
     /// Marks `node` a direct dependency of the workspace.
     pub fn direct(&mut self, node: usize) {
-        if !self.direct.contains(&node) {
+        // Repeated ones are removed once, in `packages`.
+        if node < self.nodes.len() {
             self.direct.push(node);
         }
     }
@@ -133,6 +142,10 @@ impl Graph {
             if seen[i] {
                 let mut at = Some(i);
                 while let Some(a) = at {
+                    if via.len() == MAX_CHAIN {
+                        via.clear();
+                        break;
+                    }
                     via.push(self.nodes[a].name.clone());
                     at = parent[a];
                 }
@@ -174,5 +187,22 @@ mod tests {
         assert!(via("lone").is_empty());
         assert!(out.iter().all(|f| f.name != "g" && f.name != "app"));
         let _ = lone;
+    }
+
+    #[test]
+    fn chains_longer_than_the_limit_are_not_given() {
+        let mut g = Graph::default();
+        let root = g.add("app", "0.1.0", Kind::Project);
+        let mut prev = root;
+        for i in 0..MAX_CHAIN + 2 {
+            let n = g.add(&format!("p{i}"), "1", Kind::Package);
+            g.edge(prev, n);
+            prev = n;
+        }
+        let out = g.packages();
+        let via = |n: String| out.iter().find(|f| f.name == n).map(|f| f.via.len()).unwrap();
+        assert_eq!(via(format!("p{}", MAX_CHAIN - 1)), MAX_CHAIN);
+        assert_eq!(via(format!("p{MAX_CHAIN}")), 0);
+        assert_eq!(via(format!("p{}", MAX_CHAIN + 1)), 0);
     }
 }
