@@ -7,7 +7,15 @@
 //! (`security.lockfile_too_large`, `security.bad_lockfile`): a scan that
 //! silently left a lockfile out would report fewer vulnerabilities than
 //! there are. A lockfile that is a symbolic link leading out of the
-//! workspace is not read (a warning says so).
+//! workspace is not read (a warning says so). The search goes
+//! [`MAX_DEPTH`] directories deep and visits at most [`MAX_ENTRIES`]
+//! entries, never into `node_modules`, `target`, `venv`, `__pycache__` or
+//! hidden directories (`.git`, `.venv`, ...).
+//!
+//! `via` is the shortest chain from a direct dependency, names as the
+//! lockfile spells them (PyPI's normalised); it is empty when the lockfile
+//! does not tell (`Pipfile.lock`, requirements files) or the chain is longer
+//! than [`MAX_CHAIN`].
 
 mod cargo;
 mod graph;
@@ -26,7 +34,7 @@ use shipdeck_base::error::Result;
 use super::{Ecosystem, LockedPackage};
 use crate::error::SecurityError;
 
-pub use graph::Found;
+pub use graph::{Found, MAX_CHAIN};
 
 /// The largest lockfile read, in bytes.
 pub const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;
