@@ -19,7 +19,7 @@ const MAX_RULES: usize = 2_000;
 const MAX_PATTERN_LEN: usize = 16 * 1024;
 const MAX_REGEX_BYTES: usize = 4 * 1024 * 1024;
 const MAX_LIST_ENTRIES: usize = 10_000;
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// gitleaks follows `[extend] path` this many levels deep.
 const MAX_EXTEND_DEPTH: u8 = 2;
 
