@@ -1,4 +1,5 @@
 //! The secrets engine against real git repositories and trees.
+#![allow(clippy::too_many_lines)] // a scenario reads best as one test
 
 mod secrets_common;
 
@@ -275,9 +276,24 @@ fn gitleaks_report_has_exactly_gitleaks_fields() {
     let obj = v.as_array().unwrap()[0].as_object().unwrap();
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     let mut want = vec![
-        "RuleID", "Description", "StartLine", "EndLine", "StartColumn", "EndColumn", "Match",
-        "Secret", "File", "SymlinkFile", "Commit", "Entropy", "Author", "Email", "Date",
-        "Message", "Tags", "Fingerprint",
+        "RuleID",
+        "Description",
+        "StartLine",
+        "EndLine",
+        "StartColumn",
+        "EndColumn",
+        "Match",
+        "Secret",
+        "File",
+        "SymlinkFile",
+        "Commit",
+        "Entropy",
+        "Author",
+        "Email",
+        "Date",
+        "Message",
+        "Tags",
+        "Fingerprint",
     ];
     let mut got = keys.clone();
     got.sort_unstable();
@@ -435,11 +451,28 @@ fn hostile_input_is_bounded() {
     assert_eq!(err.code(), "security.bad_rules");
     assert!(err.to_string().contains("100000 rules"), "{err}");
     // A regex too large to compile, and an invalid one.
-    write(&root, ".gitleaks.toml", "[[rules]]\nid = \"big\"\nregex = '''(\\w{1000}){1000}'''\n");
-    assert_eq!(scan(&root, &tree_only(), &progress()).unwrap_err().code(), "security.bad_rules");
-    write(&root, ".gitleaks.toml", "[[rules]]\nid = \"bad\"\nregex = '''(unclosed'''\n");
-    assert_eq!(scan(&root, &tree_only(), &progress()).unwrap_err().code(), "security.bad_rules");
+    write(
+        &root,
+        ".gitleaks.toml",
+        "[[rules]]\nid = \"big\"\nregex = '''(\\w{1000}){1000}'''\n",
+    );
+    assert_eq!(
+        scan(&root, &tree_only(), &progress()).unwrap_err().code(),
+        "security.bad_rules"
+    );
+    write(
+        &root,
+        ".gitleaks.toml",
+        "[[rules]]\nid = \"bad\"\nregex = '''(unclosed'''\n",
+    );
+    assert_eq!(
+        scan(&root, &tree_only(), &progress()).unwrap_err().code(),
+        "security.bad_rules"
+    );
     // An [extend] path that leaves the workspace.
     write(&root, ".gitleaks.toml", "[extend]\npath = \"../outside.txt\"\n");
-    assert_eq!(scan(&root, &tree_only(), &progress()).unwrap_err().code(), "security.bad_rules");
+    assert_eq!(
+        scan(&root, &tree_only(), &progress()).unwrap_err().code(),
+        "security.bad_rules"
+    );
 }

@@ -326,12 +326,7 @@ fn compile_allowlist(a: RawAllowlist, source: &str, what: &str) -> Result<Allowl
     let and = match a.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
         None | Some("OR") | Some("") => false,
         Some("AND") => true,
-        Some(other) => {
-            return Err(bad(
-                source,
-                format!("{what}: condition {other} (OR or AND)"),
-            ))
-        }
+        Some(other) => return Err(bad(source, format!("{what}: condition {other} (OR or AND)"))),
     };
     let target = match a.regex_target.as_deref() {
         None | Some("") | Some("secret") => Target::Secret,

@@ -231,9 +231,10 @@ impl Detector {
     /// A global allowlist that drops every finding at `path` whatever its
     /// content: such files need not be read at all.
     pub fn path_skipped(&self, path: &str) -> bool {
-        self.cfg.global.iter().any(|a| {
-            !a.and && a.target_rules.is_empty() && a.paths.iter().any(|p| p.is_match(path))
-        })
+        self.cfg
+            .global
+            .iter()
+            .any(|a| !a.and && a.target_rules.is_empty() && a.paths.iter().any(|p| p.is_match(path)))
     }
 
     /// A global allowlist that drops every finding of `commit`.
@@ -305,7 +306,13 @@ fn trim_newlines(mut s: &[u8]) -> &[u8] {
     s
 }
 
-fn content_checks(a: &Allowlist, secret: &[u8], whole: &[u8], line: &[u8], secret_text: &str) -> (bool, bool) {
+fn content_checks(
+    a: &Allowlist,
+    secret: &[u8],
+    whole: &[u8],
+    line: &[u8],
+    secret_text: &str,
+) -> (bool, bool) {
     let target = match a.target {
         Target::Secret => secret,
         Target::Match => whole,

@@ -169,7 +169,12 @@ fn revwalk<'r>(repo: &'r Repository, since: Option<&str>) -> Result<git2::Revwal
     Ok(walk)
 }
 
-fn walk(repo: &Repository, det: &Detector, since: Option<&str>, progress: &Progress) -> Result<Vec<CommitWork>> {
+fn walk(
+    repo: &Repository,
+    det: &Detector,
+    since: Option<&str>,
+    progress: &Progress,
+) -> Result<Vec<CommitWork>> {
     let oids: Vec<Oid> = match revwalk(repo, since) {
         Ok(w) => w.collect::<std::result::Result<_, _>>()?,
         // An empty repository: no commits yet.
@@ -247,7 +252,13 @@ fn changes_of(repo: &Repository, commit: &git2::Commit) -> Result<Vec<Change>> {
 
 /// Reads and scans `wanted` on every core, each thread with its own handle
 /// on the repository.
-fn read_blobs(git_dir: &Path, wanted: &[Oid], det: &Detector, max_size: u64, progress: &Progress) -> Result<BlobCache> {
+fn read_blobs(
+    git_dir: &Path,
+    wanted: &[Oid],
+    det: &Detector,
+    max_size: u64,
+    progress: &Progress,
+) -> Result<BlobCache> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let cache = Mutex::new(BlobCache::with_capacity(wanted.len()));
@@ -264,7 +275,10 @@ fn read_blobs(git_dir: &Path, wanted: &[Oid], det: &Detector, max_size: u64, pro
                         let Some(&oid) = wanted.get(i) else { return Ok(()) };
                         progress.checkpoint()?;
                         let blob = read_blob(&odb, oid, det, max_size)?;
-                        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(oid, Arc::new(blob));
+                        cache
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(oid, Arc::new(blob));
                         let n = done.fetch_add(1, Ordering::Relaxed) as u64 + 1;
                         progress.report(n, Some(total), "scanning history");
                     }
@@ -273,7 +287,10 @@ fn read_blobs(git_dir: &Path, wanted: &[Oid], det: &Detector, max_size: u64, pro
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into()))))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into())))
+            })
             .collect()
     });
     for r in results {

@@ -137,9 +137,7 @@ pub fn scan(root: &Path, opts: &SecretsOptions, progress: &Progress) -> Result<S
     } else {
         history::scan(root, &det, opts.since.as_deref(), max_size, progress)?
     };
-    let committed = history
-        .as_ref()
-        .and_then(|h| tree::Committed::of(root, &h.blobs));
+    let committed = history.as_ref().and_then(|h| tree::Committed::of(root, &h.blobs));
     if let Some(h) = &history {
         report.commits_scanned = h.commits;
         report.ignored += h.ignored;
@@ -154,7 +152,9 @@ pub fn scan(root: &Path, opts: &SecretsOptions, progress: &Progress) -> Result<S
             }
         }
         for a in &h.attributed {
-            report.findings.push(finding(&det, &a.hit, &a.path, Some(&a.commit)));
+            report
+                .findings
+                .push(finding(&det, &a.hit, &a.path, Some(&a.commit)));
         }
     }
     let t = tree::scan(root, &det, committed.as_ref(), max_size, progress)?;

@@ -59,7 +59,11 @@ fn gitleaks(f: &SecretFinding) -> GitleaksFinding<'_> {
     }
 }
 
-pub(crate) fn write(report: &SecretsReport, format: ReportFormat, out: &mut dyn std::io::Write) -> Result<()> {
+pub(crate) fn write(
+    report: &SecretsReport,
+    format: ReportFormat,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let res = match format {
         ReportFormat::Json => serde_json::to_writer_pretty(&mut *out, report),
         ReportFormat::Gitleaks => {
@@ -121,7 +125,11 @@ fn sarif_result(f: &SecretFinding) -> Value {
     put("email", &f.email);
     put("date", &f.date);
     fingerprints.insert("fingerprint".into(), Value::String(f.fingerprint.clone()));
-    let commit = f.commit.as_deref().map(|c| format!(" in commit {c}")).unwrap_or_default();
+    let commit = f
+        .commit
+        .as_deref()
+        .map(|c| format!(" in commit {c}"))
+        .unwrap_or_default();
     json!({
         "ruleId": f.rule_id,
         "level": "error",

@@ -73,7 +73,9 @@ fn list(root: &Path) -> Vec<Entry> {
         if !e.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Ok(rel) = e.path().strip_prefix(root) else { continue };
+        let Ok(rel) = e.path().strip_prefix(root) else {
+            continue;
+        };
         let rel = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -121,15 +123,19 @@ pub(crate) fn scan(
             .collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into()))))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into())))
+            })
             .collect()
     });
     for r in results {
         r?;
     }
     let mut out = out.into_inner().unwrap_or_else(|p| p.into_inner());
-    out.hits
-        .sort_by(|a, b| (&a.0, a.1.start_line, a.1.start_column).cmp(&(&b.0, b.1.start_line, b.1.start_column)));
+    out.hits.sort_by(|a, b| {
+        (&a.0, a.1.start_line, a.1.start_column).cmp(&(&b.0, b.1.start_line, b.1.start_column))
+    });
     Ok(out)
 }
 
@@ -137,7 +143,11 @@ enum FileResult {
     Unread,
     Binary,
     Large,
-    Scanned { bytes: u64, hits: Vec<Hit>, ignored: u64 },
+    Scanned {
+        bytes: u64,
+        hits: Vec<Hit>,
+        ignored: u64,
+    },
 }
 
 impl TreeScan {
