@@ -476,3 +476,72 @@ fn hostile_input_is_bounded() {
         "security.bad_rules"
     );
 }
+
+#[test]
+fn legacy_allowlist_targets_and_global_allowlists_for_some_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let d = |s: &str| ["de", "mo_", s].concat();
+    let o = |s: &str| ["ot", "her_", s].concat();
+    write(root, "line.txt", &format!("ok-line {}\n", d("aaaa11112222")));
+    write(root, "match.txt", &format!("{}\n", d("bbbb11112222")));
+    write(
+        root,
+        "both.txt",
+        &format!("{} {}\n", d("cccc11112222"), o("cccc11112222")),
+    );
+    write(root, "plain.txt", &format!("{}\n", d("dddd11112222")));
+    write(
+        root,
+        "sub/base.toml",
+        "[[rules]]\nid = \"other\"\nregex = '''\\bother_[a-z0-9]{12}\\b'''\n",
+    );
+    let cfg = r#"
+[extend]
+path = "sub/base.toml"
+
+[[rules]]
+id = "demo"
+regex = '''\bdemo_([a-z0-9]{12})\b'''
+secretGroup = 1
+keywords = ["demo_"]
+tags = ["team"]
+[rules.allowlist]
+regexTarget = "line"
+regexes = ['''^\n?ok-line ''']
+
+[[rules]]
+id = "demo"
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^demo_bbbb''']
+
+[[allowlists]]
+targetRules = ["other"]
+paths = ['''^both\.txt$''']
+"#;
+    write(root, ".gitleaks.toml", cfg);
+    let err = scan(root, &tree_only(), &progress()).unwrap_err();
+    assert_eq!(err.code(), "security.bad_rules", "a rule id twice: {err}");
+    // The same, with the second block merged into the first.
+    let cfg = cfg.replace(
+        "\n[[rules]]\nid = \"demo\"\n[[rules.allowlists]]",
+        "\n[[rules.allowlists]]",
+    );
+    write(root, ".gitleaks.toml", &cfg);
+    let r = scan(root, &tree_only(), &progress()).unwrap();
+    assert_eq!(r.rules, 2, "the extended file's rule and ours");
+    let mut got: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.file.as_str(), f.rule_id.as_str()))
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, [("both.txt", "demo"), ("plain.txt", "demo")]);
+    // Line and match targets, and the global allowlist only for `other`.
+    assert_eq!(r.ignored, 3);
+    let plain = r.findings.iter().find(|f| f.file == "plain.txt").unwrap();
+    assert_eq!(plain.secret_redacted, "dddd…");
+    assert_eq!(plain.redacted, "demo…");
+    assert_eq!(plain.tags, ["team"]);
+}

@@ -225,8 +225,13 @@ fn merge(base: RawConfig, top: RawConfig, disabled: &[String]) -> RawConfig {
         .into_iter()
         .filter(|r| !disabled.contains(r.id.as_str()))
         .collect();
+    let base_ids: HashSet<String> = rules.iter().map(|r| r.id.clone()).collect();
+    let mut merged = HashSet::new();
     for rule in top.rules {
-        if let Some(b) = rules.iter_mut().find(|b| b.id == rule.id) {
+        // A base rule is overridden once; an id repeated within the
+        // extending file itself stays a duplicate (refused in `compile`).
+        let overrides = base_ids.contains(&rule.id) && merged.insert(rule.id.clone());
+        if let Some(b) = rules.iter_mut().find(|b| overrides && b.id == rule.id) {
             b.description = rule.description.or(b.description.take());
             b.regex = rule.regex.or(b.regex.take());
             b.secret_group = rule.secret_group.or(b.secret_group);
