@@ -387,6 +387,7 @@ fn ai_and_keys() -> Vec<Case> {
                 "api_key = os.getenv(\"API_KEY_VALUE\")".into(),
                 "secret = \"example-secret-value\"".into(),
                 "password: hunter".into(),
+                "detect_secrets=$tools/detect-secrets-$DETECT_VERSION/bin/detect".into(),
                 c(&["api_key = \"", &r("ab", 20), "\""]),
             ],
         ),

@@ -76,3 +76,31 @@ fn throughput_on_a_generated_tree() {
     let pats = r.findings.iter().filter(|f| f.rule_id == "github-pat").count();
     assert_eq!(pats, planted);
 }
+
+/// The history of the repository at `SHIPDECK_SECRETS_REPO` (all refs).
+#[test]
+#[ignore = "measurement; run with --ignored in release"]
+fn history_throughput_on_a_repository() {
+    let Some(repo) = std::env::var_os("SHIPDECK_SECRETS_REPO") else {
+        panic!("set SHIPDECK_SECRETS_REPO to a git repository to measure");
+    };
+    let start = Instant::now();
+    let r = scan(
+        std::path::Path::new(&repo),
+        &SecretsOptions::default(),
+        &progress(),
+    )
+    .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let mib = r.bytes_scanned as f64 / (1024.0 * 1024.0);
+    println!(
+        "secrets history: {} commits, {} blobs, {mib:.0} MiB in {secs:.2} s, {} findings",
+        r.commits_scanned,
+        r.blobs_scanned,
+        r.findings.len()
+    );
+    for f in &r.findings {
+        println!("  {} {}:{} {}", f.rule_id, f.file, f.start_line, f.redacted);
+    }
+    assert!(r.commits_scanned > 0);
+}
