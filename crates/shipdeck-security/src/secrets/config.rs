@@ -144,7 +144,8 @@ pub(crate) fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
         let text = read_bounded(&p)?;
         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
         (text, p.display().to_string(), dir)
-    } else if root.join(".gitleaks.toml").is_file() {
+    } else if std::fs::symlink_metadata(root.join(".gitleaks.toml")).is_ok_and(|m| m.is_file()) {
+        // A symlink here could lead out of the workspace: not followed.
         let text = read_bounded(&root.join(".gitleaks.toml"))?;
         (text, ".gitleaks.toml".to_string(), root.to_path_buf())
     } else {
