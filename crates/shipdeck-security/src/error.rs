@@ -35,6 +35,17 @@ pub enum SecurityError {
     /// A lockfile of the workspace cannot be read as its format says.
     #[error("{path}: {reason}")]
     BadLockfile { path: String, reason: String },
+    /// A secrets rule file (gitleaks TOML) cannot be used as rules.
+    #[error("rules from {source_name}: {reason}")]
+    BadRules { source_name: String, reason: String },
+
+    /// `--since` names no commit of the repository.
+    #[error("{rev} is not a commit of this repository: {reason}")]
+    BadRevision { rev: String, reason: String },
+
+    /// A `.gitleaksignore` fingerprint that cannot be written as one line.
+    #[error("not a finding fingerprint: {reason}")]
+    BadFingerprint { reason: String },
 }
 
 impl Coded for SecurityError {
@@ -48,6 +59,9 @@ impl Coded for SecurityError {
             SecurityError::OsvOffline { .. } => "security.osv_offline_unusable",
             SecurityError::LockfileTooLarge { .. } => "security.lockfile_too_large",
             SecurityError::BadLockfile { .. } => "security.bad_lockfile",
+            SecurityError::BadRules { .. } => "security.bad_rules",
+            SecurityError::BadRevision { .. } => "security.bad_revision",
+            SecurityError::BadFingerprint { .. } => "security.bad_fingerprint",
         }
     }
 
@@ -73,6 +87,15 @@ impl Coded for SecurityError {
                 "Regenerate the lockfile with its package manager, or remove it if it is not \
                  the workspace's."
                     .into()
+            }
+            SecurityError::BadRules { .. } => {
+                "Fix the rule named in the message (gitleaks TOML format), or remove the file to use Shipdeck's default rules.".into()
+            }
+            SecurityError::BadRevision { .. } => {
+                "Give a tag, branch or commit id that exists here (see `git log --all`).".into()
+            }
+            SecurityError::BadFingerprint { .. } => {
+                "Copy the fingerprint from a report: `commit:file:rule:line` or `file:rule:line`, on one line.".into()
             }
         })
     }

@@ -23,7 +23,20 @@ pub struct SecretsOptions {
     #[serde(default)]
     #[ts(type = "string | null")]
     pub baseline: Option<PathBuf>,
+    /// Rules file (gitleaks TOML) to use instead of the workspace's
+    /// `.gitleaks.toml` or the default set; relative to the workspace.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub rules_path: Option<PathBuf>,
+    /// Files and blobs larger than this many bytes are skipped and counted
+    /// (default [`DEFAULT_MAX_FILE_SIZE`]).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub max_file_size: Option<u64>,
 }
+
+/// Files over 10 MiB are skipped unless `max_file_size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// One secret found. `redacted` is the match cut to its first four
 /// characters and `…`; the full value is never kept.
@@ -39,6 +52,9 @@ pub struct SecretFinding {
     pub end_column: u32,
     /// The redacted match.
     pub redacted: String,
+    /// The redacted secret (the rule's secret group; the match when none).
+    #[serde(default)]
+    pub secret_redacted: String,
     pub entropy: f32,
     /// The commit that introduced it; None in the working tree.
     pub commit: Option<String>,
@@ -46,7 +62,8 @@ pub struct SecretFinding {
     pub email: Option<String>,
     /// RFC 3339 commit date.
     pub date: Option<String>,
-    /// The commit's subject.
+    /// The commit's message (as gitleaks reports it, trailing newlines
+    /// trimmed).
     pub message: Option<String>,
     pub tags: Vec<String>,
     /// `commit:file:rule:line` as gitleaks writes it (`file:rule:line`
@@ -82,16 +99,103 @@ pub enum ReportFormat {
     Gitleaks,
 }
 
+mod accept;
+mod config;
+mod detect;
+mod history;
+mod report;
+mod tree;
+
 use std::path::Path;
+use std::sync::Arc;
 
 use shipdeck_base::error::Result;
 use shipdeck_base::jobs::Progress;
 
+use detect::{Detector, Hit};
+use history::CommitMeta;
+
 /// Scans the working tree and, unless `opts.no_git`, every commit of the
 /// history; progress through `progress`, stops at its cancel.
 pub fn scan(root: &Path, opts: &SecretsOptions, progress: &Progress) -> Result<SecretsReport> {
-    let _ = (root, opts, progress);
-    todo!("secrets engine")
+    if !root.is_dir() {
+        return Err(shipdeck_base::error::Error::WorkspaceNotFound {
+            path: root.to_path_buf(),
+        });
+    }
+    progress.checkpoint()?;
+    let cfg = config::load(root, opts.rules_path.as_deref())?;
+    let det = Detector::new(cfg)?;
+    let max_size = opts.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let mut report = SecretsReport {
+        rules_source: det.cfg.source.clone(),
+        rules: u32::try_from(det.cfg.rules.len()).unwrap_or(u32::MAX),
+        ..SecretsReport::default()
+    };
+    let history = if opts.no_git {
+        None
+    } else {
+        history::scan(root, &det, opts.since.as_deref(), max_size, progress)?
+    };
+    let committed = history.as_ref().and_then(|h| tree::Committed::of(root, &h.blobs));
+    if let Some(h) = &history {
+        report.commits_scanned = h.commits;
+        report.ignored += h.ignored;
+        for b in h.blobs.values() {
+            match b.as_ref() {
+                history::Blob::Scanned { bytes, .. } => {
+                    report.blobs_scanned += 1;
+                    report.bytes_scanned += bytes;
+                }
+                history::Blob::Binary => report.skipped_binary += 1,
+                history::Blob::Large => report.skipped_large += 1,
+            }
+        }
+        for a in &h.attributed {
+            report
+                .findings
+                .push(finding(&det, &a.hit, &a.path, Some(&a.commit)));
+        }
+    }
+    let t = tree::scan(root, &det, committed.as_ref(), max_size, progress)?;
+    report.files_scanned = t.files;
+    report.bytes_scanned += t.bytes;
+    report.skipped_binary += t.binary;
+    report.skipped_large += t.large;
+    report.ignored += t.ignored;
+    for (path, hit) in &t.hits {
+        report.findings.push(finding(&det, hit, path, None));
+    }
+    accept::apply(root, opts.baseline.as_deref(), &mut report)?;
+    progress.checkpoint()?;
+    Ok(report)
+}
+
+fn finding(det: &Detector, hit: &Hit, path: &str, commit: Option<&Arc<CommitMeta>>) -> SecretFinding {
+    let rule = &det.cfg.rules[hit.rule];
+    let fingerprint = match commit {
+        Some(c) => format!("{}:{path}:{}:{}", c.id, rule.id, hit.start_line),
+        None => format!("{path}:{}:{}", rule.id, hit.start_line),
+    };
+    SecretFinding {
+        rule_id: rule.id.clone(),
+        description: rule.description.clone(),
+        file: path.to_string(),
+        start_line: hit.start_line,
+        end_line: hit.end_line,
+        start_column: hit.start_column,
+        end_column: hit.end_column,
+        redacted: hit.redacted.clone(),
+        secret_redacted: hit.secret_redacted.clone(),
+        entropy: hit.entropy,
+        commit: commit.map(|c| c.id.clone()),
+        author: commit.map(|c| c.author.clone()),
+        email: commit.map(|c| c.email.clone()),
+        date: commit.map(|c| c.date.clone()),
+        message: commit.map(|c| c.message.clone()),
+        tags: rule.tags.clone(),
+        fingerprint,
+    }
 }
 
 /// Writes `report` in `format` (Match and Secret always redacted).
@@ -100,13 +204,11 @@ pub fn write_report(
     format: ReportFormat,
     out: &mut dyn std::io::Write,
 ) -> Result<()> {
-    let _ = (report, format, out);
-    todo!("secrets reports")
+    report::write(report, format, out)
 }
 
 /// "Not a secret": appends `fingerprint` to the workspace's
 /// `.gitleaksignore`. False when it was already there.
 pub fn ignore_finding(root: &Path, fingerprint: &str) -> Result<bool> {
-    let _ = (root, fingerprint);
-    todo!("secrets ignore")
+    accept::add(root, fingerprint)
 }
