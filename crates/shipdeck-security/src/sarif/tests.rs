@@ -289,3 +289,28 @@ fn huge_inputs_are_refused() {
     assert!(file.results[0].message.chars().count() <= 2_001);
     assert!(file.results[0].snippet.as_ref().unwrap().chars().count() <= 401);
 }
+
+const ESLINT: &str = include_str!("../../tests/fixtures/sarif/eslint.sarif");
+const ESLINT_APP: &str = include_str!("../../tests/fixtures/sarif/app.js");
+
+#[test]
+fn reads_what_eslints_sarif_formatter_wrote_with_absolute_file_uris() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(ws.path().join("app.js"), ESLINT_APP).unwrap();
+    let root = ws.path().to_str().unwrap();
+    let file = parse_str(&ESLINT.replace("%WORKSPACE%", root), ws.path()).unwrap();
+    assert_eq!(file.tools, ["ESLint"]);
+    let eval = file.results.iter().find(|r| r.rule_id == "no-eval").unwrap();
+    assert_eq!(eval.level, SarifLevel::Error);
+    assert_eq!(eval.file.as_deref(), Some("app.js"));
+    assert_eq!(eval.line, Some(4));
+    // The formatter writes no snippet: the line comes from the workspace.
+    assert_eq!(eval.snippet.as_deref(), Some("return eval(userInput);"));
+    assert_eq!(file.outside_workspace, 0);
+
+    // The same log read against another folder: every location is outside it.
+    let other = tempfile::tempdir().unwrap();
+    let file = parse_str(&ESLINT.replace("%WORKSPACE%", root), other.path()).unwrap();
+    assert_eq!(file.outside_workspace, 3);
+    assert!(file.results.iter().all(|r| r.file.is_none() && r.snippet.is_none()));
+}
