@@ -10,6 +10,8 @@ mod migrations;
 mod record;
 mod releases;
 mod requests;
+mod security;
+mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
@@ -17,6 +19,9 @@ pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;
+pub use security_sarif::{
+    SarifFileImport, SarifFilter, SarifImportSummary, SarifList, SarifRow, SarifStatus, SarifToolState,
+};
 pub use requests::{
     AdvisorRunRequest, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HttpLoad,
     PublishRequest, RepairRequest,
