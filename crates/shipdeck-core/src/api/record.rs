@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(AuditAction::EnvReveal.name(), "env.reveal");
         assert_eq!(AuditAction::SecretRm.name(), "secret.rm");
         assert_eq!(AuditAction::AdvisorDismiss.name(), "advisor.dismiss");
-        assert_eq!(AuditAction::SecuritySecretDismiss.name(), "security.secret_dismiss");
+        assert_eq!(
+            AuditAction::SecuritySecretDismiss.name(),
+            "security.secret_dismiss"
+        );
         assert_eq!(Outcome::done(true), Outcome::DryRun);
     }
 }

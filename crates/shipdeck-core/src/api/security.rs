@@ -35,7 +35,11 @@ fn secrets_summary(r: &SecretsReport) -> String {
 }
 
 fn vulns_summary(r: &VulnsReport) -> String {
-    let packages: std::collections::BTreeSet<_> = r.vulnerabilities.iter().map(|v| (&v.package, &v.version)).collect();
+    let packages: std::collections::BTreeSet<_> = r
+        .vulnerabilities
+        .iter()
+        .map(|v| (&v.package, &v.version))
+        .collect();
     format!(
         "{} vulnerabilit{} in {} package(s) ({} packages scanned)",
         r.vulnerabilities.len(),
@@ -53,7 +57,11 @@ fn check_report_path(ws: &Workspace, out: &Path) -> Result<PathBuf> {
         field: "report_path",
         reason: reason.to_string(),
     };
-    let out = if out.is_absolute() { out.to_path_buf() } else { ws.root.join(out) };
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        ws.root.join(out)
+    };
     let name = out.file_name().ok_or_else(|| refuse("names no file"))?;
     let parent = out.parent().unwrap_or(Path::new("/"));
     let parent = parent
@@ -61,7 +69,9 @@ fn check_report_path(ws: &Workspace, out: &Path) -> Result<PathBuf> {
         .map_err(|e| refuse(&format!("its folder {}: {e}", parent.display())))?;
     let target = parent.join(name);
     let git_dir = ws.repo().ok().and_then(|r| r.path().canonicalize().ok());
-    if target.components().any(|c| c == Component::Normal(".git".as_ref()))
+    if target
+        .components()
+        .any(|c| c == Component::Normal(".git".as_ref()))
         || git_dir.is_some_and(|g| target.starts_with(g))
     {
         return Err(refuse("a report may not be written inside a .git folder"));
@@ -128,9 +138,17 @@ impl Shipdeck {
     /// "Not a secret": appends the finding's fingerprint to the workspace's
     /// `.gitleaksignore` and records who dismissed it and why. False when
     /// the fingerprint was already there (the audit entry is written anyway).
-    pub async fn security_secret_dismiss(&self, path: &Path, fingerprint: &str, reason: &str) -> Result<bool> {
+    pub async fn security_secret_dismiss(
+        &self,
+        path: &Path,
+        fingerprint: &str,
+        reason: &str,
+    ) -> Result<bool> {
         let (fingerprint, reason) = (fingerprint.trim(), reason.trim());
-        if fingerprint.is_empty() || fingerprint.len() > MAX_FINGERPRINT || fingerprint.chars().any(char::is_control) {
+        if fingerprint.is_empty()
+            || fingerprint.len() > MAX_FINGERPRINT
+            || fingerprint.chars().any(char::is_control)
+        {
             return Err(Error::InvalidInput {
                 field: "fingerprint",
                 reason: "a finding's fingerprint is one line, commit:file:rule:line".into(),

@@ -118,7 +118,8 @@ fn release_and_before(ws: &Workspace, shas: &[String]) -> (Option<String>, HashS
     let before = shas
         .iter()
         .filter(|s| {
-            git2::Oid::from_str(s).is_ok_and(|oid| oid == tag_oid || repo.graph_descendant_of(tag_oid, oid).unwrap_or(false))
+            git2::Oid::from_str(s)
+                .is_ok_and(|oid| oid == tag_oid || repo.graph_descendant_of(tag_oid, oid).unwrap_or(false))
         })
         .cloned()
         .collect();
@@ -133,13 +134,20 @@ fn sort_rows(rows: &mut [SarifRow]) {
         SarifStatus::Existing => 2,
     };
     rows.sort_by(|a, b| {
-        (rank(a.status), std::cmp::Reverse(a.result.level), &a.result.file, a.result.line, &a.result.rule_id).cmp(&(
-            rank(b.status),
-            std::cmp::Reverse(b.result.level),
-            &b.result.file,
-            b.result.line,
-            &b.result.rule_id,
-        ))
+        (
+            rank(a.status),
+            std::cmp::Reverse(a.result.level),
+            &a.result.file,
+            a.result.line,
+            &a.result.rule_id,
+        )
+            .cmp(&(
+                rank(b.status),
+                std::cmp::Reverse(b.result.level),
+                &b.result.file,
+                b.result.line,
+                &b.result.rule_id,
+            ))
     });
 }
 
@@ -192,12 +200,19 @@ impl Shipdeck {
         let ws = self.registered(path).await?;
         let mut summary = SarifImportSummary { files: Vec::new() };
         for file in files {
-            let full = if file.is_absolute() { file.clone() } else { ws.root.join(file) };
+            let full = if file.is_absolute() {
+                file.clone()
+            } else {
+                ws.root.join(file)
+            };
             let (root, w) = (ws.root.clone(), ws.clone());
             let (parsed, head) =
                 tokio::task::spawn_blocking(move || (sarif::read_file(&full, &root), head_sha(&w))).await?;
             let parsed = parsed?;
-            let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let mut first_seen = 0;
             for tool in &parsed.tools {
                 let of_tool: Vec<&SarifResult> = parsed.results.iter().filter(|r| &r.tool == tool).collect();
@@ -245,7 +260,11 @@ impl Shipdeck {
                 Some(b) => Some(store.sarif_results_of(b.id).await?),
                 None => None,
             };
-            let tool_rows = compare(store.sarif_results_of(latest.id).await?, base_results, &first_seen_at);
+            let tool_rows = compare(
+                store.sarif_results_of(latest.id).await?,
+                base_results,
+                &first_seen_at,
+            );
             let count = |s| tool_rows.iter().filter(|r| r.status == s).count() as u64;
             tools.push(SarifToolState {
                 tool: tool.to_string(),

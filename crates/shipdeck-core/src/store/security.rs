@@ -145,7 +145,10 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        Ok(SarifImported { import_id, first_seen })
+        Ok(SarifImported {
+            import_id,
+            first_seen,
+        })
     }
 
     /// Every import of the workspace, newest first.

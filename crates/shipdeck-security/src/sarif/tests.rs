@@ -312,5 +312,8 @@ fn reads_what_eslints_sarif_formatter_wrote_with_absolute_file_uris() {
     let other = tempfile::tempdir().unwrap();
     let file = parse_str(&ESLINT.replace("%WORKSPACE%", root), other.path()).unwrap();
     assert_eq!(file.outside_workspace, 3);
-    assert!(file.results.iter().all(|r| r.file.is_none() && r.snippet.is_none()));
+    assert!(file
+        .results
+        .iter()
+        .all(|r| r.file.is_none() && r.snippet.is_none()));
 }
