@@ -23,7 +23,12 @@ pub async fn security_secrets_scan(
         .await
 }
 
-pub async fn security_secret_dismiss(core: &Shipdeck, path: String, fingerprint: String, reason: String) -> Result<bool> {
+pub async fn security_secret_dismiss(
+    core: &Shipdeck,
+    path: String,
+    fingerprint: String,
+    reason: String,
+) -> Result<bool> {
     core.security_secret_dismiss(&input::path(&path)?, &fingerprint, &reason)
         .await
 }
@@ -41,7 +46,11 @@ pub async fn security_vulns_scan(
         .await
 }
 
-pub async fn security_sarif_import(core: &Shipdeck, path: String, files: Vec<String>) -> Result<SarifImportSummary> {
+pub async fn security_sarif_import(
+    core: &Shipdeck,
+    path: String,
+    files: Vec<String>,
+) -> Result<SarifImportSummary> {
     let files = files.iter().map(|f| input::path(f)).collect::<Result<Vec<_>>>()?;
     core.security_sarif_import(&input::path(&path)?, &files).await
 }

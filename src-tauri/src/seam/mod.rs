@@ -17,8 +17,8 @@ use shipdeck_core::{
     api::{
         AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, CompareReport, CreateMigrationRequest,
         DismissRequest, DownRequest, EnvRunKind, HealthReport, HttpLoad, LintReport, MigrationDetail,
-        ParityView, PublishRequest, ReleaseHistory, RepairRequest, SarifFilter, SarifImportSummary, SarifList,
-        SchemaDoc,
+        ParityView, PublishRequest, ReleaseHistory, RepairRequest, SarifFilter, SarifImportSummary,
+        SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
