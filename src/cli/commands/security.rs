@@ -135,10 +135,13 @@ fn found(any: bool) -> ExitCode {
 async fn secrets(args: SecretsArgs, dir: &Path, out: &Output) -> Result<ExitCode> {
     let core = open_core().await?;
     cancel_on_ctrl_c(&core);
+    // Options the CLI has no flag for keep the engine's defaults.
+    #[allow(clippy::needless_update)]
     let opts = SecretsOptions {
         no_git: args.no_git,
         since: args.since,
         baseline: args.baseline.map(typed).transpose()?,
+        ..SecretsOptions::default()
     };
     let report = core.security_secrets_scan(dir, opts, Bar::new(out.json)).await?;
     if let Some(path) = args.report_path {
