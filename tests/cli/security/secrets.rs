@@ -78,7 +78,7 @@ fn a_secret_in_history_is_found_redacted_and_exits_1() {
     assert_eq!(since["findings"], serde_json::json!([]));
 
     // The job row keeps counts only.
-    let activity = env.json(&["activity", "--json"], 0);
+    let activity = env.json(&["-C", repo.root_str(), "activity", "--json"], 0);
     assert!(activity.to_string().contains("security_secrets"), "{activity}");
     assert!(!activity.to_string().contains(&token));
 }
