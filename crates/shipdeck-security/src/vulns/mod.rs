@@ -103,16 +103,69 @@ pub struct VulnsReport {
     pub lockfiles: Vec<String>,
 }
 
+pub mod api;
 pub mod lockfiles;
+pub mod matching;
+pub mod offline;
+pub mod osv;
+pub mod report;
+pub mod source;
+pub mod version;
 
 use std::path::Path;
 
 use shipdeck_base::error::Result;
 use shipdeck_base::jobs::Progress;
 
+pub use osv::Advisory;
+pub use source::{AdvisorySource, ApiSource, DEFAULT_OSV_URL};
+
 /// Reads every lockfile of the workspace and matches every locked version
 /// against OSV advisories; progress through `progress`, stops at its cancel.
 pub fn scan(root: &Path, opts: &VulnsOptions, progress: &Progress) -> Result<VulnsReport> {
-    let _ = (root, opts, progress);
-    todo!("OSV matching")
+    let locked = lockfiles::read_all(root)?;
+    progress.checkpoint()?;
+    let source = AdvisorySource::from_options(opts);
+    let mut report = match_packages(&locked.packages, &source, progress)?;
+    report.lockfiles = locked.lockfiles;
+    Ok(report)
+}
+
+/// Matches `packages` against the advisories of `source`: one
+/// [`Vulnerability`] per (lockfile, package, version, merged advisory),
+/// sorted by lockfile, package, version, id. `lockfiles` of the report are
+/// those the packages name.
+pub fn match_packages(
+    packages: &[LockedPackage],
+    source: &AdvisorySource,
+    progress: &Progress,
+) -> Result<VulnsReport> {
+    let found = match source {
+        AdvisorySource::Api(api) => {
+            let queries: std::collections::BTreeSet<api::Query> = packages
+                .iter()
+                .map(|p| api::Query {
+                    ecosystem: p.ecosystem,
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                })
+                .collect();
+            let queries: Vec<api::Query> = queries.into_iter().collect();
+            if queries.is_empty() {
+                source::Found::default()
+            } else {
+                api::fetch(api, &queries, progress)?
+            }
+        }
+        AdvisorySource::Offline(dir) => offline::load(dir, &report::wanted(packages), progress)?,
+        AdvisorySource::Records(records) => {
+            let wanted = report::wanted(packages);
+            let mut found = source::Found::default();
+            for r in records {
+                found.add_by_name(r.clone(), &wanted);
+            }
+            found
+        }
+    };
+    report::build(packages, &found, progress)
 }
