@@ -19,6 +19,9 @@ pub async fn security_secrets_scan(
     if let Some(b) = &options.baseline {
         options.baseline = Some(input::path(&b.to_string_lossy())?);
     }
+    if let Some(r) = &options.rules_path {
+        options.rules_path = Some(input::path(&r.to_string_lossy())?);
+    }
     core.security_secrets_scan(&input::path(&path)?, options, Arc::new(ChannelSink(on_progress)))
         .await
 }

@@ -12,7 +12,11 @@ file: string, start_line: number, end_line: number, start_column: number, end_co
 /**
  * The redacted match.
  */
-redacted: string, entropy: number, 
+redacted: string, 
+/**
+ * The redacted secret (the rule's secret group; the match when none).
+ */
+secret_redacted: string, entropy: number, 
 /**
  * The commit that introduced it; None in the working tree.
  */
@@ -22,7 +26,8 @@ commit: string | null, author: string | null, email: string | null,
  */
 date: string | null, 
 /**
- * The commit's subject.
+ * The commit's message (as gitleaks reports it, trailing newlines
+ * trimmed).
  */
 message: string | null, tags: Array<string>, 
 /**

@@ -15,4 +15,14 @@ since: string | null,
 /**
  * A report (Shipdeck JSON or gitleaks JSON) whose findings are accepted.
  */
-baseline: string | null, };
+baseline: string | null, 
+/**
+ * Rules file (gitleaks TOML) to use instead of the workspace's
+ * `.gitleaks.toml` or the default set; relative to the workspace.
+ */
+rules_path: string | null, 
+/**
+ * Files and blobs larger than this many bytes are skipped and counted
+ * (default [`DEFAULT_MAX_FILE_SIZE`]).
+ */
+max_file_size: number | null, };

@@ -32,6 +32,7 @@ function finding(file: string, commit: string | null): SecretFinding {
     start_column: 14,
     end_column: 53,
     redacted: "ghp_…",
+    secret_redacted: "ghp_…",
     entropy: 5.1,
     commit,
     author: commit ? "Ada Lindqvist" : null,
