@@ -4,7 +4,8 @@
     gen.py tree OUT [--scale S] [--seed N]
         OUT/tree/                a working tree (~1.1 GB at scale 1): source
                                  files of many languages, minified JS with
-                                 long lines, lockfiles, binaries
+                                 long lines, lockfiles, binaries; an empty
+                                 git repository (no commit)
         OUT/tree-truth.jsonl     planted secrets  {"file","line","kind"}
         OUT/tree-decoys.jsonl    look-alikes that are not secrets (same shape)
 
@@ -29,7 +30,7 @@ import string
 import subprocess
 import sys
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 ALNUM = string.ascii_letters + string.digits
 LOWER_ALNUM = string.ascii_lowercase + string.digits
@@ -414,6 +415,9 @@ def gen_tree(out, scale, seed):
 
     truth.close()
     decoys.close()
+    # An empty repository (no commit): Shipdeck opens only git workspaces;
+    # with no HEAD, `--no-git` reads every file.
+    subprocess.run(["git", "init", "-q", root], check=True)
     return total
 
 

@@ -110,5 +110,5 @@ time_cmd gitleaks-small "$runs" 1 "$(gl gitleaks-small dir "$small_tree")"
 time_cmd detect-secrets-small 1 0 \
   "bash -c 'cd $small_tree && exec $detect_secrets scan --all-files . >$work/detect-secrets-small.report.json'"
 
-python3 bench/secrets/report.py "$work" "$data" "$small" "$(du -sb --apparent-size "$tree" | cut -f1)" \
-  "$(du -sb --apparent-size "$small_tree" | cut -f1)" "$commits"
+bytes() { find "$1" -type f -not -path '*/.git/*' -printf '%s\n' | awk '{ s += $1 } END { print s }'; }
+python3 bench/secrets/report.py "$work" "$data" "$small" "$(bytes "$tree")" "$(bytes "$small_tree")" "$commits"
