@@ -11,7 +11,7 @@ APP := $(CARGO_TARGET_DIR)/debug/shipdeck-app
 DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
 DEMO ?= $(DATA_DIR)/demo-workspace
 
-.PHONY: run test setup ui build lint unit e2e screenshots bindings bench clean
+.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets clean
 
 setup:
 	@scripts/setup.sh
@@ -58,6 +58,12 @@ bindings: ui
 bench: build
 	@scripts/setup.sh --bench
 	bench/startup/run.sh
+	bench/secrets/run.sh
+
+# Secret scanning against gitleaks and detect-secrets (~1.1 GB tree, 50,000 commits).
+bench-secrets:
+	@scripts/setup.sh --bench
+	bench/secrets/run.sh
 
 clean:
 	rm -rf ui/dist ui/node_modules

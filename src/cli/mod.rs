@@ -70,6 +70,9 @@ pub enum Command {
     Environments(commands::environments::EnvCmd),
     /// Database advisor: slow queries, missing and wasted indexes, fixes as migrations.
     Advisor(commands::advisor::AdvisorArgs),
+    /// Security: secrets in the tree and history, vulnerable dependencies, SARIF results.
+    #[command(subcommand)]
+    Security(commands::security::SecurityCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

@@ -15,5 +15,6 @@ mod errors;
 mod migrate;
 mod release;
 mod secret;
+mod security;
 mod util;
 mod workspace;

@@ -47,6 +47,8 @@ pub enum JobKind {
     BenchHttp,
     BenchRun,
     AdvisorRun,
+    SecuritySecrets,
+    SecurityVulns,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -63,6 +65,8 @@ string_enum!(JobKind {
     BenchHttp => "bench_http",
     BenchRun => "bench_run",
     AdvisorRun => "advisor_run",
+    SecuritySecrets => "security_secrets",
+    SecurityVulns => "security_vulns",
     Unknown => "unknown",
 });
 

@@ -76,5 +76,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::store::AdvisorRun::export_all(&cfg)?;
     crate::api::AdvisorRunRequest::export_all(&cfg)?;
     crate::api::DismissRequest::export_all(&cfg)?;
+    crate::security::secrets::SecretsOptions::export_all(&cfg)?;
+    crate::security::secrets::SecretsReport::export_all(&cfg)?;
+    crate::security::secrets::ReportFormat::export_all(&cfg)?;
+    crate::security::vulns::VulnsOptions::export_all(&cfg)?;
+    crate::security::vulns::VulnsReport::export_all(&cfg)?;
+    crate::api::SarifImportSummary::export_all(&cfg)?;
+    crate::api::SarifList::export_all(&cfg)?;
+    crate::api::SarifFilter::export_all(&cfg)?;
     Ok(())
 }

@@ -22,6 +22,7 @@ pub use shipdeck_benchmarks as benchmarks;
 pub use shipdeck_environments as environments;
 pub use shipdeck_migrations as migrations;
 pub use shipdeck_releases as releases;
+pub use shipdeck_security as security;
 
 pub use api::{CredentialInfo, DatabaseChoice, Paths, Shipdeck};
 pub use error::{Error, ErrorPayload, Result};

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod migrations;
 pub mod releases;
 pub mod secrets;
+pub mod security;
 pub mod workspace;
 
 use shipdeck_core::jobs::{ProgressEvent, ProgressSink};

@@ -96,6 +96,14 @@ macro_rules! with_commands {
             benchmarks::benchmarks_chart(path: String, metric: String, theme: Theme) -> Chart;
             benchmarks::benchmarks_percentile_chart(path: String, metric: String, theme: Theme) -> Chart;
             benchmarks::benchmarks_sweep_chart(path: String, scenario: String, theme: Theme) -> Chart;
+
+            // Findings carry matches redacted; a secret never crosses IPC.
+            security::security_secrets_scan(path: String, options: SecretsOptions; on_progress: Channel<ProgressEvent>) -> SecretsReport;
+            /// "Not a secret": adds the fingerprint to .gitleaksignore, audited with the reason.
+            security::security_secret_dismiss(path: String, fingerprint: String, reason: String) -> bool;
+            security::security_vulns_scan(path: String, options: VulnsOptions; on_progress: Channel<ProgressEvent>) -> VulnsReport;
+            security::security_sarif_import(path: String, files: Vec<String>) -> SarifImportSummary;
+            security::security_sarif_list(path: String, filter: SarifFilter) -> SarifList;
         }
     };
 }

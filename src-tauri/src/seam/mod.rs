@@ -17,7 +17,8 @@ use shipdeck_core::{
     api::{
         AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, CompareReport, CreateMigrationRequest,
         DismissRequest, DownRequest, EnvRunKind, HealthReport, HttpLoad, LintReport, MigrationDetail,
-        ParityView, PublishRequest, ReleaseHistory, RepairRequest, SchemaDoc,
+        ParityView, PublishRequest, ReleaseHistory, RepairRequest, SarifFilter, SarifImportSummary,
+        SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
@@ -34,6 +35,8 @@ use shipdeck_core::{
     releases::publish::PublishResult,
     releases::rollback::{RollbackRequest, RollbackResult},
     releases::{PlanRequest, ReleasePlan},
+    security::secrets::{SecretsOptions, SecretsReport},
+    security::vulns::{VulnsOptions, VulnsReport},
     store::{AdvisorRun, EnvRun, MigrationRun, RecentWorkspace},
     workspace::{HistoryStats, WorkspaceInfo},
     CredentialInfo, Result, Shipdeck,

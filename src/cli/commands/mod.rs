@@ -10,6 +10,7 @@ pub mod environments;
 pub mod migrations;
 pub mod releases;
 pub mod secrets;
+pub mod security;
 pub mod workspace;
 
 use std::process::ExitCode;
@@ -34,6 +35,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Advisor(args) => advisor::run(args, g, out).await,
         Command::Benchmarks(cmd) => benchmarks::run(cmd, g, out).await,
         Command::Secrets(cmd) => secrets::run(cmd, g, out).await,
+        Command::Security(cmd) => security::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,
         Command::Doctor => doctor(g, out).await,

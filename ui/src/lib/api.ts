@@ -65,4 +65,15 @@ export const api = {
     const picked = await open({ directory: true, multiple: false, title: "Open a workspace" });
     return typeof picked === "string" ? picked : null;
   },
+
+  /** The native file picker for SARIF files; empty when the user cancels. */
+  async pickSarifFiles(): Promise<string[]> {
+    const picked = await open({
+      multiple: true,
+      title: "Import SARIF files",
+      filters: [{ name: "SARIF", extensions: ["sarif", "json"] }],
+    });
+    if (picked === null) return [];
+    return Array.isArray(picked) ? picked : [picked];
+  },
 };

@@ -1,5 +1,5 @@
 // Hash routes, one per area: #/overview, #/activity, …; Alt+1…9, 0 go
-// to them in sidebar order.
+// to them in sidebar order (an area without a key has none).
 
 export const ROUTES = [
   { id: "overview", label: "Overview", key: "1" },
@@ -8,6 +8,7 @@ export const ROUTES = [
   { id: "advisor", label: "Advisor", key: "4" },
   { id: "environments", label: "Environments", key: "5" },
   { id: "benchmarks", label: "Benchmarks", key: "6" },
+  { id: "security", label: "Security", key: "" },
   { id: "activity", label: "Activity", key: "7" },
   { id: "logs", label: "Logs", key: "8" },
   { id: "doctor", label: "Doctor", key: "9" },

@@ -112,3 +112,19 @@ impl From<&str> for EnvFile {
         EnvFile::Path(path.to_string())
     }
 }
+
+/// `[security]`: where vulnerability advisories come from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    #[serde(default)]
+    pub vulns: VulnsConfig,
+}
+
+/// `[security.vulns]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnsConfig {
+    /// An OSV-compatible API (`--osv-url` wins); default: the public OSV API.
+    pub osv_url: Option<String>,
+}

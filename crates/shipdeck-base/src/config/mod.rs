@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
-pub use areas::{AdvisorConfig, EnvFile, EnvFileOptions, Thresholds};
+pub use areas::{AdvisorConfig, EnvFile, EnvFileOptions, SecurityConfig, Thresholds, VulnsConfig};
 
 pub const FILE_NAME: &str = "shipdeck.toml";
 
@@ -41,6 +41,8 @@ pub struct Config {
     pub docs: DocsConfig,
     #[serde(default)]
     pub advisor: AdvisorConfig,
+    #[serde(default)]
+    pub security: SecurityConfig,
 }
 
 /// `[docs]`: where generated documentation goes.

@@ -10,6 +10,8 @@ mod migrations;
 mod record;
 mod releases;
 mod requests;
+mod security;
+mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
@@ -20,6 +22,9 @@ pub use releases::ReleaseHistory;
 pub use requests::{
     AdvisorRunRequest, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HttpLoad,
     PublishRequest, RepairRequest,
+};
+pub use security_sarif::{
+    SarifFileImport, SarifFilter, SarifImportSummary, SarifList, SarifRow, SarifStatus, SarifToolState,
 };
 
 use std::path::{Path, PathBuf};

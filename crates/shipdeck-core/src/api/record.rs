@@ -148,6 +148,8 @@ pub(crate) enum AuditAction {
     AdvisorDismiss,
     SecretSet,
     SecretRm,
+    /// "Not a secret": a secrets finding added to `.gitleaksignore`.
+    SecuritySecretDismiss,
     DemoCreate,
 }
 
@@ -161,6 +163,7 @@ impl AuditAction {
             AuditAction::AdvisorDismiss => "advisor.dismiss".into(),
             AuditAction::SecretSet => "secret.set".into(),
             AuditAction::SecretRm => "secret.rm".into(),
+            AuditAction::SecuritySecretDismiss => "security.secret_dismiss".into(),
             AuditAction::DemoCreate => "demo.create".into(),
         }
     }
@@ -295,6 +298,10 @@ mod tests {
         assert_eq!(AuditAction::EnvReveal.name(), "env.reveal");
         assert_eq!(AuditAction::SecretRm.name(), "secret.rm");
         assert_eq!(AuditAction::AdvisorDismiss.name(), "advisor.dismiss");
+        assert_eq!(
+            AuditAction::SecuritySecretDismiss.name(),
+            "security.secret_dismiss"
+        );
         assert_eq!(Outcome::done(true), Outcome::DryRun);
     }
 }

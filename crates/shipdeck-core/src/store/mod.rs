@@ -8,6 +8,7 @@ mod environments;
 mod jobs;
 mod migrations;
 mod releases;
+mod security;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -29,6 +30,7 @@ pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
+pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 

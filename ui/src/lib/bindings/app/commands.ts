@@ -49,10 +49,17 @@ import type { RollbackRequest } from "../RollbackRequest";
 import type { RollbackResult } from "../RollbackResult";
 import type { RunReport } from "../RunReport";
 import type { RunningJob } from "../RunningJob";
+import type { SarifFilter } from "../SarifFilter";
+import type { SarifImportSummary } from "../SarifImportSummary";
+import type { SarifList } from "../SarifList";
 import type { ScenarioInfo } from "../ScenarioInfo";
 import type { ScenarioResult } from "../ScenarioResult";
 import type { SchemaDoc } from "../SchemaDoc";
+import type { SecretsOptions } from "../SecretsOptions";
+import type { SecretsReport } from "../SecretsReport";
 import type { Theme } from "../Theme";
+import type { VulnsOptions } from "../VulnsOptions";
+import type { VulnsReport } from "../VulnsReport";
 import type { WorkspaceInfo } from "../WorkspaceInfo";
 
 /** Invokes an app command with its named arguments. */
@@ -126,6 +133,11 @@ export const COMMANDS = [
   "benchmarks_chart",
   "benchmarks_percentile_chart",
   "benchmarks_sweep_chart",
+  "security_secrets_scan",
+  "security_secret_dismiss",
+  "security_vulns_scan",
+  "security_sarif_import",
+  "security_sarif_list",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -268,5 +280,16 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Chart>("benchmarks_percentile_chart", { path, metric, theme }),
     benchmarksSweepChart: (path: string, scenario: string, theme: Theme): Promise<Chart> =>
       invoke<Chart>("benchmarks_sweep_chart", { path, scenario, theme }),
+    securitySecretsScan: (path: string, options: SecretsOptions, onProgress: (message: ProgressEvent) => void): Promise<SecretsReport> =>
+      invoke<SecretsReport>("security_secrets_scan", { path, options, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** "Not a secret": adds the fingerprint to .gitleaksignore, audited with the reason. */
+    securitySecretDismiss: (path: string, fingerprint: string, reason: string): Promise<boolean> =>
+      invoke<boolean>("security_secret_dismiss", { path, fingerprint, reason }),
+    securityVulnsScan: (path: string, options: VulnsOptions, onProgress: (message: ProgressEvent) => void): Promise<VulnsReport> =>
+      invoke<VulnsReport>("security_vulns_scan", { path, options, onProgress: channel<ProgressEvent>(onProgress) }),
+    securitySarifImport: (path: string, files: Array<string>): Promise<SarifImportSummary> =>
+      invoke<SarifImportSummary>("security_sarif_import", { path, files }),
+    securitySarifList: (path: string, filter: SarifFilter): Promise<SarifList> =>
+      invoke<SarifList>("security_sarif_list", { path, filter }),
   };
 }
