@@ -75,6 +75,8 @@ pub(super) fn is_missing_table(e: &sqlx::Error) -> bool {
 }
 
 const POLL: Duration = Duration::from_millis(100);
+/// How long closing a connection may take before the socket is dropped.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The longest wait for another run's lock: callers outside the CLI may pass
 /// any duration, and `Instant + Duration` panics on overflow.
@@ -347,9 +349,16 @@ impl Db {
         }
     }
 
+    /// Lets go of the lock and says goodbye, but never holds the command up:
+    /// a server that does not answer (seen with MariaDB after a `GET_LOCK`
+    /// that timed out) has the socket dropped instead, which ends the
+    /// session and its lock all the same.
     pub async fn close(mut self) {
-        let _ = self.unlock().await;
-        let _ = self.conn.close().await;
+        let goodbye = async move {
+            let _ = self.unlock().await;
+            let _ = self.conn.close().await;
+        };
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, goodbye).await;
     }
 
     async fn insert_row(
