@@ -397,15 +397,15 @@ fn ai_and_keys() -> Vec<Case> {
         case(
             "jwt",
             c(&["ey", "J", &r(MIX, 20), ".ey", "J", &r(MIX, 20), ".", &r(MIX, 20)]),
-            vec![c(&[
-                "ey",
-                "J",
-                &r(MIX, 20),
-                ".abc",
-                &r(MIX, 20),
-                ".",
-                &r(MIX, 20),
-            ])],
+            vec![
+                c(&["ey", "J", &r(MIX, 20), ".abc", &r(MIX, 20), ".", &r(MIX, 20)]),
+                // jwt.io's sample token.
+                c(&[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+                    ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+                    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                ]),
+            ],
         ),
         case(
             "generic-api-key",
