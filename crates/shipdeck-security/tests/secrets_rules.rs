@@ -68,6 +68,12 @@ fn cloud() -> Vec<Case> {
             vec![
                 format!("aws_region = \"{}\"", r("Ab3Xy9Kq/Lm2+Np7Rt5Vw8Zc1De4Fg6Hj0", 40)),
                 format!("aws_secret_access_key = \"{}\"", r("Ab3Xy9Kq", 30)),
+                // AWS's documented example secret.
+                c(&[
+                    "aws_secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
+                    "EXAMPLE",
+                    "KEY\"",
+                ]),
             ],
         ),
         case(
@@ -127,7 +133,7 @@ fn vcs() -> Vec<Case> {
         case(
             "github-pat",
             c(&["gh", "p_", &r(MIX, 36)]),
-            vec![c(&["gh", "p_", &r(MIX, 20)])],
+            vec![c(&["gh", "p_", &r(MIX, 20)]), c(&["gh", "p_", &r("x", 36)])],
         ),
         case(
             "github-fine-grained-pat",
@@ -212,7 +218,7 @@ fn ci_and_payment() -> Vec<Case> {
         case(
             "stripe-key",
             c(&["s", "k_live_", &r(MIX, 24)]),
-            vec![c(&["s", "k_live_", "short"])],
+            vec![c(&["s", "k_live_", "short"]), c(&["s", "k_live_", &r("x", 24)])],
         ),
         case(
             "square-access-token",
@@ -305,6 +311,14 @@ fn chat() -> Vec<Case> {
             vec![c(&["TWILIO_API_KEY=", "SK", &r(HEX, 20)])],
         ),
         case(
+            "twilio-api-key",
+            c(&["  sid: ", "SK", &r(HEX, 32)]),
+            vec![
+                c(&["  sid: ", "SK", &r("0", 32)]),
+                c(&["  sid: ", "SK", &r(HEX, 33)]),
+            ],
+        ),
+        case(
             "sendgrid-api-key",
             c(&["S", "G.", &r(MIX, 22), ".", &r(MIX, 43)]),
             vec![c(&["S", "G.", &r(MIX, 10), ".", &r(MIX, 10)])],
@@ -366,17 +380,32 @@ fn ai_and_keys() -> Vec<Case> {
             vec![],
         ),
         case(
+            "private-key",
+            {
+                // One string literal per line, as keys embedded in code are.
+                let k = c(&["PRIV", "ATE KEY"]);
+                let body = r("MIIEowIBAAKCAQEA7qXz", 64);
+                format!(
+                    "key = (\"-----BEGIN RSA {k}-----\\n\"\n  \"{body}\\n\"\n  \"{body}\\n\"\n  \"-----END RSA {k}-----\\n\")"
+                )
+            },
+            vec![{
+                let k = c(&["PRIV", "ATE KEY"]);
+                format!("key = (\"-----BEGIN RSA {k}-----\\n\" \"-----END RSA {k}-----\\n\")")
+            }],
+        ),
+        case(
             "jwt",
             c(&["ey", "J", &r(MIX, 20), ".ey", "J", &r(MIX, 20), ".", &r(MIX, 20)]),
-            vec![c(&[
-                "ey",
-                "J",
-                &r(MIX, 20),
-                ".abc",
-                &r(MIX, 20),
-                ".",
-                &r(MIX, 20),
-            ])],
+            vec![
+                c(&["ey", "J", &r(MIX, 20), ".abc", &r(MIX, 20), ".", &r(MIX, 20)]),
+                // jwt.io's sample token.
+                c(&[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+                    ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+                    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+                ]),
+            ],
         ),
         case(
             "generic-api-key",
@@ -390,6 +419,20 @@ fn ai_and_keys() -> Vec<Case> {
                 "detect_secrets=$tools/detect-secrets-$DETECT_VERSION/bin/detect".into(),
                 c(&["api_key = \"", &r("ab", 20), "\""]),
             ],
+        ),
+        case(
+            "generic-api-key",
+            // A row of SQL: name and value separated by a comma.
+            c(&[
+                "INSERT INTO settings (name, value) VALUES ('api_key', '",
+                &r(MIX, 24),
+                "');",
+            ]),
+            vec![c(&[
+                "INSERT INTO settings (name, value) VALUES ('api_key', '",
+                &r("ab", 24),
+                "');",
+            ])],
         ),
     ]
 }

@@ -7,11 +7,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use git2::{Delta, FileMode, Oid, Repository, Sort};
+use git2::{Oid, Repository, Sort};
 use shipdeck_base::error::{Error, Result};
 use shipdeck_base::jobs::Progress;
 
 use super::detect::{is_binary, Detector, Hit};
+use super::treediff::{self, Change};
 use crate::error::SecurityError;
 
 /// What reading one blob gave.
@@ -32,12 +33,6 @@ pub(crate) struct CommitMeta {
     pub email: String,
     pub date: String,
     pub message: String,
-}
-
-struct Change {
-    path: String,
-    new: Oid,
-    old: Option<Oid>,
 }
 
 struct CommitWork {
@@ -74,6 +69,7 @@ pub(crate) fn scan(
         Err(e) => return Err(e.into()),
     };
     let commits = walk(&repo, det, since, progress)?;
+    let commits = with_changes(repo.path(), commits, progress)?;
     let mut wanted = Vec::new();
     let mut seen = HashSet::new();
     for c in &commits {
@@ -169,12 +165,14 @@ fn revwalk<'r>(repo: &'r Repository, since: Option<&str>) -> Result<git2::Revwal
     Ok(walk)
 }
 
-fn walk(
-    repo: &Repository,
-    det: &Detector,
-    since: Option<&str>,
-    progress: &Progress,
-) -> Result<Vec<CommitWork>> {
+/// A commit to compare: its tree and its first parent's (`None` for a
+/// root commit; no tree at all for a commit not compared).
+struct Pending {
+    meta: CommitMeta,
+    trees: Option<(Option<Oid>, Oid)>,
+}
+
+fn walk(repo: &Repository, det: &Detector, since: Option<&str>, progress: &Progress) -> Result<Vec<Pending>> {
     let oids: Vec<Oid> = match revwalk(repo, since) {
         Ok(w) => w.collect::<std::result::Result<_, _>>()?,
         // An empty repository: no commits yet.
@@ -185,19 +183,73 @@ fn walk(
     let mut out = Vec::with_capacity(oids.len());
     for (i, oid) in oids.into_iter().enumerate() {
         progress.checkpoint()?;
-        progress.report(i as u64, Some(total), "reading history");
+        if i.is_multiple_of(256) {
+            progress.report(i as u64, Some(total), "reading history");
+        }
         let commit = repo.find_commit(oid)?;
         let meta = meta_of(&commit);
-        // Merges are not diffed (as `git log -p` without -m): their
+        // Merges are not compared (as `git log -p` without -m): their
         // changes were attributed to the commits that made them.
-        let changes = if commit.parent_count() > 1 || det.commit_skipped(&meta.id) {
-            Vec::new()
+        let trees = if commit.parent_count() > 1 || det.commit_skipped(&meta.id) {
+            None
         } else {
-            changes_of(repo, &commit)?
+            let parent = match commit.parent(0) {
+                Ok(p) => Some(p.tree_id()),
+                Err(_) => None,
+            };
+            Some((parent, commit.tree_id()))
         };
-        out.push(CommitWork { meta, changes });
+        out.push(Pending { meta, trees });
     }
     Ok(out)
+}
+
+/// Compares every pending commit with its parent, on every core, each
+/// thread with its own handle on the repository.
+fn with_changes(git_dir: &Path, pending: Vec<Pending>, progress: &Progress) -> Result<Vec<CommitWork>> {
+    let next = AtomicUsize::new(0);
+    let done: Vec<Mutex<Option<Vec<Change>>>> = pending.iter().map(|_| Mutex::new(None)).collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let results: Vec<Result<()>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| -> Result<()> {
+                    let repo = Repository::open(git_dir)?;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = pending.get(i) else { return Ok(()) };
+                        progress.checkpoint()?;
+                        let changes = match p.trees {
+                            Some((old, new)) => treediff::changes(&repo, old, new)?,
+                            None => Vec::new(),
+                        };
+                        *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(changes);
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a history thread stopped".into())))
+            })
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    Ok(pending
+        .into_iter()
+        .zip(done)
+        .map(|(p, d)| CommitWork {
+            meta: p.meta,
+            changes: d
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 fn meta_of(c: &git2::Commit) -> CommitMeta {
@@ -212,42 +264,6 @@ fn meta_of(c: &git2::Commit) -> CommitMeta {
         date,
         message: String::from_utf8_lossy(c.message_bytes()).trim_end().to_string(),
     }
-}
-
-fn changes_of(repo: &Repository, commit: &git2::Commit) -> Result<Vec<Change>> {
-    let tree = commit.tree()?;
-    let parent = match commit.parent(0) {
-        Ok(p) => Some(p.tree()?),
-        Err(_) => None,
-    };
-    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), None)?;
-    let deleted: HashSet<Oid> = diff
-        .deltas()
-        .filter(|d| d.status() == Delta::Deleted)
-        .map(|d| d.old_file().id())
-        .collect();
-    let mut out = Vec::new();
-    for d in diff.deltas() {
-        let new = d.new_file();
-        let blob_mode = matches!(new.mode(), FileMode::Blob | FileMode::BlobExecutable);
-        if !blob_mode {
-            continue;
-        }
-        let old = match d.status() {
-            // A file moved unchanged brings nothing new.
-            Delta::Added if deleted.contains(&new.id()) => continue,
-            Delta::Added => None,
-            Delta::Modified | Delta::Typechange => Some(d.old_file().id()),
-            _ => continue,
-        };
-        let Some(path) = new.path_bytes() else { continue };
-        out.push(Change {
-            path: String::from_utf8_lossy(path).into_owned(),
-            new: new.id(),
-            old,
-        });
-    }
-    Ok(out)
 }
 
 /// Reads and scans `wanted` on every core, each thread with its own handle

@@ -105,6 +105,7 @@ mod detect;
 mod history;
 mod report;
 mod tree;
+mod treediff;
 
 use std::path::Path;
 use std::sync::Arc;

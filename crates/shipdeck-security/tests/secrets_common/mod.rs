@@ -25,7 +25,14 @@ pub fn progress() -> Progress {
 
 /// A GitHub classic token shape (`ghp_` + 36), from parts.
 pub fn github_token(seed: &str) -> String {
-    let body: String = seed.chars().cycle().take(36).collect();
+    // The seed tells tokens apart; the fixed tail gives them the entropy
+    // of a real token (low-entropy placeholders are not reported).
+    let body: String = seed
+        .chars()
+        .chain("q8Zr2Lm5Xw9Tn3Vb7Kp1Hj4Gf6Dd0Ss".chars())
+        .cycle()
+        .take(36)
+        .collect();
     ["gh", "p_", &body].concat()
 }
 
