@@ -73,6 +73,9 @@ pub enum Command {
     /// Security: secrets in the tree and history, vulnerable dependencies, SARIF results.
     #[command(subcommand)]
     Security(commands::security::SecurityCmd),
+    /// Dependencies: what is outdated, from the registries the workspace uses.
+    #[command(subcommand, visible_alias = "deps")]
+    Dependencies(commands::dependencies::DepsCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

@@ -8,6 +8,7 @@ mod area_names;
 mod bench;
 mod config_paths;
 mod demo;
+mod deps;
 mod docs;
 mod doctor;
 mod env;

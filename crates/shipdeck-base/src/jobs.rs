@@ -49,6 +49,7 @@ pub enum JobKind {
     AdvisorRun,
     SecuritySecrets,
     SecurityVulns,
+    DepsOutdated,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -67,6 +68,7 @@ string_enum!(JobKind {
     AdvisorRun => "advisor_run",
     SecuritySecrets => "security_secrets",
     SecurityVulns => "security_vulns",
+    DepsOutdated => "deps_outdated",
     Unknown => "unknown",
 });
 

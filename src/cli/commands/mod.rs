@@ -5,6 +5,7 @@ pub mod activity;
 pub mod advisor;
 pub mod benchmarks;
 pub mod demo;
+pub mod dependencies;
 pub mod docs;
 pub mod environments;
 pub mod migrations;
@@ -36,6 +37,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Benchmarks(cmd) => benchmarks::run(cmd, g, out).await,
         Command::Secrets(cmd) => secrets::run(cmd, g, out).await,
         Command::Security(cmd) => security::run(cmd, g, out).await,
+        Command::Dependencies(cmd) => dependencies::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,
         Command::Doctor => doctor(g, out).await,

@@ -4,6 +4,7 @@
 
 mod advisor;
 mod benchmarks;
+mod dependencies;
 mod docs;
 mod environments;
 mod migrations;

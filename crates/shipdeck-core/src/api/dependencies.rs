@@ -1,0 +1,58 @@
+//! The Dependencies area's actions: what is outdated, read from the
+//! registries. A read: nothing is recorded, but it takes time, so it runs as
+//! a job with progress and cancel. Registry answers are cached (and
+//! revalidated) under the data folder.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Shipdeck;
+use crate::dependencies::{self, OutdatedOptions, OutdatedReport, UserEnv};
+use crate::error::Result;
+use crate::jobs::{JobKind, JobOutput, ProgressSink};
+
+/// The Node.js version npm would run under, for its preference of versions
+/// whose `engines.node` allows it; None without a working `node`.
+async fn node_version() -> Option<String> {
+    let run = tokio::process::Command::new("node")
+        .arg("--version")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(5), run)
+        .await
+        .ok()?
+        .ok()?;
+    let v = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && v.starts_with('v') && v.len() < 32).then_some(v)
+}
+
+fn summary(r: &OutdatedReport) -> String {
+    let behind = r.dependencies.iter().filter(|d| d.class.is_some()).count();
+    format!("{behind} of {} dependencies behind", r.dependencies.len())
+}
+
+impl Shipdeck {
+    /// Every direct dependency of every manifest with its locked, wanted and
+    /// latest version and the update class (`deps outdated`).
+    pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
+        let ws = self.workspace(path).await?;
+        let opts = OutdatedOptions {
+            cache_dir: Some(self.paths.data_dir.join("cache").join("registries")),
+            env: UserEnv::from_process(),
+            node_version: node_version().await,
+            ..OutdatedOptions::default()
+        };
+        let root = ws.root.clone();
+        self.jobs_ref()
+            .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
+                let report = dependencies::outdated(&root, &opts, p)?;
+                Ok(JobOutput {
+                    summary: summary(&report),
+                    result: None,
+                    value: report,
+                })
+            })
+            .await
+    }
+}
