@@ -50,6 +50,8 @@ pub enum JobKind {
     SecuritySecrets,
     SecurityVulns,
     DepsOutdated,
+    DepsUpdate,
+    DepsPropose,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -69,6 +71,8 @@ string_enum!(JobKind {
     SecuritySecrets => "security_secrets",
     SecurityVulns => "security_vulns",
     DepsOutdated => "deps_outdated",
+    DepsUpdate => "deps_update",
+    DepsPropose => "deps_propose",
     Unknown => "unknown",
 });
 

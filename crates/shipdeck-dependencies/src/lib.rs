@@ -13,11 +13,13 @@ pub mod config;
 pub mod error;
 pub mod fetch;
 pub mod manifest;
+pub mod propose;
 pub mod registry;
 pub mod resolve;
 mod run;
 pub mod settings;
 mod simple_html;
+pub mod update;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -28,9 +30,11 @@ use ts_rs::TS;
 
 pub use config::UserEnv;
 pub use error::DepsError;
+pub use propose::{Proposal, ProposeOutcome, ProposeRequest};
 pub use resolve::Class;
 pub use run::outdated;
 pub use settings::{DependenciesConfig, Schedule};
+pub use update::{update, Bump, UpdateBranch, UpdateOutcome, UpdateRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -74,6 +78,10 @@ pub struct Outdated {
     pub repository: Option<String>,
     /// Where the release notes are, when the repository is on a known forge.
     pub release_notes: Option<String>,
+    /// Advisories (Security area) of the locked version that updating to
+    /// `latest` fixes; empty when none are known.
+    #[serde(default)]
+    pub advisories: Vec<String>,
     /// Why this row could not be checked (the others still were).
     pub error: Option<ErrorPayload>,
 }

@@ -224,6 +224,7 @@ fn row(d: Direct, fetched: Option<Fetched>, engines: &Engines) -> Outdated {
         homepage: None,
         repository: None,
         release_notes: None,
+        advisories: Vec::new(),
         error: None,
     };
     let pkg = match fetched {

@@ -131,6 +131,7 @@ mod tests {
             homepage: None,
             repository: None,
             release_notes: None,
+            advisories: Vec::new(),
             error: None,
         }
     }

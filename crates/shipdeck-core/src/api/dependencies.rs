@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Shipdeck;
-use crate::dependencies::{self, OutdatedOptions, OutdatedReport, UserEnv};
+use crate::dependencies::{
+    self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest,
+    UserEnv,
+};
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 
@@ -54,5 +57,35 @@ impl Shipdeck {
                 })
             })
             .await
+    }
+}
+
+impl Shipdeck {
+    /// Update branches for the outdated dependencies `request` selects
+    /// (`deps update`); a dry run shows the diffs and commands only.
+    pub async fn deps_update(
+        &self,
+        path: &Path,
+        request: UpdateRequest,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<UpdateOutcome> {
+        let _ = (path, request, sink);
+        Err(crate::error::Error::Internal(
+            "deps update is not built yet".into(),
+        ))
+    }
+
+    /// Pushes update branches and opens or updates their pull/merge
+    /// requests (`deps propose`).
+    pub async fn deps_propose(
+        &self,
+        path: &Path,
+        request: ProposeRequest,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<ProposeOutcome> {
+        let _ = (path, request, sink);
+        Err(crate::error::Error::Internal(
+            "deps propose is not built yet".into(),
+        ))
     }
 }

@@ -210,7 +210,7 @@ fn with_changes(git_dir: &Path, pending: Vec<Pending>, progress: &Progress) -> R
     let next = AtomicUsize::new(0);
     let done: Vec<Mutex<Option<Vec<Change>>>> = pending.iter().map(|_| Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results: Vec<Result<()>> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| -> Result<()> {
@@ -228,17 +228,8 @@ fn with_changes(git_dir: &Path, pending: Vec<Pending>, progress: &Progress) -> R
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a history thread stopped".into())))
-            })
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
+        super::join_workers(workers)
+    })?;
     Ok(pending
         .into_iter()
         .zip(done)
@@ -280,7 +271,7 @@ fn read_blobs(
     let cache = Mutex::new(BlobCache::with_capacity(wanted.len()));
     let total = wanted.len() as u64;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results: Vec<Result<()>> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| -> Result<()> {
@@ -301,17 +292,8 @@ fn read_blobs(
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into())))
-            })
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
+        super::join_workers(workers)
+    })?;
     Ok(cache.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 

@@ -213,3 +213,20 @@ pub fn write_report(
 pub fn ignore_finding(root: &Path, fingerprint: &str) -> Result<bool> {
     accept::add(root, fingerprint)
 }
+
+/// Waits for every worker of a thread scope; the first error (or a worker
+/// that panicked) is the answer.
+fn join_workers(workers: Vec<std::thread::ScopedJoinHandle<'_, Result<()>>>) -> Result<()> {
+    let mut first = Ok(());
+    for w in workers {
+        let r = w.join().unwrap_or_else(|_| {
+            Err(shipdeck_base::error::Error::Internal(
+                "a scanning thread stopped".into(),
+            ))
+        });
+        if first.is_ok() {
+            first = r;
+        }
+    }
+    first
+}

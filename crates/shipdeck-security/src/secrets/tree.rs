@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository};
-use shipdeck_base::error::{Error, Result};
+use shipdeck_base::error::Result;
 use shipdeck_base::jobs::Progress;
 
 use super::detect::{is_binary, Detector, Hit};
@@ -104,7 +104,7 @@ pub(crate) fn scan(
     let next = AtomicUsize::new(0);
     let out = Mutex::new(TreeScan::default());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results: Vec<Result<()>> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| -> Result<()> {
@@ -121,17 +121,8 @@ pub(crate) fn scan(
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a scanning thread stopped".into())))
-            })
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
+        super::join_workers(workers)
+    })?;
     let mut out = out.into_inner().unwrap_or_else(|p| p.into_inner());
     out.hits.sort_by(|a, b| {
         (&a.0, a.1.start_line, a.1.start_column).cmp(&(&b.0, b.1.start_line, b.1.start_column))
