@@ -84,3 +84,54 @@ pub fn update(
     let _ = (root, report, request, progress);
     Err(Error::Internal("deps update is not built yet".into()))
 }
+
+/// The trailer key under which an update commit records each bump, one
+/// JSON object per line, so `deps propose` (or any script) reads back what
+/// a branch updates without parsing the human part of the message.
+pub const BUMP_TRAILER: &str = "Shipdeck-Bump";
+
+/// The trailer lines for `bumps` (`Shipdeck-Bump: {…}`), one per bump.
+pub fn bump_trailers(bumps: &[Bump]) -> String {
+    bumps
+        .iter()
+        .filter_map(|b| serde_json::to_string(b).ok())
+        .map(|json| format!("{BUMP_TRAILER}: {json}\n"))
+        .collect()
+}
+
+/// The bumps a commit message records in its trailers; lines that are not
+/// well-formed bump trailers are ignored.
+pub fn parse_bump_trailers(message: &str) -> Vec<Bump> {
+    message
+        .lines()
+        .filter_map(|l| l.strip_prefix(BUMP_TRAILER)?.strip_prefix(": "))
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bump_trailers_read_back_what_they_wrote() {
+        let bump = Bump {
+            ecosystem: Ecosystem::Npm,
+            name: "lodash".into(),
+            manifest: "web/package.json".into(),
+            from: "4.17.15".into(),
+            to: "4.17.21".into(),
+            class: Class::Patch,
+            requirement_from: "^4.17.15".into(),
+            requirement_to: "^4.17.21".into(),
+            advisories: vec!["GHSA-35jh-r3h4-6jhm".into()],
+            group: None,
+        };
+        let message = format!(
+            "chore(deps): bump lodash from 4.17.15 to 4.17.21\n\n{}Shipdeck-Bump: {{not json\n",
+            bump_trailers(std::slice::from_ref(&bump))
+        );
+        assert_eq!(parse_bump_trailers(&message), vec![bump]);
+        assert!(parse_bump_trailers("chore: nothing\n\nSigned-off-by: a").is_empty());
+    }
+}
