@@ -35,6 +35,8 @@ use super::{Ecosystem, LockedPackage};
 use crate::error::SecurityError;
 
 pub use graph::{Found, MAX_CHAIN};
+pub use pnpm::importer_versions as pnpm_importer_versions;
+pub use yarn::descriptor_versions as yarn_descriptor_versions;
 
 /// The largest lockfile read, in bytes.
 pub const MAX_LOCKFILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -4,7 +4,7 @@
 //! The workspace's projects are `importers` (or, before 9, the top-level
 //! dependency maps of a single project).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -66,15 +66,57 @@ fn dependency_refs(entry: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-pub fn parse(text: &str) -> Result<Vec<Found>, String> {
+/// The lockfile as a mapping, and its major version.
+fn read(text: &str) -> Result<(Map<String, Value>, u32), String> {
     let lock = yaml::parse(text)?;
-    let lock = lock.as_object().ok_or("not a pnpm-lock.yaml: not a mapping")?;
+    let Value::Object(lock) = lock else {
+        return Err("not a pnpm-lock.yaml: not a mapping".into());
+    };
     let version = lock.get("lockfileVersion").and_then(Value::as_str).unwrap_or("5");
     let major: u32 = version
         .split('.')
         .next()
         .and_then(|m| m.parse().ok())
         .ok_or_else(|| format!("not a pnpm-lock.yaml: lockfileVersion {version:?}"))?;
+    Ok((lock, major))
+}
+
+/// Each project (`importers` key, `.` for the root) and its direct
+/// dependencies' references; a single-project lockfile before 9 keeps them
+/// at the top level.
+fn importer_refs(lock: &Map<String, Value>) -> Vec<(String, Vec<(String, String)>)> {
+    match lock.get("importers").and_then(Value::as_object) {
+        Some(imp) => imp.iter().map(|(p, e)| (p.clone(), dependency_refs(e))).collect(),
+        None => {
+            let top: Map<String, Value> = DEP_FIELDS
+                .iter()
+                .filter_map(|f| Some((f.to_string(), lock.get(*f)?.clone())))
+                .collect();
+            vec![(".".into(), dependency_refs(&Value::Object(top)))]
+        }
+    }
+}
+
+/// The registry version each direct dependency of the project at
+/// `importer` (`.`, `packages/a`) resolved to, peers stripped; links,
+/// files and workspace members are left out.
+pub fn importer_versions(text: &str, importer: &str) -> Result<BTreeMap<String, String>, String> {
+    let (lock, major) = read(text)?;
+    Ok(importer_refs(&lock)
+        .into_iter()
+        .filter(|(p, _)| p == importer)
+        .flat_map(|(_, refs)| refs)
+        .filter_map(|(name, r)| {
+            let (_, version) = split_key(&key_of(&name, &r, major)?, major)?;
+            version
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then_some((name, version))
+        })
+        .collect())
+}
+
+pub fn parse(text: &str) -> Result<Vec<Found>, String> {
+    let (lock, major) = read(text)?;
     let empty = Map::new();
     let packages = lock.get("packages").and_then(Value::as_object).unwrap_or(&empty);
     let nodes = match lock.get("snapshots").and_then(Value::as_object) {
@@ -125,18 +167,7 @@ pub fn parse(text: &str) -> Result<Vec<Found>, String> {
             }
         }
     }
-    let mut importers: Vec<(String, Vec<(String, String)>)> = Vec::new();
-    match lock.get("importers").and_then(Value::as_object) {
-        Some(imp) => importers.extend(imp.iter().map(|(p, e)| (p.clone(), dependency_refs(e)))),
-        None => {
-            let top: Map<String, Value> = DEP_FIELDS
-                .iter()
-                .filter_map(|f| Some((f.to_string(), lock.get(*f)?.clone())))
-                .collect();
-            importers.push((".".into(), dependency_refs(&Value::Object(top))));
-        }
-    }
-    for (path, refs) in importers {
+    for (path, refs) in importer_refs(&lock) {
         let project = graph.add(&path, "", Kind::Project);
         for (name, r) in refs {
             if let Some(&to) = key_of(&name, &r, major).and_then(|k| find(&k)) {

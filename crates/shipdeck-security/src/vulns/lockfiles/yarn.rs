@@ -2,7 +2,7 @@
 //! Both key an entry by every descriptor (`name@range`) it satisfies, and a
 //! dependency `name range` finds its entry by the descriptor `name@range`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -69,6 +69,25 @@ pub fn parse(text: &str, manifest: Option<&str>) -> Result<Vec<Found>, String> {
         }
     }
     Ok(graph.packages())
+}
+
+/// Each descriptor (`name@range`, as the key lists it) and the version its
+/// entry resolved to, for readers that only ask "which version did this
+/// `package.json` range get" (the Dependencies area).
+pub fn descriptor_versions(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let berry = text.lines().any(|l| l.starts_with("__metadata:"));
+    let entries = if berry {
+        berry_entries(text)?
+    } else {
+        classic_entries(text)?
+    };
+    Ok(entries
+        .into_iter()
+        .flat_map(|e| {
+            let version = e.version;
+            e.specs.into_iter().map(move |s| (s, version.clone()))
+        })
+        .collect())
 }
 
 /// `name@range` split at the `@` that ends the name (a scope's `@` is the
