@@ -77,8 +77,10 @@ fn propose_pushes_the_branch_then_opens_and_updates_its_pull_request() {
     );
     r.commit("feat: first");
     // The update branch: one commit with the bump trailer, then back on main.
-    let main = r.repo.head().unwrap().peel_to_commit().unwrap();
-    r.repo.branch(BRANCH, &main, false).unwrap();
+    {
+        let main = r.repo.head().unwrap().peel_to_commit().unwrap();
+        r.repo.branch(BRANCH, &main, false).unwrap();
+    }
     r.repo.set_head(&format!("refs/heads/{BRANCH}")).unwrap();
     r.write("package.json", r#"{"dependencies":{"left-pad":"^1.3.0"}}"#);
     let tip = r.commit(&bump_message());

@@ -118,7 +118,7 @@ pub fn propose(
     let target = target(&repo, config, token)?;
     let (base, base_oid) = branches::base_branch(&repo, &target.remote)?;
     let candidates = branches::candidates(&repo, base_oid, request.branch.as_deref())?;
-    progress.report(0, None, "reading release notes".to_string());
+    progress.report(0, None, "reading release notes");
     let notes = release_notes(root, &candidates, opts, progress)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -131,7 +131,7 @@ pub fn propose(
         progress.report(i as u64, Some(total), format!("proposing {}", c.name));
         proposals.push(propose_one(&repo, &runtime, &target, &base, c, &notes)?);
     }
-    progress.report(total, Some(total), "proposed".to_string());
+    progress.report(total, Some(total), "proposed");
     Ok(ProposeOutcome {
         remote: target.remote,
         proposals,
@@ -184,7 +184,11 @@ fn propose_one(
     let existing = runtime.block_on(find_open_pull_request(&t.forge, &t.token, &c.name))?;
     // Shipdeck's own branches are remade by each `deps update`, so they
     // replace the remote's; a branch of the user's is pushed as git would.
-    let force = if c.name.starts_with(branches::BRANCH_PREFIX) { "+" } else { "" };
+    let force = if c.name.starts_with(branches::BRANCH_PREFIX) {
+        "+"
+    } else {
+        ""
+    };
     let refspec = format!("{force}refs/heads/{0}:refs/heads/{0}", c.name);
     push_refs(repo, &t.remote, &[refspec], Some(&t.token))?;
     let pr = runtime.block_on(open_or_update_pull_request(
