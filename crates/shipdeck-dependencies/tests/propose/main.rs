@@ -484,22 +484,33 @@ fn hostile_or_failing_release_notes_are_bounded_or_linked() {
     );
     assert!(!body.contains("v1.2.10"), "one page of 10 releases: {body}");
 
-    // The upstream forge fails: a link instead, and the request is still opened.
-    let answer = Arc::new(Mutex::new(Some(Answer::status(500))));
-    let forge_server = forge(ForgeKind::Github);
-    let up = upstream(ForgeKind::Github, answer);
-    let f = fixture("github", &up.base);
-    let cfg = config("github", &format!("{}/api", forge_server.base));
-    let o = opts(f.ws.path(), host_of(&up.base), ForgeKind::Github);
-    let out = run(&f, &cfg, &o, Some(TOKEN)).unwrap();
-    let p = &out.proposals[0];
-    assert!(p.created);
-    assert!(
-        p.body
-            .contains(&format!("Release notes: {}/acme/left-pad/releases", up.base)),
-        "{}",
-        p.body
-    );
+    // The upstream forge fails, or redirects to another origin (not
+    // followed): a link instead, and the request is still opened.
+    let elsewhere =
+        start(|_, _| json_answer(200, &json!([release(ForgeKind::Github, "v1.3.0", "ELSEWHERE")])));
+    let redirect = Answer {
+        status: 302,
+        headers: vec![("Location".into(), format!("{}/notes", elsewhere.base))],
+        body: Vec::new(),
+    };
+    for failure in [Answer::status(500), redirect] {
+        let forge_server = forge(ForgeKind::Github);
+        let up = upstream(ForgeKind::Github, Arc::new(Mutex::new(Some(failure))));
+        let f = fixture("github", &up.base);
+        let cfg = config("github", &format!("{}/api", forge_server.base));
+        let o = opts(f.ws.path(), host_of(&up.base), ForgeKind::Github);
+        let out = run(&f, &cfg, &o, Some(TOKEN)).unwrap();
+        let p = &out.proposals[0];
+        assert!(p.created);
+        assert!(
+            p.body
+                .contains(&format!("Release notes: {}/acme/left-pad/releases", up.base)),
+            "{}",
+            p.body
+        );
+        assert!(!p.body.contains("ELSEWHERE"));
+    }
+    assert!(elsewhere.requests().is_empty(), "the redirect was not followed");
 }
 
 #[test]
