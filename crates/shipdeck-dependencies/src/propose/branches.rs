@@ -114,3 +114,34 @@ fn candidate(repo: &Repository, name: &str, tip: Oid, base: Oid) -> Result<Optio
         bumps,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detached_head_proposes_into_the_remote_default_branch() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::now("T", "t@example.com").unwrap();
+        let tree = repo
+            .find_tree(repo.index().unwrap().write_tree().unwrap())
+            .unwrap();
+        let c = repo
+            .commit(Some("HEAD"), &sig, &sig, "first", &tree, &[])
+            .unwrap();
+        repo.set_head_detached(c).unwrap();
+        let err = base_branch(&repo, "origin").unwrap_err();
+        assert_eq!(err.code(), "release.detached_head");
+        repo.reference("refs/remotes/origin/trunk", c, true, "fetched")
+            .unwrap();
+        repo.reference_symbolic(
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/trunk",
+            true,
+            "default",
+        )
+        .unwrap();
+        assert_eq!(base_branch(&repo, "origin").unwrap(), ("trunk".to_string(), c));
+    }
+}

@@ -561,3 +561,53 @@ fn typed_errors_without_a_branch_a_token_or_a_forge() {
     assert_eq!(err.code(), "dependencies.forge_unsupported");
     assert!(err.payload().hint.is_some());
 }
+
+#[test]
+fn a_branch_of_the_users_is_never_force_pushed() {
+    let forge_server = forge(ForgeKind::Github);
+    let up = upstream(ForgeKind::Github, Arc::default());
+    let f = fixture("github", &up.base);
+    let cfg = config("github", &format!("{}/api", forge_server.base));
+    let o = opts(f.ws.path(), host_of(&up.base), ForgeKind::Github);
+    let mine = "my/left-pad";
+    let tip = f
+        .repo
+        .find_branch(BRANCH, git2::BranchType::Local)
+        .unwrap()
+        .get()
+        .peel_to_commit()
+        .unwrap();
+    f.repo.branch(mine, &tip, false).unwrap();
+    let request = ProposeRequest {
+        branch: Some(mine.into()),
+    };
+    let (_reg, p) = progress();
+    let root = f.repo.workdir().unwrap();
+    let out = propose(root, Some(&cfg), &request, Some(TOKEN), &o, &p).unwrap();
+    assert_eq!(out.proposals[0].branch, mine);
+    let pushed = |bare: &git2::Repository| {
+        bare.find_reference(&format!("refs/heads/{mine}"))
+            .unwrap()
+            .target()
+            .unwrap()
+    };
+    assert_eq!(pushed(&f.bare), tip.id());
+
+    // The branch rewritten locally: the remote's commits are not replaced.
+    let main = f.repo.head().unwrap().peel_to_commit().unwrap();
+    f.repo.branch(mine, &main, true).unwrap();
+    let message = format!(
+        "chore(deps): left-pad 1.2.0\n\n{}",
+        bump_trailers(&[bump("1.2.0")])
+    );
+    commit(
+        &f.repo,
+        &format!("refs/heads/{mine}"),
+        "package.json",
+        "{\n  \"dependencies\": {\"left-pad\": \"^1.2.0\"}\n}\n",
+        &message,
+    );
+    let err = propose(root, Some(&cfg), &request, Some(TOKEN), &o, &p).unwrap_err();
+    assert_eq!(err.code(), "release.push_rejected");
+    assert_eq!(pushed(&f.bare), tip.id());
+}
