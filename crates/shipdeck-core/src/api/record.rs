@@ -300,6 +300,7 @@ mod tests {
         );
         assert_eq!(AuditAction::EnvReveal.name(), "env.reveal");
         assert_eq!(AuditAction::SecretRm.name(), "secret.rm");
+        assert_eq!(AuditAction::DepsPropose.name(), "deps.propose");
         assert_eq!(AuditAction::AdvisorDismiss.name(), "advisor.dismiss");
         assert_eq!(
             AuditAction::SecuritySecretDismiss.name(),
