@@ -9,6 +9,7 @@ mod bench;
 mod config_paths;
 mod demo;
 mod deps;
+mod deps_propose;
 mod docs;
 mod doctor;
 mod env;

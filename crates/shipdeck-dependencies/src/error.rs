@@ -58,6 +58,14 @@ pub enum DepsError {
     #[error("{index} is not a sparse index; only sparse registries can be read")]
     UnsupportedIndex { index: String },
 
+    #[error("no update branch to propose: {detail}")]
+    NoUpdateBranch { detail: String },
+
+    #[error(
+        "the remote {remote} is not on a forge Shipdeck can open pull requests on (GitHub, GitLab, Gitea)"
+    )]
+    ForgeUnsupported { remote: String },
+
     #[error("the requirement {requirement:?} of {name} cannot be read: {detail}")]
     InvalidRequirement {
         name: String,
@@ -84,6 +92,8 @@ impl Coded for DepsError {
             DepsError::InvalidResponse { .. } => "dependencies.invalid_response",
             DepsError::UnsupportedIndex { .. } => "dependencies.unsupported_index",
             DepsError::InvalidRequirement { .. } => "dependencies.invalid_requirement",
+            DepsError::NoUpdateBranch { .. } => "dependencies.no_update_branch",
+            DepsError::ForgeUnsupported { .. } => "dependencies.forge_unsupported",
         }
     }
 
@@ -106,6 +116,12 @@ impl Coded for DepsError {
             }
             DepsError::UnsupportedIndex { .. } => {
                 "Configure the registry's sparse index (`sparse+https://…`) in .cargo/config.toml."
+            }
+            DepsError::NoUpdateBranch { .. } => {
+                "Make one with `shipdeck deps update`, or name an existing branch with --branch."
+            }
+            DepsError::ForgeUnsupported { .. } => {
+                "Set release.forge (github, gitlab or gitea) and release.forge_api in shipdeck.toml, or push the branch and open the request by hand."
             }
             _ => return None,
         };

@@ -32,7 +32,7 @@ pub use config::UserEnv;
 pub use error::DepsError;
 pub use propose::{Proposal, ProposeOutcome, ProposeRequest};
 pub use resolve::Class;
-pub use run::outdated;
+pub use run::{outdated, repositories};
 pub use settings::{DependenciesConfig, Schedule};
 pub use update::{update, Bump, UpdateBranch, UpdateOutcome, UpdateRequest};
 

@@ -50,30 +50,8 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         }
         .into());
     }
-    let has = |e| deps.iter().any(|d| d.ecosystem == e);
-    let configs = Configs {
-        npm: has(Ecosystem::Npm)
-            .then(|| NpmConfig::load(root, &opts.env))
-            .transpose()?,
-        cargo: has(Ecosystem::Cargo)
-            .then(|| CargoConfig::load(root, &opts.env))
-            .transpose()?,
-        pip: has(Ecosystem::Pypi)
-            .then(|| PipConfig::load(&opts.env))
-            .transpose()?,
-    };
-    let fetcher = Fetcher::new(
-        opts.cache_dir.clone(),
-        opts.max_body_bytes,
-        opts.timeout,
-        opts.per_host,
-        opts.reuse_connections,
-    )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("async runtime: {e}")))?;
-    let packages = runtime.block_on(fetch_all(&deps, &configs, &fetcher, progress))?;
+    let configs = Configs::load(root, opts, &deps)?;
+    let packages = fetch_packages(&deps, &configs, opts, progress)?;
     let engines = Engines {
         node: opts.node_version.clone(),
     };
@@ -95,6 +73,67 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         })
         .collect();
     Ok(OutdatedReport { dependencies })
+}
+
+impl Configs {
+    /// The configuration of each ecosystem `deps` has.
+    fn load(root: &Path, opts: &OutdatedOptions, deps: &[Direct]) -> Result<Configs> {
+        let has = |e| deps.iter().any(|d| d.ecosystem == e);
+        Ok(Configs {
+            npm: has(Ecosystem::Npm)
+                .then(|| NpmConfig::load(root, &opts.env))
+                .transpose()?,
+            cargo: has(Ecosystem::Cargo)
+                .then(|| CargoConfig::load(root, &opts.env))
+                .transpose()?,
+            pip: has(Ecosystem::Pypi)
+                .then(|| PipConfig::load(&opts.env))
+                .transpose()?,
+        })
+    }
+}
+
+/// One registry document per package of `deps`, on a small runtime of its own.
+fn fetch_packages(
+    deps: &[Direct],
+    configs: &Configs,
+    opts: &OutdatedOptions,
+    progress: &Progress,
+) -> Result<BTreeMap<Key, Fetched>> {
+    let fetcher = Fetcher::new(
+        opts.cache_dir.clone(),
+        opts.max_body_bytes,
+        opts.timeout,
+        opts.per_host,
+        opts.reuse_connections,
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("async runtime: {e}")))?;
+    runtime.block_on(fetch_all(deps, configs, &fetcher, progress))
+}
+
+/// The source repository the registry names for each of `wanted`
+/// (ecosystem, name), read as `outdated` reads it, for the direct
+/// dependencies of the manifests under `root`. A package whose registry
+/// names none, or fails, is left out.
+pub fn repositories(
+    root: &Path,
+    opts: &OutdatedOptions,
+    wanted: &[(Ecosystem, String)],
+    progress: &Progress,
+) -> Result<BTreeMap<(Ecosystem, String), String>> {
+    let deps: Vec<Direct> = read_workspace(root)?
+        .into_iter()
+        .filter(|d| is_registry(d) && wanted.iter().any(|(e, n)| *e == d.ecosystem && *n == d.name))
+        .collect();
+    let configs = Configs::load(root, opts, &deps)?;
+    let packages = fetch_packages(&deps, &configs, opts, progress)?;
+    Ok(packages
+        .into_iter()
+        .filter_map(|(k, p)| Some(((k.ecosystem, k.name), p.ok()?.repository?)))
+        .collect())
 }
 
 /// npm skips git, file, link, workspace and URL specs; so do we.
@@ -179,9 +218,9 @@ async fn fetch_one(k: &Key, c: &Configs, f: &Fetcher) -> std::result::Result<Pac
     }
 }
 
-/// GitHub, GitLab or Codeberg releases page of a repository URL as package
-/// metadata writes it (`git+https://github.com/o/r.git`, `github:o/r`).
-fn release_notes(repo: &str) -> Option<String> {
+/// A repository URL as package metadata writes it
+/// (`git+https://github.com/o/r.git`, `github:o/r`, `o/r`) as a web URL.
+pub(crate) fn repository_url(repo: &str) -> Option<Url> {
     let r = repo
         .trim()
         .trim_start_matches("git+")
@@ -194,7 +233,13 @@ fn release_notes(repo: &str) -> Option<String> {
         None => r.to_string(),
     };
     let r = r.replace("git://", "https://").replace("ssh://git@", "https://");
-    let url = Url::parse(&r).ok()?;
+    Url::parse(&r).ok()
+}
+
+/// GitHub, GitLab or Codeberg releases page of a repository URL as package
+/// metadata writes it.
+fn release_notes(repo: &str) -> Option<String> {
+    let url = repository_url(repo)?;
     let host = url.host_str()?;
     let segs: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
     if segs.len() < 2 {

@@ -147,7 +147,7 @@ impl Coded for ReleaseError {
                 ReleaseError::PushRejected { .. } => "Pull the remote's new commits, then cut again; nothing was released remotely.",
                 ReleaseError::NoToken { .. } => "Store a token with `shipdeck secret set NAME` and set release.token = \"keyring:NAME\" (or env:VAR).",
                 ReleaseError::Forge { .. } => "Check the token's permissions and the forge URL (release.forge_api).",
-                ReleaseError::ForgeUnreachable { .. } => "Check the network and release.forge_api; the tag is pushed, run publish again to create the release.",
+                ReleaseError::ForgeUnreachable { .. } => "Check the network and release.forge_api, then run the command again; repeating it is safe (a publish's tag is pushed already).",
                 ReleaseError::CleartextToken { .. } => "Use the forge's https:// address in release.forge_api (plain http is accepted only on this machine).",
                 ReleaseError::ForgeRedirected { .. } => "Set release.forge_api to the address the forge redirects to, if you trust it.",
                 ReleaseError::RollbackConflict { .. } => "Resolve those files by hand (or roll back fewer changes), then retry.",

@@ -16,6 +16,7 @@ pub mod packages;
 mod plan;
 pub mod policy;
 pub mod publish;
+pub mod pulls;
 pub mod rollback;
 mod sign;
 pub mod steps;

@@ -116,8 +116,6 @@ pub fn push(
     tags: &[String],
     token: Option<&str>,
 ) -> Result<Vec<String>> {
-    shipdeck_base::tls::ensure_ca_loaded();
-    let mut remote = repo.remote_anonymous(&push_target(repo, remote_name)?)?;
     let head = repo.head()?;
     let branch = head.name().ok_or(ReleaseError::DetachedHead)?.to_string();
     if !branch.starts_with("refs/heads/") {
@@ -125,7 +123,25 @@ pub fn push(
     }
     let mut refspecs = vec![format!("{branch}:{branch}")];
     refspecs.extend(tags.iter().map(|t| format!("refs/tags/{t}:refs/tags/{t}")));
+    push_refs(repo, remote_name, &refspecs, token)?;
+    Ok(refspecs
+        .into_iter()
+        .map(|r| r.split(':').next().unwrap_or_default().to_string())
+        .collect())
+}
 
+/// Pushes `refspecs` to `remote_name` with the push credentials: `token`
+/// for https (never over plain http to another machine), else git's
+/// credential helper, else the SSH agent. A ref the remote refuses is
+/// `release.push_rejected`.
+pub fn push_refs(
+    repo: &Repository,
+    remote_name: &str,
+    refspecs: &[String],
+    token: Option<&str>,
+) -> Result<()> {
+    shipdeck_base::tls::ensure_ca_loaded();
+    let mut remote = repo.remote_anonymous(&push_target(repo, remote_name)?)?;
     let git_config = repo.config()?;
     let mut attempts = 0;
     let mut rejected: Vec<String> = Vec::new();
@@ -162,7 +178,7 @@ pub fn push(
         let mut opts = PushOptions::new();
         opts.remote_callbacks(callbacks);
         remote
-            .push(&refspecs, Some(&mut opts))
+            .push(refspecs, Some(&mut opts))
             .map_err(|e| ReleaseError::PushRejected {
                 detail: redact(e.message()).into_owned(),
             })?;
@@ -173,14 +189,11 @@ pub fn push(
         }
         .into());
     }
-    Ok(refspecs
-        .into_iter()
-        .map(|r| r.split(':').next().unwrap_or_default().to_string())
-        .collect())
+    Ok(())
 }
 
 /// The client for `forge`'s API, once it is sure the token may go there.
-fn client(forge: &Forge) -> std::result::Result<reqwest::Client, ReleaseError> {
+pub fn client(forge: &Forge) -> std::result::Result<reqwest::Client, ReleaseError> {
     // An unparsable address fails at the request, as before.
     let cleartext =
         reqwest::Url::parse(&forge.api).is_ok_and(|u| shipdeck_base::net::cleartext_to_remote(&u));
@@ -198,7 +211,7 @@ fn client(forge: &Forge) -> std::result::Result<reqwest::Client, ReleaseError> {
 }
 
 /// A redirect the client did not follow (it left the forge's origin).
-fn redirected(response: &reqwest::Response) -> Option<ReleaseError> {
+pub fn redirected(response: &reqwest::Response) -> Option<ReleaseError> {
     let status = response.status();
     status.is_redirection().then(|| {
         let location = response
@@ -211,13 +224,23 @@ fn redirected(response: &reqwest::Response) -> Option<ReleaseError> {
     })
 }
 
-fn path_segment(s: &str) -> String {
+/// `s` percent-encoded as one URL path segment (GitLab's `group%2Fproject`).
+pub fn path_segment(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The header that carries `token` to `forge`'s API: each forge has its own.
+pub fn auth_header(kind: ForgeKind, token: &str) -> (&'static str, String) {
+    match kind {
+        ForgeKind::Github => ("Authorization", format!("Bearer {token}")),
+        ForgeKind::Gitlab => ("PRIVATE-TOKEN", token.to_string()),
+        ForgeKind::Gitea => ("Authorization", format!("token {token}")),
+    }
 }
 
 /// Creates the forge release for `release`; an existing one is reported,
@@ -233,10 +256,11 @@ pub async fn create_forge_release(
     } else {
         format!("{} {}", release.package, release.version)
     };
+    let auth = auth_header(forge.kind, token);
     let request = match forge.kind {
         ForgeKind::Github => client
             .post(format!("{}/repos/{}/releases", forge.api, forge.path))
-            .bearer_auth(token)
+            .header(auth.0, auth.1)
             .header("Accept", "application/vnd.github+json")
             .json(&serde_json::json!({
                 "tag_name": release.tag, "name": title, "body": release.notes,
@@ -244,11 +268,11 @@ pub async fn create_forge_release(
             })),
         ForgeKind::Gitlab => client
             .post(format!("{}/projects/{}/releases", forge.api, path_segment(&forge.path)))
-            .header("PRIVATE-TOKEN", token)
+            .header(auth.0, auth.1)
             .json(&serde_json::json!({ "tag_name": release.tag, "name": title, "description": release.notes })),
         ForgeKind::Gitea => client
             .post(format!("{}/repos/{}/releases", forge.api, forge.path))
-            .header("Authorization", format!("token {token}"))
+            .header(auth.0, auth.1)
             .json(&serde_json::json!({
                 "tag_name": release.tag, "name": title, "body": release.notes, "prerelease": release.prerelease,
             })),
@@ -299,23 +323,16 @@ pub async fn create_forge_release(
 /// Marks a forge release as rolled back (title and a note on top).
 pub async fn mark_superseded(forge: &Forge, token: &str, tag: &str, note: &str) -> Result<()> {
     let client = client(forge)?;
-    let (get, auth): (String, (&str, String)) = match forge.kind {
-        ForgeKind::Github => (
-            format!("{}/repos/{}/releases/tags/{tag}", forge.api, forge.path),
-            ("Authorization", format!("Bearer {token}")),
-        ),
-        ForgeKind::Gitea => (
-            format!("{}/repos/{}/releases/tags/{tag}", forge.api, forge.path),
-            ("Authorization", format!("token {token}")),
-        ),
-        ForgeKind::Gitlab => (
-            format!(
-                "{}/projects/{}/releases/{}",
-                forge.api,
-                path_segment(&forge.path),
-                path_segment(tag)
-            ),
-            ("PRIVATE-TOKEN", token.to_string()),
+    let auth = auth_header(forge.kind, token);
+    let get = match forge.kind {
+        ForgeKind::Github | ForgeKind::Gitea => {
+            format!("{}/repos/{}/releases/tags/{tag}", forge.api, forge.path)
+        }
+        ForgeKind::Gitlab => format!(
+            "{}/projects/{}/releases/{}",
+            forge.api,
+            path_segment(&forge.path),
+            path_segment(tag)
         ),
     };
     let unreachable = |e: reqwest::Error| ReleaseError::ForgeUnreachable {

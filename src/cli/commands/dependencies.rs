@@ -113,7 +113,29 @@ fn print_update(o: &UpdateOutcome) {
 }
 
 fn print_propose(o: &ProposeOutcome) {
-    let _ = o;
+    let mut text = String::new();
+    for p in &o.proposals {
+        let what = if p.created { "opened" } else { "updated" };
+        let at = p.url.clone().or_else(|| p.number.map(|n| format!("#{n}")));
+        let _ = writeln!(
+            text,
+            "{} → {} ({what}, into {}): {}",
+            p.branch,
+            at.as_deref().unwrap_or("the request"),
+            p.base,
+            p.title
+        );
+        for b in &p.bumps {
+            let security = if b.advisories.is_empty() {
+                String::new()
+            } else {
+                format!("  fixes {}", b.advisories.join(", "))
+            };
+            let _ = writeln!(text, "  {} {} → {}{security}", b.name, b.from, b.to);
+        }
+    }
+    let _ = writeln!(text, "pushed to {}", o.remote);
+    print!("{text}");
 }
 
 fn cell(v: &Option<String>) -> &str {

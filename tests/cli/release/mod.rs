@@ -4,7 +4,7 @@ mod changelog;
 mod conventions;
 mod cut;
 mod expect;
-mod forge_server;
+pub(crate) mod forge_server;
 mod peers;
 mod plan;
 mod publish;

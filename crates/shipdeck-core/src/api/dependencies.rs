@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::record::{AuditAction, Records};
 use super::Shipdeck;
+use crate::dependencies::propose::notes::parse_declared;
+use crate::dependencies::propose::{propose, ProposeOptions};
 use crate::dependencies::{
     self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest,
     UserEnv,
@@ -76,16 +79,62 @@ impl Shipdeck {
     }
 
     /// Pushes update branches and opens or updates their pull/merge
-    /// requests (`deps propose`).
+    /// requests (`deps propose`), with the forge token of `release.token`.
+    /// `SHIPDECK_UPSTREAM_FORGES` (`host[:port]=github|gitlab|gitea,…`)
+    /// names self-hosted forges whose releases hold upstream notes.
     pub async fn deps_propose(
         &self,
         path: &Path,
         request: ProposeRequest,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<ProposeOutcome> {
-        let _ = (path, request, sink);
-        Err(crate::error::Error::Internal(
-            "deps propose is not built yet".into(),
-        ))
+        let ws = self.registered(path).await?;
+        let config = ws.config_owned()?;
+        let token = self.forge_token(&ws, config.as_ref()).await?;
+        let mut opts = ProposeOptions::default();
+        opts.registry.cache_dir = Some(self.paths.data_dir.join("cache").join("registries"));
+        opts.registry.env = UserEnv::from_process();
+        opts.upstream_forges = std::env::var("SHIPDECK_UPSTREAM_FORGES")
+            .map(|v| parse_declared(&v))
+            .unwrap_or_default();
+        let root = ws.root.clone();
+        self.run_recorded(
+            &ws,
+            JobKind::DepsPropose,
+            sink,
+            move |p| {
+                let outcome = propose(&root, config.as_ref(), &request, token.as_deref(), &opts, p)?;
+                let created = outcome.proposals.iter().filter(|x| x.created).count();
+                let summary = format!(
+                    "{} opened, {} updated",
+                    created,
+                    outcome.proposals.len() - created
+                );
+                Ok(JobOutput {
+                    summary,
+                    result: None,
+                    value: outcome,
+                })
+            },
+            propose_records,
+        )
+        .await
     }
+}
+
+/// A proposal's audit entry: the branches pushed and their requests (no
+/// token, no body).
+fn propose_records(result: &Result<ProposeOutcome>) -> Records {
+    let Ok(o) = result else {
+        return Records::default();
+    };
+    let proposals: Vec<serde_json::Value> = o
+        .proposals
+        .iter()
+        .map(|p| serde_json::json!({ "branch": p.branch, "commit": p.commit, "url": p.url, "number": p.number, "created": p.created }))
+        .collect();
+    Records::default().audited(
+        AuditAction::DepsPropose,
+        serde_json::json!({ "remote": o.remote, "proposals": proposals }),
+    )
 }

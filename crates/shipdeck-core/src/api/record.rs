@@ -151,6 +151,8 @@ pub(crate) enum AuditAction {
     /// "Not a secret": a secrets finding added to `.gitleaksignore`.
     SecuritySecretDismiss,
     DemoCreate,
+    /// Update branches pushed and their pull requests opened or updated.
+    DepsPropose,
 }
 
 impl AuditAction {
@@ -165,6 +167,7 @@ impl AuditAction {
             AuditAction::SecretRm => "secret.rm".into(),
             AuditAction::SecuritySecretDismiss => "security.secret_dismiss".into(),
             AuditAction::DemoCreate => "demo.create".into(),
+            AuditAction::DepsPropose => "deps.propose".into(),
         }
     }
 }
@@ -297,6 +300,7 @@ mod tests {
         );
         assert_eq!(AuditAction::EnvReveal.name(), "env.reveal");
         assert_eq!(AuditAction::SecretRm.name(), "secret.rm");
+        assert_eq!(AuditAction::DepsPropose.name(), "deps.propose");
         assert_eq!(AuditAction::AdvisorDismiss.name(), "advisor.dismiss");
         assert_eq!(
             AuditAction::SecuritySecretDismiss.name(),

@@ -79,7 +79,11 @@ impl Shipdeck {
     }
 
     /// The forge token named by `release.token`, if any.
-    async fn forge_token(&self, ws: &Workspace, config: Option<&Config>) -> Result<Option<String>> {
+    pub(super) async fn forge_token(
+        &self,
+        ws: &Workspace,
+        config: Option<&Config>,
+    ) -> Result<Option<String>> {
         let Some(raw) = config.and_then(|c| c.release.token.clone()) else {
             return Ok(None);
         };

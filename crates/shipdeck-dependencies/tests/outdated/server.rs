@@ -14,10 +14,17 @@ pub fn fixtures() -> PathBuf {
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    #[allow(dead_code)] // read by the propose tests, which share this server
+    pub method: String,
     pub url: String,
     pub authorization: Option<String>,
     pub accept: Option<String>,
     pub if_none_match: Option<String>,
+    #[allow(dead_code)]
+    pub private_token: Option<String>,
+    /// The request body (up to 8 MiB), as text.
+    #[allow(dead_code)]
+    pub body: String,
 }
 
 pub struct Answer {
@@ -82,7 +89,10 @@ where
     let log = seen.clone();
     let handler = Arc::new(handler);
     thread::spawn(move || {
-        for req in server.incoming_requests() {
+        for mut req in server.incoming_requests() {
+            let mut body = String::new();
+            let _ =
+                std::io::Read::read_to_string(&mut std::io::Read::take(req.as_reader(), 8 << 20), &mut body);
             let header = |name: &str| {
                 req.headers()
                     .iter()
@@ -90,10 +100,13 @@ where
                     .map(|h| h.value.to_string())
             };
             let s = Seen {
+                method: req.method().to_string(),
                 url: req.url().to_string(),
                 authorization: header("Authorization"),
                 accept: header("Accept"),
                 if_none_match: header("If-None-Match"),
+                private_token: header("PRIVATE-TOKEN"),
+                body,
             };
             let etag_in = header("If-None-Match");
             log.lock().unwrap().push(s.clone());
