@@ -159,8 +159,12 @@ impl Coded for DepsError {
             DepsError::InvalidBranch { .. } => {
                 "Use letters, digits, `-`, `_`, `.` and `/` (no `..`, spaces or a trailing `.lock`)."
             }
-            DepsError::UnsafePath { .. } => "Symbolic links and paths outside the workspace are never edited.",
-            DepsError::NoChange { .. } => "The lockfile may already hold the version; run deps outdated again.",
+            DepsError::UnsafePath { .. } => {
+                "Symbolic links and paths outside the workspace are never edited."
+            }
+            DepsError::NoChange { .. } => {
+                "The lockfile may already hold the version; run deps outdated again."
+            }
             _ => return None,
         };
         Some(h.into())

@@ -130,9 +130,9 @@ pub(crate) fn packages_for(
     Ok(rows
         .iter()
         .map(|r| {
-            let d = deps.iter().find(|d| {
-                r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest
-            })?;
+            let d = deps
+                .iter()
+                .find(|d| r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest)?;
             packages.get(&key_of(d, &configs).ok()?)?.as_ref().ok().cloned()
         })
         .collect())

@@ -88,7 +88,9 @@ impl DependenciesConfig {
         };
         let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.to_string()))?;
         match doc.remove("dependencies") {
-            Some(section) => section.try_into().map_err(|e: toml::de::Error| bad(format!("[dependencies]: {e}"))),
+            Some(section) => section
+                .try_into()
+                .map_err(|e: toml::de::Error| bad(format!("[dependencies]: {e}"))),
             None => Ok(Self::default()),
         }
     }

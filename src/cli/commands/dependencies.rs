@@ -151,7 +151,11 @@ fn print_update(o: &UpdateOutcome) {
         }
     }
     if o.dry_run {
-        let _ = writeln!(text, "dry run: nothing changed; confirm with --expect {}", o.digest);
+        let _ = writeln!(
+            text,
+            "dry run: nothing changed; confirm with --expect {}",
+            o.digest
+        );
     }
     print!("{text}");
 }

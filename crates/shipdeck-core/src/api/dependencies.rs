@@ -138,6 +138,7 @@ impl Shipdeck {
             Err(_) => Records::default(),
         })
         .await
+    }
 
     /// Pushes update branches and opens or updates their pull/merge
     /// requests (`deps propose`).

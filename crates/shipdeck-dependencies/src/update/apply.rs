@@ -76,7 +76,9 @@ pub fn check_clean(repo: &Repository) -> Result<(), DepsError> {
 
 pub fn check_free(repo: &Repository, branch: &str) -> Result<(), DepsError> {
     match repo.find_branch(branch, git2::BranchType::Local) {
-        Ok(_) => Err(DepsError::BranchExists { branch: branch.into() }),
+        Ok(_) => Err(DepsError::BranchExists {
+            branch: branch.into(),
+        }),
         Err(_) => Ok(()),
     }
 }
@@ -110,16 +112,24 @@ pub fn apply(run: &Run, plans: &[Planned], progress: &Progress) -> Result<Vec<gi
         let dir = tempfile::Builder::new()
             .prefix("shipdeck-deps-")
             .tempdir()
-            .map_err(|e| DepsError::Git { detail: e.to_string() })?;
+            .map_err(|e| DepsError::Git {
+                detail: e.to_string(),
+            })?;
         let name = format!(
             "shipdeck-deps-{}",
-            dir.path().file_name().and_then(|n| n.to_str()).unwrap_or("wt").trim_start_matches("shipdeck-deps-")
+            dir.path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("wt")
+                .trim_start_matches("shipdeck-deps-")
         );
         let path = dir.path().join("wt");
         let mut opts = WorktreeAddOptions::new();
         let reference = branch.into_reference();
         opts.reference(Some(&reference));
-        run.repo.worktree(&name, &path, Some(&opts)).map_err(|e| git(&e))?;
+        run.repo
+            .worktree(&name, &path, Some(&opts))
+            .map_err(|e| git(&e))?;
         cleanup.worktrees.push((name, dir));
         let commit = in_worktree(run, &path, plan, progress, (i as u64, total))?;
         commits.push(commit);

@@ -58,7 +58,9 @@ fn cargo_table(table: &mut toml_edit::Table, name: &str, change: &dyn Fn(&str) -
             continue;
         }
         let Some(v) = version_value(item) else { continue };
-        let Some(before) = v.as_str().map(String::from) else { continue };
+        let Some(before) = v.as_str().map(String::from) else {
+            continue;
+        };
         let after = change(&before);
         set_string(v, &after);
         found = Some(Found::Req(before, after));
@@ -170,7 +172,9 @@ fn poetry_table(table: &mut toml_edit::Table, norm: &str, to: &str, bump_floor: 
             continue;
         }
         let Some(v) = version_value(item) else { continue };
-        let Some(before) = v.as_str().map(String::from) else { continue };
+        let Some(before) = v.as_str().map(String::from) else {
+            continue;
+        };
         let after = rewrite(Flavor::Poetry, &before, to, bump_floor);
         set_string(v, &after);
         found = Some(Found::Req(before, after));
@@ -178,7 +182,10 @@ fn poetry_table(table: &mut toml_edit::Table, norm: &str, to: &str, bump_floor: 
     found
 }
 
-fn arrays_of(item: Option<&mut Item>, mut f: impl FnMut(&mut toml_edit::Array) -> Option<Found>) -> Option<Found> {
+fn arrays_of(
+    item: Option<&mut Item>,
+    mut f: impl FnMut(&mut toml_edit::Array) -> Option<Found>,
+) -> Option<Found> {
     let mut found = None;
     let Some(table) = item.and_then(Item::as_table_like_mut) else {
         return None;
@@ -208,7 +215,9 @@ pub fn pyproject(text: &str, name: &str, to: &str, bump_floor: bool) -> Result<E
     }
     found = merge(
         found,
-        arrays_of(doc.get_mut("dependency-groups"), |a| pep508_array(a, &norm, to, bump_floor)),
+        arrays_of(doc.get_mut("dependency-groups"), |a| {
+            pep508_array(a, &norm, to, bump_floor)
+        }),
     );
     if let Some(poetry) = doc
         .get_mut("tool")
@@ -236,9 +245,12 @@ pub fn requirements(text: &str, name: &str, to: &str) -> Edited {
     let mut found = None;
     let mut out = String::with_capacity(text.len() + 8);
     for line in text.split_inclusive('\n') {
-        let body_end = line.find(" #").unwrap_or(line.trim_end_matches(['\n', '\r']).len());
+        let body_end = line
+            .find(" #")
+            .unwrap_or(line.trim_end_matches(['\n', '\r']).len());
         let body = &line[..body_end];
-        let skip = body.trim().is_empty() || body.trim_start().starts_with(['#', '-']) || body.contains("://");
+        let skip =
+            body.trim().is_empty() || body.trim_start().starts_with(['#', '-']) || body.contains("://");
         match (!skip).then(|| pep508_edit(body, &norm, to, true)).flatten() {
             Some((new, from, after)) => {
                 out.push_str(&new);
@@ -268,7 +280,12 @@ pub fn package_json(text: &str, name: &str, to: &str, bump_floor: bool) -> Resul
         let after = rewrite(Flavor::Npm, before, to, bump_floor);
         let (start, end) = json::string_span(text, kind, name).ok_or("the entry could not be located")?;
         let quoted = serde_json::to_string(&after).map_err(|e| e.to_string())?;
-        let new = format!("{}{}{}", &text[..start], &quoted[1..quoted.len() - 1], &text[end..]);
+        let new = format!(
+            "{}{}{}",
+            &text[..start],
+            &quoted[1..quoted.len() - 1],
+            &text[end..]
+        );
         let check: serde_json::Value = serde_json::from_str(&new).map_err(|e| e.to_string())?;
         if check.get(kind).and_then(|d| d.get(name)).and_then(|v| v.as_str()) != Some(after.as_str()) {
             return Err("the edited entry does not read back".into());
@@ -428,16 +445,21 @@ mod tests {
     #[test]
     fn package_json_changes_one_string_only() {
         let text = "{\n  \"name\": \"x\",\n  \"scripts\": {\"a\": \"left-pad\"},\n  \"dependencies\":   {\n    \"left-pad\" : \"^1.1.0\",\n    \"ms\": \"~0.7.1\"\n  }\n}\n";
-        let Edited::Changed { text: out, from, to } = package_json(text, "ms", "2.1.3", false).unwrap() else {
+        let Edited::Changed { text: out, from, to } = package_json(text, "ms", "2.1.3", false).unwrap()
+        else {
             panic!()
         };
         assert_eq!((from.as_str(), to.as_str()), ("~0.7.1", "~2.1.3"));
         assert_eq!(out, text.replace("~0.7.1", "~2.1.3"));
-        let Edited::Changed { text: out, .. } = package_json(text, "left-pad", "2.0.0", false).unwrap() else {
+        let Edited::Changed { text: out, .. } = package_json(text, "left-pad", "2.0.0", false).unwrap()
+        else {
             panic!()
         };
         assert_eq!(out, text.replace("^1.1.0", "^2.0.0"));
-        assert_eq!(package_json(text, "chalk", "1.0.0", false).unwrap(), Edited::Absent);
+        assert_eq!(
+            package_json(text, "chalk", "1.0.0", false).unwrap(),
+            Edited::Absent
+        );
         assert!(package_json("{", "ms", "1.0.0", false).is_err());
     }
 

@@ -30,7 +30,8 @@ pub struct Snapshot<'r> {
 pub fn contained(rel: &str) -> Result<PathBuf, DepsError> {
     let p = Path::new(rel);
     let ok = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
-    ok.then(|| p.to_path_buf()).ok_or_else(|| DepsError::UnsafePath { path: rel.into() })
+    ok.then(|| p.to_path_buf())
+        .ok_or_else(|| DepsError::UnsafePath { path: rel.into() })
 }
 
 impl Snapshot<'_> {
@@ -197,7 +198,9 @@ fn release_key(eco: Ecosystem, v: &str) -> Option<(Vec<u64>, [u64; 3])> {
     let parts: Vec<u64> = match eco {
         Ecosystem::Npm => {
             let v = nodejs_semver::Version::parse(v).ok()?;
-            v.pre_release.is_empty().then(|| vec![v.major, v.minor, v.patch])?
+            v.pre_release()
+                .is_empty()
+                .then(|| vec![v.major(), v.minor(), v.patch()])?
         }
         Ecosystem::Cargo => {
             let v = semver::Version::parse(v).ok()?;
@@ -376,10 +379,7 @@ pub fn message(group: Option<&str>, bumps: &[Bump]) -> String {
         }
         body.push('\n');
     }
-    format!(
-        "{kind}(deps): {subject}\n\n{body}{}",
-        super::bump_trailers(bumps)
-    )
+    format!("{kind}(deps): {subject}\n\n{body}{}", super::bump_trailers(bumps))
 }
 
 /// The digest of a plan: its base commit, and each branch's name, bumps,
@@ -407,7 +407,12 @@ pub fn lockfile(snap: &Snapshot, manifest: &str) -> Option<String> {
     let file = Path::new(manifest).file_name()?.to_str()?;
     let names: &[&str] = match file {
         "Cargo.toml" => &["Cargo.lock"],
-        "package.json" => &["npm-shrinkwrap.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"],
+        "package.json" => &[
+            "npm-shrinkwrap.json",
+            "package-lock.json",
+            "pnpm-lock.yaml",
+            "yarn.lock",
+        ],
         "pyproject.toml" => &["uv.lock", "poetry.lock"],
         _ => return None,
     };
@@ -453,7 +458,10 @@ fn edit_one(
                 message: "not in HEAD".into(),
             })?,
         };
-        let file = Path::new(&path).file_name().and_then(|f| f.to_str()).unwrap_or("");
+        let file = Path::new(&path)
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or("");
         let bad = |message: String| DepsError::InvalidManifest {
             path: path.clone(),
             message,
@@ -465,7 +473,11 @@ fn edit_one(
             _ => edit::requirements(&text, &bump.name, &bump.to),
         };
         match edited {
-            Edited::Changed { text: after, from, to } => {
+            Edited::Changed {
+                text: after,
+                from,
+                to,
+            } => {
                 bump.requirement_from = from;
                 bump.requirement_to = to;
                 let before = files.get(&path).map_or(text, |(b, _)| b.clone());
@@ -575,7 +587,10 @@ mod tests {
     fn branch_names_are_refs_and_security_comes_first() {
         let req = UpdateRequest::default();
         let b = branches(
-            vec![bump("@babel/core", "package.json", &[]), bump("ms", "web/package.json", &["GHSA-x"])],
+            vec![
+                bump("@babel/core", "package.json", &[]),
+                bump("ms", "web/package.json", &["GHSA-x"]),
+            ],
             &req,
         );
         assert_eq!(b[0].0, "shipdeck/deps/npm/ms-1.2.0");
@@ -592,11 +607,26 @@ mod tests {
     #[test]
     fn messages_name_the_place_and_label_security() {
         let m = message(None, &[bump("ms", "web/package.json", &["GHSA-x"])]);
-        assert!(m.starts_with("fix(deps): bump ms from 1.0.0 to 1.2.0 in /web\n\nSecurity: fixes GHSA-x\n"), "{m}");
+        assert!(
+            m.starts_with("fix(deps): bump ms from 1.0.0 to 1.2.0 in /web\n\nSecurity: fixes GHSA-x\n"),
+            "{m}"
+        );
         assert_eq!(super::super::parse_bump_trailers(&m).len(), 1);
-        let m = message(None, &[bump("ms", "package.json", &[]), bump("chalk", "package.json", &[])]);
-        assert!(m.starts_with("chore(deps): bump 2 dependencies\n\n| Package |"), "{m}");
-        assert!(m.contains("| chalk | 1.0.0 | 1.2.0 | minor | package.json |"), "{m}");
+        let m = message(
+            None,
+            &[
+                bump("ms", "package.json", &[]),
+                bump("chalk", "package.json", &[]),
+            ],
+        );
+        assert!(
+            m.starts_with("chore(deps): bump 2 dependencies\n\n| Package |"),
+            "{m}"
+        );
+        assert!(
+            m.contains("| chalk | 1.0.0 | 1.2.0 | minor | package.json |"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -108,7 +108,11 @@ fn with_precision(original: &str, to: &str) -> String {
             if is_wild(p) {
                 (*p).to_string()
             } else {
-                target.get(i).filter(|t| t.chars().all(|c| c.is_ascii_digit())).map_or("0", |t| *t).to_string()
+                target
+                    .get(i)
+                    .filter(|t| t.chars().all(|c| c.is_ascii_digit()))
+                    .map_or("0", |t| *t)
+                    .to_string()
             }
         })
         .collect::<Vec<_>>()

@@ -51,7 +51,13 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
     match file {
         "Cargo.lock" => bumps.iter().flat_map(|b| cargo_steps(b, &dir, lock)).collect(),
         "package-lock.json" | "npm-shrinkwrap.json" => {
-            let base = ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"];
+            let base = [
+                "install",
+                "--package-lock-only",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+            ];
             let mut first: Vec<&str> = base.to_vec();
             for m in &members {
                 first.extend(["--workspace", m.as_str()]);
@@ -72,11 +78,23 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
             vec![
                 Step::Run(cmd("pnpm", &first, &dir, lock)),
                 Step::Write,
-                Step::Run(cmd("pnpm", &["install", "--lockfile-only", "--ignore-scripts"], &dir, lock)),
+                Step::Run(cmd(
+                    "pnpm",
+                    &["install", "--lockfile-only", "--ignore-scripts"],
+                    &dir,
+                    lock,
+                )),
             ]
         }
         "yarn.lock" => {
-            let berry = snap.exists(&format!("{}.yarnrc.yml", if dir.is_empty() { String::new() } else { format!("{dir}/") }));
+            let berry = snap.exists(&format!(
+                "{}.yarnrc.yml",
+                if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                }
+            ));
             let (first, second): (Vec<&str>, Vec<&str>) = if berry {
                 (
                     [&["up"][..], &specs, &["--mode=update-lockfile"]].concat(),
@@ -84,7 +102,12 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
                 )
             } else {
                 (
-                    [&["upgrade"][..], &specs, &["--ignore-scripts", "--non-interactive"]].concat(),
+                    [
+                        &["upgrade"][..],
+                        &specs,
+                        &["--ignore-scripts", "--non-interactive"],
+                    ]
+                    .concat(),
                     vec!["install", "--ignore-scripts", "--non-interactive"],
                 )
             };
@@ -107,7 +130,12 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
             let names: Vec<&str> = bumps.iter().map(|b| b.name.as_str()).collect();
             vec![
                 Step::Run(cmd("poetry", &["lock", "--no-update"], &dir, lock)),
-                Step::Run(cmd("poetry", &[&["update", "--lock"][..], &names].concat(), &dir, lock)),
+                Step::Run(cmd(
+                    "poetry",
+                    &[&["update", "--lock"][..], &names].concat(),
+                    &dir,
+                    lock,
+                )),
             ]
         }
         _ => vec![],
@@ -121,7 +149,12 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
 fn cargo_steps(b: &Bump, dir: &str, lock: &str) -> Vec<Step> {
     let pkg = format!("{}@{}", b.name, b.from);
     if b.requirement_from == b.requirement_to {
-        return vec![Step::Run(cmd("cargo", &["update", "-p", &pkg, "--precise", &b.to], dir, lock))];
+        return vec![Step::Run(cmd(
+            "cargo",
+            &["update", "-p", &pkg, "--precise", &b.to],
+            dir,
+            lock,
+        ))];
     }
     let parts: Vec<&str> = b.to.split(['.', '-', '+']).collect();
     let compatible = match parts.as_slice() {
@@ -133,7 +166,12 @@ fn cargo_steps(b: &Bump, dir: &str, lock: &str) -> Vec<Step> {
     let pinned = format!("{}@{compatible}", b.name);
     vec![
         Step::Run(cmd("cargo", &["update", "-p", &pkg], dir, lock)),
-        Step::Run(cmd("cargo", &["update", "-p", &pinned, "--precise", &b.to], dir, lock)),
+        Step::Run(cmd(
+            "cargo",
+            &["update", "-p", &pinned, "--precise", &b.to],
+            dir,
+            lock,
+        )),
     ]
 }
 
@@ -170,11 +208,7 @@ fn tail(stdout: &[u8], stderr: &[u8], env: &UserEnv) -> String {
         }
     }
     let text = shipdeck_base::secrets::redact(text.trim()).into_owned();
-    let start = text
-        .char_indices()
-        .rev()
-        .nth(TAIL_CHARS)
-        .map_or(0, |(i, _)| i);
+    let start = text.char_indices().rev().nth(TAIL_CHARS).map_or(0, |(i, _)| i);
     text[start..].to_string()
 }
 

@@ -38,9 +38,18 @@ fn a_failing_package_manager_leaves_nothing_behind() {
     assert_eq!(p.code, "dependencies.tool_failed", "{p:?}");
     assert!(p.message.contains("ms@2.1.3"), "{}", p.message);
     assert!(p.message.contains("500 from registry"), "{}", p.message);
-    assert!(!p.message.contains("aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"), "{}", p.message);
+    assert!(
+        !p.message.contains("aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+        "{}",
+        p.message
+    );
     assert_eq!(ws.state(), before);
-    assert!(ws.repo.statuses(None).unwrap().iter().all(|s| s.status().is_ignored()));
+    assert!(ws
+        .repo
+        .statuses(None)
+        .unwrap()
+        .iter()
+        .all(|s| s.status().is_ignored()));
 }
 
 #[test]
@@ -70,7 +79,11 @@ fn a_dirty_tree_is_refused_with_its_files() {
     let err = ws.update(&report, &UpdateRequest::default()).unwrap_err();
     let p = err.payload();
     assert_eq!(p.code, "dependencies.dirty_tree");
-    assert!(p.message.contains("package.json") && p.message.contains("notes.txt"), "{}", p.message);
+    assert!(
+        p.message.contains("package.json") && p.message.contains("notes.txt"),
+        "{}",
+        p.message
+    );
     assert_eq!(ws.state(), before);
 }
 
@@ -117,7 +130,11 @@ fn manifests_behind_symbolic_links_are_not_edited() {
     let outside = tempfile::tempdir().unwrap();
     let pkg = "{\"dependencies\":{\"ms\":\"~0.7.1\"}}\n";
     std::fs::write(outside.path().join("package.json"), pkg).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("package.json"), ws.root().join("package.json")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("package.json"),
+        ws.root().join("package.json"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(outside.path(), ws.root().join("web")).unwrap();
     ws.write("README.md", "x\n");
     ws.commit_all("links");
@@ -135,7 +152,10 @@ fn manifests_behind_symbolic_links_are_not_edited() {
             assert_eq!(err.code(), "dependencies.unsafe_path", "{manifest}");
         }
     }
-    assert_eq!(std::fs::read_to_string(outside.path().join("package.json")).unwrap(), pkg);
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("package.json")).unwrap(),
+        pkg
+    );
     assert_eq!(ws.state(), before);
 }
 

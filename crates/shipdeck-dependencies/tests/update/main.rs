@@ -23,7 +23,7 @@ use shipdeck_dependencies::{
     UserEnv,
 };
 
-use server::{fixtures, start, Answer};
+use server::{start, Answer};
 
 pub fn progress() -> (JobRegistry, Progress) {
     let reg = JobRegistry::default();
@@ -63,10 +63,19 @@ impl Ws {
         // rustup finds its toolchains through HOME unless told.
         if !vars.contains_key("RUSTUP_HOME") {
             if let Some(h) = std::env::var_os("HOME") {
-                vars.insert("RUSTUP_HOME".into(), PathBuf::from(h).join(".rustup").display().to_string());
+                vars.insert(
+                    "RUSTUP_HOME".into(),
+                    PathBuf::from(h).join(".rustup").display().to_string(),
+                );
             }
         }
-        for k in ["CARGO_HOME", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONFIG_FILE", "UV_INDEX_URL"] {
+        for k in [
+            "CARGO_HOME",
+            "PIP_INDEX_URL",
+            "PIP_EXTRA_INDEX_URL",
+            "PIP_CONFIG_FILE",
+            "UV_INDEX_URL",
+        ] {
             vars.remove(k);
         }
         let h = home.path().display().to_string();
@@ -75,7 +84,12 @@ impl Ws {
         vars.insert("npm_config_update_notifier".into(), "false".into());
         vars.insert("UV_CACHE_DIR".into(), format!("{h}/uv-cache"));
         vars.insert("UV_PYTHON_DOWNLOADS".into(), "never".into());
-        Ws { dir, home, repo, vars }
+        Ws {
+            dir,
+            home,
+            repo,
+            vars,
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -102,7 +116,9 @@ impl Ws {
             .envs(&self.vars)
             .env("HOME", self.home.path())
             .output()
-            .unwrap_or_else(|e| panic!("{program} is needed for this test ({e}); scripts/setup.sh installs it"));
+            .unwrap_or_else(|e| {
+                panic!("{program} is needed for this test ({e}); scripts/setup.sh installs it")
+            });
         assert!(
             out.status.success(),
             "{program} {args:?}: {}{}",
@@ -161,7 +177,11 @@ impl Ws {
         r
     }
 
-    pub fn update(&self, report: &OutdatedReport, request: &UpdateRequest) -> shipdeck_base::error::Result<UpdateOutcome> {
+    pub fn update(
+        &self,
+        report: &OutdatedReport,
+        request: &UpdateRequest,
+    ) -> shipdeck_base::error::Result<UpdateOutcome> {
         let (_reg, p) = progress();
         update(self.root(), report, request, &self.opts(), &p)
     }
@@ -180,7 +200,10 @@ impl Ws {
 
     /// A file as a commit holds it.
     pub fn at(&self, commit: &str, rel: &str) -> String {
-        let c = self.repo.find_commit(git2::Oid::from_str(commit).unwrap()).unwrap();
+        let c = self
+            .repo
+            .find_commit(git2::Oid::from_str(commit).unwrap())
+            .unwrap();
         let entry = c.tree().unwrap().get_path(Path::new(rel)).unwrap();
         let blob = self.repo.find_blob(entry.id()).unwrap();
         String::from_utf8(blob.content().to_vec()).unwrap()
@@ -188,7 +211,14 @@ impl Ws {
 
     /// HEAD, the branches, the worktrees and every file of the checkout
     /// (outside .git): what no update may change.
-    pub fn state(&self) -> (String, BTreeMap<String, git2::Oid>, usize, BTreeMap<PathBuf, Vec<u8>>) {
+    pub fn state(
+        &self,
+    ) -> (
+        String,
+        BTreeMap<String, git2::Oid>,
+        usize,
+        BTreeMap<PathBuf, Vec<u8>>,
+    ) {
         let head = self.repo.head().unwrap().target().unwrap().to_string();
         let worktrees = self.repo.worktrees().unwrap().len();
         let mut files = BTreeMap::new();
@@ -226,7 +256,12 @@ fn cargo_lock(text: &str) -> BTreeMap<String, String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["name"].as_str().unwrap().to_string(), p["version"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -274,7 +309,16 @@ fn cargo_branches_hold_the_lock_cargo_wrote() {
     let (itoa, anyhow) = (lock["itoa"].clone(), lock["anyhow"].clone());
     assert_eq!(itoa, "0.4.8");
     assert_eq!(anyhow, "1.0.40");
-    let latest = |n: &str| report.dependencies.iter().find(|r| r.name == n).unwrap().latest.clone().unwrap();
+    let latest = |n: &str| {
+        report
+            .dependencies
+            .iter()
+            .find(|r| r.name == n)
+            .unwrap()
+            .latest
+            .clone()
+            .unwrap()
+    };
     let (itoa_to, anyhow_to) = (latest("itoa"), latest("anyhow"));
     assert_eq!(
         names,
@@ -290,13 +334,25 @@ fn cargo_branches_hold_the_lock_cargo_wrote() {
     assert_eq!(b.commit.as_deref(), Some(c.as_str()));
     assert_eq!(ws.at(&c, "Cargo.toml"), CARGO_TOML);
     let l = cargo_lock(&ws.at(&c, "Cargo.lock"));
-    assert_eq!((l["anyhow"].as_str(), l["itoa"].as_str()), (anyhow_to.as_str(), "0.4.8"));
+    assert_eq!(
+        (l["anyhow"].as_str(), l["itoa"].as_str()),
+        (anyhow_to.as_str(), "0.4.8")
+    );
     assert_eq!(
         b.commands,
         vec![format!("cargo update -p anyhow@1.0.40 --precise {anyhow_to}")]
     );
-    let msg = ws.repo.find_commit(git2::Oid::from_str(&c).unwrap()).unwrap().message().unwrap().to_string();
-    assert!(msg.starts_with(&format!("chore(deps): bump anyhow from 1.0.40 to {anyhow_to}\n")), "{msg}");
+    let msg = ws
+        .repo
+        .find_commit(git2::Oid::from_str(&c).unwrap())
+        .unwrap()
+        .message()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.starts_with(&format!("chore(deps): bump anyhow from 1.0.40 to {anyhow_to}\n")),
+        "{msg}"
+    );
     let bumps = parse_bump_trailers(&msg);
     assert_eq!(bumps, b.bumps);
     assert_eq!(bumps[0].class, Class::Patch);
@@ -306,10 +362,20 @@ fn cargo_branches_hold_the_lock_cargo_wrote() {
     // comments stay, and Cargo.lock holds exactly the target.
     let b = &out.branches[1];
     let c = one_commit(&ws, &b.branch, base);
-    assert_eq!(ws.at(&c, "Cargo.toml"), CARGO_TOML.replace("itoa = \"0.4\"", "itoa = \"1.0\""));
+    assert_eq!(
+        ws.at(&c, "Cargo.toml"),
+        CARGO_TOML.replace("itoa = \"0.4\"", "itoa = \"1.0\"")
+    );
     let l = cargo_lock(&ws.at(&c, "Cargo.lock"));
-    assert_eq!((l["itoa"].as_str(), l["anyhow"].as_str()), (itoa_to.as_str(), "1.0.40"));
-    assert!(b.diff.contains("-itoa = \"0.4\"") && b.diff.contains("+itoa = \"1.0\""), "{}", b.diff);
+    assert_eq!(
+        (l["itoa"].as_str(), l["anyhow"].as_str()),
+        (itoa_to.as_str(), "1.0.40")
+    );
+    assert!(
+        b.diff.contains("-itoa = \"0.4\"") && b.diff.contains("+itoa = \"1.0\""),
+        "{}",
+        b.diff
+    );
     assert_eq!(b.bumps[0].class, Class::Major);
 
     // Running again: the branches exist; refused, nothing made.
@@ -354,7 +420,13 @@ pub fn npm_ws(reg: &server::Registry) -> Ws {
     ws.write("package.json", PACKAGE_JSON);
     ws.tool(
         "npm",
-        &["install", "--package-lock-only", "--ignore-scripts", "left-pad@1.1.0", "ms@0.7.1"],
+        &[
+            "install",
+            "--package-lock-only",
+            "--ignore-scripts",
+            "left-pad@1.1.0",
+            "ms@0.7.1",
+        ],
     );
     ws.write("package.json", PACKAGE_JSON);
     ws.tool("npm", &["install", "--package-lock-only", "--ignore-scripts"]);
@@ -397,8 +469,18 @@ fn npm_group_branch_holds_the_lock_npm_wrote() {
     let lock: serde_json::Value = serde_json::from_str(&lock).unwrap();
     assert_eq!(lock["packages"][""]["dependencies"]["ms"], "~2.1.3");
     assert_eq!(lock["packages"][""]["dependencies"]["left-pad"], "^1.1.0");
-    assert!(b.message.starts_with("chore(deps): bump 2 dependencies\n\n| Package |"), "{}", b.message);
-    assert!(b.message.contains("| ms | 0.7.1 | 2.1.3 | major | package.json |"), "{}", b.message);
+    assert!(
+        b.message
+            .starts_with("chore(deps): bump 2 dependencies\n\n| Package |"),
+        "{}",
+        b.message
+    );
+    assert!(
+        b.message
+            .contains("| ms | 0.7.1 | 2.1.3 | major | package.json |"),
+        "{}",
+        b.message
+    );
     assert_eq!(parse_bump_trailers(&b.message).len(), 2);
     assert_eq!(
         b.commands[0],
@@ -424,9 +506,23 @@ fn a_dry_run_writes_nothing_and_its_digest_guards_the_real_run() {
     let b = &out.branches[0];
     assert_eq!(b.branch, "shipdeck/deps/npm/ms-2.1.3");
     assert_eq!(b.commit, None);
-    assert!(b.diff.contains("-    \"ms\":   \"~0.7.1\"\n+    \"ms\":   \"~2.1.3\"\n"), "{}", b.diff);
-    assert!(b.commands.iter().any(|c| c.ends_with("ms@2.1.3")), "{:?}", b.commands);
-    assert!(b.message.starts_with("chore(deps): bump ms from 0.7.1 to 2.1.3\n"), "{}", b.message);
+    assert!(
+        b.diff
+            .contains("-    \"ms\":   \"~0.7.1\"\n+    \"ms\":   \"~2.1.3\"\n"),
+        "{}",
+        b.diff
+    );
+    assert!(
+        b.commands.iter().any(|c| c.ends_with("ms@2.1.3")),
+        "{:?}",
+        b.commands
+    );
+    assert!(
+        b.message
+            .starts_with("chore(deps): bump ms from 0.7.1 to 2.1.3\n"),
+        "{}",
+        b.message
+    );
     let again = ws.update(&report, &request).unwrap();
     assert_eq!(again.digest, out.digest);
 
@@ -435,7 +531,10 @@ fn a_dry_run_writes_nothing_and_its_digest_guards_the_real_run() {
         expect: Some("0123456789abcdef0123456789abcdef".into()),
         ..request.clone()
     };
-    assert_eq!(ws.update(&report, &wrong).unwrap_err().code(), "dependencies.plan_changed");
+    assert_eq!(
+        ws.update(&report, &wrong).unwrap_err().code(),
+        "dependencies.plan_changed"
+    );
     assert_eq!(ws.state(), before);
     let right = UpdateRequest {
         dry_run: false,

@@ -30,7 +30,10 @@ fn index() -> super::server::Registry {
                     format!("<a href=\"/files/{w}#sha256={h}\" data-dist-info-metadata=\"sha256={m}\" data-core-metadata=\"sha256={m}\">{w}</a>\n")
                 })
                 .collect();
-            return Answer::ok("text/html", format!("<html><body>\n{links}</body></html>").into_bytes());
+            return Answer::ok(
+                "text/html",
+                format!("<html><body>\n{links}</body></html>").into_bytes(),
+            );
         }
         for v in VERSIONS {
             if u == format!("/files/{}.metadata", wheel(v)) {
@@ -55,7 +58,10 @@ fn uv_lock_moves_the_pin_and_the_requirement_widens() {
     ws.commit_all("app");
     let report = ws.report();
     let row = report.dependencies.iter().find(|r| r.name == "tinypkg").unwrap();
-    assert_eq!((row.current.as_deref(), row.latest.as_deref()), (Some("1.0.0"), Some("2.0.0")));
+    assert_eq!(
+        (row.current.as_deref(), row.latest.as_deref()),
+        (Some("1.0.0"), Some("2.0.0"))
+    );
     let before = ws.state();
     let base = ws.repo.head().unwrap().target().unwrap();
     let out = ws.update(&report, &UpdateRequest::default()).unwrap();
@@ -63,7 +69,10 @@ fn uv_lock_moves_the_pin_and_the_requirement_widens() {
     assert_eq!((&after.0, after.2, &after.3), (&before.0, 0, &before.3));
     let b = &out.branches[0];
     assert_eq!(b.branch, "shipdeck/deps/pypi/tinypkg-2.0.0");
-    assert_eq!(b.commands, vec!["uv lock --upgrade-package tinypkg==2.0.0".to_string()]);
+    assert_eq!(
+        b.commands,
+        vec!["uv lock --upgrade-package tinypkg==2.0.0".to_string()]
+    );
     let c = one_commit(&ws, &b.branch, base);
     assert_eq!(ws.at(&c, "pyproject.toml"), PYPROJECT.replace("<2\"", "<3\""));
     let lock: toml::Table = ws.at(&c, "uv.lock").parse().unwrap();
