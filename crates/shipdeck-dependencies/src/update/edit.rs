@@ -187,9 +187,7 @@ fn arrays_of(
     mut f: impl FnMut(&mut toml_edit::Array) -> Option<Found>,
 ) -> Option<Found> {
     let mut found = None;
-    let Some(table) = item.and_then(Item::as_table_like_mut) else {
-        return None;
-    };
+    let table = item.and_then(Item::as_table_like_mut)?;
     for (_, list) in table.iter_mut() {
         if let Some(arr) = list.as_array_mut() {
             found = merge(found, f(arr));

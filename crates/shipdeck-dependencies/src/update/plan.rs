@@ -251,7 +251,8 @@ pub fn ref_part(s: &str) -> String {
     for c in s.chars() {
         let keep = c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
         let c = if keep { c } else { '-' };
-        if !(c == '-' && out.ends_with('-')) && !(c == '.' && out.ends_with('.')) {
+        let doubled = (c == '-' || c == '.') && out.ends_with(c);
+        if !doubled {
             out.push(c);
         }
     }
@@ -429,7 +430,7 @@ pub fn lockfile(snap: &Snapshot, manifest: &str) -> Option<String> {
     None
 }
 
-fn rel_join(dir: &Path, name: &str) -> String {
+pub fn rel_join(dir: &Path, name: &str) -> String {
     let s = dir.join(name).to_string_lossy().replace('\\', "/");
     s.trim_start_matches("./").to_string()
 }

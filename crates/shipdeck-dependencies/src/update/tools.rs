@@ -35,88 +35,14 @@ fn cmd(program: &str, args: &[&str], dir: &str, lockfile: &str) -> Cmd {
 /// `--precise`. The JavaScript managers are asked for `name@version`
 /// (they may rewrite the requirement in their own style, so the edited
 /// manifests are written again and the lockfile synced to them). uv pins
-/// with `--upgrade-package name==version`; Poetry relocks.
+/// with `--upgrade-package name==version`. Poetry has no pin: `poetry
+/// update --lock NAME` takes the highest version the edited requirement
+/// allows, the same version unless a newer one was published meanwhile.
 pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
     let dir = lock_dir(lock);
     let file = Path::new(lock).file_name().and_then(|f| f.to_str()).unwrap_or("");
-    let specs: Vec<String> = bumps.iter().map(|b| format!("{}@{}", b.name, b.to)).collect();
-    let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
-    let mut members: Vec<String> = bumps
-        .iter()
-        .map(|b| member_of(lock, &b.manifest))
-        .filter(|m| !m.is_empty())
-        .collect();
-    members.sort();
-    members.dedup();
     match file {
         "Cargo.lock" => bumps.iter().flat_map(|b| cargo_steps(b, &dir, lock)).collect(),
-        "package-lock.json" | "npm-shrinkwrap.json" => {
-            let base = [
-                "install",
-                "--package-lock-only",
-                "--ignore-scripts",
-                "--no-audit",
-                "--no-fund",
-            ];
-            let mut first: Vec<&str> = base.to_vec();
-            for m in &members {
-                first.extend(["--workspace", m.as_str()]);
-            }
-            first.extend(&specs);
-            vec![
-                Step::Run(cmd("npm", &first, &dir, lock)),
-                Step::Write,
-                Step::Run(cmd("npm", &base, &dir, lock)),
-            ]
-        }
-        "pnpm-lock.yaml" => {
-            let mut first = vec!["add", "--lockfile-only", "--ignore-scripts"];
-            for m in &members {
-                first.extend(["--filter", m.as_str()]);
-            }
-            first.extend(&specs);
-            vec![
-                Step::Run(cmd("pnpm", &first, &dir, lock)),
-                Step::Write,
-                Step::Run(cmd(
-                    "pnpm",
-                    &["install", "--lockfile-only", "--ignore-scripts"],
-                    &dir,
-                    lock,
-                )),
-            ]
-        }
-        "yarn.lock" => {
-            let berry = snap.exists(&format!(
-                "{}.yarnrc.yml",
-                if dir.is_empty() {
-                    String::new()
-                } else {
-                    format!("{dir}/")
-                }
-            ));
-            let (first, second): (Vec<&str>, Vec<&str>) = if berry {
-                (
-                    [&["up"][..], &specs, &["--mode=update-lockfile"]].concat(),
-                    vec!["install", "--mode=update-lockfile"],
-                )
-            } else {
-                (
-                    [
-                        &["upgrade"][..],
-                        &specs,
-                        &["--ignore-scripts", "--non-interactive"],
-                    ]
-                    .concat(),
-                    vec!["install", "--ignore-scripts", "--non-interactive"],
-                )
-            };
-            vec![
-                Step::Run(cmd("yarn", &first, &dir, lock)),
-                Step::Write,
-                Step::Run(cmd("yarn", &second, &dir, lock)),
-            ]
-        }
         "uv.lock" => {
             let mut args = vec!["lock".to_string()];
             for b in bumps {
@@ -128,18 +54,76 @@ pub fn steps(snap: &Snapshot, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
         }
         "poetry.lock" => {
             let names: Vec<&str> = bumps.iter().map(|b| b.name.as_str()).collect();
-            vec![
-                Step::Run(cmd("poetry", &["lock", "--no-update"], &dir, lock)),
-                Step::Run(cmd(
-                    "poetry",
-                    &[&["update", "--lock"][..], &names].concat(),
-                    &dir,
-                    lock,
-                )),
-            ]
+            let args = [&["update", "--lock"][..], &names].concat();
+            vec![Step::Run(cmd("poetry", &args, &dir, lock))]
         }
-        _ => vec![],
+        _ => js_steps(snap, file, lock, bumps),
     }
+}
+
+/// npm, pnpm and yarn: ask for the versions, write the edited manifests
+/// back, sync the lockfile.
+fn js_steps(snap: &Snapshot, file: &str, lock: &str, bumps: &[&Bump]) -> Vec<Step> {
+    let dir = lock_dir(lock);
+    let specs: Vec<String> = bumps.iter().map(|b| format!("{}@{}", b.name, b.to)).collect();
+    let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
+    let mut members: Vec<String> = bumps
+        .iter()
+        .map(|b| member_of(lock, &b.manifest))
+        .filter(|m| !m.is_empty())
+        .collect();
+    members.sort();
+    members.dedup();
+    let (program, first, second): (&str, Vec<&str>, Vec<&str>) = match file {
+        "package-lock.json" | "npm-shrinkwrap.json" => {
+            let base = vec![
+                "install",
+                "--package-lock-only",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+            ];
+            let mut first = base.clone();
+            for m in &members {
+                first.extend(["--workspace", m.as_str()]);
+            }
+            first.extend(&specs);
+            ("npm", first, base)
+        }
+        "pnpm-lock.yaml" => {
+            let mut first = vec!["add", "--lockfile-only", "--ignore-scripts"];
+            for m in &members {
+                first.extend(["--filter", m.as_str()]);
+            }
+            first.extend(&specs);
+            (
+                "pnpm",
+                first,
+                vec!["install", "--lockfile-only", "--ignore-scripts"],
+            )
+        }
+        "yarn.lock" if snap.exists(&super::plan::rel_join(Path::new(&dir), ".yarnrc.yml")) => (
+            "yarn",
+            [&["up"][..], &specs, &["--mode=update-lockfile"]].concat(),
+            vec!["install", "--mode=update-lockfile"],
+        ),
+        "yarn.lock" => (
+            "yarn",
+            [
+                &["upgrade"][..],
+                &specs,
+                &["--ignore-scripts", "--non-interactive"],
+            ]
+            .concat(),
+            vec!["install", "--ignore-scripts", "--non-interactive"],
+        ),
+        _ => return vec![],
+    };
+    vec![
+        Step::Run(cmd(program, &first, &dir, lock)),
+        Step::Write,
+        Step::Run(cmd(program, &second, &dir, lock)),
+    ]
 }
 
 /// `cargo update -p NAME@FROM --precise TO`. When the requirement moved

@@ -1,7 +1,7 @@
 //! `update` with the real package managers (cargo, npm, uv) against local
 //! registries: the branches they make, what they commit, and that the
 //! user's checkout is never touched, whatever fails.
-#![allow(clippy::too_many_lines)]
+#![allow(clippy::too_many_lines, clippy::new_without_default)]
 
 #[path = "../outdated/server.rs"]
 #[allow(dead_code)]
