@@ -11,6 +11,7 @@
 //! ([`tools`]). The user's checkout is never written.
 
 mod apply;
+mod branch;
 mod edit;
 mod plan;
 mod req;
@@ -122,7 +123,7 @@ pub fn update(
     progress: &Progress,
 ) -> Result<UpdateOutcome> {
     if let Some(b) = &request.branch {
-        plan::valid_branch(b)?;
+        branch::valid_branch(b)?;
     }
     let repo = git2::Repository::discover(root).map_err(|e| plan::git(&e))?;
     let workdir = repo.workdir().ok_or_else(|| DepsError::Git {
@@ -147,7 +148,7 @@ pub fn update(
     };
     let bumps = choose(root, report, request, opts, progress)?;
     let mut planned = Vec::new();
-    for (branch, group, bumps) in plan::branches(bumps, request) {
+    for (branch, group, bumps) in branch::branches(bumps, request) {
         planned.push(plan::plan_branch(&snap, branch, group.as_deref(), bumps)?);
     }
     let base = head.id();
@@ -165,7 +166,7 @@ pub fn update(
         }
     }
     for p in &planned {
-        plan::valid_branch(&p.branch)?;
+        branch::valid_branch(&p.branch)?;
         apply::check_free(&repo, &p.branch)?;
     }
     let run = apply::Run {
