@@ -191,6 +191,35 @@ mod tests {
     }
 
     #[test]
+    fn a_configured_group_shares_one_branch() {
+        let mut a = bump("@babel/core", "package.json", &[]);
+        let mut b = bump("@babel/preset-env", "web/package.json", &[]);
+        a.group = Some("babel".into());
+        b.group = Some("babel".into());
+        let c = bump("ms", "package.json", &[]);
+        let out = branches(vec![c, b, a], &UpdateRequest::default());
+        let names: Vec<(&str, usize)> = out.iter().map(|(n, _, b)| (n.as_str(), b.len())).collect();
+        assert_eq!(
+            names,
+            vec![("shipdeck/deps/babel", 2), ("shipdeck/deps/npm/ms-1.2.0", 1)]
+        );
+        let m = message(out[0].1.as_deref(), &out[0].2);
+        assert!(
+            m.starts_with("chore(deps): bump the babel group with 2 updates\n"),
+            "{m}"
+        );
+        let one = branches(
+            out.into_iter().flat_map(|(_, _, b)| b).collect(),
+            &UpdateRequest {
+                group: true,
+                ..UpdateRequest::default()
+            },
+        );
+        assert_eq!(one.len(), 1);
+        assert!(one[0].0.starts_with("shipdeck/deps/all-"), "{}", one[0].0);
+    }
+
+    #[test]
     fn messages_name_the_place_and_label_security() {
         let m = message(None, &[bump("ms", "web/package.json", &["GHSA-x"])]);
         assert!(

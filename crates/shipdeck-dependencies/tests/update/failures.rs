@@ -186,3 +186,30 @@ fn ignored_packages_and_disallowed_classes_are_not_taken() {
     assert_eq!(bumps, vec![("ms", "0.7.3")]);
     assert_eq!(out.branches[0].bumps[0].requirement_to, "~0.7.1");
 }
+
+#[test]
+fn a_cancelled_update_kills_the_tool_and_leaves_nothing_behind() {
+    let reg = npm_registry();
+    let mut ws = npm_ws(&reg);
+    let report = ws.report();
+    let before = ws.state();
+    let bin = fake_npm(&ws, "sleep 30");
+    let path = format!("{bin}:{}", ws.vars["PATH"]);
+    ws.vars.insert("PATH".into(), path);
+    let (jobs, p) = super::progress();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        jobs.cancel(1).unwrap();
+        jobs
+    });
+    let started = std::time::Instant::now();
+    let err = shipdeck_dependencies::update(ws.root(), &report, &UpdateRequest::default(), &ws.opts(), &p)
+        .unwrap_err();
+    assert_eq!(err.code(), "job.cancelled");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the tool was not killed"
+    );
+    drop(canceller.join());
+    assert_eq!(ws.state(), before);
+}
