@@ -394,9 +394,10 @@ pub fn plan_branch(
         steps.extend(super::tools::steps(snap, lock, &members));
     }
     let message = super::branch::message(group, &bumps);
+    // Unchanged manifests stay in: they are written back after a package
+    // manager that rewrote them.
     let edits = files
         .into_iter()
-        .filter(|(_, (b, a))| b != a)
         .map(|(path, (before, after))| FileEdit { path, before, after })
         .collect();
     Ok(Planned {

@@ -8,6 +8,7 @@
 mod server;
 
 mod failures;
+mod pnpm;
 mod python;
 
 use std::collections::BTreeMap;
