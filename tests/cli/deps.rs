@@ -193,4 +193,21 @@ fn update_dry_run_then_confirmed_run_makes_the_branch_npm_locked() {
     assert_eq!(lock["packages"]["node_modules/left-pad"]["version"], "1.3.0");
     assert_eq!(repo.head(), head, "the checkout stays where it was");
     assert!(git.statuses(None).unwrap().is_empty());
+
+    // The real run, not the dry runs, left one audit entry.
+    let out = env
+        .cmd()
+        .args(["-C", repo.root_str(), "activity", "--audit", "--json"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries: Vec<&serde_json::Value> = v["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "deps.update")
+        .collect();
+    assert_eq!(entries.len(), 1, "{v}");
+    assert!(entries[0].to_string().contains(&commit), "{}", entries[0]);
 }

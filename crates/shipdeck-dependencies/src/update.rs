@@ -251,7 +251,12 @@ fn outcome(
             let commit = commits.and_then(|c| c.get(i)).copied();
             let diff = match commit {
                 Some(c) => apply::commit_diff(repo, base, c),
-                None => p.edits.iter().filter(|e| e.before != e.after).map(unified).collect(),
+                None => p
+                    .edits
+                    .iter()
+                    .filter(|e| e.before != e.after)
+                    .map(unified)
+                    .collect(),
             };
             UpdateBranch {
                 branch: p.branch.clone(),
