@@ -211,3 +211,35 @@ fn update_dry_run_then_confirmed_run_makes_the_branch_npm_locked() {
     assert_eq!(entries.len(), 1, "{v}");
     assert!(entries[0].to_string().contains(&commit), "{}", entries[0]);
 }
+
+#[test]
+fn update_honours_the_dependencies_section_of_shipdeck_toml() {
+    let env = Env::new();
+    let (url, _) = registry();
+    let mut repo = left_pad_repo(&env, &url);
+    repo.write("shipdeck.toml", "[dependencies]\nignore = [\"npm:left-*\"]\n");
+    repo.commit("ignore left-pad");
+    let home = env.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = env
+        .cmd()
+        .env("HOME", &home)
+        .args(["-C", repo.root_str(), "deps", "update", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert_code(&out, 0);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["branches"], serde_json::json!([]), "{plan}");
+
+    repo.write("shipdeck.toml", "[dependencies]\nignor = []\n");
+    repo.commit("typo");
+    let out = env
+        .cmd()
+        .env("HOME", &home)
+        .args(["-C", repo.root_str(), "deps", "update", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert_code(&out, 1);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["code"], "dependencies.invalid_config", "{e}");
+}
