@@ -10,6 +10,7 @@ CLI := $(CARGO_TARGET_DIR)/debug/shipdeck
 APP := $(CARGO_TARGET_DIR)/debug/shipdeck-app
 DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
 DEMO ?= $(DATA_DIR)/demo-workspace
+TOOLS := $(or $(SHIPDECK_TOOLS),$(HOME)/.cache/shipdeck-tools)
 
 .PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets clean
 
@@ -37,7 +38,7 @@ lint: ui
 
 unit: build
 	cd ui && npm test --silent
-	scripts/with-keyring.sh cargo test --workspace --exclude shipdeck-bench-hello $(APP_FEATURES)
+	PATH="$(TOOLS)/bin:$$PATH" scripts/with-keyring.sh cargo test --workspace --exclude shipdeck-bench-hello $(APP_FEATURES)
 
 e2e: build
 	tests/e2e/run.sh

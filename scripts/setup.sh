@@ -65,6 +65,22 @@ fi
 # shellcheck source=scripts/tools.env
 . scripts/tools.env
 
+# Package managers `deps update` runs in its tests (uv from PyPI, pnpm from
+# npm), linked into $tools/bin, which `make unit` puts first on PATH.
+mkdir -p "$tools/bin"
+if [ ! -x "$tools/uv-$UV_VERSION/bin/uv" ]; then
+  echo "setup: pip install uv $UV_VERSION"
+  python3 -m venv "$tools/uv-$UV_VERSION"
+  "$tools/uv-$UV_VERSION/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+fi
+ln -sf "$tools/uv-$UV_VERSION/bin/uv" "$tools/bin/uv"
+if [ ! -x "$tools/pnpm-$PNPM_VERSION/node_modules/.bin/pnpm" ]; then
+  echo "setup: npm install pnpm $PNPM_VERSION"
+  mkdir -p "$tools/pnpm-$PNPM_VERSION"
+  npm install --prefix "$tools/pnpm-$PNPM_VERSION" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION"
+fi
+ln -sf "$tools/pnpm-$PNPM_VERSION/node_modules/.bin/pnpm" "$tools/bin/pnpm"
+
 # cargo_tool CRATE VERSION BIN [cargo install flags]: builds CRATE once into
 # $tools/CRATE-VERSION (a version bump builds anew; an unchanged one never does).
 cargo_tool() {

@@ -50,8 +50,9 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         }
         .into());
     }
-    let configs = Configs::load(root, opts, &deps)?;
-    let packages = fetch_packages(&deps, &configs, opts, progress)?;
+    let configs = load_configs(root, &deps, opts)?;
+    let fetcher = fetcher(opts)?;
+    let packages = runtime()?.block_on(fetch_all(&deps, &configs, &fetcher, progress))?;
     let engines = Engines {
         node: opts.node_version.clone(),
     };
@@ -75,43 +76,66 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
     Ok(OutdatedReport { dependencies })
 }
 
-impl Configs {
-    /// The configuration of each ecosystem `deps` has.
-    fn load(root: &Path, opts: &OutdatedOptions, deps: &[Direct]) -> Result<Configs> {
-        let has = |e| deps.iter().any(|d| d.ecosystem == e);
-        Ok(Configs {
-            npm: has(Ecosystem::Npm)
-                .then(|| NpmConfig::load(root, &opts.env))
-                .transpose()?,
-            cargo: has(Ecosystem::Cargo)
-                .then(|| CargoConfig::load(root, &opts.env))
-                .transpose()?,
-            pip: has(Ecosystem::Pypi)
-                .then(|| PipConfig::load(&opts.env))
-                .transpose()?,
-        })
-    }
+fn load_configs(root: &Path, deps: &[Direct], opts: &OutdatedOptions) -> Result<Configs> {
+    let has = |e| deps.iter().any(|d| d.ecosystem == e);
+    Ok(Configs {
+        npm: has(Ecosystem::Npm)
+            .then(|| NpmConfig::load(root, &opts.env))
+            .transpose()?,
+        cargo: has(Ecosystem::Cargo)
+            .then(|| CargoConfig::load(root, &opts.env))
+            .transpose()?,
+        pip: has(Ecosystem::Pypi)
+            .then(|| PipConfig::load(&opts.env))
+            .transpose()?,
+    })
 }
 
-/// One registry document per package of `deps`, on a small runtime of its own.
-fn fetch_packages(
-    deps: &[Direct],
-    configs: &Configs,
-    opts: &OutdatedOptions,
-    progress: &Progress,
-) -> Result<BTreeMap<Key, Fetched>> {
-    let fetcher = Fetcher::new(
+fn fetcher(opts: &OutdatedOptions) -> Result<Fetcher> {
+    Ok(Fetcher::new(
         opts.cache_dir.clone(),
         opts.max_body_bytes,
         opts.timeout,
         opts.per_host,
         opts.reuse_connections,
-    )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    )?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Internal(format!("async runtime: {e}")))?;
-    runtime.block_on(fetch_all(deps, configs, &fetcher, progress))
+        .map_err(|e| Error::Internal(format!("async runtime: {e}")))
+}
+
+/// What each registry publishes for the packages of `rows` (same order;
+/// `None` where the row's manifest no longer declares it or its registry
+/// failed), read through the same cached fetcher as [`outdated`]: an
+/// update needs every version, not only `latest`.
+pub(crate) fn packages_for(
+    root: &Path,
+    rows: &[&Outdated],
+    opts: &OutdatedOptions,
+    progress: &Progress,
+) -> Result<Vec<Option<Package>>> {
+    let deps: Vec<Direct> = read_workspace(root)?
+        .into_iter()
+        .filter(|d| {
+            rows.iter()
+                .any(|r| r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest)
+        })
+        .collect();
+    let configs = load_configs(root, &deps, opts)?;
+    let packages = runtime()?.block_on(fetch_all(&deps, &configs, &fetcher(opts)?, progress))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let d = deps
+                .iter()
+                .find(|d| r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest)?;
+            packages.get(&key_of(d, &configs).ok()?)?.as_ref().ok().cloned()
+        })
+        .collect())
 }
 
 /// The source repository the registry names for each of `wanted`
@@ -128,8 +152,8 @@ pub fn repositories(
         .into_iter()
         .filter(|d| is_registry(d) && wanted.iter().any(|(e, n)| *e == d.ecosystem && *n == d.name))
         .collect();
-    let configs = Configs::load(root, opts, &deps)?;
-    let packages = fetch_packages(&deps, &configs, opts, progress)?;
+    let configs = load_configs(root, &deps, opts)?;
+    let packages = runtime()?.block_on(fetch_all(&deps, &configs, &fetcher(opts)?, progress))?;
     Ok(packages
         .into_iter()
         .filter_map(|(k, p)| Some(((k.ecosystem, k.name), p.ok()?.repository?)))

@@ -43,6 +43,8 @@ pub struct Config {
     pub advisor: AdvisorConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    #[serde(default)]
+    pub dependencies: toml::Table,
 }
 
 /// `[docs]`: where generated documentation goes.
