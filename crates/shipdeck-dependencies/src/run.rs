@@ -94,7 +94,10 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
             row(d, fetched, &engines)
         })
         .collect();
-    Ok(OutdatedReport { dependencies })
+    Ok(OutdatedReport {
+        dependencies,
+        schedule: None,
+    })
 }
 
 /// npm skips git, file, link, workspace and URL specs; so do we.

@@ -1,6 +1,11 @@
 // Generated from src-tauri/src/commands/table.rs by `make bindings`; do not edit.
 // src-tauri/tests/seam.rs fails when this file and the table disagree.
 import type { AcceptedFinding } from "../AcceptedFinding";
+import type { OutdatedReport } from "../OutdatedReport";
+import type { UpdateRequest } from "../UpdateRequest";
+import type { UpdateOutcome } from "../UpdateOutcome";
+import type { ProposeRequest } from "../ProposeRequest";
+import type { ProposeOutcome } from "../ProposeOutcome";
 import type { AdvisorCheck } from "../AdvisorCheck";
 import type { AdvisorRun } from "../AdvisorRun";
 import type { AdvisorRunRequest } from "../AdvisorRunRequest";
@@ -291,5 +296,11 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<SarifImportSummary>("security_sarif_import", { path, files }),
     securitySarifList: (path: string, filter: SarifFilter): Promise<SarifList> =>
       invoke<SarifList>("security_sarif_list", { path, filter }),
+    depsOutdated: (path: string, onProgress: (message: ProgressEvent) => void): Promise<OutdatedReport> =>
+      invoke<OutdatedReport>("deps_outdated", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    depsUpdate: (path: string, request: UpdateRequest, onProgress: (message: ProgressEvent) => void): Promise<UpdateOutcome> =>
+      invoke<UpdateOutcome>("deps_update", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    depsPropose: (path: string, request: ProposeRequest, onProgress: (message: ProgressEvent) => void): Promise<ProposeOutcome> =>
+      invoke<ProposeOutcome>("deps_propose", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
   };
 }
