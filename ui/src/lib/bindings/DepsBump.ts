@@ -2,4 +2,20 @@
 import type { Class } from "./Class";
 import type { DepsEcosystem } from "./DepsEcosystem";
 
-export type DepsBump = { ecosystem: DepsEcosystem, name: string, manifest: string, from: string, to: string, class: Class, requirement_from: string, requirement_to: string, advisories: Array<string>, group: string | null, };
+/**
+ * One dependency moved from one version to another.
+ */
+export type DepsBump = { ecosystem: DepsEcosystem, name: string, 
+/**
+ * The manifest, relative to the workspace.
+ */
+manifest: string, from: string, to: string, class: Class, requirement_from: string, requirement_to: string, 
+/**
+ * Advisories the update fixes (from the Security area); security
+ * updates are listed first and labelled.
+ */
+advisories: Array<string>, 
+/**
+ * The `[dependencies.groups]` group it belongs to.
+ */
+group: string | null, };

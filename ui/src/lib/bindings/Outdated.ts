@@ -3,4 +3,48 @@ import type { Class } from "./Class";
 import type { DepsEcosystem } from "./DepsEcosystem";
 import type { ErrorPayload } from "./ErrorPayload";
 
-export type Outdated = { ecosystem: DepsEcosystem, name: string, manifest: string, requirement: string, current: string | null, wanted: string | null, latest: string | null, class: Class | null, kind: string, released: string | null, homepage: string | null, repository: string | null, release_notes: string | null, advisories: Array<string>, error: ErrorPayload | null, };
+/**
+ * One direct dependency of one manifest and how far behind it is.
+ */
+export type Outdated = { ecosystem: DepsEcosystem, name: string, 
+/**
+ * The manifest, relative to the workspace (`web/package.json`).
+ */
+manifest: string, requirement: string, 
+/**
+ * The locked version; `None` without a lockfile.
+ */
+current: string | null, 
+/**
+ * The highest version the requirement allows.
+ */
+wanted: string | null, 
+/**
+ * npm's `latest` tag; the highest non-prerelease, non-yanked version elsewhere.
+ */
+latest: string | null, 
+/**
+ * `None` when up to date (or when it cannot be told).
+ */
+class: Class | null, 
+/**
+ * The manifest's table: `dependencies`, `dev-dependencies`, `optional:GROUP`, …
+ */
+kind: string, 
+/**
+ * When `latest` was published, where the registry says (RFC 3339).
+ */
+released: string | null, homepage: string | null, repository: string | null, 
+/**
+ * Where the release notes are, when the repository is on a known forge.
+ */
+release_notes: string | null, 
+/**
+ * Advisories (Security area) of the locked version that updating to
+ * `latest` fixes; empty when none are known.
+ */
+advisories: Array<string>, 
+/**
+ * Why this row could not be checked (the others still were).
+ */
+error: ErrorPayload | null, };

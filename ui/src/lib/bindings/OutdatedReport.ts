@@ -2,4 +2,8 @@
 import type { Outdated } from "./Outdated";
 import type { Schedule } from "./Schedule";
 
-export type OutdatedReport = { dependencies: Array<Outdated>, schedule: Schedule | null, };
+export type OutdatedReport = { dependencies: Array<Outdated>, 
+/**
+ * `[dependencies] schedule`: how often the check is meant to run.
+ */
+schedule: Schedule | null, };
