@@ -1,6 +1,6 @@
 // Dependencies in the real window, on a workspace made here: an npm project
 // whose own .npmrc names a registry this spec serves on 127.0.0.1 with the
-// real packuments of left-pad, chalk and semver (the dependencies crate's
+// real packuments of left-pad, uuid and semver (the dependencies crate's
 // fixtures). The Outdated table shows each with its locked, wanted and
 // latest version and class; the filters narrow it; selecting left-pad and
 // "Create update branch" shows the exact diff of a dry run, and Confirm
@@ -17,10 +17,10 @@ import { launch, shot, tempDir } from "./lib/env.mjs";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../../crates/shipdeck-dependencies/tests/fixtures/npm");
 const packuments = Object.fromEntries(
-  ["left-pad", "chalk", "semver"].map((name) => [name, readFileSync(join(fixtures, `${name}.json`), "utf8")]),
+  ["left-pad", "uuid", "semver"].map((name) => [name, readFileSync(join(fixtures, `${name}.json`), "utf8")]),
 );
 /** name → [requirement, locked version] */
-const deps = { "left-pad": ["^1.1.0", "1.1.0"], chalk: ["^5.3.0", "5.3.0"], semver: ["~7.8.0", "7.8.0"] };
+const deps = { "left-pad": ["^1.1.0", "1.1.0"], uuid: ["^9.0.0", "9.0.0"], semver: ["~7.8.0", "7.8.0"] };
 
 let s;
 let ws;
@@ -85,6 +85,14 @@ after(async () => {
   registry?.close();
 });
 
+/** After two frames: what the DOM says is on screen. */
+function painted() {
+  return s.cmd("POST", "/execute/async", {
+    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+    args: [],
+  });
+}
+
 /** The visible rows as `name current wanted latest class`. */
 async function rows() {
   return s.execute(`return [...document.querySelectorAll('[data-testid="dep-row"]')].map((r) =>
@@ -92,19 +100,25 @@ async function rows() {
 }
 
 async function rowsAre(what, want) {
-  return s.waitFor(what, async () => {
-    const got = await rows();
-    return JSON.stringify(got) === JSON.stringify(want) ? got : null;
-  }, 30_000);
+  let got;
+  try {
+    return await s.waitFor(what, async () => {
+      got = await rows();
+      return JSON.stringify(got) === JSON.stringify(want) ? got : null;
+    }, 30_000);
+  } catch (e) {
+    assert.deepEqual(got, want, e.message);
+    throw e;
+  }
 }
 
 test("Outdated: each dependency with its locked, wanted and latest version, read from the workspace's registry", async () => {
   await rowsAre("the three rows, largest class first", [
-    "chalk 5.3.0 5.6.2 6.0.1 major",
+    "uuid 9.0.0 9.0.1 14.0.3 major",
     "left-pad 1.1.0 1.3.0 1.3.0 minor",
     "semver 7.8.0 7.8.6 7.8.6 patch",
   ]);
-  for (const name of ["/left-pad", "/chalk", "/semver"]) assert.ok(asked.includes(name), `${name} asked of ${asked}`);
+  for (const name of ["/left-pad", "/uuid", "/semver"]) assert.ok(asked.includes(name), `${name} asked of ${asked}`);
   assert.match(await s.text(await s.find('[data-testid="deps-summary"]')), /3 dependencies behind of 3/);
   const leftPad = await s.find('[data-testid="dep-row"][data-name="left-pad"]');
   assert.match(await s.text(leftPad), /package\.json/);
@@ -118,23 +132,30 @@ test("Outdated: each dependency with its locked, wanted and latest version, read
   await s.execute(`const i = document.querySelector('[data-testid="deps-filter-text"]');
     i.value = ""; i.dispatchEvent(new Event("input", { bubbles: true }));`);
   await rowsAre("every row again", [
-    "chalk 5.3.0 5.6.2 6.0.1 major",
+    "uuid 9.0.0 9.0.1 14.0.3 major",
     "left-pad 1.1.0 1.3.0 1.3.0 minor",
     "semver 7.8.0 7.8.6 7.8.6 patch",
   ]);
   await s.click('[data-testid="dep-row"][data-name="left-pad"] [data-testid="dep-select"]');
   await s.waitForText('[data-testid="deps-selected"]', "1 dependency selected");
+  await painted();
   await shot(s, "dependencies-outdated");
 });
 
+/** Waits for the dialog to show `testid`, or fails at once with the error it shows instead. */
+async function settled(what, testid) {
+  const [state, el] = await s.waitFor(what, async () => {
+    const failed = await s.findAll('dialog [role="alert"]');
+    if (failed.length) return ["failed", failed[0]];
+    const done = await s.findAll(`[data-testid="${testid}"]`);
+    return done.length ? ["done", done[0]] : null;
+  }, 120_000);
+  if (state === "failed") assert.fail(`${what}: ${await s.text(el)}`);
+}
+
 test("Create update branch: the dry run's exact diff, then the branch on confirmation", async () => {
   await s.click('[data-testid="deps-create-branch"]');
-  const preview = await s.waitFor("the dry run", async () => {
-    const failed = await s.findAll('dialog [role="alert"]');
-    if (failed.length) throw new Error(await s.text(failed[0]));
-    return s.find('[data-testid="deps-update-preview"]');
-  }, 120_000);
-  assert.ok(preview);
+  await settled("the dry run", "deps-update-preview");
   const branch = await s.find('[data-testid="deps-branch"]');
   const name = await s.attribute(branch, "data-branch");
   const bump = await s.text(await s.find('[data-testid="deps-bump"][data-name="left-pad"]'));
@@ -144,20 +165,17 @@ test("Create update branch: the dry run's exact diff, then the branch on confirm
     `return [...document.querySelectorAll('[data-testid="deps-branch"] pre .add')].map((l) => l.innerText).join("\\n")`,
   );
   assert.match(added, /1\.3\.0/, "the diff adds left-pad 1.3.0");
-  assert.doesNotMatch(added, /chalk|semver/);
+  assert.doesNotMatch(added, /uuid|semver/);
   assert.throws(() => git("rev-parse", "--verify", "-q", name), "a dry run makes no branch");
+  await painted();
   await shot(s, "dependencies-update");
 
   await s.click('[data-testid="deps-confirm"]');
-  await s.waitFor("the branch", async () => {
-    const failed = await s.findAll('dialog [role="alert"]');
-    if (failed.length) throw new Error(await s.text(failed[0]));
-    return s.find('[data-testid="deps-update-done"]');
-  }, 120_000);
+  await settled("the branch", "deps-update-done");
   assert.match(await s.text(await s.find('[data-testid="deps-update-done"]')), new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   const lock = JSON.parse(git("show", `${name}:package-lock.json`));
   assert.equal(lock.packages["node_modules/left-pad"].version, "1.3.0");
-  assert.equal(lock.packages["node_modules/chalk"].version, "5.3.0", "unselected rows untouched");
+  assert.equal(lock.packages["node_modules/uuid"].version, "9.0.0", "unselected rows untouched");
   assert.equal(git("rev-parse", "--abbrev-ref", "HEAD"), "main", "the working tree stays on main");
   await s.find('[data-testid="deps-propose"]');
 });
