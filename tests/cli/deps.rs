@@ -84,3 +84,113 @@ fn outdated_reads_the_workspace_registry_and_prints_the_contract_shape() {
         "the workspace's registry was asked"
     );
 }
+
+/// The left-pad workspace of these tests, committed.
+fn left_pad_repo(env: &Env, url: &str) -> Repo {
+    let mut repo = Repo::init(&env.path("ws"));
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"left-pad\": \"~1.1.0\"\n  }\n}\n",
+    );
+    repo.write(
+        "package-lock.json",
+        &serde_json::to_string_pretty(&serde_json::json!({
+            "name": "web", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+            "packages": {
+                "": {"name": "web", "version": "1.0.0", "dependencies": {"left-pad": "~1.1.0"}},
+                "node_modules/left-pad": {"version": "1.1.0"}
+            }
+        }))
+        .unwrap(),
+    );
+    repo.write(".npmrc", &format!("registry={url}\n"));
+    repo.commit("web app");
+    repo
+}
+
+#[test]
+fn update_dry_run_then_confirmed_run_makes_the_branch_npm_locked() {
+    let env = Env::new();
+    let (url, _) = registry();
+    let repo = left_pad_repo(&env, &url);
+    let home = env.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let run = |args: &[&str]| {
+        env.cmd()
+            .env("HOME", &home)
+            .env("npm_config_update_notifier", "false")
+            .args(["-C", repo.root_str(), "deps", "update"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let head = repo.head();
+    let out = run(&["--dry-run", "--json"]);
+    assert_code(&out, 0);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["base"], head.as_str());
+    let b = &plan["branches"][0];
+    assert_eq!(b["branch"], "shipdeck/deps/npm/left-pad-1.3.0", "{plan}");
+    assert_eq!(b["commit"], serde_json::Value::Null);
+    assert_eq!(b["bumps"][0]["requirement_to"], "~1.3.0");
+    assert!(
+        b["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+    \"left-pad\": \"~1.3.0\""),
+        "{b}"
+    );
+    assert!(
+        b["commands"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("npm install --package-lock-only"),
+        "{b}"
+    );
+    let digest = plan["digest"].as_str().unwrap().to_string();
+    let git = git2::Repository::open(repo.root_str()).unwrap();
+    assert!(git
+        .find_branch("shipdeck/deps/npm/left-pad-1.3.0", git2::BranchType::Local)
+        .is_err());
+
+    // The human form of the dry run shows the diff and the digest.
+    let out = run(&["--dry-run"]);
+    assert_code(&out, 0);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("shipdeck/deps/npm/left-pad-1.3.0 (dry run)"),
+        "{human}"
+    );
+    assert!(human.contains(&format!("--expect {digest}")), "{human}");
+
+    let out = run(&["--expect", "00000000000000000000000000000000", "--json"]);
+    assert_code(&out, 1);
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["code"], "dependencies.plan_changed", "{e}");
+
+    let out = run(&["--expect", &digest, "--json"]);
+    assert_code(&out, 0);
+    let made: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let commit = made["branches"][0]["commit"].as_str().unwrap().to_string();
+    let branch = git
+        .find_branch("shipdeck/deps/npm/left-pad-1.3.0", git2::BranchType::Local)
+        .unwrap();
+    let c = branch.get().peel_to_commit().unwrap();
+    assert_eq!(c.id().to_string(), commit);
+    assert_eq!(c.parent_id(0).unwrap().to_string(), head);
+    assert!(c
+        .message()
+        .unwrap()
+        .starts_with("chore(deps): bump left-pad from 1.1.0 to 1.3.0\n"));
+    let lock = c
+        .tree()
+        .unwrap()
+        .get_path(std::path::Path::new("package-lock.json"))
+        .unwrap();
+    let lock: serde_json::Value =
+        serde_json::from_slice(git.find_blob(lock.id()).unwrap().content()).unwrap();
+    assert_eq!(lock["packages"]["node_modules/left-pad"]["version"], "1.3.0");
+    assert_eq!(repo.head(), head, "the checkout stays where it was");
+    assert!(git.statuses(None).unwrap().is_empty());
+}

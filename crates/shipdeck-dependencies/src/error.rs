@@ -64,6 +64,37 @@ pub enum DepsError {
         requirement: String,
         detail: String,
     },
+
+    #[error("the working tree has uncommitted changes: {}", files.join(", "))]
+    DirtyTree { files: Vec<String> },
+
+    #[error("{tool} is not installed (needed to regenerate {lockfile})")]
+    ToolMissing { tool: String, lockfile: String },
+
+    #[error("`{command}` failed ({status}): {tail}")]
+    ToolFailed {
+        command: String,
+        status: String,
+        tail: String,
+    },
+
+    #[error("the update plan changed since it was shown (expected {expected}, now {actual})")]
+    PlanChanged { expected: String, actual: String },
+
+    #[error("the branch {branch} already exists")]
+    BranchExists { branch: String },
+
+    #[error("{branch:?} is not a valid branch name")]
+    InvalidBranch { branch: String },
+
+    #[error("{path} is not a regular file inside the workspace; it is not edited")]
+    UnsafePath { path: String },
+
+    #[error("{branch}: the update changed no file")]
+    NoChange { branch: String },
+
+    #[error("git: {detail}")]
+    Git { detail: String },
 }
 
 impl Coded for DepsError {
@@ -84,6 +115,15 @@ impl Coded for DepsError {
             DepsError::InvalidResponse { .. } => "dependencies.invalid_response",
             DepsError::UnsupportedIndex { .. } => "dependencies.unsupported_index",
             DepsError::InvalidRequirement { .. } => "dependencies.invalid_requirement",
+            DepsError::DirtyTree { .. } => "dependencies.dirty_tree",
+            DepsError::ToolMissing { .. } => "dependencies.tool_missing",
+            DepsError::ToolFailed { .. } => "dependencies.tool_failed",
+            DepsError::PlanChanged { .. } => "dependencies.plan_changed",
+            DepsError::BranchExists { .. } => "dependencies.branch_exists",
+            DepsError::InvalidBranch { .. } => "dependencies.invalid_branch",
+            DepsError::UnsafePath { .. } => "dependencies.unsafe_path",
+            DepsError::NoChange { .. } => "dependencies.no_change",
+            DepsError::Git { .. } => "dependencies.git",
         }
     }
 
@@ -107,6 +147,24 @@ impl Coded for DepsError {
             DepsError::UnsupportedIndex { .. } => {
                 "Configure the registry's sparse index (`sparse+https://…`) in .cargo/config.toml."
             }
+            DepsError::DirtyTree { .. } => "Commit or stash the changes, then run again.",
+            DepsError::ToolMissing { tool, .. } => return Some(install_hint(tool)),
+            DepsError::ToolFailed { .. } => {
+                "Run the command in the workspace to see the whole output; nothing was changed."
+            }
+            DepsError::PlanChanged { .. } => "Run the dry run again and confirm the new plan.",
+            DepsError::BranchExists { .. } => {
+                "Delete the branch (git branch -D NAME) or choose another with --branch."
+            }
+            DepsError::InvalidBranch { .. } => {
+                "Use letters, digits, `-`, `_`, `.` and `/` (no `..`, spaces or a trailing `.lock`)."
+            }
+            DepsError::UnsafePath { .. } => {
+                "Symbolic links and paths outside the workspace are never edited."
+            }
+            DepsError::NoChange { .. } => {
+                "The lockfile may already hold the version; run deps outdated again."
+            }
             _ => return None,
         };
         Some(h.into())
@@ -115,6 +173,19 @@ impl Coded for DepsError {
     fn is_user_error(&self) -> bool {
         true
     }
+}
+
+fn install_hint(tool: &str) -> String {
+    let how = match tool {
+        "cargo" => "install Rust with rustup (https://rustup.rs)",
+        "npm" => "install Node.js, which brings npm",
+        "pnpm" => "`npm install -g pnpm`",
+        "yarn" => "`npm install -g yarn`",
+        "uv" => "`pip install uv`",
+        "poetry" => "`pip install poetry`",
+        _ => "install it",
+    };
+    format!("Put {tool} on PATH: {how}.")
 }
 
 impl From<DepsError> for shipdeck_base::error::Error {

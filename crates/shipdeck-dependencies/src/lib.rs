@@ -34,7 +34,7 @@ pub use propose::{Proposal, ProposeOutcome, ProposeRequest};
 pub use resolve::Class;
 pub use run::outdated;
 pub use settings::{DependenciesConfig, Schedule};
-pub use update::{update, Bump, UpdateBranch, UpdateOutcome, UpdateRequest};
+pub use update::{update, Bump, UpdateBranch, UpdateOptions, UpdateOutcome, UpdateRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -13,7 +13,7 @@ use crate::registry::{Package, Release};
 
 /// How far `latest` is from the version in use. A 0.x minor (and a 0.0.x
 /// patch) is a major step, as Cargo's and npm's caret ranges treat it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     Patch,

@@ -50,30 +50,9 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         }
         .into());
     }
-    let has = |e| deps.iter().any(|d| d.ecosystem == e);
-    let configs = Configs {
-        npm: has(Ecosystem::Npm)
-            .then(|| NpmConfig::load(root, &opts.env))
-            .transpose()?,
-        cargo: has(Ecosystem::Cargo)
-            .then(|| CargoConfig::load(root, &opts.env))
-            .transpose()?,
-        pip: has(Ecosystem::Pypi)
-            .then(|| PipConfig::load(&opts.env))
-            .transpose()?,
-    };
-    let fetcher = Fetcher::new(
-        opts.cache_dir.clone(),
-        opts.max_body_bytes,
-        opts.timeout,
-        opts.per_host,
-        opts.reuse_connections,
-    )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Internal(format!("async runtime: {e}")))?;
-    let packages = runtime.block_on(fetch_all(&deps, &configs, &fetcher, progress))?;
+    let configs = load_configs(root, &deps, opts)?;
+    let fetcher = fetcher(opts)?;
+    let packages = runtime()?.block_on(fetch_all(&deps, &configs, &fetcher, progress))?;
     let engines = Engines {
         node: opts.node_version.clone(),
     };
@@ -98,6 +77,68 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
         dependencies,
         schedule: None,
     })
+}
+
+fn load_configs(root: &Path, deps: &[Direct], opts: &OutdatedOptions) -> Result<Configs> {
+    let has = |e| deps.iter().any(|d| d.ecosystem == e);
+    Ok(Configs {
+        npm: has(Ecosystem::Npm)
+            .then(|| NpmConfig::load(root, &opts.env))
+            .transpose()?,
+        cargo: has(Ecosystem::Cargo)
+            .then(|| CargoConfig::load(root, &opts.env))
+            .transpose()?,
+        pip: has(Ecosystem::Pypi)
+            .then(|| PipConfig::load(&opts.env))
+            .transpose()?,
+    })
+}
+
+fn fetcher(opts: &OutdatedOptions) -> Result<Fetcher> {
+    Ok(Fetcher::new(
+        opts.cache_dir.clone(),
+        opts.max_body_bytes,
+        opts.timeout,
+        opts.per_host,
+        opts.reuse_connections,
+    )?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("async runtime: {e}")))
+}
+
+/// What each registry publishes for the packages of `rows` (same order;
+/// `None` where the row's manifest no longer declares it or its registry
+/// failed), read through the same cached fetcher as [`outdated`]: an
+/// update needs every version, not only `latest`.
+pub(crate) fn packages_for(
+    root: &Path,
+    rows: &[&Outdated],
+    opts: &OutdatedOptions,
+    progress: &Progress,
+) -> Result<Vec<Option<Package>>> {
+    let deps: Vec<Direct> = read_workspace(root)?
+        .into_iter()
+        .filter(|d| {
+            rows.iter()
+                .any(|r| r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest)
+        })
+        .collect();
+    let configs = load_configs(root, &deps, opts)?;
+    let packages = runtime()?.block_on(fetch_all(&deps, &configs, &fetcher(opts)?, progress))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let d = deps
+                .iter()
+                .find(|d| r.ecosystem == d.ecosystem && r.name == d.name && r.manifest == d.manifest)?;
+            packages.get(&key_of(d, &configs).ok()?)?.as_ref().ok().cloned()
+        })
+        .collect())
 }
 
 /// npm skips git, file, link, workspace and URL specs; so do we.

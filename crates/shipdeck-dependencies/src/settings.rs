@@ -13,6 +13,7 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -74,6 +75,26 @@ fn pattern_matches(pattern: &str, row: &Outdated) -> bool {
 }
 
 impl DependenciesConfig {
+    /// The `[dependencies]` section of `root/shipdeck.toml`; the defaults
+    /// without the file or the section.
+    pub fn load(root: &Path) -> Result<Self, crate::error::DepsError> {
+        let path = root.join("shipdeck.toml");
+        let bad = |message: String| crate::error::DepsError::InvalidConfig {
+            path: "shipdeck.toml".into(),
+            message,
+        };
+        let Some(text) = crate::manifest::read_text(root, &path)? else {
+            return Ok(Self::default());
+        };
+        let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        match doc.remove("dependencies") {
+            Some(section) => section
+                .try_into()
+                .map_err(|e: toml::de::Error| bad(format!("[dependencies]: {e}"))),
+            None => Ok(Self::default()),
+        }
+    }
+
     pub fn is_ignored(&self, row: &Outdated) -> bool {
         self.ignore.iter().any(|p| pattern_matches(p, row))
     }
@@ -88,6 +109,23 @@ impl DependenciesConfig {
             .filter(|(p, _)| pattern_matches(p, row))
             .peekable();
         rules.peek().is_none() || rules.any(|(_, classes)| classes.contains(&class))
+    }
+
+    /// The update classes a row's package allows (every class when no
+    /// pattern names it).
+    pub fn allowed_classes(&self, row: &Outdated) -> Vec<Class> {
+        let mut rules = self
+            .allow
+            .iter()
+            .filter(|(p, _)| pattern_matches(p, row))
+            .peekable();
+        if rules.peek().is_none() {
+            return vec![Class::Patch, Class::Minor, Class::Major];
+        }
+        let mut out: Vec<Class> = rules.flat_map(|(_, c)| c.iter().copied()).collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     pub fn group_of(&self, row: &Outdated) -> Option<&str> {

@@ -108,8 +108,56 @@ pub async fn run(cmd: DepsCmd, g: &Global, out: &Output) -> Result<ExitCode> {
     }
 }
 
+fn class_name(c: Class) -> &'static str {
+    match c {
+        Class::Patch => "patch",
+        Class::Minor => "minor",
+        Class::Major => "major",
+    }
+}
+
 fn print_update(o: &UpdateOutcome) {
-    let _ = o;
+    let mut text = String::new();
+    if o.branches.is_empty() {
+        let _ = writeln!(text, "nothing to update");
+    }
+    for b in &o.branches {
+        let commit = b.commit.as_deref().map_or("(dry run)", |c| &c[..c.len().min(12)]);
+        let _ = writeln!(text, "{} {commit}", b.branch);
+        let _ = writeln!(text, "  {}", b.message.lines().next().unwrap_or(""));
+        for x in &b.bumps {
+            let security = if x.advisories.is_empty() {
+                String::new()
+            } else {
+                format!("  security: {}", x.advisories.join(", "))
+            };
+            let _ = writeln!(
+                text,
+                "  {:<30} {:<12} -> {:<12} {:<6} {} ({} -> {}){security}",
+                x.name,
+                x.from,
+                x.to,
+                class_name(x.class),
+                x.manifest,
+                x.requirement_from,
+                x.requirement_to,
+            );
+        }
+        for c in &b.commands {
+            let _ = writeln!(text, "  $ {c}");
+        }
+        if o.dry_run && !b.diff.is_empty() {
+            let _ = writeln!(text, "{}", b.diff.trim_end());
+        }
+    }
+    if o.dry_run {
+        let _ = writeln!(
+            text,
+            "dry run: nothing changed; confirm with --expect {}",
+            o.digest
+        );
+    }
+    print!("{text}");
 }
 
 fn print_propose(o: &ProposeOutcome) {

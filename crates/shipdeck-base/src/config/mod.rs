@@ -43,6 +43,10 @@ pub struct Config {
     pub advisor: AdvisorConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    /// `[dependencies]`, read and checked by the Dependencies area itself
+    /// (`DependenciesConfig` in shipdeck-dependencies).
+    #[serde(default)]
+    pub dependencies: toml::Table,
 }
 
 /// `[docs]`: where generated documentation goes.

@@ -1,16 +1,18 @@
 //! The Dependencies area's actions: what is outdated, read from the
-//! registries. A read: nothing is recorded, but it takes time, so it runs as
-//! a job with progress and cancel. Registry answers are cached (and
-//! revalidated) under the data folder.
+//! registries (a read: nothing is recorded, but it takes time, so it runs
+//! as a job with progress and cancel), and update branches (a change: a
+//! recorded job with an audit entry; its dry run is a read). Registry
+//! answers are cached (and revalidated) under the data folder.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::record::{AuditAction, Records};
 use super::Shipdeck;
 use crate::dependencies::{
-    self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest,
-    UserEnv,
+    self, DependenciesConfig, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOptions,
+    UpdateOutcome, UpdateRequest, UserEnv,
 };
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
@@ -35,17 +37,49 @@ fn summary(r: &OutdatedReport) -> String {
     format!("{behind} of {} dependencies behind", r.dependencies.len())
 }
 
+fn update_summary(o: &UpdateOutcome) -> String {
+    let bumps: usize = o.branches.iter().map(|b| b.bumps.len()).sum();
+    let verb = if o.dry_run { "would update" } else { "updated" };
+    format!("{verb} {bumps} dependencies on {} branches", o.branches.len())
+}
+
+/// What the audit entry of an update says: branches, commits and bumps
+/// (names and versions only).
+fn update_audit(o: &UpdateOutcome) -> serde_json::Value {
+    serde_json::json!({
+        "base": o.base,
+        "digest": o.digest,
+        "branches": o.branches.iter().map(|b| serde_json::json!({
+            "branch": b.branch,
+            "commit": b.commit,
+            "bumps": b.bumps.iter().map(|x| serde_json::json!({
+                "ecosystem": x.ecosystem.as_str(),
+                "name": x.name,
+                "manifest": x.manifest,
+                "from": x.from,
+                "to": x.to,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 impl Shipdeck {
-    /// Every direct dependency of every manifest with its locked, wanted and
-    /// latest version and the update class (`deps outdated`).
-    pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
-        let ws = self.workspace(path).await?;
-        let opts = OutdatedOptions {
+    /// How the Dependencies area reaches the registries: the user's
+    /// environment, the cache under the data folder, the running Node.js.
+    async fn registry_options(&self) -> OutdatedOptions {
+        OutdatedOptions {
             cache_dir: Some(self.paths.data_dir.join("cache").join("registries")),
             env: UserEnv::from_process(),
             node_version: node_version().await,
             ..OutdatedOptions::default()
-        };
+        }
+    }
+
+    /// Every direct dependency of every manifest with its locked, wanted and
+    /// latest version and the update class (`deps outdated`).
+    pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
+        let ws = self.workspace(path).await?;
+        let opts = self.registry_options().await;
         let root = ws.root.clone();
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
@@ -69,10 +103,41 @@ impl Shipdeck {
         request: UpdateRequest,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<UpdateOutcome> {
-        let _ = (path, request, sink);
-        Err(crate::error::Error::Internal(
-            "deps update is not built yet".into(),
-        ))
+        let ws = if request.dry_run {
+            self.workspace(path).await?
+        } else {
+            self.registered(path).await?
+        };
+        let opts = UpdateOptions {
+            outdated: self.registry_options().await,
+            config: DependenciesConfig::load(&ws.root)?,
+            ..UpdateOptions::default()
+        };
+        let root = ws.root.clone();
+        let dry_run = request.dry_run;
+        let work = move |p: &crate::jobs::Progress| {
+            let report = dependencies::outdated(&root, &opts.outdated, p)?;
+            let outcome = dependencies::update(&root, &report, &request, &opts, p)?;
+            Ok(JobOutput {
+                summary: update_summary(&outcome),
+                result: Some(serde_json::json!({
+                    "branches": outcome.branches.len(),
+                    "digest": outcome.digest,
+                })),
+                value: outcome,
+            })
+        };
+        if dry_run {
+            return self
+                .jobs_ref()
+                .run_unrecorded(Some(&ws.id), JobKind::DepsUpdate, sink, work)
+                .await;
+        }
+        self.run_recorded(&ws, JobKind::DepsUpdate, sink, work, |r| match r {
+            Ok(o) => Records::default().audited(AuditAction::DepsUpdate, update_audit(o)),
+            Err(_) => Records::default(),
+        })
+        .await
     }
 
     /// Pushes update branches and opens or updates their pull/merge

@@ -151,6 +151,8 @@ pub(crate) enum AuditAction {
     /// "Not a secret": a secrets finding added to `.gitleaksignore`.
     SecuritySecretDismiss,
     DemoCreate,
+    /// Update branches made by `deps update`.
+    DepsUpdate,
 }
 
 impl AuditAction {
@@ -165,6 +167,7 @@ impl AuditAction {
             AuditAction::SecretRm => "secret.rm".into(),
             AuditAction::SecuritySecretDismiss => "security.secret_dismiss".into(),
             AuditAction::DemoCreate => "demo.create".into(),
+            AuditAction::DepsUpdate => "deps.update".into(),
         }
     }
 }
