@@ -2,9 +2,9 @@
 // whose own .npmrc names a registry this spec serves on 127.0.0.1 with the
 // real packuments of left-pad, uuid and semver (the dependencies crate's
 // fixtures). The Outdated table shows each with its locked, wanted and
-// latest version and class; the filters narrow it; selecting left-pad and
-// "Create update branch" shows the exact diff of a dry run, and Confirm
-// makes the branch.
+// latest version and class; the filters narrow it; selecting uuid (a major
+// update, so the manifest's requirement moves) and "Create update branch"
+// shows the exact diff of a dry run, and Confirm makes the branch.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
@@ -72,6 +72,7 @@ before(async () => {
   write("package.json", JSON.stringify({ name: "web", version: "1.0.0", dependencies: requires }, null, 2) + "\n");
   write("package-lock.json", lockfile(requires));
   write(".npmrc", `registry=http://127.0.0.1:${registry.address().port}/\n`);
+  write("shipdeck.toml", '[dependencies]\nschedule = "weekly"\n');
   git("add", "-A");
   git("commit", "-q", "-m", "feat: web app");
 
@@ -120,6 +121,7 @@ test("Outdated: each dependency with its locked, wanted and latest version, read
   ]);
   for (const name of ["/left-pad", "/uuid", "/semver"]) assert.ok(asked.includes(name), `${name} asked of ${asked}`);
   assert.match(await s.text(await s.find('[data-testid="deps-summary"]')), /3 dependencies behind of 3/);
+  assert.equal(await s.text(await s.find('[data-testid="deps-schedule"]')), "checked weekly", "[dependencies] schedule");
   const leftPad = await s.find('[data-testid="dep-row"][data-name="left-pad"]');
   assert.match(await s.text(leftPad), /package\.json/);
   assert.match(await s.text(leftPad), /2024-09-05/, "the release day of 1.3.0");
@@ -136,7 +138,7 @@ test("Outdated: each dependency with its locked, wanted and latest version, read
     "left-pad 1.1.0 1.3.0 1.3.0 minor",
     "semver 7.8.0 7.8.6 7.8.6 patch",
   ]);
-  await s.click('[data-testid="dep-row"][data-name="left-pad"] [data-testid="dep-select"]');
+  await s.click('[data-testid="dep-row"][data-name="uuid"] [data-testid="dep-select"]');
   await s.waitForText('[data-testid="deps-selected"]', "1 dependency selected");
   await painted();
   await shot(s, "dependencies-outdated");
@@ -158,14 +160,13 @@ test("Create update branch: the dry run's exact diff, then the branch on confirm
   await settled("the dry run", "deps-update-preview");
   const branch = await s.find('[data-testid="deps-branch"]');
   const name = await s.attribute(branch, "data-branch");
-  const bump = await s.text(await s.find('[data-testid="deps-bump"][data-name="left-pad"]'));
-  assert.match(bump, /1\.1\.0 → 1\.3\.0/);
+  const bump = await s.text(await s.find('[data-testid="deps-bump"][data-name="uuid"]'));
+  assert.match(bump, /9\.0\.0 → 14\.0\.3/);
   assert.equal((await s.findAll('[data-testid="deps-bump"]')).length, 1, "only the selected dependency");
   const added = await s.execute(
-    `return [...document.querySelectorAll('[data-testid="deps-branch"] pre .add')].map((l) => l.innerText).join("\\n")`,
+    `return [...document.querySelectorAll('[data-testid="deps-branch"] pre .add')].map((l) => l.innerText.trimEnd()).join("\\n")`,
   );
-  assert.match(added, /1\.3\.0/, "the diff adds left-pad 1.3.0");
-  assert.doesNotMatch(added, /uuid|semver/);
+  assert.equal(added, '+    "uuid": "^14.0.3",', "the manifest's one changed line");
   assert.throws(() => git("rev-parse", "--verify", "-q", name), "a dry run makes no branch");
   await painted();
   await shot(s, "dependencies-update");
@@ -174,8 +175,9 @@ test("Create update branch: the dry run's exact diff, then the branch on confirm
   await settled("the branch", "deps-update-done");
   assert.match(await s.text(await s.find('[data-testid="deps-update-done"]')), new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   const lock = JSON.parse(git("show", `${name}:package-lock.json`));
-  assert.equal(lock.packages["node_modules/left-pad"].version, "1.3.0");
-  assert.equal(lock.packages["node_modules/uuid"].version, "9.0.0", "unselected rows untouched");
+  assert.equal(lock.packages["node_modules/uuid"].version, "14.0.3");
+  assert.equal(lock.packages["node_modules/left-pad"].version, "1.1.0", "unselected rows untouched");
+  assert.match(git("show", `${name}:package.json`), /"uuid": "\^14\.0\.3"/);
   assert.equal(git("rev-parse", "--abbrev-ref", "HEAD"), "main", "the working tree stays on main");
   await s.find('[data-testid="deps-propose"]');
 });

@@ -22,7 +22,7 @@ type Call = { cmd: string; args: Record<string, unknown> };
 
 /** The app's side; `moved` makes the confirmed update fail as the core
  * does when the plan is no longer the dry run's. */
-function backend(opts: { moved?: boolean } = {}) {
+function backend(opts: { moved?: boolean; lockOnly?: boolean } = {}) {
   const calls: Call[] = [];
   mockIPC((cmd, args) => {
     const a = args as Record<string, unknown>;
@@ -39,7 +39,9 @@ function backend(opts: { moved?: boolean } = {}) {
             hint: "Run the dry run again and confirm what it shows",
           };
         }
-        return outcome(request.dry_run);
+        const o = outcome(request.dry_run);
+        if (opts.lockOnly && request.dry_run) o.branches[0]!.diff = "";
+        return o;
       }
       case "deps_propose":
         return {
@@ -114,6 +116,7 @@ describe("Dependencies", () => {
     await userEvent.selectOptions(screen.getByTestId("deps-limit"), "patch");
     expect(screen.getByTestId("deps-skipped")).toHaveTextContent("1 selected update beyond");
     await userEvent.selectOptions(screen.getByTestId("deps-limit"), "");
+    await userEvent.click(screen.getByTestId("deps-group"));
     await userEvent.click(create);
 
     await screen.findByTestId("deps-update-preview");
@@ -180,5 +183,18 @@ describe("Dependencies", () => {
     await userEvent.click(screen.getByTestId("deps-preview-again"));
     await screen.findByTestId("deps-update-preview");
     expect(calls.filter((c) => c.cmd === "deps_update")).toHaveLength(3);
+  });
+
+  it("says so when only the lockfile moves", async () => {
+    backend({ lockOnly: true });
+    render(Dependencies, { workspace: workspace() });
+    await waitFor(() => expect(screen.getAllByTestId("dep-row")).toHaveLength(5));
+    const leftPad = screen.getAllByTestId("dep-row").find((r) => r.dataset.name === "left-pad")!;
+    await userEvent.click(within(leftPad).getByTestId("dep-select"));
+    await userEvent.click(screen.getByTestId("deps-create-branch"));
+    await screen.findByTestId("deps-update-preview");
+    expect(screen.getByTestId("deps-no-manifest-change")).toHaveTextContent("only the lockfile");
+    expect(screen.getByTestId("deps-branch").querySelector("pre .add")).toBeNull();
+    expect(screen.getByTestId("deps-confirm")).toBeEnabled();
   });
 });
