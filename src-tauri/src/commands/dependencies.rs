@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use shipdeck_core::dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest};
+use shipdeck_core::dependencies::{
+    OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest,
+};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::{Result, Shipdeck};
 use tauri::ipc::Channel;
