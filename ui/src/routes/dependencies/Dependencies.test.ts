@@ -22,7 +22,7 @@ type Call = { cmd: string; args: Record<string, unknown> };
 
 /** The app's side; `moved` makes the confirmed update fail as the core
  * does when the plan is no longer the dry run's. */
-function backend(opts: { moved?: boolean; lockOnly?: boolean } = {}) {
+function backend(opts: { moved?: boolean; lockOnly?: boolean; noRemote?: boolean } = {}) {
   const calls: Call[] = [];
   mockIPC((cmd, args) => {
     const a = args as Record<string, unknown>;
@@ -44,6 +44,9 @@ function backend(opts: { moved?: boolean; lockOnly?: boolean } = {}) {
         return o;
       }
       case "deps_propose":
+        if (opts.noRemote) {
+          throw { code: "dependencies.no_remote", message: "no remote to push to", hint: null };
+        }
         return {
           remote: "origin",
           proposals: [
@@ -196,5 +199,21 @@ describe("Dependencies", () => {
     expect(screen.getByTestId("deps-no-manifest-change")).toHaveTextContent("only the lockfile");
     expect(screen.getByTestId("deps-branch").querySelector("pre .add")).toBeNull();
     expect(screen.getByTestId("deps-confirm")).toBeEnabled();
+  });
+
+  it("names the branch that could not be proposed and keeps Propose", async () => {
+    backend({ noRemote: true });
+    render(Dependencies, { workspace: workspace() });
+    await waitFor(() => expect(screen.getAllByTestId("dep-row")).toHaveLength(5));
+    await userEvent.click(screen.getAllByTestId("dep-select")[1]!);
+    await userEvent.click(screen.getByTestId("deps-create-branch"));
+    await screen.findByTestId("deps-update-preview");
+    await userEvent.click(screen.getByTestId("deps-confirm"));
+    await screen.findByTestId("deps-update-done");
+    await userEvent.click(screen.getByTestId("deps-propose"));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-code", "dependencies.no_remote");
+    expect(alert).toHaveTextContent("shipdeck/deps/npm-left-pad-1.3.0 was not proposed");
+    expect(screen.getByTestId("deps-propose")).toBeEnabled();
   });
 });
