@@ -84,5 +84,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::SarifImportSummary::export_all(&cfg)?;
     crate::api::SarifList::export_all(&cfg)?;
     crate::api::SarifFilter::export_all(&cfg)?;
-    Ok(())
+    export_dependencies(&cfg)
+}
+
+fn export_dependencies(cfg: &Config) -> Result<(), ExportError> {
+    crate::dependencies::OutdatedReport::export_all(cfg)?;
+    crate::dependencies::UpdateRequest::export_all(cfg)?;
+    crate::dependencies::UpdateOutcome::export_all(cfg)?;
+    crate::dependencies::ProposeRequest::export_all(cfg)?;
+    crate::dependencies::ProposeOutcome::export_all(cfg)
 }

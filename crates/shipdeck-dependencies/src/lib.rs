@@ -38,6 +38,7 @@ pub use update::{update, Bump, UpdateBranch, UpdateOptions, UpdateOutcome, Updat
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "DepsEcosystem")] // `Ecosystem` is the Security area's (OSV spelling)
 pub enum Ecosystem {
     Cargo,
     Npm,
@@ -89,6 +90,9 @@ pub struct Outdated {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OutdatedReport {
     pub dependencies: Vec<Outdated>,
+    /// `[dependencies] schedule`: how often the check is meant to run.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
 }
 
 /// How [`outdated`] reaches the registries.

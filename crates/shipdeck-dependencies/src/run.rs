@@ -73,7 +73,10 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
             row(d, fetched, &engines)
         })
         .collect();
-    Ok(OutdatedReport { dependencies })
+    Ok(OutdatedReport {
+        dependencies,
+        schedule: None,
+    })
 }
 
 fn load_configs(root: &Path, deps: &[Direct], opts: &OutdatedOptions) -> Result<Configs> {

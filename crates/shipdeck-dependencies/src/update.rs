@@ -50,6 +50,7 @@ pub struct UpdateRequest {
 
 /// One dependency moved from one version to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(rename = "DepsBump")] // `Bump` is the Releases area's version bump
 pub struct Bump {
     pub ecosystem: Ecosystem,
     pub name: String,

@@ -104,6 +104,12 @@ macro_rules! with_commands {
             security::security_vulns_scan(path: String, options: VulnsOptions; on_progress: Channel<ProgressEvent>) -> VulnsReport;
             security::security_sarif_import(path: String, files: Vec<String>) -> SarifImportSummary;
             security::security_sarif_list(path: String, filter: SarifFilter) -> SarifList;
+
+            /// Every direct dependency of every manifest and how far behind it is.
+            dependencies::deps_outdated(path: String; on_progress: Channel<ProgressEvent>) -> OutdatedReport;
+            /// Update branches (or, dry run, their diffs); `expect` is the confirmed dry run's digest.
+            dependencies::deps_update(path: String, request: UpdateRequest; on_progress: Channel<ProgressEvent>) -> UpdateOutcome;
+            dependencies::deps_propose(path: String, request: ProposeRequest; on_progress: Channel<ProgressEvent>) -> ProposeOutcome;
         }
     };
 }

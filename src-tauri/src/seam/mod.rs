@@ -23,6 +23,7 @@ use shipdeck_core::{
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
     charts::{Chart, Theme},
+    dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest},
     doctor::DoctorReport,
     environments::readiness::ReadinessRow,
     environments::{ParityFilter, ParityReport},

@@ -9,6 +9,7 @@ export const ROUTES = [
   { id: "environments", label: "Environments", key: "5" },
   { id: "benchmarks", label: "Benchmarks", key: "6" },
   { id: "security", label: "Security", key: "" },
+  { id: "dependencies", label: "Dependencies", key: "" },
   { id: "activity", label: "Activity", key: "7" },
   { id: "logs", label: "Logs", key: "8" },
   { id: "doctor", label: "Doctor", key: "9" },

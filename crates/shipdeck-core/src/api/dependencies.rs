@@ -82,10 +82,14 @@ impl Shipdeck {
     pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
         let ws = self.workspace(path).await?;
         let opts = self.registry_options().await;
+        let schedule = DependenciesConfig::load(&ws.root)?.schedule;
         let root = ws.root.clone();
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
-                let report = dependencies::outdated(&root, &opts, p)?;
+                let report = OutdatedReport {
+                    schedule,
+                    ..dependencies::outdated(&root, &opts, p)?
+                };
                 Ok(JobOutput {
                     summary: summary(&report),
                     result: None,

@@ -142,6 +142,7 @@ fn manifests_behind_symbolic_links_are_not_edited() {
     for manifest in ["package.json", "web/package.json", "../package.json"] {
         let report = OutdatedReport {
             dependencies: vec![row(manifest)],
+            schedule: None,
         };
         for dry_run in [true, false] {
             let request = UpdateRequest {

@@ -32,11 +32,14 @@ import type { LogQuery } from "../LogQuery";
 import type { MigrationDetail } from "../MigrationDetail";
 import type { MigrationRun } from "../MigrationRun";
 import type { MigrationStatus } from "../MigrationStatus";
+import type { OutdatedReport } from "../OutdatedReport";
 import type { ParityFilter } from "../ParityFilter";
 import type { ParityReport } from "../ParityReport";
 import type { ParityView } from "../ParityView";
 import type { PlanRequest } from "../PlanRequest";
 import type { ProgressEvent } from "../ProgressEvent";
+import type { ProposeOutcome } from "../ProposeOutcome";
+import type { ProposeRequest } from "../ProposeRequest";
 import type { PublishRequest } from "../PublishRequest";
 import type { PublishResult } from "../PublishResult";
 import type { ReadinessRow } from "../ReadinessRow";
@@ -58,6 +61,8 @@ import type { SchemaDoc } from "../SchemaDoc";
 import type { SecretsOptions } from "../SecretsOptions";
 import type { SecretsReport } from "../SecretsReport";
 import type { Theme } from "../Theme";
+import type { UpdateOutcome } from "../UpdateOutcome";
+import type { UpdateRequest } from "../UpdateRequest";
 import type { VulnsOptions } from "../VulnsOptions";
 import type { VulnsReport } from "../VulnsReport";
 import type { WorkspaceInfo } from "../WorkspaceInfo";
@@ -138,6 +143,9 @@ export const COMMANDS = [
   "security_vulns_scan",
   "security_sarif_import",
   "security_sarif_list",
+  "deps_outdated",
+  "deps_update",
+  "deps_propose",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -291,5 +299,13 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<SarifImportSummary>("security_sarif_import", { path, files }),
     securitySarifList: (path: string, filter: SarifFilter): Promise<SarifList> =>
       invoke<SarifList>("security_sarif_list", { path, filter }),
+    /** Every direct dependency of every manifest and how far behind it is. */
+    depsOutdated: (path: string, onProgress: (message: ProgressEvent) => void): Promise<OutdatedReport> =>
+      invoke<OutdatedReport>("deps_outdated", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** Update branches (or, dry run, their diffs); `expect` is the confirmed dry run's digest. */
+    depsUpdate: (path: string, request: UpdateRequest, onProgress: (message: ProgressEvent) => void): Promise<UpdateOutcome> =>
+      invoke<UpdateOutcome>("deps_update", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    depsPropose: (path: string, request: ProposeRequest, onProgress: (message: ProgressEvent) => void): Promise<ProposeOutcome> =>
+      invoke<ProposeOutcome>("deps_propose", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
   };
 }
