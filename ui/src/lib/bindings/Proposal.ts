@@ -8,4 +8,16 @@ export type Proposal = { branch: string, title: string, url: string | null, numb
 /**
  * False when an open request for the branch existed and was updated.
  */
-created: boolean, bumps: Array<DepsBump>, };
+created: boolean, bumps: Array<DepsBump>, 
+/**
+ * The branch the request merges into.
+ */
+base: string, 
+/**
+ * The commit pushed as the branch's head.
+ */
+commit: string, 
+/**
+ * The request's body as sent (Markdown).
+ */
+body: string, };
