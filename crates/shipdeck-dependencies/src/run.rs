@@ -94,7 +94,11 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
             row(d, fetched, &engines)
         })
         .collect();
-    Ok(OutdatedReport { dependencies })
+    Ok(OutdatedReport {
+        dependencies,
+        schedule: None,
+        warnings: Vec::new(),
+    })
 }
 
 /// npm skips git, file, link, workspace and URL specs; so do we.
@@ -225,6 +229,7 @@ fn row(d: Direct, fetched: Option<Fetched>, engines: &Engines) -> Outdated {
         repository: None,
         release_notes: None,
         advisories: Vec::new(),
+        group: None,
         error: None,
     };
     let pkg = match fetched {

@@ -18,7 +18,10 @@ use ts_rs::TS;
 use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
-pub use areas::{AdvisorConfig, EnvFile, EnvFileOptions, SecurityConfig, Thresholds, VulnsConfig};
+pub use areas::{
+    AdvisorConfig, DependenciesConfig, EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds,
+    VulnsConfig,
+};
 
 pub const FILE_NAME: &str = "shipdeck.toml";
 
@@ -43,6 +46,8 @@ pub struct Config {
     pub advisor: AdvisorConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    #[serde(default)]
+    pub dependencies: DependenciesConfig,
 }
 
 /// `[docs]`: where generated documentation goes.

@@ -1,7 +1,9 @@
 //! The Dependencies area's actions: what is outdated, read from the
 //! registries. A read: nothing is recorded, but it takes time, so it runs as
 //! a job with progress and cancel. Registry answers are cached (and
-//! revalidated) under the data folder.
+//! revalidated) under the data folder. `[dependencies]` in shipdeck.toml
+//! leaves rows out, clears disallowed classes and groups rows; rows whose
+//! update fixes a known advisory are labelled with it.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,8 +11,8 @@ use std::time::Duration;
 
 use super::Shipdeck;
 use crate::dependencies::{
-    self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest,
-    UserEnv,
+    self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, Rules, UpdateOutcome,
+    UpdateRequest, UserEnv,
 };
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
@@ -40,6 +42,7 @@ impl Shipdeck {
     /// latest version and the update class (`deps outdated`).
     pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
         let ws = self.workspace(path).await?;
+        let config = ws.config_or_default()?;
         let opts = OutdatedOptions {
             cache_dir: Some(self.paths.data_dir.join("cache").join("registries")),
             env: UserEnv::from_process(),
@@ -49,7 +52,11 @@ impl Shipdeck {
         let root = ws.root.clone();
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
-                let report = dependencies::outdated(&root, &opts, p)?;
+                let labels = super::dependencies_labels::start(&root, config.security.vulns.osv_url);
+                let mut report = dependencies::outdated(&root, &opts, p)?;
+                report.dependencies = config.dependencies.apply(report.dependencies);
+                report.schedule = config.dependencies.schedule;
+                labels.label(&mut report);
                 Ok(JobOutput {
                     summary: summary(&report),
                     result: None,
