@@ -48,6 +48,9 @@ cleanup() {
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 bench/deps/gen.py "$work" "$port" --npm "$n_npm" --crates "$n_crates" --pypi "$n_pypi"
+git -C "$work/ws" init -q
+git -C "$work/ws" add -A
+git -C "$work/ws" -c user.name=bench -c user.email=bench@example.invalid commit -qm "bench workspace"
 python3 bench/deps/serve.py "$work/registry" "$port" >"$work/serve.log" 2>&1 &
 srv=$!
 for _ in $(seq 50); do grep -q serving "$work/serve.log" && break; sleep 0.1; done

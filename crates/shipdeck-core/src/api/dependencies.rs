@@ -41,12 +41,13 @@ impl Shipdeck {
     /// Every direct dependency of every manifest with its locked, wanted and
     /// latest version and the update class (`deps outdated`).
     pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
-        let ws = self.workspace(path).await?;
+        let (ws, node) = tokio::join!(self.workspace(path), node_version());
+        let ws = ws?;
         let config = ws.config_or_default()?;
         let opts = OutdatedOptions {
             cache_dir: Some(self.paths.data_dir.join("cache").join("registries")),
             env: UserEnv::from_process(),
-            node_version: node_version().await,
+            node_version: node,
             ..OutdatedOptions::default()
         };
         let root = ws.root.clone();
