@@ -200,10 +200,14 @@ impl Fetcher {
             name: name.to_string(),
             limit: self.limit,
         };
-        if resp.content_length().is_some_and(|l| l > self.limit) {
+        let announced = resp.content_length();
+        if announced.is_some_and(|l| l > self.limit) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // The announced size, when there is one, saves re-copying a
+        // growing buffer (packuments run to megabytes); a lie costs nothing
+        // more than a reallocation, the limit is still checked per chunk.
+        let mut body = Vec::with_capacity(usize::try_from(announced.unwrap_or(0)).unwrap_or(0));
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(url, &e))? {
             if body.len() as u64 + chunk.len() as u64 > self.limit {
                 return Err(too_large());

@@ -1,5 +1,5 @@
 //! The parts of shipdeck.toml that belong to one area but are read with
-//! the rest of the file: `[advisor]`, an environment's `files`,
+//! the rest of the file: `[advisor]`, an environment's `files`, `[docs]`,
 //! `[security]` and `[dependencies]`.
 
 use std::collections::BTreeMap;
@@ -115,6 +115,16 @@ impl From<&str> for EnvFile {
     fn from(path: &str) -> EnvFile {
         EnvFile::Path(path.to_string())
     }
+}
+
+/// `[docs]`: where generated documentation goes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsConfig {
+    /// The domain model page, relative to the workspace (default
+    /// `docs/domain-model.md`); `{database}` is replaced by the database's
+    /// name.
+    pub domain_model: Option<String>,
 }
 
 /// `[security]`: where vulnerability advisories come from.

@@ -19,8 +19,8 @@ use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
 pub use areas::{
-    AdvisorConfig, DependenciesConfig, EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds,
-    VulnsConfig,
+    AdvisorConfig, DependenciesConfig, DocsConfig, EnvFile, EnvFileOptions, Schedule, SecurityConfig,
+    Thresholds, VulnsConfig,
 };
 
 pub const FILE_NAME: &str = "shipdeck.toml";
@@ -48,16 +48,6 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub dependencies: DependenciesConfig,
-}
-
-/// `[docs]`: where generated documentation goes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocsConfig {
-    /// The domain model page, relative to the workspace (default
-    /// `docs/domain-model.md`); `{database}` is replaced by the database's
-    /// name.
-    pub domain_model: Option<String>,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression
