@@ -12,7 +12,7 @@ DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
 DEMO ?= $(DATA_DIR)/demo-workspace
 TOOLS := $(or $(SHIPDECK_TOOLS),$(HOME)/.cache/shipdeck-tools)
 
-.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets clean
+.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets bench-deps clean
 
 setup:
 	@scripts/setup.sh
@@ -60,11 +60,17 @@ bench: build
 	@scripts/setup.sh --bench
 	bench/startup/run.sh
 	bench/secrets/run.sh
+	bench/deps/run.sh
 
 # Secret scanning against gitleaks and detect-secrets (~1.1 GB tree, 50,000 commits).
 bench-secrets:
 	@scripts/setup.sh --bench
 	bench/secrets/run.sh
+
+# Outdated dependencies (300 npm, 100 crates, 50 PyPI) against local registries, vs npm outdated.
+bench-deps:
+	@scripts/setup.sh --bench
+	bench/deps/run.sh
 
 clean:
 	rm -rf ui/dist ui/node_modules

@@ -28,11 +28,25 @@ let registry;
 /** Paths the registry was asked for. */
 const asked = [];
 
-/** An npm registry on 127.0.0.1: `/<name>` answers the packument. */
+/**
+ * An npm registry on 127.0.0.1: `/<name>` answers the packument. It also
+ * answers OSV's `/v1/querybatch` with "no advisory" for every query, so the
+ * security labels are asked of it and never of the public API.
+ */
 function registryServer() {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       asked.push(req.url);
+      if (req.method === "POST" && req.url === "/v1/querybatch") {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+          const { queries = [] } = JSON.parse(body || "{}");
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ results: queries.map(() => ({})) }));
+        });
+        return;
+      }
       const name = decodeURIComponent(req.url.slice(1));
       if (req.method === "GET" && Object.hasOwn(packuments, name)) {
         res.writeHead(200, { "content-type": "application/json" });
@@ -72,7 +86,8 @@ before(async () => {
   write("package.json", JSON.stringify({ name: "web", version: "1.0.0", dependencies: requires }, null, 2) + "\n");
   write("package-lock.json", lockfile(requires));
   write(".npmrc", `registry=http://127.0.0.1:${registry.address().port}/\n`);
-  write("shipdeck.toml", '[dependencies]\nschedule = "weekly"\n');
+  const origin = `http://127.0.0.1:${registry.address().port}`;
+  write("shipdeck.toml", `[security.vulns]\nosv_url = "${origin}"\n\n[dependencies]\nschedule = "weekly"\n`);
   git("add", "-A");
   git("commit", "-q", "-m", "feat: web app");
 

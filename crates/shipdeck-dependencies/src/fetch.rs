@@ -1,7 +1,9 @@
 //! GET with the project's HTTP rules (`shipdeck_base::net`: no redirect that
 //! leaves the origin), a bounded body, a timeout, a bounded number of
 //! requests at once per host, and a disk cache revalidated with
-//! ETag/Last-Modified (a 304 answers with the cached body).
+//! ETag/Last-Modified (a 304 answers with the cached body). A caller may
+//! reduce an answer to the fields it reads before it is kept and returned,
+//! so a revalidated run reads and parses small documents.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -40,6 +42,11 @@ struct CacheMeta {
     last_modified: Option<String>,
     content_type: String,
 }
+
+/// Rewrites a registry answer (body, content type) into the smaller
+/// document of the same shape that is kept and returned; `None` keeps the
+/// answer as it came (the caller's parser then reports what is wrong).
+pub type Reduce = fn(&[u8], &str) -> Option<Vec<u8>>;
 
 fn origin(url: &Url) -> String {
     url.origin().ascii_serialization()
@@ -92,6 +99,19 @@ impl Fetcher {
         accept: &'static str,
         token: Option<&str>,
         name: &str,
+    ) -> Result<Option<Doc>, DepsError> {
+        self.get_reduced(url, accept, token, name, None).await
+    }
+
+    /// [`Fetcher::get`], the answer passed through `reduce` before it is
+    /// kept and returned.
+    pub async fn get_reduced(
+        &self,
+        url: &Url,
+        accept: &'static str,
+        token: Option<&str>,
+        name: &str,
+        reduce: Option<Reduce>,
     ) -> Result<Option<Doc>, DepsError> {
         let slot = self.slot(url);
         let _permit = slot.acquire().await.ok();
@@ -156,7 +176,10 @@ impl Fetcher {
             last_modified: header(LAST_MODIFIED),
             content_type: header(CONTENT_TYPE).unwrap_or_default(),
         };
-        let body = self.read_body(url, name, resp).await?;
+        let mut body = self.read_body(url, name, resp).await?;
+        if let Some(small) = reduce.and_then(|r| r(&body, &meta.content_type)) {
+            body = small;
+        }
         if let Some((b, m)) = paths {
             store(&b, &m, &body, &meta);
         }
@@ -177,10 +200,14 @@ impl Fetcher {
             name: name.to_string(),
             limit: self.limit,
         };
-        if resp.content_length().is_some_and(|l| l > self.limit) {
+        let announced = resp.content_length();
+        if announced.is_some_and(|l| l > self.limit) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // The announced size, when there is one, saves re-copying a
+        // growing buffer (packuments run to megabytes); a lie costs nothing
+        // more than a reallocation, the limit is still checked per chunk.
+        let mut body = Vec::with_capacity(usize::try_from(announced.unwrap_or(0)).unwrap_or(0));
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(url, &e))? {
             if body.len() as u64 + chunk.len() as u64 > self.limit {
                 return Err(too_large());

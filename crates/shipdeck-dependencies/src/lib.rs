@@ -33,7 +33,7 @@ pub use error::DepsError;
 pub use propose::{Proposal, ProposeOutcome, ProposeRequest};
 pub use resolve::Class;
 pub use run::{outdated, repositories};
-pub use settings::{DependenciesConfig, Schedule};
+pub use settings::{DependenciesConfig, Rules, Schedule};
 pub use update::{update, Bump, UpdateBranch, UpdateOptions, UpdateOutcome, UpdateRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -83,6 +83,9 @@ pub struct Outdated {
     /// `latest` fixes; empty when none are known.
     #[serde(default)]
     pub advisories: Vec<String>,
+    /// The `[dependencies.groups]` group the package is in.
+    #[serde(default)]
+    pub group: Option<String>,
     /// Why this row could not be checked (the others still were).
     pub error: Option<ErrorPayload>,
 }
@@ -90,9 +93,13 @@ pub struct Outdated {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OutdatedReport {
     pub dependencies: Vec<Outdated>,
-    /// `[dependencies] schedule`: how often the check is meant to run.
+    /// `[dependencies] schedule`, when set.
     #[serde(default)]
     pub schedule: Option<Schedule>,
+    /// What could not be told without failing the run (advisories that
+    /// did not arrive in time, …).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// How [`outdated`] reaches the registries.

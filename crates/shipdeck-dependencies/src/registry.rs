@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::DepsError;
@@ -83,7 +83,9 @@ pub fn npm_url(registry: &Url, name: &str) -> Result<Url, DepsError> {
         .map_err(|_| invalid("npm", name))
 }
 
-#[derive(Deserialize)]
+/// The fields of a packument that are read; also the shape it is kept in
+/// (see [`npm_reduce`]).
+#[derive(Deserialize, Serialize)]
 struct Packument {
     #[serde(default, rename = "dist-tags")]
     dist_tags: BTreeMap<String, String>,
@@ -91,16 +93,43 @@ struct Packument {
     versions: BTreeMap<String, NpmVersion>,
     #[serde(default)]
     time: BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     homepage: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     repository: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct NpmVersion {
+    #[serde(skip_serializing_if = "Option::is_none")]
     deprecated: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     engines: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     homepage: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     repository: Option<serde_json::Value>,
+}
+
+/// A full packument (every manifest of every version, the README…) cut to
+/// what [`npm`] reads: the dist-tags, each version's `deprecated` and
+/// `engines.node`, the links of the document and of its `latest` version,
+/// the versions' publication times. A tenth of the size or less, in the
+/// same shape, so a cached document reads back with the same parser.
+fn npm_reduce(body: &[u8], _content_type: &str) -> Option<Vec<u8>> {
+    let mut p: Packument = serde_json::from_slice(body).ok()?;
+    let latest = p.dist_tags.get("latest").cloned();
+    for (version, v) in &mut p.versions {
+        if latest.as_ref() != Some(version) {
+            v.homepage = None;
+            v.repository = None;
+        }
+        let node = v.engines.as_ref().and_then(|e| e.get("node")).cloned();
+        v.engines = node.map(|n| serde_json::json!({ "node": n }));
+    }
+    let versions = &p.versions;
+    p.time.retain(|k, _| versions.contains_key(k));
+    serde_json::to_vec(&p).ok()
 }
 
 /// `repository` as a string or `{ "url": … }`.
@@ -113,7 +142,9 @@ fn repo_url(r: Option<&serde_json::Value>) -> Option<String> {
 
 pub async fn npm(f: &Fetcher, registry: &Url, token: Option<&str>, name: &str) -> Result<Package, DepsError> {
     let url = npm_url(registry, name)?;
-    let doc = f.get(&url, NPM_ACCEPT, token, name).await?;
+    let doc = f
+        .get_reduced(&url, NPM_ACCEPT, token, name, Some(npm_reduce))
+        .await?;
     let doc = doc.ok_or_else(|| not_found(&url, name))?;
     let p: Packument = serde_json::from_slice(&doc.body).map_err(|e| bad_doc(&url, name, e))?;
     // Links: the document's own, else those of the version `latest` names.
@@ -170,12 +201,26 @@ pub fn crate_path(name: &str) -> Result<String, DepsError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct IndexLine {
     vers: String,
     #[serde(default)]
     yanked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pubtime: Option<String>,
+}
+
+/// An index file cut to the fields read (each version's dependencies and
+/// features dropped), one line a version as before.
+fn cargo_reduce(body: &[u8], _content_type: &str) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let mut out = Vec::with_capacity(body.len() / 4);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let l: IndexLine = serde_json::from_str(line).ok()?;
+        serde_json::to_writer(&mut out, &l).ok()?;
+        out.push(b'\n');
+    }
+    Some(out)
 }
 
 pub async fn cargo(f: &Fetcher, index: &str, name: &str) -> Result<Package, DepsError> {
@@ -195,7 +240,7 @@ pub async fn cargo(f: &Fetcher, index: &str, name: &str) -> Result<Package, Deps
     let url = base
         .join(&crate_path(name)?)
         .map_err(|_| invalid("crates", name))?;
-    let doc = f.get(&url, "*/*", None, name).await?;
+    let doc = f.get_reduced(&url, "*/*", None, name, Some(cargo_reduce)).await?;
     let doc = doc.ok_or_else(|| not_found(&url, name))?;
     let text = String::from_utf8(doc.body).map_err(|e| bad_doc(&url, name, e))?;
     let mut releases = Vec::new();
@@ -214,18 +259,28 @@ pub async fn cargo(f: &Fetcher, index: &str, name: &str) -> Result<Package, Deps
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct SimpleJson {
     files: Vec<SimpleFile>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct SimpleFile {
     filename: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     yanked: serde_json::Value,
-    #[serde(rename = "upload-time")]
+    #[serde(rename = "upload-time", skip_serializing_if = "Option::is_none")]
     upload_time: Option<String>,
+}
+
+/// A PEP 691 page cut to each file's name, yank and upload time (URLs,
+/// hashes and metadata flags dropped); HTML pages are kept as they came.
+fn pypi_reduce(body: &[u8], content_type: &str) -> Option<Vec<u8>> {
+    if !content_type.contains("json") {
+        return None;
+    }
+    let page: SimpleJson = serde_json::from_slice(body).ok()?;
+    serde_json::to_vec(&page).ok()
 }
 
 /// Every version any of `indexes` holds for `name` (pip takes the union).
@@ -241,7 +296,10 @@ pub async fn pypi(f: &Fetcher, indexes: &[Url], name: &str) -> Result<Package, D
         let url = index
             .join(&format!("{norm}/"))
             .map_err(|_| invalid("PyPI", name))?;
-        match f.get(&url, PYPI_ACCEPT, None, name).await {
+        match f
+            .get_reduced(&url, PYPI_ACCEPT, None, name, Some(pypi_reduce))
+            .await
+        {
             Ok(Some(doc)) => {
                 found = true;
                 files.extend(simple_files(&url, name, &doc)?);
@@ -364,6 +422,52 @@ mod tests {
         assert_eq!(crate_path("a").unwrap(), "1/a");
         assert_eq!(crate_path("syn").unwrap(), "3/s/syn");
         assert!(crate_path("../x").is_err());
+    }
+
+    #[test]
+    fn reduced_documents_read_back_as_the_full_ones() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for name in ["lodash", "debug", "@sindresorhus%2fis"] {
+            let full = std::fs::read(fixtures.join(format!("npm/{name}.json"))).unwrap();
+            let small = npm_reduce(&full, "application/json").unwrap();
+            assert!(small.len() < full.len(), "{name}");
+            let a: Packument = serde_json::from_slice(&full).unwrap();
+            let b: Packument = serde_json::from_slice(&small).unwrap();
+            assert_eq!(a.dist_tags, b.dist_tags);
+            assert_eq!(a.versions.len(), b.versions.len());
+            for (v, full_v) in &a.versions {
+                let small_v = &b.versions[v];
+                assert_eq!(full_v.deprecated, small_v.deprecated, "{name}@{v}");
+                let node = |e: &Option<serde_json::Value>| e.as_ref().and_then(|e| e.get("node")).cloned();
+                assert_eq!(node(&full_v.engines), node(&small_v.engines), "{name}@{v}");
+                assert_eq!(a.time.get(v), b.time.get(v));
+            }
+            let latest = &a.dist_tags["latest"];
+            assert_eq!(a.versions[latest].repository, b.versions[latest].repository);
+        }
+        let index = std::fs::read(fixtures.join("crates/libc")).unwrap();
+        let small = cargo_reduce(&index, "").unwrap();
+        assert!(small.len() < index.len());
+        assert_eq!(
+            String::from_utf8(small).unwrap().lines().count(),
+            String::from_utf8(index)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .count()
+        );
+        let page = std::fs::read(fixtures.join("pypi/json/urllib3.json")).unwrap();
+        let small = pypi_reduce(&page, "application/vnd.pypi.simple.v1+json").unwrap();
+        let (a, b): (SimpleJson, SimpleJson) = (
+            serde_json::from_slice(&page).unwrap(),
+            serde_json::from_slice(&small).unwrap(),
+        );
+        assert_eq!(a.files.len(), b.files.len());
+        assert!(a.files.iter().zip(&b.files).all(|(x, y)| x.filename == y.filename
+            && x.yanked == y.yanked
+            && x.upload_time == y.upload_time));
+        assert_eq!(pypi_reduce(b"<html></html>", "text/html"), None);
+        assert_eq!(npm_reduce(b"not json", "application/json"), None);
     }
 
     #[test]

@@ -5,21 +5,13 @@
 use std::cmp::Reverse;
 
 use nodejs_semver::{Range, Version as NpmVersion};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::error::DepsError;
 use crate::registry::{Package, Release};
 
-/// How far `latest` is from the version in use. A 0.x minor (and a 0.0.x
-/// patch) is a major step, as Cargo's and npm's caret ranges treat it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    Patch,
-    Minor,
-    Major,
-}
+/// How far `latest` is from the version in use (defined with the shared
+/// types: shipdeck.toml's `[dependencies]` names classes too).
+pub use shipdeck_types::UpdateClass as Class;
 
 /// `None` when `to` is not past `from`.
 pub fn class(from: [u64; 3], to: [u64; 3], to_is_newer: bool) -> Option<Class> {

@@ -76,6 +76,7 @@ pub fn outdated(root: &Path, opts: &OutdatedOptions, progress: &Progress) -> Res
     Ok(OutdatedReport {
         dependencies,
         schedule: None,
+        warnings: Vec::new(),
     })
 }
 
@@ -297,6 +298,7 @@ fn row(d: Direct, fetched: Option<Fetched>, engines: &Engines) -> Outdated {
         repository: None,
         release_notes: None,
         advisories: Vec::new(),
+        group: None,
         error: None,
     };
     let pkg = match fetched {

@@ -1,6 +1,7 @@
-//! The `[dependencies]` section of shipdeck.toml: packages to ignore, the
-//! update classes allowed per package, groups of packages under one name,
-//! and how often the check should run.
+//! The `[dependencies]` section of shipdeck.toml applied to rows: packages
+//! to ignore, the update classes allowed per package, groups of packages
+//! under one name. The section itself is read with the rest of the file
+//! ([`DependenciesConfig`], in the base crate's configuration).
 //!
 //! ```toml
 //! [dependencies]
@@ -12,36 +13,9 @@
 //! "@babel/*" = "babel"
 //! ```
 
-use std::collections::BTreeMap;
-use std::path::Path;
+pub use shipdeck_base::config::{DependenciesConfig, Schedule};
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use crate::resolve::Class;
-use crate::Outdated;
-
-/// How often a check is worth running; a hint for schedulers and the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Schedule {
-    Daily,
-    Weekly,
-    Monthly,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(default, deny_unknown_fields)]
-pub struct DependenciesConfig {
-    /// Package names or `*` patterns, optionally `ecosystem:`-prefixed
-    /// (`cargo:`, `npm:`, `pypi:`); matching rows are left out.
-    pub ignore: Vec<String>,
-    /// Pattern → the update classes worth proposing for those packages.
-    pub allow: BTreeMap<String, Vec<Class>>,
-    /// Pattern → group name; the first pattern (in name order) that matches wins.
-    pub groups: BTreeMap<String, String>,
-    pub schedule: Option<Schedule>,
-}
+use crate::{Class, Outdated};
 
 /// `*` matches any run of characters; nothing else is special. Written by
 /// hand: package names hold no path separators, so a full glob engine would
@@ -74,34 +48,27 @@ fn pattern_matches(pattern: &str, row: &Outdated) -> bool {
     }
 }
 
-impl DependenciesConfig {
-    /// The `[dependencies]` section of `root/shipdeck.toml`; the defaults
-    /// without the file or the section.
-    pub fn load(root: &Path) -> Result<Self, crate::error::DepsError> {
-        let path = root.join("shipdeck.toml");
-        let bad = |message: String| crate::error::DepsError::InvalidConfig {
-            path: "shipdeck.toml".into(),
-            message,
-        };
-        let Some(text) = crate::manifest::read_text(root, &path)? else {
-            return Ok(Self::default());
-        };
-        let mut doc: toml::Table = text.parse().map_err(|e: toml::de::Error| bad(e.to_string()))?;
-        match doc.remove("dependencies") {
-            Some(section) => section
-                .try_into()
-                .map_err(|e: toml::de::Error| bad(format!("[dependencies]: {e}"))),
-            None => Ok(Self::default()),
-        }
-    }
+/// The section's rules, as they apply to rows.
+pub trait Rules {
+    fn is_ignored(&self, row: &Outdated) -> bool;
+    /// Whether the row's update is of a class its package allows (every
+    /// class when no pattern names it).
+    fn is_allowed(&self, row: &Outdated) -> bool;
+    /// The update classes a row's package allows (every class when no
+    /// pattern names it), in order.
+    fn allowed_classes(&self, row: &Outdated) -> Vec<Class>;
+    fn group_of(&self, row: &Outdated) -> Option<&str>;
+    /// The rows not ignored, with disallowed update classes cleared and
+    /// each row's group set.
+    fn apply(&self, rows: Vec<Outdated>) -> Vec<Outdated>;
+}
 
-    pub fn is_ignored(&self, row: &Outdated) -> bool {
+impl Rules for DependenciesConfig {
+    fn is_ignored(&self, row: &Outdated) -> bool {
         self.ignore.iter().any(|p| pattern_matches(p, row))
     }
 
-    /// Whether the row's update is of a class its package allows (every
-    /// class when no pattern names it).
-    pub fn is_allowed(&self, row: &Outdated) -> bool {
+    fn is_allowed(&self, row: &Outdated) -> bool {
         let Some(class) = row.class else { return true };
         let mut rules = self
             .allow
@@ -111,9 +78,7 @@ impl DependenciesConfig {
         rules.peek().is_none() || rules.any(|(_, classes)| classes.contains(&class))
     }
 
-    /// The update classes a row's package allows (every class when no
-    /// pattern names it).
-    pub fn allowed_classes(&self, row: &Outdated) -> Vec<Class> {
+    fn allowed_classes(&self, row: &Outdated) -> Vec<Class> {
         let mut rules = self
             .allow
             .iter()
@@ -128,21 +93,21 @@ impl DependenciesConfig {
         out
     }
 
-    pub fn group_of(&self, row: &Outdated) -> Option<&str> {
+    fn group_of(&self, row: &Outdated) -> Option<&str> {
         self.groups
             .iter()
             .find(|(p, _)| pattern_matches(p, row))
             .map(|(_, g)| g.as_str())
     }
 
-    /// The rows not ignored, with disallowed update classes cleared.
-    pub fn apply(&self, rows: Vec<Outdated>) -> Vec<Outdated> {
+    fn apply(&self, rows: Vec<Outdated>) -> Vec<Outdated> {
         rows.into_iter()
             .filter(|r| !self.is_ignored(r))
             .map(|mut r| {
                 if !self.is_allowed(&r) {
                     r.class = None;
                 }
+                r.group = self.group_of(&r).map(String::from);
                 r
             })
             .collect()
@@ -170,6 +135,7 @@ mod tests {
             repository: None,
             release_notes: None,
             advisories: Vec::new(),
+            group: None,
             error: None,
         }
     }
@@ -202,6 +168,8 @@ mod tests {
         ];
         assert_eq!(cfg.group_of(&rows[5]), Some("babel"));
         let kept = cfg.apply(rows);
+        assert_eq!(kept[3].group.as_deref(), Some("babel"));
+        assert_eq!(kept[0].group, None);
         let names: Vec<_> = kept
             .iter()
             .map(|r| (r.ecosystem, r.name.as_str(), r.class))

@@ -26,7 +26,7 @@ use shipdeck_base::jobs::Progress;
 use ts_rs::TS;
 
 use crate::error::DepsError;
-use crate::settings::DependenciesConfig;
+use crate::settings::{DependenciesConfig, Rules};
 use crate::{Class, Ecosystem, OutdatedOptions, OutdatedReport};
 
 /// What `deps update` is asked to do.

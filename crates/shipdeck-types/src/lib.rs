@@ -1,6 +1,7 @@
 //! The types every Shipdeck crate shares, with no dependency on any area:
 //! the [`Coded`] trait each area's error enum implements, and the
-//! [`ErrorPayload`] that crosses IPC and `--json`.
+//! [`ErrorPayload`] that crosses IPC and `--json`, and the small enums more
+//! than one crate reads.
 #![cfg_attr(test, allow(clippy::too_many_lines))] // unit tests read best as one scenario
 
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,19 @@ pub enum Severity {
     Warning,
     /// Locks or rewrites a table, breaks the running app, or fails.
     Error,
+}
+
+/// How far an update of a dependency goes from the version in use. A 0.x
+/// minor (and a 0.0.x patch) is a major step, as Cargo's and npm's caret
+/// ranges treat it. Shared by the Dependencies area and shipdeck.toml's
+/// `[dependencies]` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[ts(rename = "Class")]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateClass {
+    Patch,
+    Minor,
+    Major,
 }
 
 /// One line of `shipdeck doctor`, and of the checks areas add to it.

@@ -198,20 +198,40 @@ fn row(d: &Outdated) -> String {
         (None, Some(Class::Major)) => "major".into(),
         (None, None) => String::new(),
     };
+    let mut notes = class;
+    if !d.advisories.is_empty() {
+        let _ = write!(notes, " security: {}", d.advisories.join(", "));
+    }
+    if let Some(g) = &d.group {
+        let _ = write!(notes, " [{g}]");
+    }
     format!(
-        "  {:<30} {:<12} {:<12} {:<12} {:<12} {class}",
+        "  {:<30} {:<12} {:<12} {:<12} {:<12} {}",
         d.name,
         d.requirement,
         cell(&d.current),
         cell(&d.wanted),
         cell(&d.latest),
+        notes.trim_start(),
     )
 }
 
+/// Security updates first (with their manifest), then every row by manifest.
 fn print_outdated(r: &OutdatedReport) {
     let mut text = String::new();
+    let security: Vec<&Outdated> = r
+        .dependencies
+        .iter()
+        .filter(|d| !d.advisories.is_empty())
+        .collect();
+    if !security.is_empty() {
+        let _ = writeln!(text, "security updates");
+        for d in &security {
+            let _ = writeln!(text, "{}  ({}, {})", row(d), d.manifest, d.ecosystem.as_str());
+        }
+    }
     let mut manifest = None;
-    for d in &r.dependencies {
+    for d in r.dependencies.iter().filter(|d| d.advisories.is_empty()) {
         if manifest != Some(&d.manifest) {
             let _ = writeln!(text, "{} ({})", d.manifest, d.ecosystem.as_str());
             manifest = Some(&d.manifest);
@@ -219,6 +239,13 @@ fn print_outdated(r: &OutdatedReport) {
         let _ = writeln!(text, "{}", row(d));
     }
     let behind = r.dependencies.iter().filter(|d| d.class.is_some()).count();
-    let _ = writeln!(text, "{behind} of {} dependencies behind", r.dependencies.len());
+    let _ = write!(text, "{behind} of {} dependencies behind", r.dependencies.len());
+    if !security.is_empty() {
+        let _ = write!(text, ", {} with security fixes", security.len());
+    }
+    let _ = writeln!(text);
     print!("{text}");
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
 }

@@ -4,4 +4,4 @@
 
 mod sarif;
 mod secrets;
-mod vulns;
+pub(crate) mod vulns;

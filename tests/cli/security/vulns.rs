@@ -42,7 +42,7 @@ fn affected(query: &serde_json::Value) -> bool {
 
 /// An OSV-compatible API on 127.0.0.1: /v1/query, /v1/querybatch and
 /// /v1/vulns/{id}. Returns its base URL and the count of requests served.
-fn osv_server() -> (String, Arc<AtomicUsize>) {
+pub(crate) fn osv_server() -> (String, Arc<AtomicUsize>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let url = format!("http://{}", server.server_addr().to_ip().unwrap());
     let served = Arc::new(AtomicUsize::new(0));

@@ -19,6 +19,7 @@ export function dep(over: Partial<Outdated>): Outdated {
     repository: "https://github.com/stevemao/left-pad",
     release_notes: "https://github.com/stevemao/left-pad/releases",
     advisories: [],
+    group: null,
     error: null,
     ...over,
   };
@@ -27,6 +28,7 @@ export function dep(over: Partial<Outdated>): Outdated {
 export function report(): OutdatedReport {
   return {
     schedule: "weekly",
+    warnings: [],
     dependencies: [
       dep({}),
       dep({

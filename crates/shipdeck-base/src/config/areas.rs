@@ -1,7 +1,11 @@
 //! The parts of shipdeck.toml that belong to one area but are read with
-//! the rest of the file: `[advisor]` and an environment's `files`.
+//! the rest of the file: `[advisor]`, an environment's `files`, `[docs]`,
+//! `[security]` and `[dependencies]`.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use shipdeck_types::UpdateClass;
 use ts_rs::TS;
 
 /// `[advisor]`: where the workspace's queries are, and the checks'
@@ -113,6 +117,16 @@ impl From<&str> for EnvFile {
     }
 }
 
+/// `[docs]`: where generated documentation goes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsConfig {
+    /// The domain model page, relative to the workspace (default
+    /// `docs/domain-model.md`); `{database}` is replaced by the database's
+    /// name.
+    pub domain_model: Option<String>,
+}
+
 /// `[security]`: where vulnerability advisories come from.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,4 +141,106 @@ pub struct SecurityConfig {
 pub struct VulnsConfig {
     /// An OSV-compatible API (`--osv-url` wins); default: the public OSV API.
     pub osv_url: Option<String>,
+}
+
+/// `[dependencies]`: packages to leave out, the update classes allowed per
+/// package, groups of packages under one name, and how often the check is
+/// worth running. Patterns are package names where `*` matches any run of
+/// characters, optionally `ecosystem:`-prefixed (`cargo:`, `npm:`, `pypi:`);
+/// the Dependencies area applies them.
+///
+/// ```toml
+/// [dependencies]
+/// ignore = ["left-pad", "npm:@types/*"]
+/// schedule = "weekly"
+/// [dependencies.allow]
+/// serde = ["patch", "minor"]
+/// [dependencies.groups]
+/// "@babel/*" = "babel"
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct DependenciesConfig {
+    /// Patterns of packages whose rows are left out.
+    pub ignore: Vec<String>,
+    /// Pattern → the update classes worth proposing for those packages.
+    pub allow: BTreeMap<String, Vec<UpdateClass>>,
+    /// Pattern → group name; the first pattern (in name order) that matches wins.
+    pub groups: BTreeMap<String, String>,
+    pub schedule: Option<Schedule>,
+}
+
+/// How often a dependency check is worth running; a hint for schedulers
+/// and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::error::Error;
+
+    #[test]
+    fn the_dependencies_section_reads_from_shipdeck_toml() {
+        let c = Config::parse(
+            "[dependencies]\nignore = [\"left-pad\", \"npm:@types/*\"]\nschedule = \"weekly\"\n\
+             [dependencies.allow]\nserde = [\"patch\", \"minor\"]\n\
+             [dependencies.groups]\n\"@babel/*\" = \"babel\"\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap();
+        let d = c.dependencies;
+        assert_eq!(d.ignore, ["left-pad", "npm:@types/*"]);
+        assert_eq!(d.schedule, Some(Schedule::Weekly));
+        assert_eq!(d.allow["serde"], [UpdateClass::Patch, UpdateClass::Minor]);
+        assert_eq!(d.groups["@babel/*"], "babel");
+        let absent = Config::parse("", Path::new("shipdeck.toml")).unwrap();
+        assert_eq!(absent.dependencies, DependenciesConfig::default());
+    }
+
+    #[test]
+    fn an_unknown_key_or_class_in_the_dependencies_section_is_a_typed_error() {
+        let err = Config::parse(
+            "[dependencies]\nschedule = \"daily\"\nignor = [\"x\"]\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap_err();
+        match &err {
+            Error::InvalidConfig {
+                line,
+                message,
+                suggestion,
+                ..
+            } => {
+                assert_eq!(*line, 3, "{message}");
+                assert!(message.contains("`ignor`"), "{message}");
+                assert_eq!(suggestion.as_deref(), Some("ignore"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(err.payload().code, "config.invalid");
+        let err = Config::parse(
+            "[dependencies.allow]\nserde = [\"huge\"]\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidConfig { message, .. } if message.contains("huge")),
+            "{err:?}"
+        );
+        let err = Config::parse(
+            "[dependencies]\nschedule = \"hourly\"\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig { line: 2, .. }), "{err:?}");
+    }
 }

@@ -18,7 +18,10 @@ use ts_rs::TS;
 use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
-pub use areas::{AdvisorConfig, EnvFile, EnvFileOptions, SecurityConfig, Thresholds, VulnsConfig};
+pub use areas::{
+    AdvisorConfig, DependenciesConfig, DocsConfig, EnvFile, EnvFileOptions, Schedule, SecurityConfig,
+    Thresholds, VulnsConfig,
+};
 
 pub const FILE_NAME: &str = "shipdeck.toml";
 
@@ -44,17 +47,7 @@ pub struct Config {
     #[serde(default)]
     pub security: SecurityConfig,
     #[serde(default)]
-    pub dependencies: toml::Table,
-}
-
-/// `[docs]`: where generated documentation goes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DocsConfig {
-    /// The domain model page, relative to the workspace (default
-    /// `docs/domain-model.md`); `{database}` is replaced by the database's
-    /// name.
-    pub domain_model: Option<String>,
+    pub dependencies: DependenciesConfig,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression

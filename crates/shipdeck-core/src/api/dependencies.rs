@@ -3,6 +3,9 @@
 //! as a job with progress and cancel), and update branches (a change: a
 //! recorded job with an audit entry; its dry run is a read). Registry
 //! answers are cached (and revalidated) under the data folder.
+//! `[dependencies]` in shipdeck.toml leaves rows out, clears disallowed
+//! classes and groups rows; rows whose update fixes a known advisory are
+//! labelled with it (and those updates go first).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,7 +16,7 @@ use super::Shipdeck;
 use crate::dependencies::propose::notes::parse_declared;
 use crate::dependencies::propose::{propose, ProposeOptions};
 use crate::dependencies::{
-    self, DependenciesConfig, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOptions,
+    self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, Rules, UpdateOptions,
     UpdateOutcome, UpdateRequest, UserEnv,
 };
 use crate::error::Result;
@@ -80,16 +83,17 @@ impl Shipdeck {
     /// Every direct dependency of every manifest with its locked, wanted and
     /// latest version and the update class (`deps outdated`).
     pub async fn deps_outdated(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<OutdatedReport> {
-        let ws = self.workspace(path).await?;
-        let opts = self.registry_options().await;
-        let schedule = DependenciesConfig::load(&ws.root)?.schedule;
+        let (ws, opts) = tokio::join!(self.workspace(path), self.registry_options());
+        let ws = ws?;
+        let config = ws.config_or_default()?;
         let root = ws.root.clone();
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
-                let report = OutdatedReport {
-                    schedule,
-                    ..dependencies::outdated(&root, &opts, p)?
-                };
+                let labels = super::dependencies_labels::start(&root, config.security.vulns.osv_url);
+                let mut report = dependencies::outdated(&root, &opts, p)?;
+                report.dependencies = config.dependencies.apply(report.dependencies);
+                report.schedule = config.dependencies.schedule;
+                labels.label(&mut report);
                 Ok(JobOutput {
                     summary: summary(&report),
                     result: None,
@@ -114,15 +118,21 @@ impl Shipdeck {
         } else {
             self.registered(path).await?
         };
+        let config = ws.config_or_default()?;
         let opts = UpdateOptions {
             outdated: self.registry_options().await,
-            config: DependenciesConfig::load(&ws.root)?,
+            config: config.dependencies,
             ..UpdateOptions::default()
         };
+        let osv_url = config.security.vulns.osv_url;
         let root = ws.root.clone();
         let dry_run = request.dry_run;
         let work = move |p: &crate::jobs::Progress| {
-            let report = dependencies::outdated(&root, &opts.outdated, p)?;
+            // The update applies `[dependencies]` itself (an allowed class
+            // limits the target rather than hiding the row).
+            let labels = super::dependencies_labels::start(&root, osv_url);
+            let mut report = dependencies::outdated(&root, &opts.outdated, p)?;
+            labels.label(&mut report);
             let outcome = dependencies::update(&root, &report, &request, &opts, p)?;
             Ok(JobOutput {
                 summary: update_summary(&outcome),

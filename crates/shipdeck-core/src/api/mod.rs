@@ -5,6 +5,7 @@
 mod advisor;
 mod benchmarks;
 mod dependencies;
+mod dependencies_labels;
 mod docs;
 mod environments;
 mod migrations;

@@ -12,7 +12,7 @@ use crate::error::DepsError;
 use crate::manifest::MAX_FILE_BYTES;
 use crate::registry::Package;
 use crate::resolve::{class, Class};
-use crate::settings::DependenciesConfig;
+use crate::settings::{DependenciesConfig, Rules};
 use crate::{Ecosystem, Outdated};
 
 /// HEAD's tree, read for the manifests and lockfiles a plan needs.
@@ -456,6 +456,7 @@ mod tests {
             repository: None,
             release_notes: None,
             advisories: vec![],
+            group: None,
             error: None,
         };
         let t = |r: &Outdated, a: &[Class]| target(r, a, Some(&pkg)).map(|(v, _)| v);

@@ -120,6 +120,7 @@ fn row(manifest: &str) -> Outdated {
         repository: None,
         release_notes: None,
         advisories: vec![],
+        group: None,
         error: None,
     }
 }
@@ -143,6 +144,7 @@ fn manifests_behind_symbolic_links_are_not_edited() {
         let report = OutdatedReport {
             dependencies: vec![row(manifest)],
             schedule: None,
+            warnings: Vec::new(),
         };
         for dry_run in [true, false] {
             let request = UpdateRequest {
@@ -170,7 +172,10 @@ fn ignored_packages_and_disallowed_classes_are_not_taken() {
     );
     let report = ws.report();
     let mut opts = ws.opts();
-    opts.config = shipdeck_dependencies::DependenciesConfig::load(ws.root()).unwrap();
+    opts.config = shipdeck_base::config::Config::load(ws.root())
+        .unwrap()
+        .unwrap()
+        .dependencies;
     assert_eq!(opts.config.ignore, vec!["left-pad".to_string()]);
     let (_reg, p) = super::progress();
     let request = UpdateRequest {

@@ -45,6 +45,10 @@ release_notes: string | null,
  */
 advisories: Array<string>, 
 /**
+ * The `[dependencies.groups]` group the package is in.
+ */
+group: string | null, 
+/**
  * Why this row could not be checked (the others still were).
  */
 error: ErrorPayload | null, };

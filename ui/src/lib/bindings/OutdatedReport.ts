@@ -4,6 +4,11 @@ import type { Schedule } from "./Schedule";
 
 export type OutdatedReport = { dependencies: Array<Outdated>, 
 /**
- * `[dependencies] schedule`: how often the check is meant to run.
+ * `[dependencies] schedule`, when set.
  */
-schedule: Schedule | null, };
+schedule: Schedule | null, 
+/**
+ * What could not be told without failing the run (advisories that
+ * did not arrive in time, …).
+ */
+warnings: Array<string>, };

@@ -22,14 +22,16 @@ type Call = { cmd: string; args: Record<string, unknown> };
 
 /** The app's side; `moved` makes the confirmed update fail as the core
  * does when the plan is no longer the dry run's. */
-function backend(opts: { moved?: boolean; lockOnly?: boolean; noRemote?: boolean } = {}) {
+function backend(
+  opts: { moved?: boolean; lockOnly?: boolean; noRemote?: boolean; warnings?: string[] } = {},
+) {
   const calls: Call[] = [];
   mockIPC((cmd, args) => {
     const a = args as Record<string, unknown>;
     calls.push({ cmd, args: a });
     switch (cmd) {
       case "deps_outdated":
-        return report();
+        return { ...report(), warnings: opts.warnings ?? [] };
       case "deps_update": {
         const request = a.request as UpdateRequest;
         if (!request.dry_run && opts.moved) {
@@ -87,6 +89,15 @@ describe("Dependencies", () => {
     expect(screen.getByTestId("deps-summary")).toHaveTextContent(
       "4 dependencies behind of 6 · 1 security update · 1 row not checked",
     );
+  });
+
+  it("shows what could not be told, such as advisories that did not arrive", async () => {
+    const warning =
+      "security advisories not checked: https://api.osv.dev did not answer within 5 s";
+    backend({ warnings: [warning] });
+    render(Dependencies, { workspace: workspace() });
+    await waitFor(() => expect(screen.getByTestId("deps-warning")).toHaveTextContent(warning));
+    expect(screen.getAllByTestId("dep-row")).toHaveLength(5);
   });
 
   it("filters by class, ecosystem and text", async () => {
