@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tokio_util::sync::CancellationToken;
+pub use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::error::{Error, ErrorPayload, Result};
@@ -229,6 +229,19 @@ pub struct Progress {
 const MIN_INTERVAL: Duration = Duration::from_millis(50);
 
 impl Progress {
+    /// A handle for work outside any job: nothing watches its reports and
+    /// only `token` cancels it (work beside a job, such as a lookup that
+    /// must not hold the job up, and tests).
+    pub fn detached(token: CancellationToken) -> Progress {
+        Progress {
+            job_id: 0,
+            token,
+            sink: Arc::new(NoProgress),
+            registry: JobRegistry::default(),
+            last_emit: Mutex::new(None),
+        }
+    }
+
     /// Reports progress. Throttled, except for the final step.
     pub fn report(&self, done: u64, total: Option<u64>, message: impl AsRef<str>) {
         let now = Instant::now();

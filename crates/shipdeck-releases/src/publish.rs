@@ -306,18 +306,23 @@ pub async fn create_forge_release(
             created: false,
         });
     }
+    Err(forge_error(status.as_u16(), &body).into())
+}
+
+/// A forge's refusal: its `message` (else the whole answer), cut to 300
+/// characters, with anything that looks like a secret redacted.
+pub(crate) fn forge_error(status: u16, body: &serde_json::Value) -> ReleaseError {
     let detail: String = body
         .get("message")
-        .and_then(|m| m.as_str())
-        .map_or(text, str::to_string)
+        .and_then(serde_json::Value::as_str)
+        .map_or_else(|| body.to_string(), str::to_string)
         .chars()
         .take(300)
         .collect();
-    Err(ReleaseError::Forge {
-        status: status.as_u16(),
+    ReleaseError::Forge {
+        status,
         detail: redact(&detail).into_owned(),
     }
-    .into())
 }
 
 /// Marks a forge release as rolled back (title and a note on top).

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::error::ReleaseError;
 use super::forge::{Forge, ForgeKind};
-use super::publish::{auth_header, client, path_segment, redirected};
+use super::publish::{auth_header, client, forge_error, path_segment, redirected};
 use shipdeck_base::error::Result;
 use shipdeck_base::secrets::redact;
 
@@ -65,18 +65,7 @@ async fn call(
     if status.is_success() {
         return Ok(value);
     }
-    let detail: String = value
-        .get("message")
-        .and_then(Value::as_str)
-        .map_or_else(|| value.to_string(), str::to_string)
-        .chars()
-        .take(300)
-        .collect();
-    Err(ReleaseError::Forge {
-        status: status.as_u16(),
-        detail: redact(&detail).into_owned(),
-    }
-    .into())
+    Err(forge_error(status.as_u16(), &value).into())
 }
 
 fn project(forge: &Forge) -> String {

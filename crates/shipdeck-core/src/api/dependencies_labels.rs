@@ -9,11 +9,10 @@
 
 use std::path::Path;
 use std::sync::mpsc;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::dependencies::{self, Ecosystem, OutdatedReport};
-use crate::jobs::{JobKind, JobRegistry, NoProgress, RunningJob};
+use crate::jobs::{CancellationToken, Progress};
 use crate::security::vulns::api::{self, Query};
 use crate::security::vulns::matching::evaluate;
 use crate::security::vulns::source::Found;
@@ -31,12 +30,12 @@ pub(super) struct Lookup {
     origin: String,
     answer: mpsc::Receiver<Result<Found, String>>,
     /// Cancels the lookup's requests when it is given up or dropped.
-    jobs: JobRegistry,
+    cancel: CancellationToken,
 }
 
 impl Drop for Lookup {
     fn drop(&mut self) {
-        let _ = self.jobs.cancel(1);
+        self.cancel.cancel();
     }
 }
 
@@ -56,19 +55,8 @@ pub(super) fn start(root: &Path, osv_url: Option<String>) -> Lookup {
     let origin = url::Url::parse(&source.url)
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_else(|_| "the OSV API".into());
-    let jobs = JobRegistry::default();
-    let progress = jobs.start(
-        RunningJob {
-            id: 1,
-            kind: JobKind::DepsOutdated,
-            workspace_id: None,
-            started_at: 0,
-            done: 0,
-            total: None,
-            message: String::new(),
-        },
-        Arc::new(NoProgress),
-    );
+    let cancel = CancellationToken::new();
+    let progress = Progress::detached(cancel.clone());
     let (tx, answer) = mpsc::channel();
     let root = root.to_path_buf();
     std::thread::spawn(move || {
@@ -84,7 +72,7 @@ pub(super) fn start(root: &Path, osv_url: Option<String>) -> Lookup {
         started: Instant::now(),
         origin,
         answer,
-        jobs,
+        cancel,
     }
 }
 
