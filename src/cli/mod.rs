@@ -76,6 +76,9 @@ pub enum Command {
     /// Dependencies: what is outdated, from the registries the workspace uses.
     #[command(subcommand, visible_alias = "deps")]
     Dependencies(commands::dependencies::DepsCmd),
+    /// Coverage: reports from the test tools, area thresholds.
+    #[command(subcommand)]
+    Coverage(commands::coverage::CoverageCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

@@ -52,6 +52,7 @@ pub enum JobKind {
     DepsOutdated,
     DepsUpdate,
     DepsPropose,
+    CoverageReport,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -73,6 +74,7 @@ string_enum!(JobKind {
     DepsOutdated => "deps_outdated",
     DepsUpdate => "deps_update",
     DepsPropose => "deps_propose",
+    CoverageReport => "coverage_report",
     Unknown => "unknown",
 });
 

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod advisor;
 pub mod benchmarks;
+pub mod coverage;
 pub mod demo;
 pub mod dependencies;
 pub mod docs;
@@ -37,6 +38,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Benchmarks(cmd) => benchmarks::run(cmd, g, out).await,
         Command::Secrets(cmd) => secrets::run(cmd, g, out).await,
         Command::Security(cmd) => security::run(cmd, g, out).await,
+        Command::Coverage(cmd) => coverage::run(cmd, g, out).await,
         Command::Dependencies(cmd) => dependencies::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,

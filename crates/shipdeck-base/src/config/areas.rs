@@ -1,6 +1,6 @@
 //! The parts of shipdeck.toml that belong to one area but are read with
 //! the rest of the file: `[advisor]`, an environment's `files`, `[docs]`,
-//! `[security]` and `[dependencies]`.
+//! `[security]`, `[dependencies]` and `[coverage]`.
 
 use std::collections::BTreeMap;
 
@@ -168,6 +168,29 @@ pub struct DependenciesConfig {
     /// Pattern → group name; the first pattern (in name order) that matches wins.
     pub groups: BTreeMap<String, String>,
     pub schedule: Option<Schedule>,
+}
+
+/// `[coverage]`: the areas whose line coverage is held to a threshold.
+/// Without any, `backend` (70) and `frontend` (50) are found by file type.
+///
+/// ```toml
+/// [coverage.areas.api]
+/// globs = ["server/**/*.py"]
+/// threshold = 80
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CoverageConfig {
+    pub areas: BTreeMap<String, CoverageArea>,
+}
+
+/// One `[coverage.areas.NAME]`: globs over workspace-relative paths and the
+/// lowest line coverage (percent) it passes with.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageArea {
+    pub globs: Vec<String>,
+    pub threshold: f64,
 }
 
 /// How often a dependency check is worth running; a hint for schedulers

@@ -19,8 +19,8 @@ use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
 pub use areas::{
-    AdvisorConfig, DependenciesConfig, DocsConfig, EnvFile, EnvFileOptions, Schedule, SecurityConfig,
-    Thresholds, VulnsConfig,
+    AdvisorConfig, CoverageArea, CoverageConfig, DependenciesConfig, DocsConfig, EnvFile, EnvFileOptions,
+    Schedule, SecurityConfig, Thresholds, VulnsConfig,
 };
 
 pub const FILE_NAME: &str = "shipdeck.toml";
@@ -48,6 +48,8 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub dependencies: DependenciesConfig,
+    #[serde(default)]
+    pub coverage: CoverageConfig,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression

@@ -1,0 +1,131 @@
+//! Shipdeck's Coverage area: test-coverage reports found in the workspace
+//! (or named), read into one per-file line map whatever their format
+//! (lcov, Cobertura XML, coverage.py JSON, Istanbul, cargo-llvm-cov), with
+//! each report's totals as its tool states them, and areas of the
+//! workspace held to line-coverage thresholds. See docs/coverage.md.
+
+pub mod areas;
+pub mod discover;
+pub mod error;
+pub mod formats;
+pub mod model;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use shipdeck_base::config::CoverageArea;
+use shipdeck_base::jobs::Progress;
+
+pub use areas::AreaResult;
+pub use discover::MAX_REPORT_BYTES;
+pub use error::CoverageError;
+pub use model::{Counts, FileCov, Parsed};
+
+/// What `coverage report` reads.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Reports named by the user, relative to the workspace; empty: found.
+    pub files: Vec<PathBuf>,
+    /// `[coverage.areas]`; empty: the default `backend` and `frontend`.
+    pub areas: BTreeMap<String, CoverageArea>,
+}
+
+/// One report's totals, as its tool states them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportSummary {
+    pub path: String,
+    pub format: &'static str,
+    pub lines: Counts,
+    pub branches: Option<Counts>,
+    /// Source files the report covers inside the workspace.
+    pub files: usize,
+}
+
+/// A found report that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// `coverage report`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageReport {
+    pub reports: Vec<ReportSummary>,
+    pub areas: Vec<AreaResult>,
+    /// Every area passed.
+    pub passed: bool,
+    pub skipped: Vec<Skipped>,
+    /// Every report's files, merged line by line (not serialized).
+    #[serde(skip)]
+    pub files: BTreeMap<String, FileCov>,
+}
+
+/// Finds (or takes) the reports under `root`, reads them and evaluates the
+/// areas.
+pub fn report(
+    root: &Path,
+    opts: &ReportOptions,
+    progress: &Progress,
+) -> shipdeck_base::error::Result<CoverageReport> {
+    let root = root
+        .canonicalize()
+        .map_err(shipdeck_base::error::Error::io("read", root))?;
+    let mut skipped = Vec::new();
+    let paths = if opts.files.is_empty() {
+        let (found, too_large) = discover::find(&root, progress)?;
+        skipped.extend(too_large.iter().map(|p| Skipped {
+            path: discover::relative(&root, p),
+            reason: format!("larger than {MAX_REPORT_BYTES} bytes"),
+        }));
+        found
+    } else {
+        opts.files
+            .iter()
+            .map(|f| discover::named(&root, f))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut reports = Vec::new();
+    let mut files: BTreeMap<String, FileCov> = BTreeMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        progress.checkpoint()?;
+        let shown = discover::relative(&root, p);
+        progress.report(i as u64, Some(paths.len() as u64), &shown);
+        let parsed = formats::parse(&shown, &discover::read(p, &shown)?)?;
+        reports.push(add(&root, p, shown, parsed, &mut files));
+    }
+    let areas = areas::evaluate(&areas::configured(&opts.areas), &files)?;
+    Ok(CoverageReport {
+        passed: areas.iter().all(|a| a.passed),
+        reports,
+        areas,
+        skipped,
+        files,
+    })
+}
+
+/// Resolves a parsed report's paths into the workspace and merges them.
+fn add(
+    root: &Path,
+    report: &Path,
+    shown: String,
+    parsed: Parsed,
+    files: &mut BTreeMap<String, FileCov>,
+) -> ReportSummary {
+    let dir = report.parent().unwrap_or(root);
+    let mut count = 0;
+    for (raw, cov) in &parsed.files {
+        if let Some(rel) = discover::resolve(root, dir, &parsed.sources, raw) {
+            files.entry(rel).or_default().merge(cov);
+            count += 1;
+        }
+    }
+    ReportSummary {
+        path: shown,
+        format: parsed.format,
+        lines: parsed.lines,
+        branches: parsed.branches,
+        files: count,
+    }
+}

@@ -1,0 +1,95 @@
+//! The line map every format is read into: per file, line → hits, and
+//! branch outcomes; plus the totals the producing tool itself states.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Covered of total, with the percentage (two decimals; 100 when empty).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Counts {
+    pub covered: u64,
+    pub total: u64,
+    pub pct: f64,
+}
+
+impl Counts {
+    pub fn new(covered: u64, total: u64) -> Counts {
+        Counts {
+            covered,
+            total,
+            pct: pct(covered, total),
+        }
+    }
+}
+
+/// The percentage rounded to two decimals; an empty total is 100.
+pub fn pct(covered: u64, total: u64) -> f64 {
+    if total == 0 {
+        return 100.0;
+    }
+    (covered as f64 * 10_000.0 / total as f64).round() / 100.0
+}
+
+/// One source file's coverage.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileCov {
+    /// Line → hits, for every line the tool counts.
+    pub lines: BTreeMap<u32, u64>,
+    /// (line, outcome index) → hits.
+    pub branches: BTreeMap<(u32, u32), u64>,
+    /// Line totals of a report that has no line map (Istanbul's summary).
+    pub summary: Option<(u64, u64)>,
+}
+
+impl FileCov {
+    /// Covered and total lines: the line map's, else the summary's.
+    pub fn line_counts(&self) -> (u64, u64) {
+        if self.lines.is_empty() {
+            if let Some(s) = self.summary {
+                return s;
+            }
+        }
+        let covered = self.lines.values().filter(|h| **h > 0).count() as u64;
+        (covered, self.lines.len() as u64)
+    }
+
+    /// Adds another report's data for the same file, line by line.
+    pub fn merge(&mut self, other: &FileCov) {
+        for (l, h) in &other.lines {
+            let e = self.lines.entry(*l).or_default();
+            *e = e.saturating_add(*h);
+        }
+        for (k, h) in &other.branches {
+            let e = self.branches.entry(*k).or_default();
+            *e = e.saturating_add(*h);
+        }
+        if self.summary.is_none() {
+            self.summary = other.summary;
+        }
+    }
+}
+
+/// What one report holds, its paths still as the report writes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub format: &'static str,
+    pub lines: Counts,
+    pub branches: Option<Counts>,
+    /// Folders the report says its paths are relative to (Cobertura's
+    /// `<source>`), tried before the report's own folder.
+    pub sources: Vec<String>,
+    pub files: BTreeMap<String, FileCov>,
+}
+
+impl Parsed {
+    pub(crate) fn new(format: &'static str) -> Parsed {
+        Parsed {
+            format,
+            lines: Counts::new(0, 0),
+            branches: None,
+            sources: Vec::new(),
+            files: BTreeMap::new(),
+        }
+    }
+}
