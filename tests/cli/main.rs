@@ -7,6 +7,7 @@ mod advisor;
 mod area_names;
 mod bench;
 mod config_paths;
+mod coverage;
 mod demo;
 mod deps;
 mod deps_propose;
