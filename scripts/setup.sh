@@ -104,6 +104,13 @@ if [ ! -x "$tools/venv/bin/squawk" ]; then
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check squawk-cli==2.70.0
 fi
 
+# coverage.py: the coverage tests produce its JSON, XML and lcov reports
+# and compare the totals with its own.
+if [ ! -x "$tools/venv/bin/coverage" ]; then
+  echo "setup: pip install coverage"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check coverage==7.18.0
+fi
+
 # Peers only the benchmarks use: dbmate (bench/migrations), oha, the other
 # load generator (bench/loadgen), gitleaks and detect-secrets (bench/secrets).
 if $bench; then
