@@ -54,6 +54,16 @@ impl FileCov {
         (covered, self.lines.len() as u64)
     }
 
+    /// Records the next outcome of the branch point on `line`.
+    pub fn push_branch(&mut self, line: u32, hits: u64) {
+        let next = self
+            .branches
+            .range((line, 0)..=(line, u32::MAX))
+            .next_back()
+            .map_or(0, |((_, i), _)| i.saturating_add(1));
+        self.branches.insert((line, next), hits);
+    }
+
     /// Adds another report's data for the same file, line by line.
     pub fn merge(&mut self, other: &FileCov) {
         for (l, h) in &other.lines {

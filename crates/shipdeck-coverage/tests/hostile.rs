@@ -87,3 +87,17 @@ fn skipped_folders_and_coverage_data_are_not_reports() {
     let paths: Vec<_> = r.reports.iter().map(|x| x.path.as_str()).collect();
     assert_eq!(paths, ["build/lcov.info"]);
 }
+
+#[test]
+fn many_branches_on_one_line_stay_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("SF:a.py\nDA:1,1\n");
+    for i in 0..200_000 {
+        text += &format!("BRDA:1,0,{i},{}\n", i % 2);
+    }
+    write(dir.path(), "lcov.info", &(text + "end_of_record\n"));
+    let started = std::time::Instant::now();
+    let r = run(dir.path(), &[]).unwrap();
+    assert_eq!(r.reports[0].branches.unwrap().total, 200_000);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

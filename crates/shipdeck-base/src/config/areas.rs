@@ -266,4 +266,29 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, Error::InvalidConfig { line: 2, .. }), "{err:?}");
     }
+
+    #[test]
+    fn the_coverage_section_reads_areas_and_refuses_unknown_keys() {
+        let c = Config::parse(
+            "[coverage.areas.api]\nglobs = [\"server/**\"]\nthreshold = 72.5\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap();
+        let api = &c.coverage.areas["api"];
+        assert_eq!(
+            (api.globs.as_slice(), api.threshold),
+            (&["server/**".to_string()][..], 72.5)
+        );
+        assert!(Config::parse("", Path::new("shipdeck.toml"))
+            .unwrap()
+            .coverage
+            .areas
+            .is_empty());
+        let err = Config::parse(
+            "[coverage.areas.api]\nglobs = []\nthreshhold = 1\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.payload().code, "config.invalid");
+    }
 }

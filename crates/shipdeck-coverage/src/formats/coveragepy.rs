@@ -46,9 +46,7 @@ fn file(path: &str, f: &Value) -> Result<FileCov> {
         for arc in arcs {
             let from = arc.get(0).and_then(Value::as_i64).unwrap_or(0);
             let from = u32::try_from(from.max(0)).unwrap_or(0);
-            let idx =
-                u32::try_from(cov.branches.range((from, 0)..=(from, u32::MAX)).count()).unwrap_or(u32::MAX);
-            cov.branches.insert((from, idx), hits);
+            cov.push_branch(from, hits);
         }
     }
     Ok(cov)

@@ -66,9 +66,7 @@ fn file(path: &str, f: &Value) -> Result<FileCov> {
                 .unwrap_or(0);
             let line = line_no(path, line)?;
             for h in arr {
-                let idx = u32::try_from(cov.branches.range((line, 0)..=(line, u32::MAX)).count())
-                    .unwrap_or(u32::MAX);
-                cov.branches.insert((line, idx), h.as_u64().unwrap_or(0));
+                cov.push_branch(line, h.as_u64().unwrap_or(0));
             }
         }
     }

@@ -74,9 +74,7 @@ fn record(sec: &mut Section, key: &str, value: &str) -> std::result::Result<(), 
             }
             let l = line_of(parts[0])?;
             let taken = if parts[3] == "-" { 0 } else { num(parts[3])? };
-            let idx = u32::try_from(sec.cov.branches.range((l, 0)..=(l, u32::MAX)).count())
-                .map_err(|_| "too many branches".to_string())?;
-            sec.cov.branches.insert((l, idx), taken);
+            sec.cov.push_branch(l, taken);
         }
         "LF" => sec.lf_lh = Some((num(value)?, sec.lf_lh.map_or(0, |x| x.1))),
         "LH" => sec.lf_lh = Some((sec.lf_lh.map_or(0, |x| x.0), num(value)?)),
