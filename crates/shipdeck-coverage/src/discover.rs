@@ -142,14 +142,7 @@ pub fn normalize(p: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// A path as the output shows it: relative to the workspace, `/`-separated.
-pub fn relative(root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+pub use shipdeck_base::workspace::relative;
 
 /// Where a path inside a report points: against each of `sources`, then
 /// the report's folder, then each parent up to the workspace; the first

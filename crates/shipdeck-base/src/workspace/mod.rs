@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 pub use detect::{detect_manifests, detect_migration_folders, ecosystems, Manifest, MigrationFolder};
 pub use history::{scan_history, AuthorCount, HistoryStats, TypeCount, WeekCount, WEEKS};
 pub use info::{CommitSummary, WorkspaceInfo};
-pub use paths::{inside, inside_relative};
+pub use paths::{inside, inside_relative, relative};
 pub use tags::{count_commits, head_commit};
 pub use tags::{nearest_version_tag, VersionTag};
 

@@ -10,6 +10,16 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// `path` as output shows it: relative to `root` (itself when not under
+/// it), with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The canonical location of `configured` (relative to `root`, or absolute)
 /// when it lies inside the workspace; `key` names the setting in errors.
 pub fn inside(root: &Path, key: &str, configured: &str) -> Result<PathBuf> {

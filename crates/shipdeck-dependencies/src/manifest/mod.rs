@@ -103,14 +103,7 @@ pub fn read_workspace(root: &Path) -> Result<Vec<Direct>, DepsError> {
     Ok(out)
 }
 
-/// `path` relative to `root`, with `/` separators.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+pub use shipdeck_base::workspace::relative;
 
 /// Reads a text file of bounded size; `None` when it does not exist.
 pub fn read_text(root: &Path, path: &Path) -> Result<Option<String>, DepsError> {
