@@ -502,8 +502,8 @@ fn a_path_prefix_is_kept() {
 #[test]
 fn cancel_stops_an_api_scan() {
     let osv = Server::start(osv_handler());
-    let (reg, p) = registry_and_progress();
-    reg.cancel(p.job_id()).unwrap();
+    let (cancel, p) = cancellable_progress();
+    cancel.cancel();
     let err = match_packages(&broad_packages(), &api(&osv.url), &p).unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
 }

@@ -341,8 +341,8 @@ fn report_json_shape() {
 
 #[test]
 fn cancelled_scan_stops() {
-    let (reg, p) = registry_and_progress();
-    reg.cancel(p.job_id()).unwrap();
+    let (cancel, p) = cancellable_progress();
+    cancel.cancel();
     let err = match_packages(&broad_packages(), &AdvisorySource::Records(fixtures()), &p).unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
 }

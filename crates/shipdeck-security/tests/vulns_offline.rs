@@ -164,8 +164,8 @@ fn folders_and_other_files_in_an_export_are_skipped() {
 fn cancel_stops_an_offline_scan() {
     let dir = tempfile::tempdir().unwrap();
     write_exports(dir.path());
-    let (reg, p) = registry_and_progress();
-    reg.cancel(p.job_id()).unwrap();
+    let (cancel, p) = cancellable_progress();
+    cancel.cancel();
     let err = match_packages(&broad_packages(), &AdvisorySource::Offline(dir.path().into()), &p).unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
 }

@@ -8,30 +8,18 @@ mod server;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use shipdeck_base::jobs::{JobKind, JobRegistry, NoProgress, Progress, RunningJob};
+use shipdeck_base::jobs::{CancellationToken, Progress};
 use shipdeck_dependencies::{outdated, Class, Ecosystem, Outdated, OutdatedOptions, UserEnv};
 
 use server::{fixtures, start};
 
-pub fn progress() -> (JobRegistry, Progress) {
-    let reg = JobRegistry::default();
-    let p = reg.start(
-        RunningJob {
-            id: 1,
-            kind: JobKind::WorkspaceScan,
-            workspace_id: None,
-            started_at: 0,
-            done: 0,
-            total: None,
-            message: String::new(),
-        },
-        Arc::new(NoProgress),
-    );
-    (reg, p)
+/// A progress handle outside any job, and the token that cancels it.
+pub fn progress() -> (CancellationToken, Progress) {
+    let cancel = CancellationToken::new();
+    (cancel.clone(), Progress::detached(cancel))
 }
 
 pub fn opts(home: &Path, vars: &[(&str, &str)]) -> OutdatedOptions {
@@ -425,8 +413,8 @@ fn a_cancelled_job_stops() {
     let home = tempfile::tempdir().unwrap();
     write(ws.path(), "package.json", r#"{"dependencies":{"ms":"^2.0.0"}}"#);
     write(ws.path(), ".npmrc", &format!("registry={}/npm/\n", reg.base));
-    let (jobs, p) = progress();
-    jobs.cancel(1).unwrap();
+    let (cancel, p) = progress();
+    cancel.cancel();
     let err = outdated(ws.path(), &opts(home.path(), &[]), &p).unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
 }

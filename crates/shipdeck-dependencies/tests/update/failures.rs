@@ -202,11 +202,10 @@ fn a_cancelled_update_kills_the_tool_and_leaves_nothing_behind() {
     let bin = fake_npm(&ws, "sleep 30");
     let path = format!("{bin}:{}", ws.vars["PATH"]);
     ws.vars.insert("PATH".into(), path);
-    let (jobs, p) = super::progress();
+    let (cancel, p) = super::progress();
     let canceller = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(800));
-        jobs.cancel(1).unwrap();
-        jobs
+        cancel.cancel();
     });
     let started = std::time::Instant::now();
     let err = shipdeck_dependencies::update(ws.root(), &report, &UpdateRequest::default(), &ws.opts(), &p)

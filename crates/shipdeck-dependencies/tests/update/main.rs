@@ -14,10 +14,9 @@ mod python;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Duration;
 
-use shipdeck_base::jobs::{JobKind, JobRegistry, NoProgress, Progress, RunningJob};
+use shipdeck_base::jobs::{CancellationToken, Progress};
 use shipdeck_dependencies::update::parse_bump_trailers;
 use shipdeck_dependencies::{
     outdated, update, Class, OutdatedOptions, OutdatedReport, UpdateOptions, UpdateOutcome, UpdateRequest,
@@ -26,21 +25,10 @@ use shipdeck_dependencies::{
 
 use server::{start, Answer};
 
-pub fn progress() -> (JobRegistry, Progress) {
-    let reg = JobRegistry::default();
-    let p = reg.start(
-        RunningJob {
-            id: 1,
-            kind: JobKind::DepsUpdate,
-            workspace_id: None,
-            started_at: 0,
-            done: 0,
-            total: None,
-            message: String::new(),
-        },
-        Arc::new(NoProgress),
-    );
-    (reg, p)
+/// A progress handle outside any job, and the token that cancels it.
+pub fn progress() -> (CancellationToken, Progress) {
+    let cancel = CancellationToken::new();
+    (cancel.clone(), Progress::detached(cancel))
 }
 
 /// A git repository in a temporary folder, with its own home folder.

@@ -3,24 +3,12 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::Arc;
 
 use git2::{Oid, Repository, Signature, Time};
-use shipdeck_base::jobs::{JobKind, JobRegistry, NoProgress, Progress, RunningJob};
+use shipdeck_base::jobs::{CancellationToken, Progress};
 
 pub fn progress() -> Progress {
-    JobRegistry::default().start(
-        RunningJob {
-            id: 1,
-            kind: JobKind::WorkspaceScan,
-            workspace_id: None,
-            started_at: 0,
-            done: 0,
-            total: None,
-            message: String::new(),
-        },
-        Arc::new(NoProgress),
-    )
+    Progress::detached(CancellationToken::new())
 }
 
 /// A GitHub classic token shape (`ghp_` + 36), from parts.

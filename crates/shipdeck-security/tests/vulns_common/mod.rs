@@ -5,30 +5,18 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use shipdeck_base::jobs::{JobKind, JobRegistry, NoProgress, Progress, RunningJob};
+use shipdeck_base::jobs::{CancellationToken, Progress};
 use shipdeck_security::vulns::{Advisory, Ecosystem, LockedPackage, Vulnerability, VulnsReport};
 
-pub fn registry_and_progress() -> (JobRegistry, Progress) {
-    let reg = JobRegistry::default();
-    let p = reg.start(
-        RunningJob {
-            id: 1,
-            kind: JobKind::WorkspaceScan,
-            workspace_id: None,
-            started_at: 0,
-            done: 0,
-            total: None,
-            message: String::new(),
-        },
-        Arc::new(NoProgress),
-    );
-    (reg, p)
+/// A progress handle outside any job, and the token that cancels it.
+pub fn cancellable_progress() -> (CancellationToken, Progress) {
+    let cancel = CancellationToken::new();
+    (cancel.clone(), Progress::detached(cancel))
 }
 
 pub fn progress() -> Progress {
-    registry_and_progress().1
+    cancellable_progress().1
 }
 
 fn fixture_dir() -> PathBuf {
