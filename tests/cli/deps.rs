@@ -53,25 +53,7 @@ fn registry() -> (String, Arc<AtomicUsize>) {
 fn outdated_reads_the_workspace_registry_and_prints_the_contract_shape() {
     let env = Env::new();
     let (url, served) = registry();
-    let mut repo = Repo::init(&env.path("ws"));
-    repo.write(
-        "package.json",
-        r#"{"name":"web","version":"1.0.0","dependencies":{"left-pad":"^1.1.0"}}"#,
-    );
-    repo.write(
-        "package-lock.json",
-        &serde_json::json!({
-            "name": "web", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
-            "packages": {
-                "": {"name": "web", "version": "1.0.0", "dependencies": {"left-pad": "^1.1.0"}},
-                "node_modules/left-pad": {"version": "1.1.0"}
-            }
-        })
-        .to_string(),
-    );
-    repo.write(".npmrc", &format!("registry={url}\n"));
-    repo.write("shipdeck.toml", NO_OSV);
-    repo.commit("web app");
+    let repo = left_pad_repo(&env, &url, "^1.1.0");
     let home = env.path("home");
     std::fs::create_dir_all(&home).unwrap();
     for area in ["deps", "dependencies"] {
@@ -105,19 +87,22 @@ fn outdated_reads_the_workspace_registry_and_prints_the_contract_shape() {
     );
 }
 
-/// The left-pad workspace of these tests, committed.
-fn left_pad_repo(env: &Env, url: &str) -> Repo {
+/// The left-pad workspace of these tests (left-pad 1.1.0 locked for
+/// `requirement`), committed.
+fn left_pad_repo(env: &Env, url: &str, requirement: &str) -> Repo {
     let mut repo = Repo::init(&env.path("ws"));
     repo.write(
         "package.json",
-        "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"left-pad\": \"~1.1.0\"\n  }\n}\n",
+        &format!(
+            "{{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {{\n    \"left-pad\": \"{requirement}\"\n  }}\n}}\n"
+        ),
     );
     repo.write(
         "package-lock.json",
         &serde_json::to_string_pretty(&serde_json::json!({
             "name": "web", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
             "packages": {
-                "": {"name": "web", "version": "1.0.0", "dependencies": {"left-pad": "~1.1.0"}},
+                "": {"name": "web", "version": "1.0.0", "dependencies": {"left-pad": requirement}},
                 "node_modules/left-pad": {"version": "1.1.0"}
             }
         }))
@@ -133,7 +118,7 @@ fn left_pad_repo(env: &Env, url: &str) -> Repo {
 fn update_dry_run_then_confirmed_run_makes_the_branch_npm_locked() {
     let env = Env::new();
     let (url, _) = registry();
-    let repo = left_pad_repo(&env, &url);
+    let repo = left_pad_repo(&env, &url, "~1.1.0");
     let home = env.path("home");
     std::fs::create_dir_all(&home).unwrap();
     let run = |args: &[&str]| {
@@ -237,7 +222,7 @@ fn update_dry_run_then_confirmed_run_makes_the_branch_npm_locked() {
 fn update_honours_the_dependencies_section_of_shipdeck_toml() {
     let env = Env::new();
     let (url, _) = registry();
-    let mut repo = left_pad_repo(&env, &url);
+    let mut repo = left_pad_repo(&env, &url, "~1.1.0");
     repo.write(
         "shipdeck.toml",
         &format!("{NO_OSV}[dependencies]\nignore = [\"npm:left-*\"]\n"),
