@@ -79,6 +79,9 @@ pub enum Command {
     /// Coverage: reports from the test tools, area thresholds.
     #[command(subcommand)]
     Coverage(commands::coverage::CoverageCmd),
+    /// Bundle: what each route of a web app loads, packages, budgets.
+    #[command(subcommand)]
+    Bundle(commands::bundle::BundleCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

@@ -53,6 +53,8 @@ pub enum JobKind {
     DepsUpdate,
     DepsPropose,
     CoverageReport,
+    CoveragePatch,
+    BundleAnalyze,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -75,6 +77,8 @@ string_enum!(JobKind {
     DepsUpdate => "deps_update",
     DepsPropose => "deps_propose",
     CoverageReport => "coverage_report",
+    CoveragePatch => "coverage_patch",
+    BundleAnalyze => "bundle_analyze",
     Unknown => "unknown",
 });
 

@@ -193,6 +193,39 @@ pub struct CoverageArea {
     pub threshold: f64,
 }
 
+/// `[bundle]`: where the build output is (default: found) and the
+/// budgets routes are held to, like size-limit's.
+///
+/// ```toml
+/// [bundle]
+/// dir = "web"
+/// [bundle.budgets]
+/// "/" = "120 kB"                                    # First Load JS, gzip
+/// "/blog/**" = { limit = "200 kB", compression = "raw", metric = "size" }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BundleConfig {
+    pub dir: Option<String>,
+    pub budgets: BTreeMap<String, BundleBudget>,
+}
+
+/// One `[bundle.budgets]` value: a size (First Load JS, gzip), or a table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum BundleBudget {
+    Limit(String),
+    Detailed {
+        limit: String,
+        /// `gzip` (default) or `raw`.
+        #[serde(default)]
+        compression: Option<String>,
+        /// `first_load_js` (default) or `size`.
+        #[serde(default)]
+        metric: Option<String>,
+    },
+}
+
 /// How often a dependency check is worth running; a hint for schedulers
 /// and the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

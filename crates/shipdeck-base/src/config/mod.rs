@@ -19,8 +19,8 @@ use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
 pub use areas::{
-    AdvisorConfig, CoverageArea, CoverageConfig, DependenciesConfig, DocsConfig, EnvFile, EnvFileOptions,
-    Schedule, SecurityConfig, Thresholds, VulnsConfig,
+    AdvisorConfig, BundleBudget, BundleConfig, CoverageArea, CoverageConfig, DependenciesConfig, DocsConfig,
+    EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds, VulnsConfig,
 };
 
 pub const FILE_NAME: &str = "shipdeck.toml";
@@ -50,6 +50,8 @@ pub struct Config {
     pub dependencies: DependenciesConfig,
     #[serde(default)]
     pub coverage: CoverageConfig,
+    #[serde(default)]
+    pub bundle: BundleConfig,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression

@@ -4,6 +4,7 @@
 
 mod advisor;
 mod benchmarks;
+mod bundle;
 mod coverage;
 mod dependencies;
 mod dependencies_labels;

@@ -1,0 +1,48 @@
+//! Shipdeck's Bundle area: a web app's build output (Next.js, Vite,
+//! webpack stats, Rollup and esbuild metafiles) read into what each route
+//! loads, raw and gzip, the chunks shared by all routes, the npm packages
+//! behind the bytes, duplicated packages, and budgets. See docs/bundle.md.
+
+pub mod detect;
+pub mod error;
+pub mod gzip;
+pub mod model;
+pub mod next;
+pub mod other;
+
+use std::path::{Path, PathBuf};
+
+use shipdeck_base::config::BundleConfig;
+use shipdeck_base::jobs::Progress;
+
+pub use detect::{Found, Kind};
+pub use error::BundleError;
+pub use model::*;
+
+/// What `bundle analyze` reads.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// The build output (or project) folder named by the user, relative to
+    /// the workspace; `None`: found.
+    pub dir: Option<PathBuf>,
+    /// `[bundle]` from shipdeck.toml.
+    pub config: BundleConfig,
+}
+
+/// Finds the build output under `root` and reads it.
+pub fn analyze(
+    root: &Path,
+    opts: &AnalyzeOptions,
+    progress: &Progress,
+) -> shipdeck_base::error::Result<BundleReport> {
+    let root = root
+        .canonicalize()
+        .map_err(shipdeck_base::error::Error::io("read", root))?;
+    let found = detect::find(&root, opts.dir.as_deref())?;
+    progress.checkpoint()?;
+    let report = match found.kind {
+        Kind::Next => next::analyze(&root, &found, progress)?,
+        _ => other::analyze(&root, &found, progress)?,
+    };
+    Ok(report)
+}
