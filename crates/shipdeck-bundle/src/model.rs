@@ -4,9 +4,10 @@
 //! `shared` with `bytes`, `gzip_bytes`, `chunks`. Extend, never rename.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// One build output, read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BundleReport {
     /// `next`, `vite`, `webpack`, `rollup` or `esbuild`.
     pub framework: String,
@@ -31,7 +32,7 @@ pub struct BundleReport {
 }
 
 /// What one route (page, or entry of a bundler without routes) loads.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RouteSize {
     pub route: String,
     /// `pages` or `app` (Next.js), `entry` (other bundlers).
@@ -49,14 +50,14 @@ pub struct RouteSize {
 }
 
 /// The chunks every route loads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct Shared {
     pub bytes: u64,
     pub gzip_bytes: u64,
     pub chunks: Vec<SharedChunk>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SharedChunk {
     pub path: String,
     pub bytes: u64,
@@ -64,7 +65,7 @@ pub struct SharedChunk {
 }
 
 /// One output file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Chunk {
     /// Relative to the build output folder.
     pub path: String,
@@ -76,14 +77,14 @@ pub struct Chunk {
     pub packages: Vec<PackageShare>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PackageShare {
     pub name: String,
     pub bytes: u64,
 }
 
 /// One npm package's bytes across the build.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PackageSize {
     pub name: String,
     /// Versions found (from `node_modules/NAME/package.json` paths).
@@ -94,7 +95,7 @@ pub struct PackageSize {
 }
 
 /// A package bundled in two or more versions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Duplicate {
     pub name: String,
     pub versions: Vec<String>,
@@ -103,7 +104,7 @@ pub struct Duplicate {
 }
 
 /// One budget against one route.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BudgetResult {
     /// The `[bundle.budgets]` key (a route or glob).
     pub budget: String,

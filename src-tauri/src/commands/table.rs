@@ -110,6 +110,9 @@ macro_rules! with_commands {
             /// Update branches (or, dry run, their diffs); `expect` is the confirmed dry run's digest.
             dependencies::deps_update(path: String, request: UpdateRequest; on_progress: Channel<ProgressEvent>) -> UpdateOutcome;
             dependencies::deps_propose(path: String, request: ProposeRequest; on_progress: Channel<ProgressEvent>) -> ProposeOutcome;
+
+            /// The build output's routes, chunks, packages and budgets; `dir` as `--dir`.
+            bundle::bundle_analyze(path: String, dir: Option<String>; on_progress: Channel<ProgressEvent>) -> BundleReport;
         }
     };
 }

@@ -22,6 +22,7 @@ use shipdeck_core::{
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
+    bundle::BundleReport,
     charts::{Chart, Theme},
     dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest},
     doctor::DoctorReport,
