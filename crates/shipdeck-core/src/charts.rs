@@ -2,7 +2,7 @@
 //! area; this module hands it each area's records as plain series, under
 //! the names and signatures the API has always called.
 
-pub use shipdeck_charts::{legend, Chart, ChartError, ChartId, Palette, Theme, TimeAxis};
+pub use shipdeck_charts::{human_bytes, legend, Chart, ChartError, ChartId, Palette, Theme, TimeAxis};
 
 use crate::environments::{CellState, ParityReport};
 use crate::error::{Error, Result};
@@ -253,4 +253,21 @@ mod tests {
         assert!(e.is_user_error());
         assert_eq!(e.to_string(), "invalid theme: \"purple\": use light or dark");
     }
+}
+
+/// A build's treemap: a box per output file, split into the packages
+/// inside it, sizes beside.
+pub fn bundle_treemap(report: &crate::bundle::BundleReport, theme: Theme) -> Result<Chart> {
+    let groups: Vec<_> = report
+        .chunks
+        .iter()
+        .map(|c| shipdeck_charts::TreeGroup {
+            label: c.path.clone(),
+            bytes: c.bytes,
+            children: c.packages.iter().map(|p| (p.name.clone(), p.bytes)).collect(),
+        })
+        .collect();
+    let version = report.version.as_deref().unwrap_or("");
+    let title = format!("{} {version} build in {}", report.framework, report.dir);
+    drawn(shipdeck_charts::treemap(&groups, title.trim(), theme))
 }
