@@ -45,8 +45,10 @@ pub fn attribute(
     let mut versions = Versions::new(root, dir);
     // Bytes per copy (and `(app)`) in each chunk.
     let mut per_chunk: HashMap<String, BTreeMap<Option<Copy>, u64>> = HashMap::new();
-    for chunk in &report.chunks {
+    let total = report.chunks.len() as u64;
+    for (i, chunk) in report.chunks.iter().enumerate() {
         progress.checkpoint()?;
+        progress.report(i as u64, Some(total), format!("packages in {}", chunk.path));
         let sources = match map_of(&files, &chunk.path) {
             Ok(Some((map, map_dir))) => from_map(&files, &chunk.path, &map, &map_dir),
             Ok(None) => None,

@@ -201,3 +201,76 @@ fn a_missing_build_names_the_folder_and_how_to_build() {
     assert!(e.payload().hint.unwrap().contains("--dir"));
     let _ = Path::new("");
 }
+
+/// The Next.js reader fills `chunks` (paths relative to `.next`) and the
+/// shared chunks; packages are attributed from the `.map` files beside
+/// them the same way.
+#[test]
+fn packages_are_found_for_a_next_style_report_from_maps_beside_its_chunks() {
+    use shipdeck_base::jobs::{CancellationToken, Progress};
+    use shipdeck_bundle::{other::Modules, packages, Chunk, Shared, SharedChunk};
+
+    let (_t, root) = app();
+    run(
+        &root,
+        Command::new(bundlers().join(".bin/esbuild")).args([
+            "src/main.js",
+            "src/about.js",
+            "--bundle",
+            "--splitting",
+            "--format=esm",
+            "--sourcemap=external",
+            "--outdir=.next/static/chunks",
+        ]),
+    );
+    let chunk = |p: &str| Chunk {
+        path: p.into(),
+        bytes: file_len(&root.join(".next").join(p)),
+        gzip_bytes: 0,
+        routes: vec![],
+        packages: vec![],
+    };
+    let shared = std::fs::read_dir(root.join(".next/static/chunks"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("chunk-") && n.ends_with(".js"))
+        .unwrap();
+    let shared = format!("static/chunks/{shared}");
+    let route = |name: &str, own: &str| RouteSize {
+        route: name.into(),
+        router: "pages".into(),
+        first_load_js_bytes: 0,
+        first_load_js_gzip_bytes: 0,
+        size_bytes: 0,
+        size_gzip_bytes: 0,
+        chunks: vec![own.into()],
+        packages: vec![],
+    };
+    let mut report = BundleReport {
+        framework: "next".into(),
+        version: None,
+        routes: vec![route("/", "static/chunks/main.js"), route("/about", "static/chunks/about.js")],
+        shared: Shared {
+            bytes: 0,
+            gzip_bytes: 0,
+            chunks: vec![SharedChunk { path: shared.clone(), bytes: 0, gzip_bytes: 0 }],
+        },
+        dir: ".next".into(),
+        chunks: vec![chunk("static/chunks/main.js"), chunk("static/chunks/about.js"), chunk(&shared)],
+        packages: vec![],
+        duplicates: vec![],
+        budgets: vec![],
+        passed: true,
+        warnings: vec![],
+        base: None,
+    };
+    let progress = Progress::detached(CancellationToken::new());
+    packages::attribute(&root, &root.join(".next"), &mut report, &Modules::default(), &progress).unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.duplicates[0].name, "dupe");
+    let rs = routes(&report);
+    let names = |r: &str| rs[r].packages.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    assert!(names("/about").contains(&"other".to_string()), "{:?}", names("/about"));
+    assert!(names("/").contains(&"dupe".to_string()));
+    assert!(!names("/").contains(&"other".to_string()));
+}

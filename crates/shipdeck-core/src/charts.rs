@@ -267,7 +267,10 @@ pub fn bundle_treemap(report: &crate::bundle::BundleReport, theme: Theme) -> Res
             children: c.packages.iter().map(|p| (p.name.clone(), p.bytes)).collect(),
         })
         .collect();
-    let version = report.version.as_deref().unwrap_or("");
-    let title = format!("{} {version} build in {}", report.framework, report.dir);
-    drawn(shipdeck_charts::treemap(&groups, title.trim(), theme))
+    let tool = match &report.version {
+        Some(v) => format!("{} {v}", report.framework),
+        None => report.framework.clone(),
+    };
+    let title = format!("{tool} build in {}", report.dir);
+    drawn(shipdeck_charts::treemap(&groups, &title, theme))
 }

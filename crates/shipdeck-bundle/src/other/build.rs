@@ -58,9 +58,11 @@ pub fn report(b: Build, files: &mut Files, progress: &Progress) -> AreaResult<Bu
     for (_, fs) in &b.entries {
         all.extend(fs.iter().cloned());
     }
+    let total = all.len() as u64;
     for (i, f) in all.iter().enumerate() {
         if i % 64 == 0 {
             progress.checkpoint()?;
+            progress.report(i as u64, Some(total), format!("measuring {f}"));
         }
         files.size(f)?;
     }
