@@ -59,8 +59,13 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
 pub fn parse(config: &BundleConfig) -> Result<Vec<Budget>> {
     let mut out = Vec::new();
     for (key, b) in &config.budgets {
+        let bytes;
         let (limit, compression, metric) = match b {
             BundleBudget::Limit(l) => (l, None, None),
+            BundleBudget::Bytes(n) => {
+                bytes = n.to_string();
+                (&bytes, None, None)
+            }
             BundleBudget::Detailed {
                 limit,
                 compression,
