@@ -28,13 +28,30 @@ fn analyze_prints_the_contract_and_exits_by_budget() {
     let repo = built(&env);
     let ws = repo.root_str();
     let svg = env.path("treemap.svg");
-    let v = env.json(&["-C", ws, "bundle", "analyze", "--json", "--treemap", svg.to_str().unwrap()], 0);
+    let v = env.json(
+        &[
+            "-C",
+            ws,
+            "bundle",
+            "analyze",
+            "--json",
+            "--treemap",
+            svg.to_str().unwrap(),
+        ],
+        0,
+    );
     for k in ["framework", "version", "routes", "shared"] {
         assert!(v.get(k).is_some(), "{k} missing: {v}");
     }
     assert_eq!(v["framework"], "vite");
     for r in v["routes"].as_array().unwrap() {
-        for k in ["route", "router", "first_load_js_bytes", "first_load_js_gzip_bytes", "size_bytes"] {
+        for k in [
+            "route",
+            "router",
+            "first_load_js_bytes",
+            "first_load_js_gzip_bytes",
+            "size_bytes",
+        ] {
             assert!(keys(r).contains(&k), "{k} missing: {r}");
         }
     }
@@ -53,19 +70,33 @@ fn analyze_prints_the_contract_and_exits_by_budget() {
     }
 
     // Over budget: exit 1, the human output says which.
-    let index = v["routes"].as_array().unwrap().iter().find(|r| r["route"] == "index.html").unwrap();
+    let index = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "index.html")
+        .unwrap();
     let gz = index["first_load_js_gzip_bytes"].as_u64().unwrap();
-    repo.write("shipdeck.toml", &format!("[bundle.budgets]\n\"index.html\" = \"{} B\"\n", gz - 1));
+    repo.write(
+        "shipdeck.toml",
+        &format!("[bundle.budgets]\n\"index.html\" = \"{} B\"\n", gz - 1),
+    );
     let out = env.run(&["-C", ws, "bundle", "analyze"]);
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("over budget: index.html first_load_js gzip"), "{stdout}");
+    assert!(
+        stdout.contains("over budget: index.html first_load_js gzip"),
+        "{stdout}"
+    );
     let v = env.json(&["-C", ws, "bundle", "analyze", "--json"], 1);
     assert_eq!(v["passed"], false);
     assert_eq!(v["budgets"][0]["limit_bytes"], gz - 1);
 
     // A budget that does not parse is a typed error with a hint.
-    repo.write("shipdeck.toml", "[bundle.budgets]\n\"index.html\" = { limit = \"10 kB\", metric = \"weight\" }\n");
+    repo.write(
+        "shipdeck.toml",
+        "[bundle.budgets]\n\"index.html\" = { limit = \"10 kB\", metric = \"weight\" }\n",
+    );
     let e = env.json(&["-C", ws, "bundle", "analyze", "--json"], 1);
     assert_eq!(e["code"], "bundle.bad_config");
     assert!(e["message"].as_str().unwrap().contains("weight"), "{e}");
@@ -102,13 +133,24 @@ fn history_per_commit_and_base_compares_with_the_stored_run() {
         r#"export default { build: { manifest: true, sourcemap: "hidden", rollupOptions: { input: { main: "index.html", about: "about.html", contact: "contact.html" } } } };"#,
     );
     repo.commit("about grows, contact page");
-    app::run(&repo.root, std::process::Command::new("node").arg(app::vite()).arg("build"));
-    let v = env.json(&["-C", &ws, "bundle", "analyze", "--base", &first[..10], "--json"], 0);
+    app::run(
+        &repo.root,
+        std::process::Command::new("node").arg(app::vite()).arg("build"),
+    );
+    let v = env.json(
+        &["-C", &ws, "bundle", "analyze", "--base", &first[..10], "--json"],
+        0,
+    );
     let base = &v["base"];
     assert_eq!(base["commit"], first.as_str());
     assert_eq!(base["new_routes"], serde_json::json!(["contact.html"]));
     assert_eq!(base["removed_routes"], serde_json::json!([]));
-    let about = base["routes"].as_array().unwrap().iter().find(|r| r["route"] == "about.html").unwrap();
+    let about = base["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "about.html")
+        .unwrap();
     assert_eq!(about["status"], "changed");
     let (before, after) = (&about["before"], &about["after"]);
     let delta = about["delta"]["size_bytes"].as_i64().unwrap();
@@ -117,7 +159,12 @@ fn history_per_commit_and_base_compares_with_the_stored_run() {
         delta,
         after["size_bytes"].as_i64().unwrap() - before["size_bytes"].as_i64().unwrap()
     );
-    let index = base["routes"].as_array().unwrap().iter().find(|r| r["route"] == "index.html").unwrap();
+    let index = base["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == "index.html")
+        .unwrap();
     assert_eq!(index["status"], "same", "{index}");
 
     // Two runs stored, newest first, each at its commit.
@@ -136,7 +183,10 @@ fn history_per_commit_and_base_compares_with_the_stored_run() {
     let e = env.json(&["-C", &ws, "bundle", "analyze", "--base", &bare, "--json"], 1);
     assert_eq!(e["code"], "bundle.no_base_run");
     assert!(e["hint"].as_str().unwrap().contains("bundle analyze"), "{e}");
-    let e = env.json(&["-C", &ws, "bundle", "analyze", "--base", "no-such-ref", "--json"], 1);
+    let e = env.json(
+        &["-C", &ws, "bundle", "analyze", "--base", "no-such-ref", "--json"],
+        1,
+    );
     assert_eq!(e["code"], "input.invalid");
 }
 

@@ -46,10 +46,14 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
         "kib" => 1024.0,
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("unknown unit {other:?} in {s:?}: use B, kB, MB, KiB or MiB")),
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {s:?}: use B, kB, MB, KiB or MiB"
+            ))
+        }
     };
     let bytes = n * mult;
-    if !bytes.is_finite() || bytes < 0.0 || bytes > 1e15 {
+    if !bytes.is_finite() || !(0.0..=1e15).contains(&bytes) {
         return Err(format!("{s:?} is out of range"));
     }
     Ok(bytes.round() as u64)

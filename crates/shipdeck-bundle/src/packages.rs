@@ -53,7 +53,9 @@ pub fn attribute(
             Ok(Some((map, map_dir))) => from_map(&files, &chunk.path, &map, &map_dir),
             Ok(None) => None,
             Err(e) => {
-                report.warnings.push(format!("{}: source map not read: {e}", chunk.path));
+                report
+                    .warnings
+                    .push(format!("{}: source map not read: {e}", chunk.path));
                 None
             }
         };
@@ -88,11 +90,16 @@ fn map_of(files: &Files, chunk: &str) -> Result<Option<(SourceMap, PathBuf)>> {
             .get_embedded_sourcemap()
             .map_err(|e| crate::error::bad(chunk, e))?,
         Some(r) => {
-            let rel = Path::new(chunk).parent().unwrap_or(Path::new("")).join(r.get_url());
+            let rel = Path::new(chunk)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(r.get_url());
             let rel = normalize(&rel).to_string_lossy().into_owned();
             Some(decode(files, &rel)?)
         }
-        None if files.resolve(&format!("{chunk}.map")).is_ok() => Some(decode(files, &format!("{chunk}.map"))?),
+        None if files.resolve(&format!("{chunk}.map")).is_ok() => {
+            Some(decode(files, &format!("{chunk}.map"))?)
+        }
         None => None,
     };
     let map = match decoded {
@@ -109,7 +116,12 @@ fn decode(files: &Files, rel: &str) -> Result<DecodedMap> {
 }
 
 /// Bytes of the chunk per source (`None`: no mapping covers them).
-fn from_map(files: &Files, chunk: &str, map: &SourceMap, folder: &Path) -> Option<Vec<(Option<String>, u64)>> {
+fn from_map(
+    files: &Files,
+    chunk: &str,
+    map: &SourceMap,
+    folder: &Path,
+) -> Option<Vec<(Option<String>, u64)>> {
     let code = files.read(chunk).ok()?;
     let lines: Vec<&[u8]> = code.split(|b| *b == b'\n').collect();
     let mut out: HashMap<Option<u32>, u64> = HashMap::new();
@@ -122,7 +134,9 @@ fn from_map(files: &Files, chunk: &str, map: &SourceMap, folder: &Path) -> Optio
         .collect();
     let mut mapped = 0u64;
     for (i, t) in tokens.iter().enumerate() {
-        let Some(line) = lines.get(t.0 as usize) else { continue };
+        let Some(line) = lines.get(t.0 as usize) else {
+            continue;
+        };
         let start = byte_at(line, t.1);
         let end = match tokens.get(i + 1) {
             Some(n) if n.0 == t.0 => byte_at(line, n.1),
@@ -137,7 +151,9 @@ fn from_map(files: &Files, chunk: &str, map: &SourceMap, folder: &Path) -> Optio
     Some(
         out.into_iter()
             .map(|(id, bytes)| {
-                let source = id.and_then(|id| map.get_source(id)).map(|s| source_path(folder, s));
+                let source = id
+                    .and_then(|id| map.get_source(id))
+                    .map(|s| source_path(folder, s));
                 (source, bytes)
             })
             .collect(),
@@ -243,7 +259,9 @@ fn fill(
 ) {
     let mut copies: BTreeMap<Copy, u64> = BTreeMap::new();
     for chunk in &mut report.chunks {
-        let Some(by) = per_chunk.get(&chunk.path) else { continue };
+        let Some(by) = per_chunk.get(&chunk.path) else {
+            continue;
+        };
         let mut names: BTreeMap<String, u64> = BTreeMap::new();
         for (c, bytes) in by {
             let name = c.as_ref().map_or(APP.to_string(), |c| c.name.clone());
@@ -263,7 +281,10 @@ fn fill(
             for (c, bytes) in by {
                 if let Some(c) = c {
                     *names.entry(c.name.clone()).or_default() += bytes;
-                    routes_of.entry(c.name.clone()).or_default().insert(r.route.clone());
+                    routes_of
+                        .entry(c.name.clone())
+                        .or_default()
+                        .insert(r.route.clone());
                 }
             }
         }
@@ -278,7 +299,12 @@ fn fill(
         .iter()
         .map(|(name, cs)| PackageSize {
             name: name.clone(),
-            versions: cs.iter().filter_map(|c| c.1.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+            versions: cs
+                .iter()
+                .filter_map(|c| c.1.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             bytes: cs.iter().map(|c| c.2).sum(),
             routes: routes_of.get(name).map_or(0, BTreeSet::len),
         })
@@ -289,7 +315,10 @@ fn fill(
     report.duplicates = by_name
         .into_iter()
         .filter_map(|(name, cs)| {
-            let versions: BTreeSet<String> = cs.iter().map(|c| c.1.clone().unwrap_or_else(|| c.0.clone())).collect();
+            let versions: BTreeSet<String> = cs
+                .iter()
+                .map(|c| c.1.clone().unwrap_or_else(|| c.0.clone()))
+                .collect();
             (versions.len() >= 2).then(|| {
                 let total: u64 = cs.iter().map(|c| c.2).sum();
                 let max = cs.iter().map(|c| c.2).max().unwrap_or(0);
@@ -301,9 +330,11 @@ fn fill(
             })
         })
         .collect();
-    report
-        .duplicates
-        .sort_by(|a, b| b.wasted_bytes.cmp(&a.wasted_bytes).then_with(|| a.name.cmp(&b.name)));
+    report.duplicates.sort_by(|a, b| {
+        b.wasted_bytes
+            .cmp(&a.wasted_bytes)
+            .then_with(|| a.name.cmp(&b.name))
+    });
 }
 
 #[cfg(test)]
@@ -316,7 +347,10 @@ mod tests {
         assert_eq!(c.name, "lodash");
         assert_eq!(c.install, "node_modules/a/node_modules/lodash");
         let c = copy_of("webpack://app/./node_modules/@scope/pkg/index.js").unwrap();
-        assert_eq!((c.name.as_str(), c.install.as_str()), ("@scope/pkg", "node_modules/@scope/pkg"));
+        assert_eq!(
+            (c.name.as_str(), c.install.as_str()),
+            ("@scope/pkg", "node_modules/@scope/pkg")
+        );
         assert_eq!(copy_of("/w/src/main.js"), None);
         assert_eq!(copy_of("node_modules/"), None);
     }

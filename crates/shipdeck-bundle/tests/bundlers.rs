@@ -2,6 +2,7 @@
 //! Rollup (visualizer raw data): entries, first loads and shared chunks
 //! from each tool's own description, sizes from the files on disk, and
 //! the packages behind them.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 mod common;
 
@@ -47,9 +48,13 @@ fn esbuild_metafile_entries_with_linked_source_maps() {
             "--metafile=meta.json",
         ]),
     );
-    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("meta.json")).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("meta.json")).unwrap()).unwrap();
     let outputs = meta["outputs"].as_object().unwrap();
-    let chunk = outputs.keys().find(|k| k.starts_with("dist/chunk-") && k.ends_with(".js")).unwrap();
+    let chunk = outputs
+        .keys()
+        .find(|k| k.starts_with("dist/chunk-") && k.ends_with(".js"))
+        .unwrap();
     let chunk = chunk.trim_start_matches("dist/").to_string();
     let r = analyze_dir(&root, None, BundleConfig::default()).unwrap();
     assert_eq!(r.framework, "esbuild");
@@ -57,14 +62,26 @@ fn esbuild_metafile_entries_with_linked_source_maps() {
     let len = |f: &str| file_len(&root.join("dist").join(f));
     let rs = routes(&r);
     // The dynamically imported module is esbuild's entry point, not a page.
-    assert_eq!(rs.keys().copied().collect::<Vec<_>>(), ["src/about.js", "src/main.js"]);
-    assert_eq!(rs["src/main.js"].first_load_js_bytes, len("main.js") + len(&chunk));
+    assert_eq!(
+        rs.keys().copied().collect::<Vec<_>>(),
+        ["src/about.js", "src/main.js"]
+    );
+    assert_eq!(
+        rs["src/main.js"].first_load_js_bytes,
+        len("main.js") + len(&chunk)
+    );
     assert_eq!(rs["src/main.js"].size_bytes, len("main.js"));
-    assert_eq!(rs["src/about.js"].first_load_js_bytes, len("about.js") + len(&chunk));
+    assert_eq!(
+        rs["src/about.js"].first_load_js_bytes,
+        len("about.js") + len(&chunk)
+    );
     assert_eq!(r.shared.chunks[0].path, chunk);
     // esbuild's own printed sizes are the files' bytes.
     for name in ["main.js", "about.js"] {
-        let line = out.lines().find(|l| l.contains(&format!("dist/{name} "))).unwrap_or_else(|| panic!("{out}"));
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("dist/{name} ")))
+            .unwrap_or_else(|| panic!("{out}"));
         let printed = line.split_whitespace().nth(1).unwrap();
         assert_eq!(printed, format!("{}b", len(name)), "{line}");
     }
@@ -73,7 +90,12 @@ fn esbuild_metafile_entries_with_linked_source_maps() {
     assert_eq!(dupe.versions, ["1.0.0", "2.0.0"]);
     assert_eq!(r.duplicates[0].name, "dupe");
     for c in r.chunks.iter().filter(|c| c.path.ends_with(".js")) {
-        assert_eq!(c.packages.iter().map(|p| p.bytes).sum::<u64>(), c.bytes, "{}", c.path);
+        assert_eq!(
+            c.packages.iter().map(|p| p.bytes).sum::<u64>(),
+            c.bytes,
+            "{}",
+            c.path
+        );
     }
 }
 
@@ -93,7 +115,8 @@ fn esbuild_modules_name_the_packages_without_source_maps() {
         ]),
     );
     let r = analyze_dir(&root, None, BundleConfig::default()).unwrap();
-    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("meta.json")).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("meta.json")).unwrap()).unwrap();
     let want: u64 = meta["outputs"]
         .as_object()
         .unwrap()
@@ -104,7 +127,9 @@ fn esbuild_modules_name_the_packages_without_source_maps() {
             .as_object()
             .unwrap()
             .values()
-            .filter_map(|o| o["inputs"]["node_modules/other/node_modules/dupe/index.js"]["bytesInOutput"].as_u64())
+            .filter_map(|o| {
+                o["inputs"]["node_modules/other/node_modules/dupe/index.js"]["bytesInOutput"].as_u64()
+            })
             .sum::<u64>();
     let dupe = r.packages.iter().find(|p| p.name == "dupe").expect("dupe");
     assert_eq!(dupe.bytes, want);
@@ -132,7 +157,8 @@ fn webpack_stats_entrypoints_and_modules() {
         Command::new(bundlers().join(".bin/webpack")).args(["--config", "webpack.config.cjs", "--json"]),
     );
     std::fs::write(root.join("stats.json"), json.trim_start_matches(|c| c != '{')).unwrap();
-    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("stats.json")).unwrap()).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("stats.json")).unwrap()).unwrap();
     let r = analyze_dir(&root, None, BundleConfig::default()).unwrap();
     assert_eq!(r.framework, "webpack");
     assert_eq!(r.version.as_deref(), Some(tool_version("webpack").as_str()));
@@ -176,19 +202,31 @@ export default {{
             n.display()
         ),
     );
-    run(&root, Command::new(n.join(".bin/rollup")).args(["-c", "rollup.config.mjs"]));
+    run(
+        &root,
+        Command::new(n.join(".bin/rollup")).args(["-c", "rollup.config.mjs"]),
+    );
     let r = analyze_dir(&root, None, BundleConfig::default()).unwrap();
     assert_eq!(r.framework, "rollup");
     assert_eq!(r.version.as_deref(), Some(tool_version("rollup").as_str()));
     let rs = routes(&r);
-    assert_eq!(rs.keys().copied().collect::<Vec<_>>(), ["src/about.js", "src/main.js"]);
+    assert_eq!(
+        rs.keys().copied().collect::<Vec<_>>(),
+        ["src/about.js", "src/main.js"]
+    );
     let shared = r.shared.chunks.iter().map(|c| c.path.clone()).collect::<Vec<_>>();
     assert_eq!(shared.len(), 1, "{:?}", r.chunks);
     assert!(shared[0].starts_with("shared-"));
     let len = |f: &str| file_len(&root.join("dist").join(f));
-    assert_eq!(rs["src/main.js"].first_load_js_bytes, len("main.js") + len(&shared[0]));
+    assert_eq!(
+        rs["src/main.js"].first_load_js_bytes,
+        len("main.js") + len(&shared[0])
+    );
     assert_eq!(rs["src/about.js"].size_bytes, len("about.js"));
-    assert!(r.chunks.iter().any(|c| c.path.starts_with("lazy-") && c.routes.is_empty()));
+    assert!(r
+        .chunks
+        .iter()
+        .any(|c| c.path.starts_with("lazy-") && c.routes.is_empty()));
     assert_eq!(r.duplicates[0].name, "dupe");
     assert_eq!(r.duplicates[0].versions, ["1.0.0", "2.0.0"]);
 }
@@ -249,14 +287,25 @@ fn packages_are_found_for_a_next_style_report_from_maps_beside_its_chunks() {
     let mut report = BundleReport {
         framework: "next".into(),
         version: None,
-        routes: vec![route("/", "static/chunks/main.js"), route("/about", "static/chunks/about.js")],
+        routes: vec![
+            route("/", "static/chunks/main.js"),
+            route("/about", "static/chunks/about.js"),
+        ],
         shared: Shared {
             bytes: 0,
             gzip_bytes: 0,
-            chunks: vec![SharedChunk { path: shared.clone(), bytes: 0, gzip_bytes: 0 }],
+            chunks: vec![SharedChunk {
+                path: shared.clone(),
+                bytes: 0,
+                gzip_bytes: 0,
+            }],
         },
         dir: ".next".into(),
-        chunks: vec![chunk("static/chunks/main.js"), chunk("static/chunks/about.js"), chunk(&shared)],
+        chunks: vec![
+            chunk("static/chunks/main.js"),
+            chunk("static/chunks/about.js"),
+            chunk(&shared),
+        ],
         packages: vec![],
         duplicates: vec![],
         budgets: vec![],
@@ -265,12 +314,23 @@ fn packages_are_found_for_a_next_style_report_from_maps_beside_its_chunks() {
         base: None,
     };
     let progress = Progress::detached(CancellationToken::new());
-    packages::attribute(&root, &root.join(".next"), &mut report, &Modules::default(), &progress).unwrap();
+    packages::attribute(
+        &root,
+        &root.join(".next"),
+        &mut report,
+        &Modules::default(),
+        &progress,
+    )
+    .unwrap();
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!(report.duplicates[0].name, "dupe");
     let rs = routes(&report);
     let names = |r: &str| rs[r].packages.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    assert!(names("/about").contains(&"other".to_string()), "{:?}", names("/about"));
+    assert!(
+        names("/about").contains(&"other".to_string()),
+        "{:?}",
+        names("/about")
+    );
     assert!(names("/").contains(&"dupe".to_string()));
     assert!(!names("/").contains(&"other".to_string()));
 }

@@ -2,6 +2,7 @@
 //! files Vite wrote (and the sizes Vite printed), the packages behind the
 //! bytes come from the source maps, `dupe` is found in two versions, and
 //! budgets hold or fail.
+#![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
 mod common;
 
@@ -17,7 +18,11 @@ fn built() -> (tempfile::TempDir, String, BundleReport) {
     let root = t.path().canonicalize().unwrap();
     write_app(&root);
     // The project's own Vite, as an install would have it: its version is read.
-    std::os::unix::fs::symlink(common::vite().parent().unwrap().parent().unwrap(), root.join("node_modules/vite")).unwrap();
+    std::os::unix::fs::symlink(
+        common::vite().parent().unwrap().parent().unwrap(),
+        root.join("node_modules/vite"),
+    )
+    .unwrap();
     let printed = vite_build(&root);
     let report = analyze_dir(&root, None, BundleConfig::default()).unwrap();
     (t, printed, report)
@@ -34,19 +39,30 @@ fn vite_entries_equal_the_files_vite_wrote() {
     let dist = root.join("dist");
     let m = manifest(&root);
     let file = |k: &str| m[k]["file"].as_str().unwrap().to_string();
-    let shared_key = m.as_object().unwrap().keys().find(|k| k.starts_with("_shared")).unwrap().clone();
+    let shared_key = m
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|k| k.starts_with("_shared"))
+        .unwrap()
+        .clone();
     let (main, about, shared) = (file("index.html"), file("about.html"), file(&shared_key));
     let css = m["index.html"]["css"][0].as_str().unwrap().to_string();
     let lazy = file("src/lazy.js");
     let len = |f: &str| file_len(&dist.join(f));
 
     assert_eq!(r.framework, "vite");
-    let ui_vite: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(common::vite().parent().unwrap().join("../package.json")).unwrap()).unwrap();
+    let ui_vite: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::vite().parent().unwrap().join("../package.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(r.version.as_deref(), ui_vite["version"].as_str());
     assert_eq!(r.dir, "dist");
     let routes: BTreeMap<&str, _> = r.routes.iter().map(|x| (x.route.as_str(), x)).collect();
-    assert_eq!(routes.keys().copied().collect::<Vec<_>>(), ["about.html", "index.html"]);
+    assert_eq!(
+        routes.keys().copied().collect::<Vec<_>>(),
+        ["about.html", "index.html"]
+    );
     let index = routes["index.html"];
     assert_eq!(index.router, "entry");
     assert_eq!(index.first_load_js_bytes, len(&main) + len(&css) + len(&shared));
@@ -57,7 +73,14 @@ fn vite_entries_equal_the_files_vite_wrote() {
     assert_eq!(about_r.size_bytes, len(&about));
     // The module both import is the one chunk every entry loads; the lazy
     // chunk is in the build but in no first load.
-    assert_eq!(r.shared.chunks.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), [shared.as_str()]);
+    assert_eq!(
+        r.shared
+            .chunks
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect::<Vec<_>>(),
+        [shared.as_str()]
+    );
     assert_eq!(r.shared.bytes, len(&shared));
     let lazy_chunk = r.chunks.iter().find(|c| c.path == lazy).expect("the lazy chunk");
     assert!(lazy_chunk.routes.is_empty());
@@ -68,13 +91,28 @@ fn vite_entries_equal_the_files_vite_wrote() {
     let shown = vite_printed(&printed);
     assert!(shown.len() >= 5, "{printed}");
     for (f, raw, gzip) in shown.iter().filter(|s| s.0.starts_with("assets/")) {
-        let c = r.chunks.iter().find(|c| &c.path == f).unwrap_or_else(|| panic!("{f} not in the report"));
+        let c = r
+            .chunks
+            .iter()
+            .find(|c| &c.path == f)
+            .unwrap_or_else(|| panic!("{f} not in the report"));
         let kb = c.bytes as f64 / 1000.0;
-        assert!(kb - raw >= -1e-9 && kb - raw < 0.01, "{f}: {} bytes, Vite printed {raw} kB", c.bytes);
+        assert!(
+            kb - raw >= -1e-9 && kb - raw < 0.01,
+            "{f}: {} bytes, Vite printed {raw} kB",
+            c.bytes
+        );
         let gz = c.gzip_bytes as f64 / 1000.0;
-        assert!((gz - gzip).abs() <= 0.02, "{f}: gzip {} bytes, Vite printed {gzip} kB", c.gzip_bytes);
+        assert!(
+            (gz - gzip).abs() <= 0.02,
+            "{f}: gzip {} bytes, Vite printed {gzip} kB",
+            c.gzip_bytes
+        );
     }
-    let gz: u64 = [&main, &css, &shared].iter().map(|f| r.chunks.iter().find(|c| &&c.path == f).unwrap().gzip_bytes).sum();
+    let gz: u64 = [&main, &css, &shared]
+        .iter()
+        .map(|f| r.chunks.iter().find(|c| &&c.path == f).unwrap().gzip_bytes)
+        .sum();
     assert_eq!(index.first_load_js_gzip_bytes, gz);
 }
 
@@ -137,18 +175,40 @@ fn budgets_hold_by_route_or_glob_raw_or_gzip() {
     ]);
     let got = analyze_dir(&root, None, cfg).unwrap();
     assert!(!got.passed);
-    let by: Vec<(&str, &str, bool)> = got.budgets.iter().map(|b| (b.budget.as_str(), b.route.as_str(), b.passed)).collect();
+    let by: Vec<(&str, &str, bool)> = got
+        .budgets
+        .iter()
+        .map(|b| (b.budget.as_str(), b.route.as_str(), b.passed))
+        .collect();
     assert_eq!(
         by,
-        [("*.html", "about.html", true), ("*.html", "index.html", false), ("index.html", "index.html", true)]
+        [
+            ("*.html", "about.html", true),
+            ("*.html", "index.html", false),
+            ("index.html", "index.html", true)
+        ]
     );
     let over = got.budgets.iter().find(|b| !b.passed).unwrap();
     assert_eq!((over.metric.as_str(), over.compression.as_str()), ("size", "raw"));
     assert_eq!(over.actual_bytes, index.size_bytes);
-    assert!(got.warnings.iter().any(|w| w.contains("/nowhere/**")), "{:?}", got.warnings);
-    let ok = analyze_dir(&root, None, budgets(&[("*.html", BundleBudget::Limit("1.2 MB".into()))])).unwrap();
+    assert!(
+        got.warnings.iter().any(|w| w.contains("/nowhere/**")),
+        "{:?}",
+        got.warnings
+    );
+    let ok = analyze_dir(
+        &root,
+        None,
+        budgets(&[("*.html", BundleBudget::Limit("1.2 MB".into()))]),
+    )
+    .unwrap();
     assert!(ok.passed && ok.budgets.len() == 2);
-    let e = analyze_dir(&root, None, budgets(&[("*.html", BundleBudget::Limit("lots".into()))])).unwrap_err();
+    let e = analyze_dir(
+        &root,
+        None,
+        budgets(&[("*.html", BundleBudget::Limit("lots".into()))]),
+    )
+    .unwrap_err();
     assert_eq!(e.payload().code, "bundle.bad_config");
     assert!(e.payload().hint.unwrap_or_default().contains("[bundle.budgets]"));
 }

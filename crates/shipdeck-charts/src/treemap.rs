@@ -59,7 +59,12 @@ fn lay_row(row: &[f64], r: Rect, out: &mut Vec<Rect>) -> Rect {
             out.push(Rect { x: r.x, y, w: cw, h });
             y += h;
         }
-        Rect { x: r.x + cw, y: r.y, w: (r.w - cw).max(0.0), h: r.h }
+        Rect {
+            x: r.x + cw,
+            y: r.y,
+            w: (r.w - cw).max(0.0),
+            h: r.h,
+        }
     } else {
         let rh = if r.w > 0.0 { s / r.w } else { 0.0 };
         let mut x = r.x;
@@ -68,7 +73,12 @@ fn lay_row(row: &[f64], r: Rect, out: &mut Vec<Rect>) -> Rect {
             out.push(Rect { x, y: r.y, w, h: rh });
             x += w;
         }
-        Rect { x: r.x, y: r.y + rh, w: r.w, h: (r.h - rh).max(0.0) }
+        Rect {
+            x: r.x,
+            y: r.y + rh,
+            w: r.w,
+            h: (r.h - rh).max(0.0),
+        }
     }
 }
 
@@ -78,7 +88,15 @@ fn lay_row(row: &[f64], r: Rect, out: &mut Vec<Rect>) -> Rect {
 pub fn squarify(values: &[u64], r: Rect) -> Vec<Rect> {
     let total: f64 = values.iter().map(|v| *v as f64).sum();
     if total <= 0.0 {
-        return values.iter().map(|_| Rect { x: r.x, y: r.y, w: 0.0, h: 0.0 }).collect();
+        return values
+            .iter()
+            .map(|_| Rect {
+                x: r.x,
+                y: r.y,
+                w: 0.0,
+                h: 0.0,
+            })
+            .collect();
     }
     let scale = r.w * r.h / total;
     let areas: Vec<f64> = values.iter().map(|v| *v as f64 * scale).collect();
@@ -128,7 +146,8 @@ fn sorted(groups: &[TreeGroup]) -> Vec<TreeGroup> {
     gs.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.label.cmp(&b.label)));
     for g in &mut gs {
         g.children.retain(|c| c.1 > 0);
-        g.children.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        g.children
+            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let inside: u64 = g.children.iter().map(|c| c.1).sum();
         if inside < g.bytes && !g.children.is_empty() {
             g.children.push((String::new(), g.bytes - inside));
@@ -147,11 +166,21 @@ pub fn treemap(groups: &[TreeGroup], title: &str, theme: Theme) -> Result<Chart>
         let font = |size: u32| ("sans-serif", size).into_font().color(&p.text);
         let outer = squarify(
             &gs.iter().map(|g| g.bytes).collect::<Vec<_>>(),
-            Rect { x: 4.0, y: 4.0, w: MAP_W - 8.0, h: f64::from(H) - 8.0 },
+            Rect {
+                x: 4.0,
+                y: 4.0,
+                w: MAP_W - 8.0,
+                h: f64::from(H) - 8.0,
+            },
         );
         for (i, (g, r)) in gs.iter().zip(&outer).enumerate() {
             let (cr, cg, cb) = HUES[i % HUES.len()];
-            let inner = Rect { x: r.x + 2.0, y: r.y + 16.0, w: (r.w - 4.0).max(0.0), h: (r.h - 18.0).max(0.0) };
+            let inner = Rect {
+                x: r.x + 2.0,
+                y: r.y + 16.0,
+                w: (r.w - 4.0).max(0.0),
+                h: (r.h - 18.0).max(0.0),
+            };
             let kids = squarify(&g.children.iter().map(|c| c.1).collect::<Vec<_>>(), inner);
             draw_rect(&root, *r, RGBColor(cr, cg, cb).mix(0.35).filled())?;
             for ((label, bytes), k) in g.children.iter().zip(&kids) {
@@ -164,7 +193,12 @@ pub fn treemap(groups: &[TreeGroup], title: &str, theme: Theme) -> Result<Chart>
             }
             draw_rect(&root, *r, p.text.mix(0.8).stroke_width(1))?;
             if r.w > 50.0 && r.h > 14.0 {
-                label_in(&root, *r, &format!("{} {}", g.label, human_bytes(g.bytes)), font(11))?;
+                label_in(
+                    &root,
+                    *r,
+                    &format!("{} {}", g.label, human_bytes(g.bytes)),
+                    font(11),
+                )?;
             }
         }
         legend(&root, &gs, title, &p.text)?;
@@ -172,13 +206,26 @@ pub fn treemap(groups: &[TreeGroup], title: &str, theme: Theme) -> Result<Chart>
     }
     let mut rows = Vec::new();
     for g in &gs {
-        rows.push(row(g.label.clone(), [num(g.bytes as f64), Some(Datum::Text(String::new()))]));
+        rows.push(row(
+            g.label.clone(),
+            [num(g.bytes as f64), Some(Datum::Text(String::new()))],
+        ));
         for (label, bytes) in g.children.iter().filter(|c| !c.0.is_empty()) {
-            rows.push(row(label.clone(), [num(*bytes as f64), Some(Datum::Text(g.label.clone()))]));
+            rows.push(row(
+                label.clone(),
+                [num(*bytes as f64), Some(Datum::Text(g.label.clone()))],
+            ));
         }
     }
-    let mut c = Chart::drawn(ChartId::BundleTreemap, title.to_string(), svg, H, ChartKind::Treemap, "bytes")
-        .table(&["bytes", "in"], rows);
+    let mut c = Chart::drawn(
+        ChartId::BundleTreemap,
+        title.to_string(),
+        svg,
+        H,
+        ChartKind::Treemap,
+        "bytes",
+    )
+    .table(&["bytes", "in"], rows);
     c.width = W;
     Ok(c)
 }
@@ -193,7 +240,8 @@ where
 {
     let (x0, y0) = (r.x.round() as i32, r.y.round() as i32);
     let (x1, y1) = ((r.x + r.w).round() as i32, (r.y + r.h).round() as i32);
-    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], style)).map_err(draw_err)
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], style))
+        .map_err(draw_err)
 }
 
 /// A label at the top left of `r`, cut to its width.
@@ -208,7 +256,10 @@ where
 {
     let fits = ((r.w - 6.0) / 6.0).max(0.0) as usize;
     let shown: String = if text.chars().count() > fits {
-        text.chars().take(fits.saturating_sub(1)).chain(std::iter::once('…')).collect()
+        text.chars()
+            .take(fits.saturating_sub(1))
+            .chain(std::iter::once('…'))
+            .collect()
     } else {
         text.to_string()
     };
@@ -229,8 +280,14 @@ where
 {
     let x = MAP_W as i32 + 8;
     let mut y = 8;
-    let style = |size: u32| ("sans-serif", size).into_font().color(text).pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw(&Text::new(title.to_string(), (x, y), style(13))).map_err(draw_err)?;
+    let style = |size: u32| {
+        ("sans-serif", size)
+            .into_font()
+            .color(text)
+            .pos(Pos::new(HPos::Left, VPos::Top))
+    };
+    area.draw(&Text::new(title.to_string(), (x, y), style(13)))
+        .map_err(draw_err)?;
     y += 22;
     let mut listed = 0;
     for (i, g) in gs.iter().enumerate() {
@@ -238,15 +295,20 @@ where
             break;
         }
         let (r, gr, b) = HUES[i % HUES.len()];
-        area.draw(&Rectangle::new([(x, y + 2), (x + 9, y + 11)], RGBColor(r, gr, b).filled()))
-            .map_err(draw_err)?;
+        area.draw(&Rectangle::new(
+            [(x, y + 2), (x + 9, y + 11)],
+            RGBColor(r, gr, b).filled(),
+        ))
+        .map_err(draw_err)?;
         let line = format!("{}  {}", cut(&g.label, 30), human_bytes(g.bytes));
-        area.draw(&Text::new(line, (x + 14, y), style(11))).map_err(draw_err)?;
+        area.draw(&Text::new(line, (x + 14, y), style(11)))
+            .map_err(draw_err)?;
         y += 16;
         listed += 1;
         for (label, bytes) in g.children.iter().filter(|c| !c.0.is_empty()).take(3) {
             let line = format!("{}  {}", cut(label, 28), human_bytes(*bytes));
-            area.draw(&Text::new(line, (x + 24, y), style(10))).map_err(draw_err)?;
+            area.draw(&Text::new(line, (x + 24, y), style(10)))
+                .map_err(draw_err)?;
             y += 14;
             listed += 1;
         }
@@ -258,7 +320,14 @@ fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         return s.to_string();
     }
-    let tail: String = s.chars().rev().take(n - 1).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = s
+        .chars()
+        .rev()
+        .take(n - 1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("…{tail}")
 }
 
@@ -268,7 +337,12 @@ mod tests {
 
     #[test]
     fn squarified_boxes_tile_the_area_in_proportion() {
-        let r = Rect { x: 0.0, y: 0.0, w: 600.0, h: 400.0 };
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 600.0,
+            h: 400.0,
+        };
         let vals = [6, 6, 4, 3, 2, 2, 1];
         let out = squarify(&vals, r);
         assert_eq!(out.len(), vals.len());
@@ -289,11 +363,21 @@ mod tests {
                 bytes: 80_000,
                 children: vec![("lodash".into(), 60_000), ("(app)".into(), 10_000)],
             },
-            TreeGroup { label: "assets/main.js".into(), bytes: 20_000, children: vec![] },
+            TreeGroup {
+                label: "assets/main.js".into(),
+                bytes: 20_000,
+                children: vec![],
+            },
         ];
         let c = treemap(&gs, "vite build", Theme::Light).unwrap();
         assert!(c.svg.starts_with("<svg"), "{}", &c.svg[..40]);
-        for s in ["assets/vendor.js", "lodash", "60.0 kB", "assets/main.js", "20.0 kB"] {
+        for s in [
+            "assets/vendor.js",
+            "lodash",
+            "60.0 kB",
+            "assets/main.js",
+            "20.0 kB",
+        ] {
             assert!(c.svg.contains(s), "{s} missing");
         }
         assert_eq!(c.rows.len(), 4);

@@ -196,6 +196,26 @@ pub mod advisor {
     }
 }
 
+/// A build's treemap: a box per output file, split into the packages
+/// inside it, sizes beside.
+pub fn bundle_treemap(report: &crate::bundle::BundleReport, theme: Theme) -> Result<Chart> {
+    let groups: Vec<_> = report
+        .chunks
+        .iter()
+        .map(|c| shipdeck_charts::TreeGroup {
+            label: c.path.clone(),
+            bytes: c.bytes,
+            children: c.packages.iter().map(|p| (p.name.clone(), p.bytes)).collect(),
+        })
+        .collect();
+    let tool = match &report.version {
+        Some(v) => format!("{} {v}", report.framework),
+        None => report.framework.clone(),
+    };
+    let title = format!("{tool} build in {}", report.dir);
+    drawn(shipdeck_charts::treemap(&groups, &title, theme))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,24 +273,4 @@ mod tests {
         assert!(e.is_user_error());
         assert_eq!(e.to_string(), "invalid theme: \"purple\": use light or dark");
     }
-}
-
-/// A build's treemap: a box per output file, split into the packages
-/// inside it, sizes beside.
-pub fn bundle_treemap(report: &crate::bundle::BundleReport, theme: Theme) -> Result<Chart> {
-    let groups: Vec<_> = report
-        .chunks
-        .iter()
-        .map(|c| shipdeck_charts::TreeGroup {
-            label: c.path.clone(),
-            bytes: c.bytes,
-            children: c.packages.iter().map(|p| (p.name.clone(), p.bytes)).collect(),
-        })
-        .collect();
-    let tool = match &report.version {
-        Some(v) => format!("{} {v}", report.framework),
-        None => report.framework.clone(),
-    };
-    let title = format!("{tool} build in {}", report.dir);
-    drawn(shipdeck_charts::treemap(&groups, &title, theme))
 }

@@ -133,12 +133,26 @@ fn print_report(r: &BundleReport) {
         }
     }
     for d in &r.duplicates {
-        println!("duplicate: {} in versions {} ({} wasted)", d.name, d.versions.join(", "), kb(d.wasted_bytes));
+        println!(
+            "duplicate: {} in versions {} ({} wasted)",
+            d.name,
+            d.versions.join(", "),
+            kb(d.wasted_bytes)
+        );
     }
     if let Some(b) = &r.base {
-        println!("\nagainst {} ({}), first load js gzip", b.reference, &b.commit[..b.commit.len().min(7)]);
+        println!(
+            "\nagainst {} ({}), first load js gzip",
+            b.reference,
+            &b.commit[..b.commit.len().min(7)]
+        );
         for d in &b.routes {
-            println!("  {:<46} {:>10} {}", d.route, signed(d.delta.first_load_js_gzip_bytes), d.status);
+            println!(
+                "  {:<46} {:>10} {}",
+                d.route,
+                signed(d.delta.first_load_js_gzip_bytes),
+                d.status
+            );
         }
     }
     for b in r.budgets.iter().filter(|b| !b.passed) {

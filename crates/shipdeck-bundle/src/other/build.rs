@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use shipdeck_base::jobs::Progress;
 
-use crate::error::AreaResult;
+use crate::error::{AreaResult, Result};
 use crate::files::Files;
 use crate::model::{BundleReport, Chunk, RouteSize, Shared, SharedChunk};
 
@@ -66,38 +66,11 @@ pub fn report(b: Build, files: &mut Files, progress: &Progress) -> AreaResult<Bu
         }
         files.size(f)?;
     }
-    let shared: BTreeSet<String> = if b.entries.len() >= 2 {
-        let mut it = b.entries.iter().map(|(_, fs)| fs.iter().cloned().collect::<BTreeSet<_>>());
-        let first = it.next().unwrap_or_default();
-        it.fold(first, |acc, s| acc.intersection(&s).cloned().collect())
-    } else {
-        BTreeSet::new()
-    };
+    let shared = shared_files(&b.entries);
     let mut loaded_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut routes = Vec::new();
     for (name, fs) in &b.entries {
-        let mut r = RouteSize {
-            route: name.clone(),
-            router: "entry".into(),
-            first_load_js_bytes: 0,
-            first_load_js_gzip_bytes: 0,
-            size_bytes: 0,
-            size_gzip_bytes: 0,
-            chunks: Vec::new(),
-            packages: Vec::new(),
-        };
-        for f in fs {
-            let s = files.size(f)?;
-            loaded_by.entry(f.clone()).or_default().push(name.clone());
-            r.first_load_js_bytes += s.bytes;
-            r.first_load_js_gzip_bytes += s.gzip;
-            if !shared.contains(f) {
-                r.size_bytes += s.bytes;
-                r.size_gzip_bytes += s.gzip;
-                r.chunks.push(f.clone());
-            }
-        }
-        routes.push(r);
+        routes.push(route(name, fs, &shared, files, &mut loaded_by)?);
     }
     let mut sh = Shared::default();
     for f in &shared {
@@ -136,6 +109,50 @@ pub fn report(b: Build, files: &mut Files, progress: &Progress) -> AreaResult<Bu
         warnings: Vec::new(),
         base: None,
     })
+}
+
+/// The files every entry loads, with two entries or more.
+fn shared_files(entries: &[(String, Vec<String>)]) -> BTreeSet<String> {
+    if entries.len() < 2 {
+        return BTreeSet::new();
+    }
+    let mut it = entries
+        .iter()
+        .map(|(_, fs)| fs.iter().cloned().collect::<BTreeSet<_>>());
+    let first = it.next().unwrap_or_default();
+    it.fold(first, |acc, s| acc.intersection(&s).cloned().collect())
+}
+
+/// One entry's figures; notes which files it loads in `loaded_by`.
+fn route(
+    name: &str,
+    fs: &[String],
+    shared: &BTreeSet<String>,
+    files: &mut Files,
+    loaded_by: &mut BTreeMap<String, Vec<String>>,
+) -> Result<RouteSize> {
+    let mut r = RouteSize {
+        route: name.to_string(),
+        router: "entry".into(),
+        first_load_js_bytes: 0,
+        first_load_js_gzip_bytes: 0,
+        size_bytes: 0,
+        size_gzip_bytes: 0,
+        chunks: Vec::new(),
+        packages: Vec::new(),
+    };
+    for f in fs {
+        let s = files.size(f)?;
+        loaded_by.entry(f.clone()).or_default().push(name.to_string());
+        r.first_load_js_bytes += s.bytes;
+        r.first_load_js_gzip_bytes += s.gzip;
+        if !shared.contains(f) {
+            r.size_bytes += s.bytes;
+            r.size_gzip_bytes += s.gzip;
+            r.chunks.push(f.clone());
+        }
+    }
+    Ok(r)
 }
 
 /// Whether an output file is one the report counts (JavaScript or CSS).

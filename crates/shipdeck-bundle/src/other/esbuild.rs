@@ -128,7 +128,11 @@ fn common_folder(paths: &[&String]) -> PathBuf {
     for p in paths {
         let parent: Vec<Component> = Path::new(p.as_str())
             .parent()
-            .map(|x| x.components().take_while(|c| matches!(c, Component::Normal(_))).collect())
+            .map(|x| {
+                x.components()
+                    .take_while(|c| matches!(c, Component::Normal(_)))
+                    .collect()
+            })
             .unwrap_or_default();
         common = Some(match common {
             None => parent,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::build::{closure, counted, Build, ModuleBytes};
+use super::build::{closure, counted, Build};
 use crate::detect::Found;
 use crate::error::{bad, Result};
 use crate::files::{normalize, read_json};
@@ -61,7 +61,11 @@ pub fn read(root: &Path, found: &Found) -> Result<(Build, PathBuf)> {
     let data: RawData = read_json(path, &shown)?;
     let mut b = Build {
         framework: "rollup",
-        version: data.env.get("rollup").and_then(|v| v.as_str()).map(str::to_string),
+        version: data
+            .env
+            .get("rollup")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         ..Build::default()
     };
     // Output file → the files it imports statically.
@@ -71,10 +75,12 @@ pub fn read(root: &Path, found: &Found) -> Result<(Build, PathBuf)> {
             b.files.insert(file.clone());
             let bytes = data.node_parts.get(part).map_or(0, |p| p.rendered_length);
             let source = normalize(&found.project.join(m.id.trim_start_matches('/')));
-            b.modules.entry(file.clone()).or_insert_with(ModuleBytes::new).push((source, bytes));
+            b.modules.entry(file.clone()).or_default().push((source, bytes));
             let e = edges.entry(file.clone()).or_default();
             for i in m.imported.iter().filter(|i| !i.dynamic) {
-                let Some(t) = data.node_metas.get(&i.uid) else { continue };
+                let Some(t) = data.node_metas.get(&i.uid) else {
+                    continue;
+                };
                 e.extend(t.module_parts.keys().filter(|k| *k != file).cloned());
             }
         }
@@ -86,8 +92,14 @@ pub fn read(root: &Path, found: &Found) -> Result<(Build, PathBuf)> {
         }
     }
     for (name, file) in entries {
-        let fs = closure(&file, |k| edges.get(k).map(|s| s.iter().cloned().collect()).unwrap_or_default());
-        b.entries.push((name, fs.into_iter().filter(|f| counted(f)).collect()));
+        let fs = closure(&file, |k| {
+            edges
+                .get(k)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default()
+        });
+        b.entries
+            .push((name, fs.into_iter().filter(|f| counted(f)).collect()));
     }
     b.files.retain(|f| counted(f));
     let folder = path.parent().unwrap_or(&found.dir).to_path_buf();

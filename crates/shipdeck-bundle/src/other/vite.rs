@@ -48,16 +48,16 @@ pub fn read(found: &Found, files: &Files) -> Result<Build> {
     }
     for (key, c) in manifest.iter().filter(|(_, c)| c.is_entry) {
         let keys = closure(key, |k| {
-            manifest
-                .get(k)
-                .map(|c| c.imports.clone())
-                .unwrap_or_default()
+            manifest.get(k).map(|c| c.imports.clone()).unwrap_or_default()
         });
         let mut fs: Vec<String> = Vec::new();
         let mut seen = BTreeSet::new();
         for k in &keys {
             let Some(m) = manifest.get(k) else {
-                return Err(bad(&shown, format!("{key} imports {k}, which is not in the manifest")));
+                return Err(bad(
+                    &shown,
+                    format!("{key} imports {k}, which is not in the manifest"),
+                ));
             };
             for f in std::iter::once(&m.file).chain(&m.css) {
                 if seen.insert(f.clone()) {

@@ -95,7 +95,8 @@ pub fn read(root: &Path, found: &Found) -> Result<(Build, PathBuf)> {
         version: stats.version.clone(),
         ..Build::default()
     };
-    b.files.extend(stats.assets.iter().map(|a| a.name.clone()).filter(|f| counted(f)));
+    b.files
+        .extend(stats.assets.iter().map(|a| a.name.clone()).filter(|f| counted(f)));
     for (name, e) in &stats.entrypoints {
         let fs: Vec<String> = e
             .assets

@@ -17,7 +17,11 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 }
 
 pub fn write_app(root: &Path) {
-    write(root, "package.json", r#"{"name":"app","private":true,"type":"module"}"#);
+    write(
+        root,
+        "package.json",
+        r#"{"name":"app","private":true,"type":"module"}"#,
+    );
     write(
         root,
         "index.html",
@@ -28,7 +32,11 @@ pub fn write_app(root: &Path) {
         "about.html",
         r#"<!doctype html><html><body><div id="app"></div><script type="module" src="/src/about.js"></script></body></html>"#,
     );
-    write(root, "src/main.css", "#app { color: rebeccapurple; padding: 1rem; }\n");
+    write(
+        root,
+        "src/main.css",
+        "#app { color: rebeccapurple; padding: 1rem; }\n",
+    );
     write(
         root,
         "src/shared.js",
@@ -39,19 +47,31 @@ pub fn write_app(root: &Path) {
         "src/main.js",
         "import { greet } from \"./shared.js\";\ngreet(\"main\");\ndocument.querySelector(\"#app\").addEventListener(\"click\", async () => { const m = await import(\"./lazy.js\"); m.lazy(); });\n",
     );
-    write(root, "src/lazy.js", "export function lazy() { console.log(\"lazy loaded, a chunk of its own\"); }\n");
+    write(
+        root,
+        "src/lazy.js",
+        "export function lazy() { console.log(\"lazy loaded, a chunk of its own\"); }\n",
+    );
     write(
         root,
         "src/about.js",
         "import { greet } from \"./shared.js\";\nimport { shout } from \"other\";\ngreet(shout(\"about\"));\n",
     );
-    write(root, "node_modules/dupe/package.json", r#"{"name":"dupe","version":"1.0.0","type":"module","main":"index.js"}"#);
+    write(
+        root,
+        "node_modules/dupe/package.json",
+        r#"{"name":"dupe","version":"1.0.0","type":"module","main":"index.js"}"#,
+    );
     write(
         root,
         "node_modules/dupe/index.js",
         "export function pad(s, n) { let out = String(s); while (out.length < n) { out = out + \" ~ version one padding ~ \"; } return out.slice(0, n); }\n",
     );
-    write(root, "node_modules/other/package.json", r#"{"name":"other","version":"3.1.0","type":"module","main":"index.js"}"#);
+    write(
+        root,
+        "node_modules/other/package.json",
+        r#"{"name":"other","version":"3.1.0","type":"module","main":"index.js"}"#,
+    );
     write(
         root,
         "node_modules/other/index.js",
@@ -75,7 +95,12 @@ pub fn vite() -> PathBuf {
     here.ancestors()
         .map(|a| a.join("ui/node_modules/vite/bin/vite.js"))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("no ui/node_modules/vite above {}: run scripts/setup.sh", here.display()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no ui/node_modules/vite above {}: run scripts/setup.sh",
+                here.display()
+            )
+        })
 }
 
 /// The bundlers `scripts/setup.sh` installs.
@@ -85,7 +110,11 @@ pub fn bundlers() -> PathBuf {
         PathBuf::from,
     );
     let p = tools.join("bundlers/node_modules");
-    assert!(p.join(".bin/esbuild").exists(), "{} missing: run scripts/setup.sh", p.display());
+    assert!(
+        p.join(".bin/esbuild").exists(),
+        "{} missing: run scripts/setup.sh",
+        p.display()
+    );
     p
 }
 

@@ -12,11 +12,14 @@ use shipdeck_bundle::{analyze, AnalyzeOptions, BundleReport};
 
 pub use app::*;
 
-pub fn analyze_dir(root: &Path, dir: Option<&str>, config: BundleConfig) -> shipdeck_base::error::Result<BundleReport> {
+pub fn analyze_dir(
+    root: &Path,
+    dir: Option<&str>,
+    config: BundleConfig,
+) -> shipdeck_base::error::Result<BundleReport> {
     let opts = AnalyzeOptions {
         dir: dir.map(PathBuf::from),
         config,
     };
     analyze(root, &opts, &Progress::detached(CancellationToken::new()))
 }
-

@@ -55,9 +55,19 @@ const RUN_COLUMNS: &str = "id, recorded_at, commit_sha, branch, tags, framework,
 
 impl Store {
     /// Records an analysis and its routes.
-    pub async fn bundle_run_save(&self, workspace_id: &str, ctx: &RunContext, r: &BundleReport) -> Result<i64> {
+    pub async fn bundle_run_save(
+        &self,
+        workspace_id: &str,
+        ctx: &RunContext,
+        r: &BundleReport,
+    ) -> Result<i64> {
         let mut tx = self.pool().await?.begin().await?;
-        let packages: Vec<_> = r.packages.iter().take(STORED_PACKAGES).map(|p| serde_json::json!({"name": p.name, "bytes": p.bytes})).collect();
+        let packages: Vec<_> = r
+            .packages
+            .iter()
+            .take(STORED_PACKAGES)
+            .map(|p| serde_json::json!({"name": p.name, "bytes": p.bytes}))
+            .collect();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO bundle_runs (workspace_id, recorded_at, commit_sha, branch, tags, framework, version, dir, passed,
                                       total_bytes, total_gzip_bytes, shared_bytes, shared_gzip_bytes, packages)
