@@ -50,7 +50,7 @@ pub fn attribute(
         progress.checkpoint()?;
         progress.report(i as u64, Some(total), format!("packages in {}", chunk.path));
         let sources = match map_of(&files, &chunk.path) {
-            Ok(Some((map, map_dir))) => from_map(&files, &chunk.path, &map, &map_dir),
+            Ok(Some((code, map, map_dir))) => Some(from_map(&code, &map, &map_dir)),
             Ok(None) => None,
             Err(e) => {
                 report
@@ -77,8 +77,9 @@ pub fn attribute(
     Ok(())
 }
 
-/// The chunk's decoded source map and the folder its sources are relative to.
-fn map_of(files: &Files, chunk: &str) -> Result<Option<(SourceMap, PathBuf)>> {
+/// The chunk's code, its decoded source map and the folder the map's
+/// sources are relative to.
+fn map_of(files: &Files, chunk: &str) -> Result<Option<(Vec<u8>, SourceMap, PathBuf)>> {
     let Ok(path) = files.resolve(chunk) else {
         return Ok(None);
     };
@@ -107,7 +108,7 @@ fn map_of(files: &Files, chunk: &str) -> Result<Option<(SourceMap, PathBuf)>> {
         Some(DecodedMap::Index(i)) => i.flatten().map_err(|e| crate::error::bad(chunk, e))?,
         _ => return Ok(None),
     };
-    Ok(Some((map, folder)))
+    Ok(Some((code, map, folder)))
 }
 
 fn decode(files: &Files, rel: &str) -> Result<DecodedMap> {
@@ -116,13 +117,7 @@ fn decode(files: &Files, rel: &str) -> Result<DecodedMap> {
 }
 
 /// Bytes of the chunk per source (`None`: no mapping covers them).
-fn from_map(
-    files: &Files,
-    chunk: &str,
-    map: &SourceMap,
-    folder: &Path,
-) -> Option<Vec<(Option<String>, u64)>> {
-    let code = files.read(chunk).ok()?;
+fn from_map(code: &[u8], map: &SourceMap, folder: &Path) -> Vec<(Option<String>, u64)> {
     let lines: Vec<&[u8]> = code.split(|b| *b == b'\n').collect();
     let mut out: HashMap<Option<u32>, u64> = HashMap::new();
     let tokens: Vec<(u32, u32, Option<u32>)> = map
@@ -148,16 +143,14 @@ fn from_map(
     }
     let unmapped = (code.len() as u64).saturating_sub(mapped);
     *out.entry(None).or_default() += unmapped;
-    Some(
-        out.into_iter()
-            .map(|(id, bytes)| {
-                let source = id
-                    .and_then(|id| map.get_source(id))
-                    .map(|s| source_path(folder, s));
-                (source, bytes)
-            })
-            .collect(),
-    )
+    out.into_iter()
+        .map(|(id, bytes)| {
+            let source = id
+                .and_then(|id| map.get_source(id))
+                .map(|s| source_path(folder, s));
+            (source, bytes)
+        })
+        .collect()
 }
 
 /// The byte offset of UTF-16 column `col` in `line`.

@@ -181,6 +181,15 @@ fn webpack_stats_entrypoints_and_modules() {
     let dupe = r.packages.iter().find(|p| p.name == "dupe").expect("dupe");
     assert_eq!(dupe.versions, ["1.0.0", "2.0.0"]);
     assert_eq!(r.duplicates[0].name, "dupe");
+
+    // Stats made on another machine name an output folder that is not
+    // here: the assets are found in the stats file's `dist/`.
+    let mut moved = stats.clone();
+    moved["outputPath"] = "/ci/build/dist".into();
+    std::fs::write(root.join("stats.json"), moved.to_string()).unwrap();
+    let again = analyze_dir(&root, None, BundleConfig::default()).unwrap();
+    assert_eq!(again.routes, r.routes);
+    assert_eq!(again.dir, "dist");
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! each entrypoint is an entry and loads first the assets webpack lists for
 //! it (its chunks, split ones included); module names and sizes say which
 //! sources went into each chunk. The output folder is `outputPath` when it
-//! lies in the workspace, else the folder of the stats file.
+//! lies in the workspace, else the folder of the stats file (or its
+//! `dist/`, when the assets are there).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -84,12 +85,22 @@ pub fn read(root: &Path, found: &Found) -> Result<(Build, PathBuf)> {
     if stats.entrypoints.is_empty() {
         return Err(bad(&shown, "no entrypoints: not webpack stats (webpack --json)"));
     }
+    // Stats made elsewhere (CI) name a folder that is not here: the
+    // assets are then beside the stats file, or in its `dist/`.
+    let first = stats.assets.first().map(|a| a.name.as_str()).unwrap_or_default();
     let dir = stats
         .output_path
         .as_deref()
         .and_then(|p| Path::new(p).canonicalize().ok())
         .filter(|p| p.starts_with(root) && p.is_dir())
-        .unwrap_or_else(|| found.dir.clone());
+        .unwrap_or_else(|| {
+            let dist = found.dir.join("dist");
+            if !found.dir.join(first).is_file() && dist.join(first).is_file() {
+                dist
+            } else {
+                found.dir.clone()
+            }
+        });
     let mut b = Build {
         framework: "webpack",
         version: stats.version.clone(),
