@@ -91,12 +91,13 @@ fn map_of(files: &Files, chunk: &str) -> Result<Option<(Vec<u8>, SourceMap, Path
             .get_embedded_sourcemap()
             .map_err(|e| crate::error::bad(chunk, e))?,
         Some(r) => {
+            // Relative to the chunk; a `..` in it is refused (the map
+            // must lie in the build folder).
             let rel = Path::new(chunk)
                 .parent()
                 .unwrap_or(Path::new(""))
                 .join(r.get_url());
-            let rel = normalize(&rel).to_string_lossy().into_owned();
-            Some(decode(files, &rel)?)
+            Some(decode(files, &rel.to_string_lossy())?)
         }
         None if files.resolve(&format!("{chunk}.map")).is_ok() => {
             Some(decode(files, &format!("{chunk}.map"))?)

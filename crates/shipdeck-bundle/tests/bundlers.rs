@@ -100,6 +100,35 @@ fn esbuild_metafile_entries_with_linked_source_maps() {
 }
 
 #[test]
+fn inline_source_maps_are_read_too() {
+    let (_t, root) = app();
+    run(
+        &root,
+        Command::new(bundlers().join(".bin/esbuild")).args([
+            "src/about.js",
+            "--bundle",
+            "--format=esm",
+            "--sourcemap=inline",
+            "--outdir=dist",
+            "--metafile=meta.json",
+        ]),
+    );
+    // Without the metafile's module sizes, only the inline map can say.
+    std::fs::write(
+        root.join("meta.json"),
+        r#"{"outputs":{"dist/about.js":{"entryPoint":"src/about.js","imports":[],"inputs":{}}}}"#,
+    )
+    .unwrap();
+    let r = analyze_dir(&root, None, BundleConfig::default()).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let names: Vec<&str> = r.packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"other") && names.contains(&"dupe"), "{names:?}");
+    // about.js and the module it shares both bundle a `dupe`: two versions.
+    assert_eq!(r.duplicates[0].versions, ["1.0.0", "2.0.0"]);
+}
+
+#[test]
 fn esbuild_modules_name_the_packages_without_source_maps() {
     let (_t, root) = app();
     run(
