@@ -40,6 +40,7 @@ pub enum ChartId {
     CacheHit,
     TableSizes,
     BundleTreemap,
+    BundleOverTime,
 }
 
 /// How a chart draws its rows.

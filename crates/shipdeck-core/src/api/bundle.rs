@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Shipdeck;
 use crate::bundle::{self, AnalyzeOptions, BaseRun, BundleError, BundleReport};
+use crate::charts::{self, Chart, Theme};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::{BundleRouteRow, BundleRun};
@@ -104,6 +105,36 @@ impl Shipdeck {
             routes: routes.into_iter().map(|r| (r.route, r.figures)).collect(),
             shared_gzip_bytes: u64::try_from(run.shared_gzip_bytes).unwrap_or(0),
         })
+    }
+
+    /// First Load JS (gzip, kB) of `route` over the stored runs, oldest
+    /// first, release tags marked; without a route, every chunk's gzip
+    /// total. Runs without the route are left out.
+    pub async fn bundle_trend_chart(&self, path: &Path, route: Option<&str>, theme: Theme) -> Result<Chart> {
+        let history = self.bundle_history(path, 500).await?;
+        let points: Vec<(i64, f64, Vec<String>)> = history
+            .iter()
+            .rev()
+            .filter_map(|h| {
+                let bytes = match route {
+                    Some(r) => {
+                        h.routes
+                            .iter()
+                            .find(|x| x.route == r)?
+                            .figures
+                            .first_load_js_gzip_bytes
+                    }
+                    None => u64::try_from(h.run.total_gzip_bytes).unwrap_or(0),
+                };
+                let tags: Vec<String> = serde_json::from_str(&h.run.tags).unwrap_or_default();
+                Some((h.run.recorded_at, bytes as f64 / 1000.0, tags))
+            })
+            .collect();
+        let label = match route {
+            Some(r) => format!("First Load JS of {r} (gzip)"),
+            None => "All chunks (gzip)".to_string(),
+        };
+        charts::bundle_over_time(&label, &points, theme)
     }
 
     /// Stored analyses with their routes, newest first.
