@@ -81,6 +81,19 @@ if [ ! -x "$tools/pnpm-$PNPM_VERSION/node_modules/.bin/pnpm" ]; then
 fi
 ln -sf "$tools/pnpm-$PNPM_VERSION/node_modules/.bin/pnpm" "$tools/bin/pnpm"
 
+# Bundlers whose outputs `bundle analyze` reads: its tests build small apps
+# with each (Vite comes from ui/node_modules).
+bundlers="$tools/bundlers-$ESBUILD_VERSION-$WEBPACK_VERSION-$ROLLUP_VERSION-$ROLLUP_VISUALIZER_VERSION-$ROLLUP_NODE_RESOLVE_VERSION"
+if [ ! -d "$bundlers/node_modules/@rollup/plugin-node-resolve" ]; then
+  echo "setup: npm install esbuild, webpack, rollup"
+  mkdir -p "$bundlers"
+  npm install --prefix "$bundlers" --no-audit --no-fund --loglevel=error \
+    "esbuild@$ESBUILD_VERSION" "webpack@$WEBPACK_VERSION" "webpack-cli@$WEBPACK_CLI_VERSION" \
+    "rollup@$ROLLUP_VERSION" "rollup-plugin-visualizer@$ROLLUP_VISUALIZER_VERSION" \
+    "@rollup/plugin-node-resolve@$ROLLUP_NODE_RESOLVE_VERSION"
+fi
+ln -sfn "$bundlers" "$tools/bundlers"
+
 # cargo_tool CRATE VERSION BIN [cargo install flags]: builds CRATE once into
 # $tools/CRATE-VERSION (a version bump builds anew; an unchanged one never does).
 cargo_tool() {

@@ -101,7 +101,12 @@ fn probe(base: &Path) -> Option<Found> {
         let f = base.join(name);
         if f.is_file() {
             let dir = f.parent().unwrap_or(base).to_path_buf();
-            return Some(found(Kind::Webpack, &dir, Some(f), base));
+            let kind = if is_visualizer_data(&f) {
+                Kind::Rollup
+            } else {
+                Kind::Webpack
+            };
+            return Some(found(kind, &dir, Some(f), base));
         }
     }
     for name in [
@@ -116,4 +121,20 @@ fn probe(base: &Path) -> Option<Found> {
         }
     }
     None
+}
+
+/// Whether a `stats.json` is rollup-plugin-visualizer's raw data (it
+/// opens with its `version` and `tree`) rather than webpack's stats (which
+/// open with `hash`, `version`, `time`… and never have a `tree`).
+fn is_visualizer_data(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.contains("\"tree\"") && !head.contains("\"entrypoints\"")
 }

@@ -23,6 +23,10 @@ pub enum BundleError {
     /// `[bundle]` in shipdeck.toml does not parse (a glob, a size).
     #[error("[bundle]: {message}")]
     BadConfig { message: String },
+
+    /// `--base REF`: no analysis is stored for that ref's commit.
+    #[error("no bundle analysis is stored for {reference} ({commit})")]
+    NoBaseRun { reference: String, commit: String },
 }
 
 impl Coded for BundleError {
@@ -34,24 +38,27 @@ impl Coded for BundleError {
             BundleError::TooLarge { .. } => "bundle.too_large",
             BundleError::BadPath { .. } => "bundle.bad_path",
             BundleError::BadConfig { .. } => "bundle.bad_config",
+            BundleError::NoBaseRun { .. } => "bundle.no_base_run",
         }
     }
 
     fn hint(&self) -> Option<String> {
-        Some(
-            match self {
-                BundleError::NotFound { .. } => {
-                    "Build the app first (next build, vite build with build.manifest, webpack --json > stats.json, esbuild --metafile), or name the output folder with --dir."
-                }
-                BundleError::BadOutput { .. } => "Rebuild the app; the output may be from an interrupted build.",
-                BundleError::TooLarge { .. } => "Build outputs over the limit are not read.",
-                BundleError::BadPath { .. } => "Name a folder inside the workspace, relative to it.",
-                BundleError::BadConfig { .. } => {
-                    "Fix [bundle.budgets] in shipdeck.toml (for example \"/blog/**\" = \"150 kB\")."
-                }
+        Some(match self {
+            BundleError::NotFound { .. } => {
+                "Build the app first (next build, vite build with build.manifest, webpack --json > stats.json, esbuild --metafile, Rollup with rollup-plugin-visualizer raw data), or name the output folder with --dir.".into()
             }
-            .into(),
-        )
+            BundleError::BadOutput { .. } => "Rebuild the app; the output may be from an interrupted build.".into(),
+            BundleError::TooLarge { .. } => "Build outputs over the limit are not read.".into(),
+            BundleError::BadPath { .. } => {
+                "Name a folder inside the workspace, relative to it; a build description may only name files inside the build folder.".into()
+            }
+            BundleError::BadConfig { .. } => {
+                "Fix [bundle.budgets] in shipdeck.toml (for example \"/blog/**\" = \"150 kB\", or { limit = \"1.2 MB\", compression = \"raw\", metric = \"size\" }).".into()
+            }
+            BundleError::NoBaseRun { reference, .. } => format!(
+                "Every analysis is stored by commit: check out {reference}, build, run shipdeck bundle analyze there, then compare again."
+            ),
+        })
     }
 
     fn is_user_error(&self) -> bool {
@@ -66,6 +73,9 @@ impl From<BundleError> for shipdeck_base::error::Error {
 }
 
 pub type Result<T> = std::result::Result<T, BundleError>;
+
+/// For work that is also cancelled (a checkpoint fails it).
+pub type AreaResult<T> = shipdeck_base::error::Result<T>;
 
 pub(crate) fn bad(path: &str, message: impl std::fmt::Display) -> BundleError {
     BundleError::BadOutput {

@@ -1,14 +1,18 @@
 //! Shipdeck's Bundle area: a web app's build output (Next.js, Vite,
-//! webpack stats, Rollup and esbuild metafiles) read into what each route
+//! webpack stats, esbuild metafiles, Rollup) read into what each route
 //! loads, raw and gzip, the chunks shared by all routes, the npm packages
 //! behind the bytes, duplicated packages, and budgets. See docs/bundle.md.
 
+pub mod budgets;
 pub mod detect;
+pub mod diff;
 pub mod error;
+pub mod files;
 pub mod gzip;
 pub mod model;
 pub mod next;
 pub mod other;
+pub mod packages;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +20,7 @@ use shipdeck_base::config::BundleConfig;
 use shipdeck_base::jobs::Progress;
 
 pub use detect::{Found, Kind};
+pub use diff::{diff, BaseDiff, BaseRun, RouteFigures};
 pub use error::BundleError;
 pub use model::*;
 
@@ -29,7 +34,9 @@ pub struct AnalyzeOptions {
     pub config: BundleConfig,
 }
 
-/// Finds the build output under `root` and reads it.
+/// Finds the build output under `root` and reads it: the framework's
+/// figures, then the packages behind every chunk (source maps, else the
+/// modules the description states), then the budgets.
 pub fn analyze(
     root: &Path,
     opts: &AnalyzeOptions,
@@ -38,11 +45,17 @@ pub fn analyze(
     let root = root
         .canonicalize()
         .map_err(shipdeck_base::error::Error::io("read", root))?;
+    // A bad budget fails before any reading.
+    let budgets = budgets::parse(&opts.config)?;
     let found = detect::find(&root, opts.dir.as_deref())?;
     progress.checkpoint()?;
-    let report = match found.kind {
-        Kind::Next => next::analyze(&root, &found, progress)?,
+    let (mut report, modules) = match found.kind {
+        Kind::Next => (next::analyze(&root, &found, progress)?, other::Modules::default()),
         _ => other::analyze(&root, &found, progress)?,
     };
+    let dir = root.join(&report.dir);
+    let dir = dir.canonicalize().unwrap_or(dir);
+    packages::attribute(&root, &dir, &mut report, &modules, progress)?;
+    budgets::apply(&mut report, &budgets)?;
     Ok(report)
 }

@@ -29,6 +29,8 @@ pub struct BundleReport {
     pub passed: bool,
     /// What could not be read but did not stop the analysis.
     pub warnings: Vec<String>,
+    /// The comparison with a stored run (`--base REF`); `null` without one.
+    pub base: Option<crate::diff::BaseDiff>,
 }
 
 /// What one route (page, or entry of a bundler without routes) loads.

@@ -39,6 +39,8 @@ pub enum ChartId {
     SlowStatements,
     CacheHit,
     TableSizes,
+    BundleTreemap,
+    BundleOverTime,
 }
 
 /// How a chart draws its rows.
@@ -49,6 +51,7 @@ pub enum ChartKind {
     Lines,
     Curve,
     HeatMap,
+    Treemap,
 }
 
 /// One row of a chart's data: a label and a value per column (`null`

@@ -15,12 +15,14 @@ mod bench;
 mod data;
 pub mod environments;
 pub mod legend;
+pub mod treemap;
 
 pub use axis::TimeAxis;
 pub use bench::{bench_over_time, concurrency_curve, percentile_curve};
 use data::{num, row, timestamp};
 pub use data::{Chart, ChartId, ChartKind, ChartRow, Datum};
 pub use environments::{environment_history, parity_heatmap};
+pub use treemap::{human_bytes, treemap, TreeGroup};
 
 /// A chart that could not be drawn, or a theme that does not exist.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! area; this module hands it each area's records as plain series, under
 //! the names and signatures the API has always called.
 
-pub use shipdeck_charts::{legend, Chart, ChartError, ChartId, Palette, Theme, TimeAxis};
+pub use shipdeck_charts::{human_bytes, legend, Chart, ChartError, ChartId, Datum, Palette, Theme, TimeAxis};
 
 use crate::environments::{CellState, ParityReport};
 use crate::error::{Error, Result};
@@ -194,6 +194,34 @@ pub mod advisor {
     pub fn followed_queries(advisor_runs: &[AdvisorRun]) -> Vec<(String, String)> {
         c::followed_queries(&runs(advisor_runs))
     }
+}
+
+/// One bundle figure over the stored runs (kB), tags marked; the bench
+/// trend drawing under the Bundle area's id.
+pub fn bundle_over_time(label: &str, points: &[(i64, f64, Vec<String>)], theme: Theme) -> Result<Chart> {
+    let mut c = drawn(shipdeck_charts::bench_over_time(label, "kB", points, theme))?;
+    c.id = ChartId::BundleOverTime;
+    Ok(c)
+}
+
+/// A build's treemap: a box per output file, split into the packages
+/// inside it, sizes beside.
+pub fn bundle_treemap(report: &crate::bundle::BundleReport, theme: Theme) -> Result<Chart> {
+    let groups: Vec<_> = report
+        .chunks
+        .iter()
+        .map(|c| shipdeck_charts::TreeGroup {
+            label: c.path.clone(),
+            bytes: c.bytes,
+            children: c.packages.iter().map(|p| (p.name.clone(), p.bytes)).collect(),
+        })
+        .collect();
+    let tool = match &report.version {
+        Some(v) => format!("{} {v}", report.framework),
+        None => report.framework.clone(),
+    };
+    let title = format!("{tool} build in {}", report.dir);
+    drawn(shipdeck_charts::treemap(&groups, &title, theme))
 }
 
 #[cfg(test)]

@@ -201,6 +201,7 @@ pub struct CoverageArea {
 /// dir = "web"
 /// [bundle.budgets]
 /// "/" = "120 kB"                                    # First Load JS, gzip
+/// "index.html" = 150000                             # bytes
 /// "/blog/**" = { limit = "200 kB", compression = "raw", metric = "size" }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -215,6 +216,8 @@ pub struct BundleConfig {
 #[serde(untagged)]
 pub enum BundleBudget {
     Limit(String),
+    /// A bare number: bytes.
+    Bytes(u64),
     Detailed {
         limit: String,
         /// `gzip` (default) or `raw`.
@@ -323,5 +326,26 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.payload().code, "config.invalid");
+    }
+
+    #[test]
+    fn the_bundle_section_reads_every_budget_shape() {
+        let c = Config::parse(
+            "[bundle]\ndir = \"web\"\n[bundle.budgets]\n\"/\" = \"120 kB\"\n\"index.html\" = 150000\n\"/blog/**\" = { limit = \"200 kB\", compression = \"raw\", metric = \"size\" }\n",
+            Path::new("shipdeck.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.bundle.dir.as_deref(), Some("web"));
+        let b = &c.bundle.budgets;
+        assert_eq!(b["/"], BundleBudget::Limit("120 kB".into()));
+        assert_eq!(b["index.html"], BundleBudget::Bytes(150_000));
+        assert_eq!(
+            b["/blog/**"],
+            BundleBudget::Detailed {
+                limit: "200 kB".into(),
+                compression: Some("raw".into()),
+                metric: Some("size".into()),
+            }
+        );
     }
 }

@@ -55,7 +55,7 @@ pub struct CompareReport {
 }
 
 /// HEAD's commit, branch and the tags pointing at it.
-fn context(ws: &Workspace) -> RunContext {
+pub(super) fn context(ws: &Workspace) -> RunContext {
     let mut ctx = RunContext {
         machine: crate::benchmarks::machine_fingerprint(),
         ..RunContext::default()

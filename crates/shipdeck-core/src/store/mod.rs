@@ -4,6 +4,7 @@
 
 mod advisor;
 mod benchmarks;
+mod bundle;
 mod environments;
 mod jobs;
 mod migrations;
@@ -26,6 +27,7 @@ use crate::secrets::redact;
 
 pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
 pub use benchmarks::{BenchRun, RunContext};
+pub use bundle::{BundleRouteRow, BundleRun};
 pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};

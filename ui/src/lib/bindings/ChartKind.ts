@@ -3,4 +3,4 @@
 /**
  * How a chart draws its rows.
  */
-export type ChartKind = "bars" | "lines" | "curve" | "heat_map";
+export type ChartKind = "bars" | "lines" | "curve" | "heat_map" | "treemap";
