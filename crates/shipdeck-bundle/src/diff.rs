@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::model::{BundleReport, RouteSize};
 
 /// A route's four figures, as stored per run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RouteFigures {
     pub first_load_js_bytes: u64,
     pub first_load_js_gzip_bytes: u64,
@@ -29,7 +30,7 @@ impl From<&RouteSize> for RouteFigures {
 }
 
 /// After minus before, per figure.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
 pub struct FigureDelta {
     pub first_load_js_bytes: i64,
     pub first_load_js_gzip_bytes: i64,
@@ -52,7 +53,7 @@ impl FigureDelta {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RouteDiff {
     pub route: String,
     /// `changed`, `same`, `new` or `removed`.
@@ -64,7 +65,7 @@ pub struct RouteDiff {
 }
 
 /// The report's `base`: the stored run it is compared with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BaseDiff {
     /// As given (`main`, `v1.2.0`, a sha).
     pub reference: String,

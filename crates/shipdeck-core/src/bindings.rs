@@ -84,7 +84,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::SarifImportSummary::export_all(&cfg)?;
     crate::api::SarifList::export_all(&cfg)?;
     crate::api::SarifFilter::export_all(&cfg)?;
-    crate::bundle::BundleReport::export_all(&cfg)?;
+    crate::api::BundleView::export_all(&cfg)?;
+    crate::api::BundleViewRequest::export_all(&cfg)?;
     export_dependencies(&cfg)
 }
 

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use shipdeck_core::bundle::BundleReport;
+use shipdeck_core::api::{BundleView, BundleViewRequest};
 use shipdeck_core::jobs::ProgressEvent;
 use shipdeck_core::{Error, Result, Shipdeck};
 use tauri::ipc::Channel;
@@ -9,14 +9,14 @@ use tauri::ipc::Channel;
 use super::ChannelSink;
 use crate::input;
 
-/// `dir` is relative to the workspace (the core keeps it inside).
-pub async fn bundle_analyze(
+/// `request.dir` is relative to the workspace (the core keeps it inside).
+pub async fn bundle_view(
     core: &Shipdeck,
     path: String,
-    dir: Option<String>,
+    request: BundleViewRequest,
     on_progress: Channel<ProgressEvent>,
-) -> Result<BundleReport> {
-    let dir = match dir.as_deref().map(str::trim) {
+) -> Result<BundleView> {
+    let dir = match request.dir.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) if d.len() > 4096 || d.contains('\0') => {
             return Err(Error::InvalidInput {
@@ -26,6 +26,7 @@ pub async fn bundle_analyze(
         }
         Some(d) => Some(PathBuf::from(d)),
     };
-    core.bundle_analyze(&input::path(&path)?, dir, Arc::new(ChannelSink(on_progress)))
+    let sink = Arc::new(ChannelSink(on_progress));
+    core.bundle_view(&input::path(&path)?, dir, request.theme, sink)
         .await
 }

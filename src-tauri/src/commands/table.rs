@@ -111,8 +111,8 @@ macro_rules! with_commands {
             dependencies::deps_update(path: String, request: UpdateRequest; on_progress: Channel<ProgressEvent>) -> UpdateOutcome;
             dependencies::deps_propose(path: String, request: ProposeRequest; on_progress: Channel<ProgressEvent>) -> ProposeOutcome;
 
-            /// The build output's routes, chunks, packages and budgets; `dir` as `--dir`.
-            bundle::bundle_analyze(path: String, dir: Option<String>; on_progress: Channel<ProgressEvent>) -> BundleReport;
+            /// The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`.
+            bundle::bundle_view(path: String, request: BundleViewRequest; on_progress: Channel<ProgressEvent>) -> BundleView;
         }
     };
 }

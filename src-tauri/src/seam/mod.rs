@@ -15,14 +15,13 @@ pub use spec::{ArgSpec, CommandSpec, TsType};
 use shipdeck_core::{
     advisor::{CheckInfo, Suggestion},
     api::{
-        AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, CompareReport, CreateMigrationRequest,
+        AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BundleView, BundleViewRequest, CompareReport, CreateMigrationRequest,
         DismissRequest, DownRequest, EnvRunKind, HealthReport, HttpLoad, LintReport, MigrationDetail,
         ParityView, PublishRequest, ReleaseHistory, RepairRequest, SarifFilter, SarifImportSummary,
         SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
-    bundle::BundleReport,
     charts::{Chart, Theme},
     dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest},
     doctor::DoctorReport,

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::Shipdeck;
 use crate::bundle::{self, AnalyzeOptions, BaseRun, BundleError, BundleReport};
@@ -15,6 +16,24 @@ use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::{BundleRouteRow, BundleRun};
 use crate::workspace::Workspace;
+
+/// What the Bundle view shows: the analysis, its treemap, and the trend of
+/// the whole build over the stored runs.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BundleView {
+    pub report: BundleReport,
+    pub treemap: Chart,
+    pub trend: Chart,
+}
+
+/// What the Bundle view asks for.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BundleViewRequest {
+    /// The build output or project folder, relative to the workspace;
+    /// `null`: `[bundle] dir`, else found.
+    pub dir: Option<String>,
+    pub theme: Theme,
+}
 
 /// A stored run with its routes.
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +154,24 @@ impl Shipdeck {
             None => "All chunks (gzip)".to_string(),
         };
         charts::bundle_over_time(&label, &points, theme)
+    }
+
+    /// [`Shipdeck::bundle_analyze`] with the charts the view draws.
+    pub async fn bundle_view(
+        &self,
+        path: &Path,
+        dir: Option<PathBuf>,
+        theme: Theme,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<BundleView> {
+        let report = self.bundle_analyze(path, dir, None, sink).await?;
+        let treemap = charts::bundle_treemap(&report, theme)?;
+        let trend = self.bundle_trend_chart(path, None, theme).await?;
+        Ok(BundleView {
+            report,
+            treemap,
+            trend,
+        })
     }
 
     /// Stored analyses with their routes, newest first.

@@ -19,7 +19,7 @@ mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
-pub use bundle::BundleHistoryEntry;
+pub use bundle::{BundleHistoryEntry, BundleView, BundleViewRequest};
 pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};

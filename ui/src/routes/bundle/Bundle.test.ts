@@ -3,6 +3,8 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
+import type { Chart } from "../../lib/bindings/Chart";
+import type { ChartId } from "../../lib/bindings/ChartId";
 import type { BundleReport } from "../../lib/bindings/BundleReport";
 import type { RouteSize } from "../../lib/bindings/RouteSize";
 import { workspace } from "../../test/fixtures";
@@ -51,11 +53,25 @@ function report(): BundleReport {
   };
 }
 
+function chart(id: ChartId): Chart {
+  return {
+    id,
+    title: id,
+    kind: "treemap",
+    unit: "kB",
+    svg: `<svg xmlns="http://www.w3.org/2000/svg"><text>${id}</text></svg>`,
+    width: 640,
+    height: 360,
+    columns: ["gzip"],
+    rows: [{ label: "framework.js", values: [45.2] }],
+  };
+}
+
 function backend(fail = false) {
   const dirs: unknown[] = [];
   mockIPC((cmd, args) => {
-    if (cmd !== "bundle_analyze") return null;
-    dirs.push((args as Record<string, unknown>).dir);
+    if (cmd !== "bundle_view") return null;
+    dirs.push(((args as Record<string, unknown>).request as { dir: unknown }).dir);
     if (fail) {
       throw {
         code: "bundle.not_found",
@@ -63,7 +79,7 @@ function backend(fail = false) {
         hint: "Build the app first",
       };
     }
-    return report();
+    return { report: report(), treemap: chart("bundle_treemap"), trend: chart("bundle_over_time") };
   });
   return dirs;
 }
@@ -82,6 +98,8 @@ describe("Bundle view", () => {
     expect(screen.getByTestId("bundle-budgets").textContent).toContain("1 budget exceeded");
     expect(screen.getByTestId("bundle-duplicates").textContent).toContain("lodash × 2");
     expect(screen.getByTestId("bundle-packages").textContent).toContain("chart.js");
+    expect(screen.getByTestId("bundle-treemap").innerHTML).toContain("bundle_treemap");
+    expect(screen.getByTestId("bundle-trend").innerHTML).toContain("bundle_over_time");
   });
 
   it("sorts by a clicked column and filters by route", async () => {

@@ -7,6 +7,8 @@ import type { AdvisorRunRequest } from "../AdvisorRunRequest";
 import type { AdvisorView } from "../AdvisorView";
 import type { BaselineReport } from "../BaselineReport";
 import type { BenchRunView } from "../BenchRunView";
+import type { BundleView } from "../BundleView";
+import type { BundleViewRequest } from "../BundleViewRequest";
 import type { Chart } from "../Chart";
 import type { CompareReport } from "../CompareReport";
 import type { CreateMigrationRequest } from "../CreateMigrationRequest";
@@ -146,6 +148,7 @@ export const COMMANDS = [
   "deps_outdated",
   "deps_update",
   "deps_propose",
+  "bundle_view",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -307,5 +310,8 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<UpdateOutcome>("deps_update", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
     depsPropose: (path: string, request: ProposeRequest, onProgress: (message: ProgressEvent) => void): Promise<ProposeOutcome> =>
       invoke<ProposeOutcome>("deps_propose", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`. */
+    bundleView: (path: string, request: BundleViewRequest, onProgress: (message: ProgressEvent) => void): Promise<BundleView> =>
+      invoke<BundleView>("bundle_view", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
   };
 }
