@@ -18,6 +18,7 @@ use shipdeck_base::jobs::Progress;
 pub use detect::{Found, Kind};
 pub use error::BundleError;
 pub use model::*;
+pub use next::pretty_bytes;
 
 /// What `bundle analyze` reads.
 #[derive(Debug, Clone, Default)]
