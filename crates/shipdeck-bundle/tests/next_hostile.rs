@@ -171,3 +171,26 @@ fn analyze_finds_the_build_from_the_workspace() {
     assert_eq!(r.version.as_deref(), Some("14.2.3"));
     assert_eq!(r.dir, ".next");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_a_newline_is_refused_and_shifts_no_gzip_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    base(dir.path(), r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js", "static/chunks/x\nstatic/chunks/main.js"]}"#);
+    write(dir.path(), ".next/static/chunks/aa\nbb.js", "zzzz");
+    let root = dir.path().canonicalize().unwrap();
+    let found = detect::find(&root, None).unwrap();
+    let node = shipdeck_bundle::gzip::find_node().expect("node on PATH");
+    let b = next::read(&root, &found, Some(&node), &Progress::detached(CancellationToken::new())).unwrap();
+    let with = |p: &str| b.report.chunks.iter().find(|c| c.path == p).unwrap().gzip_bytes;
+    for f in ["static/chunks/main.js", "static/chunks/pages/a.js"] {
+        let out = std::process::Command::new(&node)
+            .args(["-e", "process.stdout.write(String(require('zlib').gzipSync(require('fs').readFileSync(process.argv[1]), {level: 9}).length))"])
+            .arg(root.join(".next").join(f))
+            .output()
+            .unwrap();
+        assert_eq!(with(f).to_string(), String::from_utf8_lossy(&out.stdout), "{f}");
+    }
+    assert_eq!(b.report.chunks.len(), 2);
+    assert!(b.report.warnings.iter().any(|w| w.contains("has control characters")), "{:?}", b.report.warnings);
+}

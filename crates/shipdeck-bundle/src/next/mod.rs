@@ -226,7 +226,11 @@ fn read_v16(
         loads.push((s.route.clone(), s.first_load_chunk_paths.clone()));
         report.routes.push(r);
     }
-    report.routes.sort_by(|a, b| (a.router != "app", &a.route).cmp(&(b.router != "app", &b.route)));
+    report.routes.sort_by(|a, b| {
+        (a.router != "app")
+            .cmp(&(b.router != "app"))
+            .then_with(|| routes::compare(&a.route, &b.route))
+    });
     report.shared = shared;
     report.chunks = chunks(&sizes, &loads);
     Ok(NextBuild {

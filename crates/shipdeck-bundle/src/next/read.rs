@@ -79,8 +79,11 @@ pub fn json<T: DeserializeOwned>(dir: &Path, rel: &str, shown: &str) -> Result<O
 /// absolute path, no `..`, and (once resolved) still inside `dir`.
 /// `Err` holds why it was refused.
 pub fn contained(dir: &Path, rel: &str) -> std::result::Result<PathBuf, &'static str> {
-    if rel.is_empty() || rel.contains('\0') {
+    if rel.is_empty() {
         return Err("is empty");
+    }
+    if rel.chars().any(char::is_control) {
+        return Err("has control characters");
     }
     let p = Path::new(rel);
     if !p.components().all(|c| matches!(c, Component::Normal(_))) {

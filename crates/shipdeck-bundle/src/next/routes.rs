@@ -69,7 +69,41 @@ pub fn pages_list(
     if !set.contains("/404") && !app_has_not_found && !build_keys.is_empty() {
         set.insert("/404".into());
     }
-    set.into_iter().collect()
+    sorted(set)
+}
+
+/// Sorted the way `next build` sorts its table (`localeCompare`, the root
+/// collation): punctuation before digits before letters, letters without
+/// regard to case first, then lowercase before uppercase. Hand-written for
+/// the characters routes hold; other characters sort by code point after
+/// letters.
+pub fn sorted(set: BTreeSet<String>) -> Vec<String> {
+    let mut v: Vec<String> = set.into_iter().collect();
+    v.sort_by(|a, b| compare(a, b));
+    v
+}
+
+/// The order of [`sorted`].
+pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
+    let primary = |s: &str| s.chars().map(weight).collect::<Vec<u32>>();
+    let tertiary = |s: &str| s.chars().map(|c| u8::from(c.is_uppercase())).collect::<Vec<u8>>();
+    primary(a)
+        .cmp(&primary(b))
+        .then_with(|| tertiary(a).cmp(&tertiary(b)))
+        .then_with(|| a.cmp(b))
+}
+
+fn weight(c: char) -> u32 {
+    const PUNCT: &str = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+    if let Some(i) = PUNCT.find(c) {
+        return i as u32;
+    }
+    match c {
+        '0'..='9' => 100 + (c as u32 - '0' as u32),
+        'a'..='z' => 200 + (c as u32 - 'a' as u32),
+        'A'..='Z' => 200 + (c as u32 - 'A' as u32),
+        _ => 1000 + c as u32,
+    }
 }
 
 /// The App Router routes (`app-path-routes-manifest.json`'s values), without
@@ -81,7 +115,7 @@ pub fn app_list(app_paths: &Ordered<String>) -> Vec<String> {
         .map(|(_, v)| v.clone())
         .filter(|v| v != "/favicon.ico")
         .collect();
-    set.into_iter().collect()
+    sorted(set)
 }
 
 /// `static`, `ssg` or `dynamic` (`None` for `/_app`, which has no mark).
@@ -142,4 +176,35 @@ pub fn has_custom_app(project: &Path) -> bool {
             .iter()
             .any(|e| d.join(format!("_app.{e}")).is_file())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{normalize_app_path, sorted};
+
+    #[test]
+    fn routes_sort_as_next_build_lists_them() {
+        let set = ["/404", "/_app", "/", "/about", "/About", "/api/x", "/[slug]", "/blog-post", "/blog/[id]", "/9"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            sorted(set),
+            ["/", "/_app", "/[slug]", "/404", "/9", "/about", "/About", "/api/x", "/blog-post", "/blog/[id]"]
+        );
+    }
+
+    #[test]
+    fn app_keys_normalize_like_next() {
+        for (k, r) in [
+            ("/page", "/"),
+            ("/(shop)/cart/page", "/cart"),
+            ("/@modal/(.)photo/[id]/page", "/(.)photo/[id]"),
+            ("/api/hello/route", "/api/hello"),
+            ("/layout", "/layout"),
+            ("/_not-found/page", "/_not-found"),
+        ] {
+            assert_eq!(normalize_app_path(k), r, "{k}");
+        }
+    }
 }
