@@ -14,7 +14,13 @@ fn read(project: &Path) -> NextBuild {
     let root = project.canonicalize().unwrap();
     let found = detect::find(&root, None).unwrap();
     let node = gzip::find_node();
-    next::read(&root, &found, node.as_deref(), &Progress::detached(CancellationToken::new())).unwrap()
+    next::read(
+        &root,
+        &found,
+        node.as_deref(),
+        &Progress::detached(CancellationToken::new()),
+    )
+    .unwrap()
 }
 
 #[derive(serde::Deserialize)]
@@ -54,17 +60,32 @@ fn next16_figures_are_route_bundle_stats_plus_gzip_of_its_chunks() {
         assert_eq!(r.first_load_js_bytes, s.bytes, "{}", s.route);
         let want: u64 = s.paths.iter().map(|p| gz[p]).sum();
         assert_eq!(r.first_load_js_gzip_bytes, want, "{}", s.route);
-        let own: u64 = r.chunks.iter().map(|c| b.report.chunks.iter().find(|x| &x.path == c).unwrap().bytes).sum();
+        let own: u64 = r
+            .chunks
+            .iter()
+            .map(|c| b.report.chunks.iter().find(|x| &x.path == c).unwrap().bytes)
+            .sum();
         assert_eq!(r.size_bytes, own);
-        assert_eq!(r.first_load_js_bytes, b.report.shared.bytes + r.size_bytes, "{}", s.route);
-        let row = printed_rows.iter().find(|x| x.route == s.route).unwrap_or_else(|| panic!("{} printed", s.route));
+        assert_eq!(
+            r.first_load_js_bytes,
+            b.report.shared.bytes + r.size_bytes,
+            "{}",
+            s.route
+        );
+        let row = printed_rows
+            .iter()
+            .find(|x| x.route == s.route)
+            .unwrap_or_else(|| panic!("{} printed", s.route));
         assert_eq!(row.router, r.router, "{}", s.route);
         assert!(row.size.is_none(), "Next.js 16 prints no size");
     }
     assert_eq!(by["/heavy"].router, "pages");
     assert_eq!(by["/app-heavy"].router, "app");
     assert!(by["/app-heavy"].size_bytes > 60_000, "lodash is /app-heavy's own");
-    assert_eq!(by["/dashboard/[slug]"].prerendered, ["/dashboard/alpha", "/dashboard/beta"]);
+    assert_eq!(
+        by["/dashboard/[slug]"].prerendered,
+        ["/dashboard/alpha", "/dashboard/beta"]
+    );
     assert!(!b.report.shared.chunks.is_empty());
     assert!(b.report.chunks.iter().all(|c| c.path.starts_with("static/")));
 }

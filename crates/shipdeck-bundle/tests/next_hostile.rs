@@ -23,9 +23,21 @@ fn read(root: &Path) -> shipdeck_base::error::Result<NextBuild> {
 
 fn base(root: &Path, pages: &str) {
     write(root, ".next/BUILD_ID", "x");
-    write(root, ".next/build-manifest.json", format!(r#"{{"pages": {pages}}}"#));
-    write(root, ".next/static/chunks/main.js", "console.log('main');".repeat(50));
-    write(root, ".next/static/chunks/pages/a.js", "export const a = 1;".repeat(20));
+    write(
+        root,
+        ".next/build-manifest.json",
+        format!(r#"{{"pages": {pages}}}"#),
+    );
+    write(
+        root,
+        ".next/static/chunks/main.js",
+        "console.log('main');".repeat(50),
+    );
+    write(
+        root,
+        ".next/static/chunks/pages/a.js",
+        "export const a = 1;".repeat(20),
+    );
 }
 
 #[test]
@@ -41,14 +53,28 @@ fn manifest_paths_leaving_the_build_folder_are_refused_and_not_read() {
     std::os::unix::fs::symlink(&secret, dir.path().join(".next/static/chunks/link.js")).unwrap();
     let b = read(dir.path()).unwrap();
     let a = b.report.routes.iter().find(|r| r.route == "/a").unwrap();
-    assert_eq!(a.first_load_js_bytes, 20 * 19 + 50 * 20, "only the files inside .next count");
-    assert!(b.report.chunks.iter().all(|c| !c.path.contains("..") && !c.path.contains("etc")));
-    assert!(b.report.chunks.iter().all(|c| c.bytes < 10_000), "the linked secret is not measured");
+    assert_eq!(
+        a.first_load_js_bytes,
+        20 * 19 + 50 * 20,
+        "only the files inside .next count"
+    );
+    assert!(b
+        .report
+        .chunks
+        .iter()
+        .all(|c| !c.path.contains("..") && !c.path.contains("etc")));
+    assert!(
+        b.report.chunks.iter().all(|c| c.bytes < 10_000),
+        "the linked secret is not measured"
+    );
     let w = b.report.warnings.join("\n");
     assert!(w.contains("../secret.js: leaves the build folder"), "{w}");
     assert!(w.contains("/etc/passwd.js: leaves the build folder"), "{w}");
     #[cfg(unix)]
-    assert!(w.contains("static/chunks/link.js: leaves the build folder (through a link)"), "{w}");
+    assert!(
+        w.contains("static/chunks/link.js: leaves the build folder (through a link)"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -66,7 +92,10 @@ fn a_missing_chunk_is_a_warning_and_the_route_still_listed() {
     assert_eq!(a.size_bytes, 20 * 19);
     let w = b.report.warnings.join("\n");
     assert!(w.contains("static/chunks/gone.js: is missing"), "{w}");
-    assert!(w.contains("/a (pages): some of its files could not be measured"), "{w}");
+    assert!(
+        w.contains("/a (pages): some of its files could not be measured"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -81,12 +110,22 @@ fn a_huge_manifest_is_refused_with_a_typed_error() {
 
 #[test]
 fn malformed_and_non_utf8_manifests_are_typed_errors() {
-    for body in [&b"{\"pages\": {\"/a\": \"static/x.js\"}}"[..], b"{\"pages\": {\"/\xff\xfe\": []}}", b"\xff\xfe\x00", b"[1,2"] {
+    for body in [
+        &b"{\"pages\": {\"/a\": \"static/x.js\"}}"[..],
+        b"{\"pages\": {\"/\xff\xfe\": []}}",
+        b"\xff\xfe\x00",
+        b"[1,2",
+    ] {
         let dir = tempfile::tempdir().unwrap();
         base(dir.path(), "{}");
         write(dir.path(), ".next/build-manifest.json", body);
         let e = read(dir.path()).unwrap_err();
-        assert_eq!(e.payload().code, "bundle.bad_output", "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            e.payload().code,
+            "bundle.bad_output",
+            "{}",
+            String::from_utf8_lossy(body)
+        );
         assert!(e.to_string().contains("build-manifest.json"));
     }
 }
@@ -106,12 +145,19 @@ fn a_manifest_with_too_many_routes_is_refused() {
 fn file_names_that_are_not_utf8_are_skipped_with_a_warning() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
-    base(dir.path(), r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#);
+    base(
+        dir.path(),
+        r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#,
+    );
     let name = std::ffi::OsStr::from_bytes(b"static/chunks/\xff\xfe.js");
     std::fs::write(dir.path().join(".next").join(name), "x").unwrap();
     let b = read(dir.path()).unwrap();
     assert_eq!(b.report.chunks.len(), 2);
-    assert!(b.report.warnings.iter().any(|w| w.contains("not UTF-8")), "{:?}", b.report.warnings);
+    assert!(
+        b.report.warnings.iter().any(|w| w.contains("not UTF-8")),
+        "{:?}",
+        b.report.warnings
+    );
 }
 
 #[test]
@@ -153,8 +199,17 @@ fn app_router_keys_colliding_after_normalization_take_the_later_files() {
         r#"{"/(shop)/cart/page": "/cart", "/_not-found/page": "/_not-found", "/favicon.ico/route": "/favicon.ico"}"#,
     );
     let b = read(dir.path()).unwrap();
-    let routes: Vec<(&str, &str)> = b.report.routes.iter().map(|r| (r.router.as_str(), r.route.as_str())).collect();
-    assert_eq!(routes, [("app", "/_not-found"), ("app", "/cart")], "favicon and the pages router's lone _error are not listed");
+    let routes: Vec<(&str, &str)> = b
+        .report
+        .routes
+        .iter()
+        .map(|r| (r.router.as_str(), r.route.as_str()))
+        .collect();
+    assert_eq!(
+        routes,
+        [("app", "/_not-found"), ("app", "/cart")],
+        "favicon and the pages router's lone _error are not listed"
+    );
     let cart = &b.report.routes[1];
     assert_eq!(cart.chunks, ["static/chunks/app/cart-b.js"]);
     assert_eq!(cart.size_bytes, 700);
@@ -164,9 +219,21 @@ fn app_router_keys_colliding_after_normalization_take_the_later_files() {
 #[test]
 fn analyze_finds_the_build_from_the_workspace() {
     let dir = tempfile::tempdir().unwrap();
-    base(dir.path(), r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#);
-    write(dir.path(), "node_modules/next/package.json", r#"{"name": "next", "version": "14.2.3"}"#);
-    let r = analyze(dir.path(), &AnalyzeOptions::default(), &Progress::detached(CancellationToken::new())).unwrap();
+    base(
+        dir.path(),
+        r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#,
+    );
+    write(
+        dir.path(),
+        "node_modules/next/package.json",
+        r#"{"name": "next", "version": "14.2.3"}"#,
+    );
+    let r = analyze(
+        dir.path(),
+        &AnalyzeOptions::default(),
+        &Progress::detached(CancellationToken::new()),
+    )
+    .unwrap();
     assert_eq!(r.framework, "next");
     assert_eq!(r.version.as_deref(), Some("14.2.3"));
     assert_eq!(r.dir, ".next");
@@ -176,12 +243,21 @@ fn analyze_finds_the_build_from_the_workspace() {
 #[test]
 fn a_file_name_with_a_newline_is_refused_and_shifts_no_gzip_figure() {
     let dir = tempfile::tempdir().unwrap();
-    base(dir.path(), r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js", "static/chunks/x\nstatic/chunks/main.js"]}"#);
+    base(
+        dir.path(),
+        r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js", "static/chunks/x\nstatic/chunks/main.js"]}"#,
+    );
     write(dir.path(), ".next/static/chunks/aa\nbb.js", "zzzz");
     let root = dir.path().canonicalize().unwrap();
     let found = detect::find(&root, None).unwrap();
     let node = shipdeck_bundle::gzip::find_node().expect("node on PATH");
-    let b = next::read(&root, &found, Some(&node), &Progress::detached(CancellationToken::new())).unwrap();
+    let b = next::read(
+        &root,
+        &found,
+        Some(&node),
+        &Progress::detached(CancellationToken::new()),
+    )
+    .unwrap();
     let with = |p: &str| b.report.chunks.iter().find(|c| c.path == p).unwrap().gzip_bytes;
     for f in ["static/chunks/main.js", "static/chunks/pages/a.js"] {
         let out = std::process::Command::new(&node)
@@ -192,5 +268,12 @@ fn a_file_name_with_a_newline_is_refused_and_shifts_no_gzip_figure() {
         assert_eq!(with(f).to_string(), String::from_utf8_lossy(&out.stdout), "{f}");
     }
     assert_eq!(b.report.chunks.len(), 2);
-    assert!(b.report.warnings.iter().any(|w| w.contains("has control characters")), "{:?}", b.report.warnings);
+    assert!(
+        b.report
+            .warnings
+            .iter()
+            .any(|w| w.contains("has control characters")),
+        "{:?}",
+        b.report.warnings
+    );
 }

@@ -168,7 +168,12 @@ impl<'a> Router<'a> {
         let page = js(entry);
         let app = js("/_app");
         let mut seen = HashSet::new();
-        let all: Vec<&String> = page.iter().chain(&app).copied().filter(|f| seen.insert(*f)).collect();
+        let all: Vec<&String> = page
+            .iter()
+            .chain(&app)
+            .copied()
+            .filter(|f| seen.insert(*f))
+            .collect();
         let common: HashSet<&String> = self.groups.common.iter().collect();
         let mut seen = HashSet::new();
         let own: Vec<&String> = page
@@ -218,7 +223,12 @@ impl<'a> Router<'a> {
 /// Every file either manifest names.
 pub fn all_files(build: &BuildManifest, app: Option<&AppBuildManifest>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for (_, v) in build.pages.0.iter().chain(app.map_or(&[][..], |a| &a.pages.0[..])) {
+    for (_, v) in build
+        .pages
+        .0
+        .iter()
+        .chain(app.map_or(&[][..], |a| &a.pages.0[..]))
+    {
         out.extend(bounded(v).iter().cloned());
     }
     out

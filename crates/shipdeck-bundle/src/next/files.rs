@@ -126,8 +126,5 @@ pub fn is_js(name: &str) -> bool {
 }
 
 fn is_asset(p: &Path) -> bool {
-    matches!(
-        p.extension().and_then(|e| e.to_str()),
-        Some("js" | "css" | "mjs")
-    )
+    matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "css" | "mjs"))
 }

@@ -117,7 +117,13 @@ fn read_classic(
     let pages_manifest: Option<Ordered<String>> = json(dir, "server/pages-manifest.json", shown)?;
     let app_paths: Option<Ordered<String>> = json(dir, "app-path-routes-manifest.json", shown)?;
     progress.checkpoint()?;
-    let sizes = measure(dir, classic::all_files(&build, app.as_ref()), node, warnings, progress)?;
+    let sizes = measure(
+        dir,
+        classic::all_files(&build, app.as_ref()),
+        node,
+        warnings,
+        progress,
+    )?;
     let mut out = NextBuild {
         report: empty_report(),
         shared_app: None,
@@ -155,13 +161,21 @@ fn read_classic(
     if !pages.is_empty() {
         let router = Router::pages(&build.pages, &sizes);
         for r in &pages {
-            let entry = if r == "/404" && build.pages.get("/404").is_none() { "/_error" } else { r };
+            let entry = if r == "/404" && build.pages.get("/404").is_none() {
+                "/_error"
+            } else {
+                r
+            };
             push_route(&mut out.report.routes, &router, r, entry, &mut missing, warnings);
             loads.push((r.clone(), router.loads(entry)));
         }
         out.shared_pages = Some(router.shared());
     }
-    out.report.shared = out.shared_app.clone().or_else(|| out.shared_pages.clone()).unwrap_or_default();
+    out.report.shared = out
+        .shared_app
+        .clone()
+        .or_else(|| out.shared_pages.clone())
+        .unwrap_or_default();
     out.report.chunks = chunks(&sizes, &loads);
     Ok(out)
 }
@@ -211,12 +225,24 @@ fn read_v16(
     let mut missing = BTreeSet::new();
     let mut loads = Vec::new();
     for s in stats {
-        let router = if app.contains(s.route.as_str()) { "app" } else { "pages" };
+        let router = if app.contains(s.route.as_str()) {
+            "app"
+        } else {
+            "pages"
+        };
         let before = missing.len();
         let r = v16::route(s, router, &shared, &sizes, &mut missing);
-        let on_disk: u64 = s.first_load_chunk_paths.iter().filter_map(|f| sizes.get(f)).map(|z| z.bytes).sum();
+        let on_disk: u64 = s
+            .first_load_chunk_paths
+            .iter()
+            .filter_map(|f| sizes.get(f))
+            .map(|z| z.bytes)
+            .sum();
         if missing.len() > before {
-            warnings.push(format!("{}: some of its chunks are missing; its gzip figure leaves them out", s.route));
+            warnings.push(format!(
+                "{}: some of its chunks are missing; its gzip figure leaves them out",
+                s.route
+            ));
         } else if on_disk != r.first_load_js_bytes {
             warnings.push(format!(
                 "{}: route-bundle-stats.json says {} bytes, its chunks hold {on_disk} (the build folder changed since)",
@@ -274,11 +300,16 @@ struct Framework {
 /// `diagnostics/framework.json` (written by `next build` since 14), else the
 /// project's `node_modules/next/package.json`.
 fn version(dir: &Path, project: &Path, shown: &str) -> Option<String> {
-    let from_build = json::<Framework>(dir, "diagnostics/framework.json", shown).ok().flatten();
-    from_build.and_then(|f| f.version).or_else(|| {
-        json::<Framework>(project, "node_modules/next/package.json", shown)
-            .ok()
-            .flatten()
-            .and_then(|f| f.version)
-    }).map(|v| v.chars().filter(|c| !c.is_control()).take(64).collect())
+    let from_build = json::<Framework>(dir, "diagnostics/framework.json", shown)
+        .ok()
+        .flatten();
+    from_build
+        .and_then(|f| f.version)
+        .or_else(|| {
+            json::<Framework>(project, "node_modules/next/package.json", shown)
+                .ok()
+                .flatten()
+                .and_then(|f| f.version)
+        })
+        .map(|v| v.chars().filter(|c| !c.is_control()).take(64).collect())
 }

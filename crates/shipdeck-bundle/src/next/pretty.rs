@@ -21,7 +21,11 @@ fn to_precision3(v: f64) -> f64 {
     let exact = format!("{v:.60e}");
     let (mantissa, exp) = exact.split_once('e').unwrap_or((&exact, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|d| d - b'0').collect();
+    let digits: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|d| d - b'0')
+        .collect();
     let mut head = digits.iter().take(3).fold(0u64, |a, d| a * 10 + u64::from(*d));
     let rest = &digits[3.min(digits.len())..];
     let up = match rest.first() {

@@ -184,13 +184,35 @@ mod tests {
 
     #[test]
     fn routes_sort_as_next_build_lists_them() {
-        let set = ["/404", "/_app", "/", "/about", "/About", "/api/x", "/[slug]", "/blog-post", "/blog/[id]", "/9"]
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let set = [
+            "/404",
+            "/_app",
+            "/",
+            "/about",
+            "/About",
+            "/api/x",
+            "/[slug]",
+            "/blog-post",
+            "/blog/[id]",
+            "/9",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
         assert_eq!(
             sorted(set),
-            ["/", "/_app", "/[slug]", "/404", "/9", "/about", "/About", "/api/x", "/blog-post", "/blog/[id]"]
+            [
+                "/",
+                "/_app",
+                "/[slug]",
+                "/404",
+                "/9",
+                "/about",
+                "/About",
+                "/api/x",
+                "/blog-post",
+                "/blog/[id]"
+            ]
         );
     }
 

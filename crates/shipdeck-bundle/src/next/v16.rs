@@ -38,7 +38,8 @@ pub fn read(dir: &Path, shown: &str) -> Result<Option<Vec<RouteStats>>> {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or(".next");
     let prefix = format!("{name}/");
     for r in &mut v {
-        r.first_load_chunk_paths.truncate(bounded(&r.first_load_chunk_paths).len());
+        r.first_load_chunk_paths
+            .truncate(bounded(&r.first_load_chunk_paths).len());
         for p in &mut r.first_load_chunk_paths {
             let q = p.replace('\\', "/");
             *p = q.strip_prefix(&prefix).map_or(q.clone(), str::to_string);

@@ -33,9 +33,10 @@ fn files(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
 }
 
 fn node_version() -> String {
-    let out = Command::new("node").arg("--version").output().unwrap_or_else(|e| {
-        panic!("the Next.js fixture needs Node.js (node on PATH): {e}")
-    });
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("the Next.js fixture needs Node.js (node on PATH): {e}"));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -44,7 +45,11 @@ fn node_version() -> String {
 pub fn built(major: &str) -> (PathBuf, String) {
     let _guard = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
     let mut src = BTreeMap::new();
-    files(&fixtures().join("next-app"), &fixtures().join("next-app"), &mut src);
+    files(
+        &fixtures().join("next-app"),
+        &fixtures().join("next-app"),
+        &mut src,
+    );
     files(&fixtures().join(major), &fixtures().join(major), &mut src);
     let mut h = Sha256::new();
     h.update(node_version());
@@ -114,10 +119,9 @@ pub struct Row {
 /// all" per router.
 pub fn parse(printed: &str) -> (Vec<Row>, BTreeMap<String, String>) {
     let head = regex::Regex::new(r"^Route \((app|pages)\)").unwrap();
-    let row = regex::Regex::new(
-        r"^[┌├└─] (.) (/\S*)(?: \([^)]*\))?(?:\s+(\S+ [kMG]?B)\s+(\S+ [kMG]?B))?\s*$",
-    )
-    .unwrap();
+    let row =
+        regex::Regex::new(r"^[┌├└─] (.) (/\S*)(?: \([^)]*\))?(?:\s+(\S+ [kMG]?B)\s+(\S+ [kMG]?B))?\s*$")
+            .unwrap();
     let child = regex::Regex::new(r"^[│├ ] {1,3}[├└] (?:. )?(?:\[\+(\d+) more paths\]|(/\S*))").unwrap();
     let shared = regex::Regex::new(r"^\+ First Load JS shared by all\s+(\S+ [kMG]?B)").unwrap();
     let (mut rows, mut shared_by) = (Vec::<Row>::new(), BTreeMap::new());
