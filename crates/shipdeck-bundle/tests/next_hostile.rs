@@ -277,3 +277,52 @@ fn a_file_name_with_a_newline_is_refused_and_shifts_no_gzip_figure() {
         b.report.warnings
     );
 }
+
+#[test]
+fn a_node_that_cannot_run_falls_back_to_builtin_gzip_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    base(
+        dir.path(),
+        r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#,
+    );
+    let root = dir.path().canonicalize().unwrap();
+    let found = detect::find(&root, None).unwrap();
+    let nowhere = root.join("no-such-node");
+    let b = next::read(
+        &root,
+        &found,
+        Some(&nowhere),
+        &Progress::detached(CancellationToken::new()),
+    )
+    .unwrap();
+    let main = b
+        .report
+        .chunks
+        .iter()
+        .find(|c| c.path == "static/chunks/main.js")
+        .unwrap();
+    assert_eq!(
+        main.gzip_bytes,
+        shipdeck_bundle::gzip::gzip_len("console.log('main');".repeat(50).as_bytes())
+    );
+    assert!(
+        b.report.warnings.iter().any(|w| w.contains("without Node.js")),
+        "{:?}",
+        b.report.warnings
+    );
+}
+
+#[test]
+fn a_cancelled_analysis_stops_with_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    base(
+        dir.path(),
+        r#"{"/_app": ["static/chunks/main.js"], "/a": ["static/chunks/pages/a.js"]}"#,
+    );
+    let root = dir.path().canonicalize().unwrap();
+    let found = detect::find(&root, None).unwrap();
+    let token = CancellationToken::new();
+    token.cancel();
+    let e = next::read(&root, &found, None, &Progress::detached(token)).unwrap_err();
+    assert!(matches!(e, shipdeck_base::error::Error::Cancelled), "{e}");
+}
