@@ -13,8 +13,8 @@
 # and both shared totals are Next.js's own (a mismatch fails). Goal:
 # analyze <= 1 s (a miss prints MISSED without failing). `next` is
 # installed once from tests' Next.js 15 lockfile, cached by its hash under
-# ~/.cache/shipdeck-tools. SHIPDECK_BIN runs another build; KEEP=1 keeps the
-# folder.
+# $SHIPDECK_TOOLS (default ~/.cache/shipdeck-tools). SHIPDECK_BIN runs
+# another build; KEEP=1 keeps the folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 routes=${1:-500}
@@ -34,7 +34,7 @@ fi
 # Next.js itself, for its figures.
 lock=crates/shipdeck-bundle/tests/fixtures/next15
 hash=$(cat "$lock/package.json" "$lock/package-lock.json" | sha256sum | cut -c1-16)
-peer=$HOME/.cache/shipdeck-tools/bench-bundle-next-$hash
+peer=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}/bench-bundle-next-$hash
 if [ ! -f "$peer/.done" ]; then
   rm -rf "$peer" && mkdir -p "$peer"
   cp "$lock/package.json" "$lock/package-lock.json" "$peer/"

@@ -1,8 +1,9 @@
 //! Real Next.js builds of the app in `tests/fixtures/next-app`, one per
 //! Next.js major (`tests/fixtures/next15`, `next16`: package.json and
 //! lockfile), installed with `npm ci` and built with `next build` once per
-//! content hash under `$HOME/.cache/shipdeck-tools/`, with what `next build`
-//! printed kept beside it. npm must reach its registry the first time: when
+//! content hash under `$SHIPDECK_TOOLS` (default
+//! `$HOME/.cache/shipdeck-tools/`), with what `next build` printed kept
+//! beside it. npm must reach its registry the first time: when
 //! it cannot, the test fails saying so.
 
 #![allow(dead_code)]
@@ -60,8 +61,15 @@ pub fn built(major: &str) -> (PathBuf, String) {
         h.update([0]);
     }
     let hash: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let home = std::env::var_os("HOME").map_or_else(std::env::temp_dir, PathBuf::from);
-    let dir = home.join(format!(".cache/shipdeck-tools/next-fixture-{major}-{hash}"));
+    let tools = std::env::var_os("SHIPDECK_TOOLS").map_or_else(
+        || {
+            std::env::var_os("HOME")
+                .map_or_else(std::env::temp_dir, PathBuf::from)
+                .join(".cache/shipdeck-tools")
+        },
+        PathBuf::from,
+    );
+    let dir = tools.join(format!("next-fixture-{major}-{hash}"));
     let done = dir.join(".shipdeck-built");
     if !done.is_file() {
         let _ = std::fs::remove_dir_all(&dir);
