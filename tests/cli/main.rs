@@ -7,6 +7,7 @@ mod advisor;
 mod area_names;
 mod bench;
 mod bundle;
+mod bundle_next;
 mod config_paths;
 mod coverage;
 mod demo;
