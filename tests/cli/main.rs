@@ -8,6 +8,7 @@ mod area_names;
 mod bench;
 mod config_paths;
 mod coverage;
+mod coverage_history;
 mod demo;
 mod deps;
 mod deps_propose;

@@ -39,6 +39,7 @@ pub enum ChartId {
     SlowStatements,
     CacheHit,
     TableSizes,
+    CoverageOverTime,
 }
 
 /// How a chart draws its rows.

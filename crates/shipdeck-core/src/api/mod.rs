@@ -6,6 +6,7 @@ mod advisor;
 mod benchmarks;
 mod bundle;
 mod coverage;
+mod coverage_history;
 mod dependencies;
 mod dependencies_labels;
 mod docs;
@@ -19,6 +20,7 @@ mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
+pub use coverage_history::CoverageView;
 pub use docs::SchemaDoc;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
