@@ -178,6 +178,12 @@ test("areas against their thresholds, the report, and the trend with the release
   }, 30_000);
   assert.match(await s.attribute(chart, "aria-label"), /^api: line coverage over 3 runs/);
   assert.match(await s.text(chart), /threshold/);
+  // The table beside it lists each run, even two read within one second.
+  const listed = await s.execute(
+    `return [...document.querySelectorAll('[data-testid="cov-trend"] tbody tr')].map((r) => r.innerText.replace(/\\s+/g, " ").trim())`,
+  );
+  assert.equal(listed.length, 3, JSON.stringify(listed));
+  assert.match(listed[0], /v1\.1\.0 57\.89$/);
   const h = cli(["-C", ws, "coverage", "history", "--area", "api", "--json"]);
   assert.equal(h.runs.length, 3);
   assert.deepEqual(h.runs.map((r) => r.tags), [["v1.1.0"], ["v1.1.0"], []], "newest first");
@@ -224,6 +230,14 @@ test("files by uncovered lines, sorted and filtered, and the source with its mis
   // Clear the filter so the table and the viewer show together.
   await s.execute(`const i = document.querySelector('[data-testid="cov-file-filter"]');
     i.value = ""; i.dispatchEvent(new Event("input", { bubbles: true }));`);
+  await s.click('[data-testid="cov-sort-uncovered"]');
+  await pathsAre("most uncovered first again", [
+    "app/api/users.py",
+    "app/core/pricing.py",
+    "app/__init__.py",
+    "app/api/__init__.py",
+    "app/core/__init__.py",
+  ]);
   await scrollTo('[data-testid="cov-files"]');
   await shot(s, "coverage-source");
   await scrollTo(".page");

@@ -82,6 +82,9 @@ describe("Coverage", () => {
       ),
     );
     expect(screen.getByTestId("cov-runs")).toHaveTextContent("2 runs recorded, newest at 5e0c72a");
+    const trend = within(screen.getByTestId("cov-trend"));
+    expect(trend.getByText("#2000 v1.4.2")).toBeInTheDocument();
+    expect(trend.getByText("#1000 5e0c72a")).toBeInTheDocument();
     await userEvent.click(screen.getAllByTestId("cov-trend-area")[1]!);
     await waitFor(() =>
       expect(calls.filter((c) => c.cmd === "coverage_chart").at(-1)?.args.area).toBe("frontend"),
