@@ -57,7 +57,10 @@ fn history_lists_each_report_run_newest_first_with_its_commit_and_tags() {
     assert_eq!(runs[1]["reports"][0]["format"], "lcov");
 
     // --area keeps that area alone; an unknown one lists nothing.
-    let v = env.json(&["-C", &ws, "coverage", "history", "--area", "backend", "--json"], 0);
+    let v = env.json(
+        &["-C", &ws, "coverage", "history", "--area", "backend", "--json"],
+        0,
+    );
     let areas = &v["runs"][0]["areas"];
     assert_eq!(areas.as_array().unwrap().len(), 1);
     assert_eq!(areas[0]["lines_pct"], 80.0);
@@ -67,7 +70,10 @@ fn history_lists_each_report_run_newest_first_with_its_commit_and_tags() {
     // The text table names the commit, the tag and the failing area.
     let out = env.run(&["-C", &ws, "coverage", "history"]);
     let shown = text(&out.stdout);
-    assert!(shown.contains(&first[..7]) && shown.contains("[v1.0.0]"), "{shown}");
+    assert!(
+        shown.contains(&first[..7]) && shown.contains("[v1.0.0]"),
+        "{shown}"
+    );
     assert!(shown.contains("backend 60.00% FAIL"), "{shown}");
 }
 
@@ -84,7 +90,9 @@ fn history_svg_draws_the_area_trend_with_threshold_and_tags() {
     let svg = env.path("backend.svg");
     let svg_str = svg.to_str().unwrap();
     env.json(
-        &["-C", &ws, "coverage", "history", "--area", "backend", "--svg", svg_str, "--json"],
+        &[
+            "-C", &ws, "coverage", "history", "--area", "backend", "--svg", svg_str, "--json",
+        ],
         0,
     );
     let drawn = std::fs::read_to_string(&svg).unwrap();
@@ -96,7 +104,9 @@ fn history_svg_draws_the_area_trend_with_threshold_and_tags() {
     let e = env.json(&["-C", &ws, "coverage", "history", "--svg", svg_str, "--json"], 1);
     assert_eq!(e["code"], "cli.usage");
     let e = env.json(
-        &["-C", &ws, "coverage", "history", "--area", "nope", "--svg", svg_str, "--json"],
+        &[
+            "-C", &ws, "coverage", "history", "--area", "nope", "--svg", svg_str, "--json",
+        ],
         1,
     );
     assert_eq!(e["code"], "input.invalid");

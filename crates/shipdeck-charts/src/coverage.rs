@@ -166,10 +166,16 @@ mod tests {
         assert_eq!(chart.id, ChartId::CoverageOverTime);
         assert!(chart.svg.contains("v2.0.0"), "the tag is written on the chart");
         assert!(chart.svg.contains("#7C3AED"), "in the annotation colour");
-        assert!(chart.svg.contains("#DC2626"), "the threshold line and the failing run");
+        assert!(
+            chart.svg.contains("#DC2626"),
+            "the threshold line and the failing run"
+        );
         assert_eq!(chart.svg.matches("<circle").count(), 3, "a point per run");
         assert!(chart.title.starts_with("backend: line coverage over 3 runs"));
-        assert_eq!(chart.rows[1].values, [num(72.5), num(70.0), Some(Datum::Text("v2.0.0".into()))]);
+        assert_eq!(
+            chart.rows[1].values,
+            [num(72.5), num(70.0), Some(Datum::Text("v2.0.0".into()))]
+        );
     }
 
     #[test]

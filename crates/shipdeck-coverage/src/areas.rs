@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
-use ts_rs::TS;
 use shipdeck_base::config::CoverageArea;
+use ts_rs::TS;
 
 use crate::error::{CoverageError, Result};
 use crate::model::{pct, FileCov};

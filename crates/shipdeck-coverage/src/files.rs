@@ -48,7 +48,11 @@ pub fn file_rows(files: &BTreeMap<String, FileCov>) -> Vec<FileRow> {
             (row, f)
         })
         .collect();
-    rows.sort_by(|a, b| b.0.uncovered.cmp(&a.0.uncovered).then_with(|| a.0.path.cmp(&b.0.path)));
+    rows.sort_by(|a, b| {
+        b.0.uncovered
+            .cmp(&a.0.uncovered)
+            .then_with(|| a.0.path.cmp(&b.0.path))
+    });
     let mut budget = MAX_VIEW_LINES;
     rows.into_iter()
         .map(|(mut row, f)| {

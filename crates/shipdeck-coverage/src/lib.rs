@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use ts_rs::TS;
 use shipdeck_base::config::CoverageArea;
 use shipdeck_base::jobs::Progress;
+use ts_rs::TS;
 
 pub use areas::AreaResult;
 pub use discover::MAX_REPORT_BYTES;

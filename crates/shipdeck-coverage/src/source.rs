@@ -43,7 +43,9 @@ impl Coded for SourceError {
     fn hint(&self) -> Option<String> {
         Some(
             match self {
-                SourceError::TooLarge { .. } => "Source files over 2 MiB are not shown; open it in an editor.",
+                SourceError::TooLarge { .. } => {
+                    "Source files over 2 MiB are not shown; open it in an editor."
+                }
                 SourceError::NotText { .. } => "Only UTF-8 text files are shown.",
                 SourceError::Unreadable { .. } => {
                     "The report names a file that is not in the workspace now; run the tests again."
@@ -95,7 +97,9 @@ pub fn read_source(root: &Path, rel: &str) -> shipdeck_base::error::Result<Sourc
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         return Err(too_large().into());
     }
-    let not_text = || SourceError::NotText { path: rel.to_string() };
+    let not_text = || SourceError::NotText {
+        path: rel.to_string(),
+    };
     if bytes.contains(&0) {
         return Err(not_text().into());
     }

@@ -20,11 +20,19 @@ pub async fn coverage_report(
     path: String,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<CoverageView> {
-    core.coverage_view(&input::path(&path)?, Vec::new(), Arc::new(ChannelSink(on_progress)))
-        .await
+    core.coverage_view(
+        &input::path(&path)?,
+        Vec::new(),
+        Arc::new(ChannelSink(on_progress)),
+    )
+    .await
 }
 
-pub async fn coverage_history(core: &Shipdeck, path: String, area: Option<String>) -> Result<Vec<CoverageRun>> {
+pub async fn coverage_history(
+    core: &Shipdeck,
+    path: String,
+    area: Option<String>,
+) -> Result<Vec<CoverageRun>> {
     core.coverage_history(&input::path(&path)?, area.as_deref(), HISTORY_LIMIT)
         .await
 }

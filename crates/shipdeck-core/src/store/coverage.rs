@@ -114,11 +114,7 @@ fn int(n: u64) -> i64 {
 
 impl Store {
     /// Saves a run and drops the workspace's runs beyond [`MAX_COVERAGE_RUNS`].
-    pub async fn coverage_run_save(
-        &self,
-        workspace_id: &str,
-        run: &NewCoverageRun,
-    ) -> Result<i64> {
+    pub async fn coverage_run_save(&self, workspace_id: &str, run: &NewCoverageRun) -> Result<i64> {
         let (ctx, (covered, total)) = (&run.ctx, run.lines);
         let tags: Vec<String> = ctx.tags.iter().take(MAX_TAGS).map(|t| bounded(t)).collect();
         let mut tx = self.pool().await?.begin().await?;
@@ -231,17 +227,19 @@ impl Store {
         }
         Ok(runs
             .into_iter()
-            .map(|(id, at, commit_sha, branch, tags, passed, covered, total)| CoverageRun {
-                id,
-                at,
-                commit_sha,
-                branch,
-                tags: serde_json::from_str(&tags).unwrap_or_default(),
-                passed,
-                lines: counts(covered, total),
-                areas: areas_of.remove(&id).unwrap_or_default(),
-                reports: reports_of.remove(&id).unwrap_or_default(),
-            })
+            .map(
+                |(id, at, commit_sha, branch, tags, passed, covered, total)| CoverageRun {
+                    id,
+                    at,
+                    commit_sha,
+                    branch,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    passed,
+                    lines: counts(covered, total),
+                    areas: areas_of.remove(&id).unwrap_or_default(),
+                    reports: reports_of.remove(&id).unwrap_or_default(),
+                },
+            )
             .collect())
     }
 }
@@ -261,7 +259,10 @@ mod tests {
             lcov.push_str(&format!("DA:{},{h}\n", i + 1));
         }
         let covered = hits.iter().filter(|h| **h > 0).count();
-        lcov.push_str(&format!("LH:{covered}\nLF:{}\nBRH:1\nBRF:2\nend_of_record\n", hits.len()));
+        lcov.push_str(&format!(
+            "LH:{covered}\nLF:{}\nBRH:1\nBRF:2\nend_of_record\n",
+            hits.len()
+        ));
         std::fs::write(dir.path().join("lcov.info"), lcov).unwrap();
         let progress = Progress::detached(crate::jobs::CancellationToken::new());
         let r = report(dir.path(), &ReportOptions::default(), &progress).unwrap();
@@ -281,9 +282,18 @@ mod tests {
             branch: Some("main".into()),
             tags: (0..30).map(|i| format!("v1.{i}.0")).collect(),
         };
-        store.coverage_run_save("w", &NewCoverageRun::of(ctx.clone(), &low)).await.unwrap();
-        store.coverage_run_save("other", &NewCoverageRun::of(ctx, &high)).await.unwrap();
-        let second = store.coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &high)).await.unwrap();
+        store
+            .coverage_run_save("w", &NewCoverageRun::of(ctx.clone(), &low))
+            .await
+            .unwrap();
+        store
+            .coverage_run_save("other", &NewCoverageRun::of(ctx, &high))
+            .await
+            .unwrap();
+        let second = store
+            .coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &high))
+            .await
+            .unwrap();
         let runs = store.coverage_runs("w", 10).await.unwrap();
         assert_eq!(runs.len(), 2, "the other workspace's run is not listed");
         assert_eq!(runs[0].id, second, "newest first");
@@ -295,7 +305,10 @@ mod tests {
         assert_eq!(old.tags.len(), MAX_TAGS, "tags are capped");
         let backend = old.areas.iter().find(|a| a.name == "backend").unwrap();
         assert_eq!((backend.lines_covered, backend.lines_total), (1, 4));
-        assert_eq!((backend.lines_pct, backend.threshold, backend.passed), (25.0, 70.0, false));
+        assert_eq!(
+            (backend.lines_pct, backend.threshold, backend.passed),
+            (25.0, 70.0, false)
+        );
         assert_eq!(old.areas.len(), 2, "backend and frontend");
         assert_eq!(old.reports.len(), 1);
         assert_eq!(old.reports[0].path, "lcov.info");
@@ -309,7 +322,10 @@ mod tests {
         let store = Store::open(dir.path()).await.unwrap();
         store.upsert_workspace("w", "/w", "w", false).await.unwrap();
         let (_a, r) = measured(&[1, 0]);
-        let first = store.coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &r)).await.unwrap();
+        let first = store
+            .coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &r))
+            .await
+            .unwrap();
         // Pretend the limit was reached: every later run pushes one out.
         sqlx::query(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
@@ -320,7 +336,10 @@ mod tests {
         .execute(store.pool().await.unwrap())
         .await
         .unwrap();
-        store.coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &r)).await.unwrap();
+        store
+            .coverage_run_save("w", &NewCoverageRun::of(CommitContext::default(), &r))
+            .await
+            .unwrap();
         let runs = store.coverage_runs("w", MAX_COVERAGE_RUNS + 10).await.unwrap();
         assert_eq!(runs.len() as i64, MAX_COVERAGE_RUNS);
         assert!(runs.iter().any(|x| x.id == first), "a newer run is kept");
