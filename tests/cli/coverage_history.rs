@@ -100,6 +100,13 @@ fn history_svg_draws_the_area_trend_with_threshold_and_tags() {
     assert!(drawn.contains("v2.0.0"), "the release tag is annotated");
     assert!(drawn.contains("threshold"), "the threshold is in the legend");
 
+    // A read that fails records nothing.
+    repo.write("broken/coverage.xml", "<coverage><packages></coverage>");
+    let e = env.json(&["-C", &ws, "coverage", "report", "--json"], 1);
+    assert_eq!(e["code"], "coverage.bad_report");
+    let v = env.json(&["-C", &ws, "coverage", "history", "--json"], 0);
+    assert_eq!(v["runs"].as_array().unwrap().len(), 1, "{v}");
+
     // --svg needs --area; an area never measured is an input error.
     let e = env.json(&["-C", &ws, "coverage", "history", "--svg", svg_str, "--json"], 1);
     assert_eq!(e["code"], "cli.usage");
