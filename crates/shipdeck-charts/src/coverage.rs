@@ -5,13 +5,14 @@ use plotters::prelude::*;
 
 use super::legend::{legend, Entry, Mark};
 use super::{
-    draw_err, num, row, time_mesh, timestamp, Chart, ChartId, ChartKind, Datum, Result, Theme, TimeAxis,
-    HEIGHT, WIDTH,
+    draw_err, num, row, time_mesh, Chart, ChartId, ChartKind, Datum, Result, Theme, TimeAxis, HEIGHT, WIDTH,
 };
 
 /// One run of an area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoveragePoint {
+    /// The run's name in the table (two runs can share a second).
+    pub label: String,
     /// Unix milliseconds.
     pub at: i64,
     /// Line coverage, 0–100.
@@ -39,7 +40,7 @@ pub fn coverage_over_time(area: &str, points: &[CoveragePoint], theme: Theme) ->
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .margin_top(22)
-            .margin_right(24)
+            .margin_right(40)
             .x_label_area_size(24)
             .y_label_area_size(56)
             .build_cartesian_2d(axis.range(), lo..hi)
@@ -130,7 +131,7 @@ fn chart(area: &str, points: &[CoveragePoint], svg: String) -> Chart {
             .iter()
             .map(|x| {
                 row(
-                    timestamp(x.at),
+                    x.label.clone(),
                     [
                         num(x.pct),
                         num(x.threshold),
@@ -148,6 +149,7 @@ mod tests {
 
     fn point(at: i64, pct: f64, threshold: f64, tags: &[&str]) -> CoveragePoint {
         CoveragePoint {
+            label: format!("#{at}"),
             at,
             pct,
             threshold,

@@ -40,6 +40,20 @@ pub(super) fn commit_context(ws: &Workspace) -> CommitContext {
     ctx
 }
 
+/// `#12 v1.4.0`, or `#12 5e0c72a` off a release: runs read within one
+/// second still get a row each.
+fn run_label(run: &CoverageRun) -> String {
+    let name = run
+        .tags
+        .first()
+        .map(String::as_str)
+        .or(run.commit_sha.as_deref().map(|s| &s[..s.len().min(7)]));
+    match name {
+        Some(n) => format!("#{} {n}", run.id),
+        None => format!("#{}", run.id),
+    }
+}
+
 impl Shipdeck {
     /// Runs `coverage report` (recorded like the CLI's) and adds the file table.
     pub async fn coverage_view(
@@ -90,6 +104,7 @@ impl Shipdeck {
             .iter()
             .rev()
             .map(|r| shipdeck_charts::CoveragePoint {
+                label: run_label(r),
                 at: r.at,
                 pct: r.areas[0].lines_pct,
                 threshold: r.areas[0].threshold,

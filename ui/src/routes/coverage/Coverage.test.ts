@@ -37,7 +37,10 @@ function backend(opts: { sourceError?: boolean } = {}) {
           kind: "lines",
           unit: "%",
           columns: ["lines", "threshold", "tags"],
-          rows: [],
+          rows: [
+            { label: "#1000 5e0c72a", values: [42.86, 70, null] },
+            { label: "#2000 v1.4.2", values: [42.86, 70, "v1.4.2"] },
+          ],
         };
       case "coverage_source":
         if (opts.sourceError) {
@@ -83,7 +86,7 @@ describe("Coverage", () => {
     );
     expect(screen.getByTestId("cov-runs")).toHaveTextContent("2 runs recorded, newest at 5e0c72a");
     const trend = within(screen.getByTestId("cov-trend"));
-    expect(trend.getByText("#2000 v1.4.2")).toBeInTheDocument();
+    expect(trend.getByText("#2000 v1.4.2")).toBeInTheDocument(); // the chart's own table
     expect(trend.getByText("#1000 5e0c72a")).toBeInTheDocument();
     await userEvent.click(screen.getAllByTestId("cov-trend-area")[1]!);
     await waitFor(() =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { fileRow, run } from "../../test/coverage";
-import { DEFAULT_SORT, hitsByLine, lineState, nextSort, trendRows, visibleFiles } from "./view";
+import { fileRow } from "../../test/coverage";
+import { DEFAULT_SORT, hitsByLine, lineState, nextSort, visibleFiles } from "./view";
 
 const rows = [
   fileRow("src/api/users.py", [1, 1, 0, 0, 0]),
@@ -47,16 +47,5 @@ describe("source lines", () => {
     expect(lineState(hits, 1)).toBe("hit");
     expect(lineState(hits, 2)).toBe("miss");
     expect(lineState(hits, 3)).toBe("none");
-  });
-});
-
-describe("trend table", () => {
-  it("names each run by number and tag or commit, even two in one second", () => {
-    const runs = [run(2, ["v1.4.2"]), run(1), { ...run(0), commit_sha: null, areas: [] }];
-    expect(trendRows(runs, "backend")).toEqual([
-      { label: "#2 v1.4.2", value: 42.86 },
-      { label: "#1 5e0c72a", value: 42.86 },
-    ]);
-    expect(trendRows(runs, "nope")).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 // The Coverage view's table logic: the file table's sort and filter, and
 // how the source viewer marks each line from the report's line hits.
-import type { CoverageRun } from "../../lib/bindings/CoverageRun";
 import type { FileRow } from "../../lib/bindings/FileRow";
 import { matches, sortRows, toggle, type Sort } from "../../lib/table";
 
@@ -48,21 +47,6 @@ export function lineState(hits: Map<number, number>, line: number): LineState {
   const h = hits.get(line);
   if (h === undefined) return "none";
   return h > 0 ? "hit" : "miss";
-}
-
-/** The table beside an area's trend chart: a row per run that measured
- * it, newest first, named by run number and release tag or commit (two
- * runs can share a second, never a number). */
-export function trendRows(
-  runs: readonly CoverageRun[],
-  area: string,
-): { label: string; value: number }[] {
-  return runs.flatMap((r) => {
-    const a = r.areas.find((x) => x.name === area);
-    if (!a) return [];
-    const name = r.tags[0] ?? r.commit_sha?.slice(0, 7) ?? "";
-    return [{ label: `#${r.id} ${name}`.trim(), value: a.lines_pct }];
-  });
 }
 
 export function pct(v: number): string {
