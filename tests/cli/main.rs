@@ -10,6 +10,7 @@ mod bundle;
 mod bundle_next;
 mod config_paths;
 mod coverage;
+mod coverage_history;
 mod demo;
 mod deps;
 mod deps_propose;
