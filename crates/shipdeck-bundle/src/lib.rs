@@ -23,6 +23,7 @@ pub use detect::{Found, Kind};
 pub use diff::{diff, BaseDiff, BaseRun, RouteFigures};
 pub use error::BundleError;
 pub use model::*;
+pub use next::pretty_bytes;
 
 /// What `bundle analyze` reads.
 #[derive(Debug, Clone, Default)]

@@ -49,6 +49,12 @@ pub struct RouteSize {
     pub chunks: Vec<String>,
     /// The largest packages in what the route loads.
     pub packages: Vec<PackageShare>,
+    /// How the route is served, when the build says: `static`
+    /// (prerendered), `ssg` (prerendered from data, or from a dynamic
+    /// route's list of paths) or `dynamic` (rendered on request).
+    pub kind: Option<String>,
+    /// The paths prerendered from this (dynamic) route.
+    pub prerendered: Vec<String>,
 }
 
 /// The chunks every route loads.

@@ -321,6 +321,8 @@ fn packages_are_found_for_a_next_style_report_from_maps_beside_its_chunks() {
         size_gzip_bytes: 0,
         chunks: vec![own.into()],
         packages: vec![],
+        kind: None,
+        prerendered: vec![],
     };
     let mut report = BundleReport {
         framework: "next".into(),

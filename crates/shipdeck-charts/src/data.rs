@@ -41,6 +41,7 @@ pub enum ChartId {
     TableSizes,
     BundleTreemap,
     BundleOverTime,
+    CoverageOverTime,
 }
 
 /// How a chart draws its rows.

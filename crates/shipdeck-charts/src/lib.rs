@@ -12,6 +12,7 @@ use ts_rs::TS;
 pub mod advisor;
 mod axis;
 mod bench;
+pub mod coverage;
 mod data;
 pub mod environments;
 pub mod legend;
@@ -19,6 +20,7 @@ pub mod treemap;
 
 pub use axis::TimeAxis;
 pub use bench::{bench_over_time, concurrency_curve, percentile_curve};
+pub use coverage::{coverage_over_time, CoveragePoint};
 use data::{num, row, timestamp};
 pub use data::{Chart, ChartId, ChartKind, ChartRow, Datum};
 pub use environments::{environment_history, parity_heatmap};

@@ -86,7 +86,14 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::SarifFilter::export_all(&cfg)?;
     crate::api::BundleView::export_all(&cfg)?;
     crate::api::BundleViewRequest::export_all(&cfg)?;
-    export_dependencies(&cfg)
+    export_dependencies(&cfg)?;
+    export_coverage(&cfg)
+}
+
+fn export_coverage(cfg: &Config) -> Result<(), ExportError> {
+    crate::api::CoverageView::export_all(cfg)?;
+    crate::store::CoverageRun::export_all(cfg)?;
+    crate::coverage::source::SourceText::export_all(cfg)
 }
 
 fn export_dependencies(cfg: &Config) -> Result<(), ExportError> {

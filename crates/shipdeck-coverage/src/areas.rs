@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 use shipdeck_base::config::CoverageArea;
+use ts_rs::TS;
 
 use crate::error::{CoverageError, Result};
 use crate::model::{pct, FileCov};
@@ -24,7 +25,7 @@ pub const FRONTEND_EXTENSIONS: &[&str] = &[
 ];
 
 /// One area's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AreaResult {
     pub name: String,
     pub globs: Vec<String>,

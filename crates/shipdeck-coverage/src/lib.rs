@@ -7,8 +7,10 @@
 pub mod areas;
 pub mod discover;
 pub mod error;
+pub mod files;
 pub mod formats;
 pub mod model;
+pub mod source;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,10 +18,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use shipdeck_base::config::CoverageArea;
 use shipdeck_base::jobs::Progress;
+use ts_rs::TS;
 
 pub use areas::AreaResult;
 pub use discover::MAX_REPORT_BYTES;
 pub use error::CoverageError;
+pub use files::{file_rows, FileRow};
 pub use model::{Counts, FileCov, Parsed};
 
 /// What `coverage report` reads.
@@ -32,7 +36,7 @@ pub struct ReportOptions {
 }
 
 /// One report's totals, as its tool states them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ReportSummary {
     pub path: String,
     pub format: &'static str,
@@ -43,14 +47,14 @@ pub struct ReportSummary {
 }
 
 /// A found report that was not read, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
 }
 
 /// `coverage report`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CoverageReport {
     pub reports: Vec<ReportSummary>,
     pub areas: Vec<AreaResult>,
@@ -59,6 +63,7 @@ pub struct CoverageReport {
     pub skipped: Vec<Skipped>,
     /// Every report's files, merged line by line (not serialized).
     #[serde(skip)]
+    #[ts(skip)]
     pub files: BTreeMap<String, FileCov>,
 }
 

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod advisor;
 pub mod app;
 pub mod benchmarks;
+pub mod coverage;
 pub mod bundle;
 pub mod dependencies;
 pub mod docs;

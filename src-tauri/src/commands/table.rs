@@ -111,6 +111,14 @@ macro_rules! with_commands {
             dependencies::deps_update(path: String, request: UpdateRequest; on_progress: Channel<ProgressEvent>) -> UpdateOutcome;
             dependencies::deps_propose(path: String, request: ProposeRequest; on_progress: Channel<ProgressEvent>) -> ProposeOutcome;
 
+            /// Every coverage report found, areas against thresholds and the file table; recorded.
+            coverage::coverage_report(path: String; on_progress: Channel<ProgressEvent>) -> CoverageView;
+            /// Recorded runs, newest first; with `area`, that area's figures only.
+            coverage::coverage_history(path: String, area: Option<String>) -> Vec<CoverageRun>;
+            coverage::coverage_chart(path: String, area: String, theme: Theme) -> Chart;
+            /// A text file of the workspace (relative path, at most 2 MiB), for the source viewer.
+            coverage::coverage_source(path: String, file: String) -> SourceText;
+
             /// The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`.
             bundle::bundle_view(path: String, request: BundleViewRequest; on_progress: Channel<ProgressEvent>) -> BundleView;
         }

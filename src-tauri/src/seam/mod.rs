@@ -42,6 +42,8 @@ use shipdeck_core::{
     workspace::{HistoryStats, WorkspaceInfo},
     CredentialInfo, Result, Shipdeck,
 };
+#[allow(unused_imports)]
+use shipdeck_core::{api::CoverageView, coverage::source::SourceText, store::CoverageRun};
 use tauri::ipc::Channel;
 
 include!("../commands/table.rs");

@@ -94,9 +94,10 @@ fn write_treemap(report: &BundleReport, theme: Theme, path: &Path) -> Result<()>
     })
 }
 
-/// Bytes the way the JavaScript build tools print them (1000-based).
+/// Bytes the way `next build` prints them (three significant digits,
+/// 1000-based), so the table reads like the build tool's.
 fn kb(bytes: u64) -> String {
-    charts::human_bytes(bytes)
+    shipdeck_core::bundle::pretty_bytes(bytes)
 }
 
 fn signed(delta: i64) -> String {

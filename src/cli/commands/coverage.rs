@@ -17,6 +17,8 @@ pub enum CoverageCmd {
     /// Coverage reports (lcov, Cobertura, coverage.py, Istanbul, llvm-cov)
     /// and each area against its threshold; exit 1 when one is under it.
     Report(ReportArgs),
+    /// Recorded `coverage report` runs, newest first, and an area's trend chart.
+    History(super::coverage_history::HistoryArgs),
 }
 
 #[derive(Args, Debug)]
@@ -40,6 +42,7 @@ pub async fn run(cmd: CoverageCmd, g: &Global, out: &Output) -> Result<ExitCode>
                 ExitCode::from(1)
             })
         }
+        CoverageCmd::History(a) => super::coverage_history::history(&dir, a, out).await,
     }
 }
 

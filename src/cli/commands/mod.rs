@@ -6,6 +6,7 @@ pub mod advisor;
 pub mod benchmarks;
 pub mod bundle;
 pub mod coverage;
+pub mod coverage_history;
 pub mod demo;
 pub mod dependencies;
 pub mod docs;

@@ -10,6 +10,7 @@ export const ROUTES = [
   { id: "benchmarks", label: "Benchmarks", key: "6" },
   { id: "security", label: "Security", key: "" },
   { id: "dependencies", label: "Dependencies", key: "" },
+  { id: "coverage", label: "Coverage", key: "" },
   { id: "bundle", label: "Bundle", key: "" },
   { id: "activity", label: "Activity", key: "7" },
   { id: "logs", label: "Logs", key: "8" },

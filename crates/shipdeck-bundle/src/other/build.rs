@@ -140,6 +140,8 @@ fn route(
         size_gzip_bytes: 0,
         chunks: Vec::new(),
         packages: Vec::new(),
+        kind: None,
+        prerendered: Vec::new(),
     };
     for f in fs {
         let s = files.size(f)?;

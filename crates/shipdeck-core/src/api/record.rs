@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{EnvRunKind, Shipdeck};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, Progress, ProgressSink};
-use crate::store::{NewMigrationRun, NewReleaseEvent};
+use crate::store::{NewCoverageRun, NewMigrationRun, NewReleaseEvent};
 use crate::workspace::Workspace;
 
 /// How an action ended, as its event records it.
@@ -136,6 +136,8 @@ pub(crate) enum Event {
     Release(ReleaseRecord),
     Migration(MigrationRecord),
     Env(EnvRecord),
+    /// A `coverage report` run, for the history per commit.
+    Coverage(Box<NewCoverageRun>),
 }
 
 /// What an audit entry says was changed.
@@ -259,6 +261,7 @@ impl Shipdeck {
                         .env_run(&ws.id, r.kind.as_str(), r.score, r.counts, &r.detail)
                         .await
                 }
+                Event::Coverage(run) => store.coverage_run_save(&ws.id, run).await.map(|_| ()),
             };
             if let Err(e) = written {
                 tracing::warn!(error = %e.payload().message, "event not recorded");

@@ -5,6 +5,7 @@
 mod advisor;
 mod benchmarks;
 mod bundle;
+mod coverage;
 mod environments;
 mod jobs;
 mod migrations;
@@ -28,6 +29,9 @@ use crate::secrets::redact;
 pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
 pub use benchmarks::{BenchRun, RunContext};
 pub use bundle::{BundleRouteRow, BundleRun};
+pub use coverage::{
+    CommitContext, CoverageAreaPoint, CoverageReportPoint, CoverageRun, NewCoverageRun, MAX_COVERAGE_RUNS,
+};
 pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};

@@ -3,4 +3,4 @@
 /**
  * Which chart: one per drawing function.
  */
-export type ChartId = "commits_per_week" | "release_cadence" | "migration_durations" | "parity_heatmap" | "environment_history" | "bench_over_time" | "bench_percentiles" | "bench_concurrency" | "slow_statements" | "cache_hit" | "table_sizes" | "bundle_treemap" | "bundle_over_time";
+export type ChartId = "commits_per_week" | "release_cadence" | "migration_durations" | "parity_heatmap" | "environment_history" | "bench_over_time" | "bench_percentiles" | "bench_concurrency" | "slow_statements" | "cache_hit" | "table_sizes" | "bundle_treemap" | "bundle_over_time" | "coverage_over_time";

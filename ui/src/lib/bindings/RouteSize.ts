@@ -24,4 +24,14 @@ chunks: Array<string>,
 /**
  * The largest packages in what the route loads.
  */
-packages: Array<PackageShare>, };
+packages: Array<PackageShare>, 
+/**
+ * How the route is served, when the build says: `static`
+ * (prerendered), `ssg` (prerendered from data, or from a dynamic
+ * route's list of paths) or `dynamic` (rendered on request).
+ */
+kind: string | null, 
+/**
+ * The paths prerendered from this (dynamic) route.
+ */
+prerendered: Array<string>, };

@@ -11,6 +11,8 @@ import type { BundleView } from "../BundleView";
 import type { BundleViewRequest } from "../BundleViewRequest";
 import type { Chart } from "../Chart";
 import type { CompareReport } from "../CompareReport";
+import type { CoverageRun } from "../CoverageRun";
+import type { CoverageView } from "../CoverageView";
 import type { CreateMigrationRequest } from "../CreateMigrationRequest";
 import type { CreatedMigration } from "../CreatedMigration";
 import type { CredentialInfo } from "../CredentialInfo";
@@ -62,6 +64,7 @@ import type { ScenarioResult } from "../ScenarioResult";
 import type { SchemaDoc } from "../SchemaDoc";
 import type { SecretsOptions } from "../SecretsOptions";
 import type { SecretsReport } from "../SecretsReport";
+import type { SourceText } from "../SourceText";
 import type { Theme } from "../Theme";
 import type { UpdateOutcome } from "../UpdateOutcome";
 import type { UpdateRequest } from "../UpdateRequest";
@@ -148,6 +151,10 @@ export const COMMANDS = [
   "deps_outdated",
   "deps_update",
   "deps_propose",
+  "coverage_report",
+  "coverage_history",
+  "coverage_chart",
+  "coverage_source",
   "bundle_view",
 ] as const;
 
@@ -310,6 +317,17 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<UpdateOutcome>("deps_update", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
     depsPropose: (path: string, request: ProposeRequest, onProgress: (message: ProgressEvent) => void): Promise<ProposeOutcome> =>
       invoke<ProposeOutcome>("deps_propose", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** Every coverage report found, areas against thresholds and the file table; recorded. */
+    coverageReport: (path: string, onProgress: (message: ProgressEvent) => void): Promise<CoverageView> =>
+      invoke<CoverageView>("coverage_report", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** Recorded runs, newest first; with `area`, that area's figures only. */
+    coverageHistory: (path: string, area: string | null): Promise<Array<CoverageRun>> =>
+      invoke<Array<CoverageRun>>("coverage_history", { path, area }),
+    coverageChart: (path: string, area: string, theme: Theme): Promise<Chart> =>
+      invoke<Chart>("coverage_chart", { path, area, theme }),
+    /** A text file of the workspace (relative path, at most 2 MiB), for the source viewer. */
+    coverageSource: (path: string, file: string): Promise<SourceText> =>
+      invoke<SourceText>("coverage_source", { path, file }),
     /** The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`. */
     bundleView: (path: string, request: BundleViewRequest, onProgress: (message: ProgressEvent) => void): Promise<BundleView> =>
       invoke<BundleView>("bundle_view", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
