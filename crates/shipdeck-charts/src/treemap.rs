@@ -211,8 +211,10 @@ pub fn treemap(groups: &[TreeGroup], title: &str, theme: Theme) -> Result<Chart>
             [num(g.bytes as f64), Some(Datum::Text(String::new()))],
         ));
         for (label, bytes) in g.children.iter().filter(|c| !c.0.is_empty()) {
+            // A package is in many files: the row names the file too, so
+            // every row's label is distinct.
             rows.push(row(
-                label.clone(),
+                format!("{} › {label}", g.label),
                 [num(*bytes as f64), Some(Datum::Text(g.label.clone()))],
             ));
         }

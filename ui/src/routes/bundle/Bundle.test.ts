@@ -20,6 +20,8 @@ function route(route: string, gzip: number, router = "pages"): RouteSize {
     size_gzip_bytes: 200,
     chunks: [],
     packages: route === "/chart" ? [{ name: "chart.js", bytes: 61_000 }] : [],
+    kind: null,
+    prerendered: [],
   };
 }
 
@@ -50,6 +52,7 @@ function report(): BundleReport {
     ],
     passed: false,
     warnings: [],
+    base: null,
   };
 }
 
@@ -63,7 +66,12 @@ function chart(id: ChartId): Chart {
     width: 640,
     height: 360,
     columns: ["gzip"],
-    rows: [{ label: "framework.js", values: [45.2] }],
+    // The same package in two files: rows with one label must not break the table.
+    rows: [
+      { label: "framework.js", values: [45.2] },
+      { label: "(app)", values: [3.1] },
+      { label: "(app)", values: [1.2] },
+    ],
   };
 }
 

@@ -14,6 +14,8 @@ function route(route: string, first: number, size: number, router = "pages"): Ro
     size_gzip_bytes: size,
     chunks: [],
     packages: [],
+    kind: null,
+    prerendered: [],
   };
 }
 
@@ -49,6 +51,7 @@ function report(routes: RouteSize[]): BundleReport {
     ],
     passed: false,
     warnings: [],
+    base: null,
   };
 }
 
@@ -104,8 +107,8 @@ describe("route table", () => {
   });
 
   it("scales bars to the largest route", () => {
-    expect(barWidth(routes, routes[1])).toBe(100);
-    expect(barWidth(routes, routes[2])).toBe(67);
+    expect(barWidth(routes, routes[1]!)).toBe(100);
+    expect(barWidth(routes, routes[2]!)).toBe(67);
     expect(barWidth([route("/", 0, 0)], route("/", 0, 0))).toBe(0);
   });
 

@@ -42,6 +42,9 @@ function value(r: RouteSize, key: RouteKey): string | number {
   }
 }
 
+/** The marks `next build` puts before a route of each kind. */
+export const KIND_MARK: Record<string, string> = { static: "○", ssg: "●", dynamic: "ƒ" };
+
 /** The routes matching `query`, in `sort` order. */
 export function visibleRoutes(
   routes: readonly RouteSize[],
