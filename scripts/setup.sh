@@ -124,6 +124,14 @@ if [ ! -x "$tools/venv/bin/coverage" ]; then
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check coverage==7.18.0
 fi
 
+# cargo-llvm-cov and the toolchain's llvm-tools: the coverage tests measure a
+# small crate with them and compare the totals with its own.
+if ! ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/llvm-cov >/dev/null 2>&1; then
+  echo "setup: rustup component add llvm-tools"
+  rustup component add llvm-tools
+fi
+cargo_tool cargo-llvm-cov "$CARGO_LLVM_COV_VERSION" cargo-llvm-cov
+
 # Peers only the benchmarks use: dbmate (bench/migrations), oha, the other
 # load generator (bench/loadgen), gitleaks and detect-secrets (bench/secrets).
 if $bench; then

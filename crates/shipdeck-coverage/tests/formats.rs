@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{coverage_py, run, write};
+use common::{cargo_llvm_cov, coverage_py, run, write};
 use serde_json::Value;
 
 const CALC: &str = "def classify(n):
@@ -201,6 +201,73 @@ fn llvm_cov_totals() {
     assert_eq!((x.format, x.lines.covered, x.lines.total), ("llvm-cov", 18, 24));
     assert_eq!(x.branches, None);
     assert_eq!(r.files["src/lib.rs"].line_counts(), (18, 24));
+}
+
+const RUST_CALC: &str = "pub fn classify(n: i64) -> &'static str {
+    if n < 0 {
+        \"negative\"
+    } else if n == 0 {
+        \"zero\"
+    } else {
+        \"positive\"
+    }
+}
+
+pub fn unused(a: i64, b: i64) -> i64 {
+    let s = a + b;
+    s * 2
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn positive() {
+        assert_eq!(super::classify(3), \"positive\");
+    }
+}
+";
+
+/// A small crate measured by cargo-llvm-cov itself, in its JSON and lcov
+/// exports: each report's lines equal the tool's own totals.
+#[test]
+fn cargo_llvm_cov_totals_from_a_real_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"calc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    write(root, "src/lib.rs", RUST_CALC);
+    let tool = cargo_llvm_cov();
+    for args in [
+        &["llvm-cov", "--json", "--output-path", "cov.json"][..],
+        &["llvm-cov", "--lcov", "--output-path", "lcov.info"],
+    ] {
+        let out = Command::new(&tool)
+            .args(args)
+            .arg("--quiet")
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let json: Value = serde_json::from_slice(&std::fs::read(root.join("cov.json")).unwrap()).unwrap();
+    let lines = &json["data"][0]["totals"]["lines"];
+    let (covered, count) = (
+        lines["covered"].as_u64().unwrap(),
+        lines["count"].as_u64().unwrap(),
+    );
+    assert!(covered > 0 && covered < count, "a partly covered crate: {lines}");
+    for (file, format) in [("cov.json", "llvm-cov"), ("lcov.info", "lcov")] {
+        let r = run(root, &[file]).unwrap();
+        let x = &r.reports[0];
+        assert_eq!(x.format, format);
+        assert_eq!((x.lines.covered, x.lines.total), (covered, count), "{file}");
+        assert_eq!(r.files["src/lib.rs"].line_counts(), (covered, count), "{file}");
+    }
 }
 
 #[test]
