@@ -1,13 +1,14 @@
 //! The Coverage area's actions: `coverage report` reads the workspace's
-//! coverage reports and holds its areas to their thresholds (a read:
-//! nothing is recorded, but a large workspace takes time, so it runs as a
-//! job with progress and cancel).
+//! coverage reports and holds its areas to their thresholds; `coverage
+//! patch` measures the lines a branch changes since its merge base (reads:
+//! nothing is recorded, but a large workspace or diff takes time, so each
+//! runs as a job with progress and cancel).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Shipdeck;
-use crate::coverage::{self, CoverageReport, ReportOptions};
+use crate::coverage::{self, CoverageReport, PatchOptions, PatchReport, ReportOptions};
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 
@@ -41,6 +42,31 @@ impl Shipdeck {
                 let report = coverage::report(&root, &opts, p)?;
                 Ok(JobOutput {
                     summary: summary(&report),
+                    result: None,
+                    value: report,
+                })
+            })
+            .await
+    }
+
+    /// Patch coverage of HEAD against `opts.base`: the changed lines the
+    /// coverage reports measure, and how many ran.
+    pub async fn coverage_patch(
+        &self,
+        path: &Path,
+        opts: PatchOptions,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<PatchReport> {
+        let ws = self.workspace(path).await?;
+        let root = ws.root.clone();
+        self.jobs_ref()
+            .run_unrecorded(Some(&ws.id), JobKind::CoveragePatch, sink, move |p| {
+                let report = coverage::patch(&root, &opts, p)?;
+                Ok(JobOutput {
+                    summary: format!(
+                        "{} of {} changed lines covered ({:.2}%)",
+                        report.patch.covered, report.patch.total, report.patch.pct
+                    ),
                     result: None,
                     value: report,
                 })
