@@ -110,6 +110,6 @@ fn finish(sec: Section, out: &mut Parsed, totals: &mut Totals) {
         t.1 += h;
     }
     if let Some(file) = sec.file {
-        out.files.entry(file).or_default().merge(&sec.cov);
+        crate::model::merge_into(&mut out.files, file, sec.cov);
     }
 }
