@@ -36,6 +36,7 @@ mkdir -p "$work/ws" "$work/home"
 export HOME=$work/home SHIPDECK_DATA_DIR=$work/data
 info=$work/ws/coverage.info
 python3 bench/coverage/gen.py "$info" "$size" >"$work/gen.txt"
+git -C "$work/ws" init -q # a workspace is a git repository
 echo "bench/coverage: $(cat "$work/gen.txt") of lcov; $runs runs each"
 
 lcov_cmd="lcov --quiet --rc lcov_branch_coverage=1 --summary $info"
