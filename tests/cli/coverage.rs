@@ -138,7 +138,15 @@ fn patch_prints_the_contract_shape_and_exits_by_fail_under() {
         "SF:../src/lib.py\nDA:1,1\nDA:2,4\nDA:3,0\nend_of_record\n",
     );
     let args = |extra: &[&'static str]| {
-        let mut a = vec!["-C", repo.root_str(), "coverage", "patch", "--base", "v1", "--json"];
+        let mut a = vec![
+            "-C",
+            repo.root_str(),
+            "coverage",
+            "patch",
+            "--base",
+            "v1",
+            "--json",
+        ];
         a.extend_from_slice(extra);
         a
     };
@@ -162,18 +170,48 @@ fn patch_prints_the_contract_shape_and_exits_by_fail_under() {
     assert_eq!(v["passed"], true);
     let v = env.json(&args(&["--fail-under", "50.01"]), 1);
     assert_eq!(v["passed"], false);
-    let out = env.run(&["-C", repo.root_str(), "coverage", "patch", "--base", "v1", "--fail-under", "75"]);
+    let out = env.run(&[
+        "-C",
+        repo.root_str(),
+        "coverage",
+        "patch",
+        "--base",
+        "v1",
+        "--fail-under",
+        "75",
+    ]);
     assert_code(&out, 1);
     let shown = text(&out.stdout);
     assert!(shown.contains("src/lib.py") && shown.contains("under"), "{shown}");
 
     let e = env.json(
-        &["-C", repo.root_str(), "coverage", "patch", "--base", "nope", "--json"],
+        &[
+            "-C",
+            repo.root_str(),
+            "coverage",
+            "patch",
+            "--base",
+            "nope",
+            "--json",
+        ],
         1,
     );
     assert_eq!(e["code"], "coverage.bad_ref");
     assert!(e["hint"].as_str().is_some_and(|h| !h.is_empty()), "{e}");
-    let out = env.run(&["-C", repo.root_str(), "coverage", "patch", "--base", "v1", "--fail-under", "101"]);
+    let out = env.run(&[
+        "-C",
+        repo.root_str(),
+        "coverage",
+        "patch",
+        "--base",
+        "v1",
+        "--fail-under",
+        "101",
+    ]);
     assert_code(&out, 1);
-    assert!(text(&out.stderr).contains("not a percentage"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not a percentage"),
+        "{}",
+        text(&out.stderr)
+    );
 }

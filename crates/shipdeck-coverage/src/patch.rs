@@ -171,13 +171,15 @@ pub fn changed_lines(
         .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))
         .map_err(git)?;
     // `git diff`'s default: renames (not copies) at 50 % similarity.
-    diff.find_similar(Some(
-        DiffFindOptions::new().renames(true).rename_limit(1000),
-    ))
-    .map_err(git)?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true).rename_limit(1000)))
+        .map_err(git)?;
     let n = diff.deltas().len();
     if n > MAX_CHANGED_FILES {
-        return Err(bad_ref(base, format!("the diff changes more than {MAX_CHANGED_FILES} files")).into());
+        return Err(bad_ref(
+            base,
+            format!("the diff changes more than {MAX_CHANGED_FILES} files"),
+        )
+        .into());
     }
     let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     for i in 0..n {

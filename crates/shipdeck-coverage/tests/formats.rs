@@ -228,7 +228,10 @@ fn lcov_fast_and_general_records_read_alike() {
     let a = run(dir.path(), &["plain.lcov"]).unwrap();
     let b = run(dir.path(), &["odd.lcov"]).unwrap();
     assert_eq!(a.files["a.c"], b.files["a.c"]);
-    assert_eq!(a.files["a.c"].lines.values().copied().collect::<Vec<_>>(), [3, 0, 7]);
+    assert_eq!(
+        a.files["a.c"].lines.values().copied().collect::<Vec<_>>(),
+        [3, 0, 7]
+    );
     assert_eq!(a.files["a.c"].branches.len(), 5);
     assert_eq!(a.files["a.c"].branches[&(4, 2)], 2);
     assert_eq!(a.reports[0].lines, b.reports[0].lines);

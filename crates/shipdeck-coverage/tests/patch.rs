@@ -111,11 +111,18 @@ fn scenario(root: &Path) -> Git {
         "run1.py",
         "import app\nimport new_name\nimport util\n\napp.add(1, 2)\nnew_name.shout(\"x\")\n",
     );
-    git.write("run2.py", "import app\nimport extra\n\napp.div(4, 2)\napp.sub(1, 1)\nextra.where()\n");
+    git.write(
+        "run2.py",
+        "import app\nimport extra\n\napp.div(4, 2)\napp.sub(1, 1)\nextra.where()\n",
+    );
     git.commit("feature");
     // After the fork the base changes a file HEAD never touched: a two-dot
     // diff would count util.py, the merge-base diff must not.
-    git.commit_on("base", "util.py", "def helper():\n    return 2\n\n\ndef more():\n    return 3\n");
+    git.commit_on(
+        "base",
+        "util.py",
+        "def helper():\n    return 2\n\n\ndef more():\n    return 3\n",
+    );
     git
 }
 
@@ -133,7 +140,11 @@ fn run_patch(root: &Path, base: &str, files: &[&str]) -> PatchReport {
 fn produce(root: &Path, data: &str, scripts: &[&str], kind: &str, out: &str) {
     let cov = coverage_py();
     for s in scripts {
-        run_tool(root, &cov, &["run", "--append", &format!("--data-file={data}"), s]);
+        run_tool(
+            root,
+            &cov,
+            &["run", "--append", &format!("--data-file={data}"), s],
+        );
     }
     run_tool(root, &cov, &[kind, &format!("--data-file={data}"), "-o", out]);
 }
@@ -247,7 +258,8 @@ fn several_reports_measure_the_union_and_miss_the_intersection() {
 
     // Hand-written lcov where a line is measured by one report only and a
     // file is named by one report only; diff-cover is the judge.
-    let a = "SF:app.py\nDA:3,0\nDA:4,0\nDA:12,0\nend_of_record\nSF:extra.py\nDA:9,0\nDA:10,4\nend_of_record\n";
+    let a =
+        "SF:app.py\nDA:3,0\nDA:4,0\nDA:12,0\nend_of_record\nSF:extra.py\nDA:9,0\nDA:10,4\nend_of_record\n";
     let b = "SF:app.py\nDA:4,0\nDA:12,3\nDA:13,0\nend_of_record\n";
     common::write(&root, "a.lcov", a);
     common::write(&root, "b.lcov", b);
@@ -273,7 +285,10 @@ fn bad_refs_and_missing_repositories_are_typed_errors() {
     };
     let progress = Progress::detached(CancellationToken::new());
     let code = |r: shipdeck_base::error::Result<PatchReport>| r.unwrap_err().code().to_string();
-    assert_eq!(code(patch(&root, &opts("no-such-branch"), &progress)), "coverage.bad_ref");
+    assert_eq!(
+        code(patch(&root, &opts("no-such-branch"), &progress)),
+        "coverage.bad_ref"
+    );
     let e = patch(&root, &opts("no-such-branch"), &progress).unwrap_err();
     assert!(e.hint().is_some_and(|h| h.contains("branch")), "{e:?}");
 
@@ -289,7 +304,10 @@ fn bad_refs_and_missing_repositories_are_typed_errors() {
 
     let plain = dir.path().join("plain");
     common::write(&plain, "a.lcov", "SF:app.py\nDA:3,1\nend_of_record\n");
-    assert_eq!(code(patch(&plain, &opts("main"), &progress)), "coverage.no_repository");
+    assert_eq!(
+        code(patch(&plain, &opts("main"), &progress)),
+        "coverage.no_repository"
+    );
 
     // --fail-under: 1 of 1 measured line covered passes 90.
     let ok = patch(&root, &opts("base"), &progress).unwrap();
@@ -331,5 +349,8 @@ fn hostile_report_paths_and_a_workspace_below_the_repository_root() {
     assert_eq!(r.files[0].path, "a.py");
     assert_eq!((r.files[0].covered, r.files[0].total), (1, 2));
     assert_eq!(r.files[0].uncovered_lines, [3]);
-    assert_eq!(r.changed_lines, 2, "changes outside the workspace are not counted");
+    assert_eq!(
+        r.changed_lines, 2,
+        "changes outside the workspace are not counted"
+    );
 }

@@ -81,7 +81,10 @@ fn vitest_v8_reports_read_as_vitest_summarises_them() {
         serde_json::from_str(&std::fs::read_to_string(root.join("coverage/coverage-summary.json")).unwrap())
             .unwrap();
     let lines = &summary["total"]["lines"];
-    let want = (lines["covered"].as_u64().unwrap(), lines["total"].as_u64().unwrap());
+    let want = (
+        lines["covered"].as_u64().unwrap(),
+        lines["total"].as_u64().unwrap(),
+    );
     let branches = &summary["total"]["branches"];
     let want_br = (
         branches["covered"].as_u64().unwrap(),

@@ -124,7 +124,10 @@ fn print_report(r: &CoverageReport) {
 }
 
 fn print_patch(r: &PatchReport) {
-    println!("patch coverage against {} (merge base {:.12})", r.base, r.merge_base);
+    println!(
+        "patch coverage against {} (merge base {:.12})",
+        r.base, r.merge_base
+    );
     if r.reports.is_empty() {
         println!("no coverage report found");
     }

@@ -105,7 +105,9 @@ fn fast(b: &[u8]) -> Fast {
     }
     if let Some(v) = b.strip_prefix(b"FN") {
         let function = matches!(v.first(), Some(b':'))
-            || [&b"DA:"[..], b"F:", b"H:", b"L:", b"A:"].iter().any(|k| v.starts_with(k));
+            || [&b"DA:"[..], b"F:", b"H:", b"L:", b"A:"]
+                .iter()
+                .any(|k| v.starts_with(k));
         if function {
             return Fast::Skip;
         }
@@ -166,9 +168,13 @@ fn record(sec: &mut Section, key: &str, value: &str) -> std::result::Result<(), 
         "SF" => sec.file = Some(value.to_string()),
         "BRDA" => {
             let mut parts = value.split(',');
-            let (Some(l), Some(_), Some(_), Some(taken), None) =
-                (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-            else {
+            let (Some(l), Some(_), Some(_), Some(taken), None) = (
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+            ) else {
                 return Err("BRDA needs line,block,branch,taken".into());
             };
             let l = line_of(l)?;

@@ -91,9 +91,7 @@ impl Git {
     /// Stages the whole work tree and commits it on HEAD.
     pub fn commit(&mut self, message: &str) -> git2::Oid {
         let mut index = self.repo.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
         index.update_all(["*"], None).unwrap();
         index.write().unwrap();
         let tree = index.write_tree().unwrap();
@@ -127,7 +125,12 @@ impl Git {
     pub fn commit_on(&mut self, name: &str, rel: &str, text: &str) {
         let refname = format!("refs/heads/{name}");
         let tree = {
-            let tip = self.repo.revparse_single(&refname).unwrap().peel_to_commit().unwrap();
+            let tip = self
+                .repo
+                .revparse_single(&refname)
+                .unwrap()
+                .peel_to_commit()
+                .unwrap();
             let blob = self.repo.blob(text.as_bytes()).unwrap();
             let mut tb = self.repo.treebuilder(Some(&tip.tree().unwrap())).unwrap();
             tb.insert(rel, blob, 0o100_644).unwrap();
