@@ -30,6 +30,10 @@ pub enum CoverageError {
     #[error("{reference}: {message}")]
     BadRef { reference: String, message: String },
 
+    /// The diff from the merge base changes more files than are read.
+    #[error("the diff changes more than {limit} files")]
+    TooManyChanges { limit: usize },
+
     /// Patch coverage needs a git repository with a commit at HEAD.
     #[error("{message}")]
     NoRepository { message: String },
@@ -45,6 +49,7 @@ impl Coded for CoverageError {
             CoverageError::BadConfig { .. } => "coverage.bad_config",
             CoverageError::TooManyEntries { .. } => "coverage.too_many_entries",
             CoverageError::BadRef { .. } => "coverage.bad_ref",
+            CoverageError::TooManyChanges { .. } => "coverage.too_many_changes",
             CoverageError::NoRepository { .. } => "coverage.no_repository",
         }
     }
@@ -65,6 +70,9 @@ impl Coded for CoverageError {
                 }
                 CoverageError::BadRef { .. } => {
                     "Name a branch, tag or commit that shares history with HEAD (for example origin/main); in a shallow clone, fetch it first."
+                }
+                CoverageError::TooManyChanges { .. } => {
+                    "Measure against a closer base (a more recent branch or tag)."
                 }
                 CoverageError::NoRepository { .. } => {
                     "Open a folder inside a git repository that has at least one commit."

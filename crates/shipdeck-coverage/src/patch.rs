@@ -175,10 +175,9 @@ pub fn changed_lines(
         .map_err(git)?;
     let n = diff.deltas().len();
     if n > MAX_CHANGED_FILES {
-        return Err(bad_ref(
-            base,
-            format!("the diff changes more than {MAX_CHANGED_FILES} files"),
-        )
+        return Err(CoverageError::TooManyChanges {
+            limit: MAX_CHANGED_FILES,
+        }
         .into());
     }
     let mut out: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();

@@ -1,8 +1,8 @@
 //! Patch coverage against diff-cover, run in the same test on the same
 //! repository and the same coverage.py data: a branch that modifies,
-//! adds, renames and deletes files, changes a binary one and a file no
-//! report names, while the base branch moves on after the fork (so only
-//! the merge-base diff agrees).
+//! adds, renames (with and without changes) and deletes files, changes a
+//! binary one and a file no report names, while the base branch moves on
+//! after the fork (so only the merge-base diff agrees).
 #![allow(clippy::too_many_lines)] // a scenario reads best as one test
 
 mod common;
@@ -97,6 +97,7 @@ fn scenario(root: &Path) -> Git {
     git.write("gone.py", "def gone():\n    return 0\n");
     git.write("util.py", "def helper():\n    return 1\n");
     git.write("README.md", "# demo\n");
+    git.write("same.py", OLD_NAME);
     std::fs::write(root.join("blob.bin"), [0u8, 1, 2, 3, 0, 255]).unwrap();
     git.commit("base");
     git.branch("base");
@@ -104,6 +105,7 @@ fn scenario(root: &Path) -> Git {
     std::fs::rename(root.join("old_name.py"), root.join("new_name.py")).unwrap();
     git.write("new_name.py", NEW_NAME);
     git.remove("gone.py");
+    std::fs::rename(root.join("same.py"), root.join("moved.py")).unwrap();
     std::fs::write(root.join("blob.bin"), [0u8, 9, 9, 9, 0, 254, 1]).unwrap();
     git.write("extra.py", EXTRA);
     git.write("README.md", "# demo\n\nMore words.\n");
@@ -258,8 +260,12 @@ fn several_reports_measure_the_union_and_miss_the_intersection() {
 
     // Hand-written lcov where a line is measured by one report only and a
     // file is named by one report only; diff-cover is the judge.
+    // Stale entries for the deleted file, the binary one and the one moved
+    // unchanged: none has a changed line, so none is measured.
     let a =
-        "SF:app.py\nDA:3,0\nDA:4,0\nDA:12,0\nend_of_record\nSF:extra.py\nDA:9,0\nDA:10,4\nend_of_record\n";
+        "SF:app.py\nDA:3,0\nDA:4,0\nDA:12,0\nend_of_record\nSF:extra.py\nDA:9,0\nDA:10,4\nend_of_record\n\
+             SF:gone.py\nDA:1,0\nDA:2,0\nend_of_record\nSF:blob.bin\nDA:1,0\nend_of_record\n\
+             SF:moved.py\nDA:1,0\nDA:2,0\nDA:3,0\nend_of_record\n";
     let b = "SF:app.py\nDA:4,0\nDA:12,3\nDA:13,0\nend_of_record\n";
     common::write(&root, "a.lcov", a);
     common::write(&root, "b.lcov", b);
@@ -270,6 +276,7 @@ fn several_reports_measure_the_union_and_miss_the_intersection() {
     assert_eq!(ours.files[0].uncovered_lines, [4]);
     assert_eq!(ours.files[0].total, 4);
     assert_eq!(ours.files[1].uncovered_lines, [9]);
+    assert_eq!(ours.files.len(), 2, "{ours:?}");
 }
 
 #[test]
