@@ -281,3 +281,30 @@ fn format_is_decided_by_content() {
     let r = run(dir.path(), &[]).unwrap();
     assert_eq!(r.reports[0].format, "lcov");
 }
+
+/// The fast path for the common records and the general one read the same
+/// line and branch maps: CRLF endings, spaces, checksums, named blocks,
+/// repeated and out-of-order lines, a line's branches split apart.
+#[test]
+fn lcov_fast_and_general_records_read_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = "SF:a.c\nFN:1,f\nFNDA:3,f\nDA:1,3\nDA:2,0\nDA:4,7\nBRDA:2,0,0,-\nBRDA:2,0,1,-\nBRDA:4,0,0,5\nBRDA:4,0,1,0\nBRDA:4,1,0,2\nend_of_record\n";
+    let odd = "SF:a.c\r\nFN:1,f\r\nFNDA:3,f\r\nDA:4,5\r\nDA: 1 , 3\r\nDA:2,0,abcdef\r\nBRDA:4,0,0,5\r\nBRDA:2,0,0,-\r\nDA:4,2\r\nBRDA:4,blk,1,0\r\nBRDA:2,0,1,-\r\nBRDA: 4,1,0,2\r\nend_of_record\r\n";
+    write(dir.path(), "plain.lcov", plain);
+    write(dir.path(), "odd.lcov", odd);
+    let a = run(dir.path(), &["plain.lcov"]).unwrap();
+    let b = run(dir.path(), &["odd.lcov"]).unwrap();
+    assert_eq!(a.files["a.c"], b.files["a.c"]);
+    assert_eq!(
+        a.files["a.c"].lines.values().copied().collect::<Vec<_>>(),
+        [3, 0, 7]
+    );
+    assert_eq!(a.files["a.c"].branches.len(), 5);
+    assert_eq!(a.files["a.c"].branches[&(4, 2)], 2);
+    assert_eq!(a.reports[0].lines, b.reports[0].lines);
+    assert_eq!(a.reports[0].branches, b.reports[0].branches);
+    // A malformed count is still an error naming the line.
+    write(dir.path(), "bad.lcov", "SF:a.c\nDA:1,x\nend_of_record\n");
+    let e = run(dir.path(), &["bad.lcov"]).unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
+}
