@@ -267,6 +267,8 @@ fn cargo_llvm_cov_totals_from_a_real_run() {
         assert_eq!(x.format, format);
         assert_eq!((x.lines.covered, x.lines.total), (covered, count), "{file}");
         assert_eq!(r.files["src/lib.rs"].line_counts(), (covered, count), "{file}");
+        // No branch measured (its lcov says `BRF:0`): no branch data.
+        assert_eq!(x.branches, None, "{file}");
     }
 }
 

@@ -1,7 +1,7 @@
 //! lcov tracefiles (`lcov.info`, `*.lcov`). The format is one `KEY:value`
 //! record per line, so it is read line by line here rather than with a
 //! library. Lines: the sums of `LH`/`LF` (counted from `DA` when a section
-//! omits them); branches: `BRH`/`BRF` (or `BRDA`), null without either.
+//! omits them); branches: `BRH`/`BRF` (or `BRDA`), null when no file has one.
 //!
 //! Tracefiles run to hundreds of megabytes, so `DA` records (nearly all of
 //! a file) take a fast path: collected in order and built into the line
@@ -240,7 +240,9 @@ fn finish(mut sec: Section, out: &mut Parsed, totals: &mut Totals) {
             (sec.cov.branches.len() as u64, hit)
         })
     });
-    if let Some((f, h)) = br {
+    // `BRF:0` (cargo-llvm-cov writes it for every file) states no branch
+    // either: the report has branch data only when some file has a branch.
+    if let Some((f, h)) = br.filter(|(f, _)| *f > 0) {
         let t = totals.branches.get_or_insert((0, 0));
         t.0 += f;
         t.1 += h;
