@@ -12,7 +12,7 @@ DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
 DEMO ?= $(DATA_DIR)/demo-workspace
 TOOLS := $(or $(SHIPDECK_TOOLS),$(HOME)/.cache/shipdeck-tools)
 
-.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets bench-deps bench-bundle clean
+.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets bench-deps bench-bundle bench-coverage clean
 
 setup:
 	@scripts/setup.sh
@@ -62,6 +62,7 @@ bench: build
 	bench/secrets/run.sh
 	bench/deps/run.sh
 	bench/bundle/run.sh
+	bench/coverage/run.sh
 
 # Secret scanning against gitleaks and detect-secrets (~1.1 GB tree, 50,000 commits).
 bench-secrets:
@@ -77,6 +78,11 @@ bench-deps:
 bench-bundle:
 	@scripts/setup.sh --bench
 	bench/bundle/run.sh
+
+# Reading a 50 MB lcov tracefile, vs lcov --summary.
+bench-coverage:
+	@scripts/setup.sh --bench
+	bench/coverage/run.sh
 
 clean:
 	rm -rf ui/dist ui/node_modules

@@ -123,10 +123,31 @@ if [ ! -x "$tools/venv/bin/coverage" ]; then
   echo "setup: pip install coverage"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check coverage==7.18.0
 fi
+# diff-cover: the patch-coverage tests compare their figures with its own.
+if [ "$("$tools/venv/bin/diff-cover" --version 2>/dev/null)" != "diff-cover $DIFF_COVER_VERSION" ]; then
+  echo "setup: pip install diff-cover $DIFF_COVER_VERSION"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "diff-cover==$DIFF_COVER_VERSION"
+fi
+
+# cargo-llvm-cov and the toolchain's llvm-tools: the coverage tests measure a
+# small crate with them and compare the totals with its own.
+if ! ls "$(rustc --print sysroot)"/lib/rustlib/*/bin/llvm-cov >/dev/null 2>&1; then
+  echo "setup: rustup component add llvm-tools"
+  rustup component add llvm-tools
+fi
+cargo_tool cargo-llvm-cov "$CARGO_LLVM_COV_VERSION" cargo-llvm-cov
 
 # Peers only the benchmarks use: dbmate (bench/migrations), oha, the other
-# load generator (bench/loadgen), gitleaks and detect-secrets (bench/secrets).
+# load generator (bench/loadgen), gitleaks and detect-secrets (bench/secrets),
+# lcov (bench/coverage).
 if $bench; then
+  if ! dpkg -s lcov >/dev/null 2>&1; then
+    echo "setup: installing lcov"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends lcov >/dev/null
+  fi
   if [ ! -x "$tools/npm/node_modules/.bin/dbmate" ]; then
     echo "setup: npm install dbmate"
     mkdir -p "$tools/npm"

@@ -1,6 +1,7 @@
-//! `shipdeck coverage report` end to end: the exact JSON shape, exit 0 when
-//! every area meets its threshold and 1 when one does not, `--file`, and a
-//! malformed report as a typed error.
+//! `shipdeck coverage report` and `coverage patch` end to end: the exact
+//! JSON shapes, exit 0 when every area meets its threshold (or the patch
+//! `--fail-under`) and 1 when not, `--file`, and malformed reports and
+//! missing refs as typed errors.
 
 use crate::util::{assert_code, text, Env, Repo};
 
@@ -120,4 +121,97 @@ fn file_flag_and_malformed_reports() {
         1,
     );
     assert_eq!(e["code"], "coverage.bad_path");
+}
+
+#[test]
+fn patch_prints_the_contract_shape_and_exits_by_fail_under() {
+    let env = Env::new();
+    let mut repo = Repo::init(&env.path("ws"));
+    repo.write("src/lib.py", "a = 1\n");
+    repo.commit("init");
+    repo.tag("v1");
+    repo.write("src/lib.py", "a = 1\nb = 2\nc = 3\n# note\n");
+    repo.commit("change");
+    // Lines 2 and 3 are measured (3 never ran); the comment is not.
+    repo.write(
+        "cov/lcov.info",
+        "SF:../src/lib.py\nDA:1,1\nDA:2,4\nDA:3,0\nend_of_record\n",
+    );
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "-C",
+            repo.root_str(),
+            "coverage",
+            "patch",
+            "--base",
+            "v1",
+            "--json",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let v = env.json(&args(&[]), 0);
+    for k in ["patch", "files"] {
+        assert!(v.get(k).is_some(), "{k} missing: {v}");
+    }
+    assert_eq!(
+        v["patch"],
+        serde_json::json!({"covered": 1, "total": 2, "pct": 50.0})
+    );
+    let f = &v["files"][0];
+    for k in ["path", "covered", "total", "uncovered_lines"] {
+        assert!(keys(f).contains(&k), "{k} missing: {f}");
+    }
+    assert_eq!(f["path"], "src/lib.py");
+    assert_eq!(f["uncovered_lines"], serde_json::json!([3]));
+    assert_eq!(v["changed_lines"], 3);
+
+    let v = env.json(&args(&["--fail-under", "50"]), 0);
+    assert_eq!(v["passed"], true);
+    let v = env.json(&args(&["--fail-under", "50.01"]), 1);
+    assert_eq!(v["passed"], false);
+    let out = env.run(&[
+        "-C",
+        repo.root_str(),
+        "coverage",
+        "patch",
+        "--base",
+        "v1",
+        "--fail-under",
+        "75",
+    ]);
+    assert_code(&out, 1);
+    let shown = text(&out.stdout);
+    assert!(shown.contains("src/lib.py") && shown.contains("under"), "{shown}");
+
+    let e = env.json(
+        &[
+            "-C",
+            repo.root_str(),
+            "coverage",
+            "patch",
+            "--base",
+            "nope",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(e["code"], "coverage.bad_ref");
+    assert!(e["hint"].as_str().is_some_and(|h| !h.is_empty()), "{e}");
+    let out = env.run(&[
+        "-C",
+        repo.root_str(),
+        "coverage",
+        "patch",
+        "--base",
+        "v1",
+        "--fail-under",
+        "101",
+    ]);
+    assert_code(&out, 1);
+    assert!(
+        text(&out.stderr).contains("not a percentage"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -112,10 +112,12 @@ pub fn read(path: &Path, shown: &str) -> Result<Vec<u8>> {
     };
     let io = |e: std::io::Error| crate::error::bad(shown, e);
     let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.len() > MAX_REPORT_BYTES {
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_REPORT_BYTES {
         return Err(too_large());
     }
-    let mut bytes = Vec::new();
+    // Sized once: growing by doubling would touch twice the memory.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     file.take(MAX_REPORT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;

@@ -25,6 +25,18 @@ pub enum CoverageError {
     /// The workspace holds more entries than a walk reads.
     #[error("more than {limit} entries under the workspace")]
     TooManyEntries { limit: usize },
+
+    /// `--base` names no commit, or one with no common history with HEAD.
+    #[error("{reference}: {message}")]
+    BadRef { reference: String, message: String },
+
+    /// The diff from the merge base changes more files than are read.
+    #[error("the diff changes more than {limit} files")]
+    TooManyChanges { limit: usize },
+
+    /// Patch coverage needs a git repository with a commit at HEAD.
+    #[error("{message}")]
+    NoRepository { message: String },
 }
 
 impl Coded for CoverageError {
@@ -36,6 +48,9 @@ impl Coded for CoverageError {
             CoverageError::BadPath { .. } => "coverage.bad_path",
             CoverageError::BadConfig { .. } => "coverage.bad_config",
             CoverageError::TooManyEntries { .. } => "coverage.too_many_entries",
+            CoverageError::BadRef { .. } => "coverage.bad_ref",
+            CoverageError::TooManyChanges { .. } => "coverage.too_many_changes",
+            CoverageError::NoRepository { .. } => "coverage.no_repository",
         }
     }
 
@@ -52,6 +67,15 @@ impl Coded for CoverageError {
                 }
                 CoverageError::TooManyEntries { .. } => {
                     "Name the reports with --file, or open a sub-folder of the workspace."
+                }
+                CoverageError::BadRef { .. } => {
+                    "Name a branch, tag or commit that shares history with HEAD (for example origin/main); in a shallow clone, fetch it first."
+                }
+                CoverageError::TooManyChanges { .. } => {
+                    "Measure against a closer base (a more recent branch or tag)."
+                }
+                CoverageError::NoRepository { .. } => {
+                    "Open a folder inside a git repository that has at least one commit."
                 }
             }
             .into(),

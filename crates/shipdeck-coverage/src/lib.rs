@@ -10,6 +10,7 @@ pub mod error;
 pub mod files;
 pub mod formats;
 pub mod model;
+pub mod patch;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub use discover::MAX_REPORT_BYTES;
 pub use error::CoverageError;
 pub use files::{file_rows, FileRow};
 pub use model::{Counts, FileCov, Parsed};
+pub use patch::{patch, PatchFile, PatchOptions, PatchReport};
 
 /// What `coverage report` reads.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +69,15 @@ pub struct CoverageReport {
     pub files: BTreeMap<String, FileCov>,
 }
 
+/// One report read, its paths resolved into the workspace.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub summary: ReportSummary,
+    /// Its files by workspace-relative path (a file named twice in one
+    /// report is merged).
+    pub files: BTreeMap<String, FileCov>,
+}
+
 /// Finds (or takes) the reports under `root`, reads them and evaluates the
 /// areas.
 pub fn report(
@@ -74,31 +85,14 @@ pub fn report(
     opts: &ReportOptions,
     progress: &Progress,
 ) -> shipdeck_base::error::Result<CoverageReport> {
-    let root = root
-        .canonicalize()
-        .map_err(shipdeck_base::error::Error::io("read", root))?;
-    let mut skipped = Vec::new();
-    let paths = if opts.files.is_empty() {
-        let (found, too_large) = discover::find(&root, progress)?;
-        skipped.extend(too_large.iter().map(|p| Skipped {
-            path: discover::relative(&root, p),
-            reason: format!("larger than {MAX_REPORT_BYTES} bytes"),
-        }));
-        found
-    } else {
-        opts.files
-            .iter()
-            .map(|f| discover::named(&root, f))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let mut reports = Vec::new();
+    let (loaded, skipped) = load(root, &opts.files, progress)?;
+    let mut reports = Vec::with_capacity(loaded.len());
     let mut files: BTreeMap<String, FileCov> = BTreeMap::new();
-    for (i, p) in paths.iter().enumerate() {
-        progress.checkpoint()?;
-        let shown = discover::relative(&root, p);
-        progress.report(i as u64, Some(paths.len() as u64), &shown);
-        let parsed = formats::parse(&shown, &discover::read(p, &shown)?)?;
-        reports.push(add(&root, p, shown, parsed, &mut files));
+    for l in loaded {
+        reports.push(l.summary);
+        for (path, cov) in l.files {
+            model::merge_into(&mut files, path, cov);
+        }
     }
     let areas = areas::evaluate(&areas::configured(&opts.areas), &files)?;
     Ok(CoverageReport {
@@ -110,27 +104,61 @@ pub fn report(
     })
 }
 
-/// Resolves a parsed report's paths into the workspace and merges them.
-fn add(
+/// Reads each of `named` (relative to the workspace) or, when empty, every
+/// report found under `root`; also returns the found ones passed over.
+pub fn load(
     root: &Path,
-    report: &Path,
-    shown: String,
-    parsed: Parsed,
-    files: &mut BTreeMap<String, FileCov>,
-) -> ReportSummary {
+    named: &[PathBuf],
+    progress: &Progress,
+) -> shipdeck_base::error::Result<(Vec<Loaded>, Vec<Skipped>)> {
+    let root = root
+        .canonicalize()
+        .map_err(shipdeck_base::error::Error::io("read", root))?;
+    let mut skipped = Vec::new();
+    let paths = if named.is_empty() {
+        let (found, too_large) = discover::find(&root, progress)?;
+        skipped.extend(too_large.iter().map(|p| Skipped {
+            path: discover::relative(&root, p),
+            reason: format!("larger than {MAX_REPORT_BYTES} bytes"),
+        }));
+        found
+    } else {
+        named
+            .iter()
+            .map(|f| discover::named(&root, f))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut loaded = Vec::with_capacity(paths.len());
+    for (i, p) in paths.iter().enumerate() {
+        progress.checkpoint()?;
+        let shown = discover::relative(&root, p);
+        progress.report(i as u64, Some(paths.len() as u64), &shown);
+        let parsed = formats::parse(&shown, &discover::read(p, &shown)?)?;
+        loaded.push(resolve(&root, p, shown, parsed));
+    }
+    Ok((loaded, skipped))
+}
+
+/// Resolves a parsed report's paths into the workspace; paths that leave
+/// it are dropped.
+fn resolve(root: &Path, report: &Path, shown: String, parsed: Parsed) -> Loaded {
     let dir = report.parent().unwrap_or(root);
+    let mut files: BTreeMap<String, FileCov> = BTreeMap::new();
     let mut count = 0;
-    for (raw, cov) in &parsed.files {
-        if let Some(rel) = discover::resolve(root, dir, &parsed.sources, raw) {
-            files.entry(rel).or_default().merge(cov);
+    for (raw, cov) in parsed.files {
+        if let Some(rel) = discover::resolve(root, dir, &parsed.sources, &raw) {
+            model::merge_into(&mut files, rel, cov);
             count += 1;
         }
     }
-    ReportSummary {
-        path: shown,
-        format: parsed.format,
-        lines: parsed.lines,
-        branches: parsed.branches,
-        files: count,
+    Loaded {
+        summary: ReportSummary {
+            path: shown,
+            format: parsed.format,
+            lines: parsed.lines,
+            branches: parsed.branches,
+            files: count,
+        },
+        files,
     }
 }

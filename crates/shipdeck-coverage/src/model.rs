@@ -81,6 +81,16 @@ impl FileCov {
     }
 }
 
+/// Adds `cov` to `map`'s entry for `path` (moved in when there is none).
+pub fn merge_into(map: &mut BTreeMap<String, FileCov>, path: String, cov: FileCov) {
+    match map.entry(path) {
+        std::collections::btree_map::Entry::Vacant(e) => {
+            e.insert(cov);
+        }
+        std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(&cov),
+    }
+}
+
 /// What one report holds, its paths still as the report writes them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{coverage_py, run, write};
+use common::{cargo_llvm_cov, coverage_py, run, write};
 use serde_json::Value;
 
 const CALC: &str = "def classify(n):
@@ -203,6 +203,75 @@ fn llvm_cov_totals() {
     assert_eq!(r.files["src/lib.rs"].line_counts(), (18, 24));
 }
 
+const RUST_CALC: &str = "pub fn classify(n: i64) -> &'static str {
+    if n < 0 {
+        \"negative\"
+    } else if n == 0 {
+        \"zero\"
+    } else {
+        \"positive\"
+    }
+}
+
+pub fn unused(a: i64, b: i64) -> i64 {
+    let s = a + b;
+    s * 2
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn positive() {
+        assert_eq!(super::classify(3), \"positive\");
+    }
+}
+";
+
+/// A small crate measured by cargo-llvm-cov itself, in its JSON and lcov
+/// exports: each report's lines equal the tool's own totals.
+#[test]
+fn cargo_llvm_cov_totals_from_a_real_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"calc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    );
+    write(root, "src/lib.rs", RUST_CALC);
+    let tool = cargo_llvm_cov();
+    for args in [
+        &["llvm-cov", "--json", "--output-path", "cov.json"][..],
+        &["llvm-cov", "--lcov", "--output-path", "lcov.info"],
+    ] {
+        let out = Command::new(&tool)
+            .args(args)
+            .arg("--quiet")
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let json: Value = serde_json::from_slice(&std::fs::read(root.join("cov.json")).unwrap()).unwrap();
+    let lines = &json["data"][0]["totals"]["lines"];
+    let (covered, count) = (
+        lines["covered"].as_u64().unwrap(),
+        lines["count"].as_u64().unwrap(),
+    );
+    assert!(covered > 0 && covered < count, "a partly covered crate: {lines}");
+    for (file, format) in [("cov.json", "llvm-cov"), ("lcov.info", "lcov")] {
+        let r = run(root, &[file]).unwrap();
+        let x = &r.reports[0];
+        assert_eq!(x.format, format);
+        assert_eq!((x.lines.covered, x.lines.total), (covered, count), "{file}");
+        assert_eq!(r.files["src/lib.rs"].line_counts(), (covered, count), "{file}");
+        // No branch measured (its lcov says `BRF:0`): no branch data.
+        assert_eq!(x.branches, None, "{file}");
+    }
+}
+
 #[test]
 fn format_is_decided_by_content() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,4 +282,31 @@ fn format_is_decided_by_content() {
     );
     let r = run(dir.path(), &[]).unwrap();
     assert_eq!(r.reports[0].format, "lcov");
+}
+
+/// The fast path for the common records and the general one read the same
+/// line and branch maps: CRLF endings, spaces, checksums, named blocks,
+/// repeated and out-of-order lines, a line's branches split apart.
+#[test]
+fn lcov_fast_and_general_records_read_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = "SF:a.c\nFN:1,f\nFNDA:3,f\nDA:1,3\nDA:2,0\nDA:4,7\nBRDA:2,0,0,-\nBRDA:2,0,1,-\nBRDA:4,0,0,5\nBRDA:4,0,1,0\nBRDA:4,1,0,2\nend_of_record\n";
+    let odd = "SF:a.c\r\nFN:1,f\r\nFNDA:3,f\r\nDA:4,5\r\nDA: 1 , 3\r\nDA:2,0,abcdef\r\nBRDA:4,0,0,5\r\nBRDA:2,0,0,-\r\nDA:4,2\r\nBRDA:4,blk,1,0\r\nBRDA:2,0,1,-\r\nBRDA: 4,1,0,2\r\nend_of_record\r\n";
+    write(dir.path(), "plain.lcov", plain);
+    write(dir.path(), "odd.lcov", odd);
+    let a = run(dir.path(), &["plain.lcov"]).unwrap();
+    let b = run(dir.path(), &["odd.lcov"]).unwrap();
+    assert_eq!(a.files["a.c"], b.files["a.c"]);
+    assert_eq!(
+        a.files["a.c"].lines.values().copied().collect::<Vec<_>>(),
+        [3, 0, 7]
+    );
+    assert_eq!(a.files["a.c"].branches.len(), 5);
+    assert_eq!(a.files["a.c"].branches[&(4, 2)], 2);
+    assert_eq!(a.reports[0].lines, b.reports[0].lines);
+    assert_eq!(a.reports[0].branches, b.reports[0].branches);
+    // A malformed count is still an error naming the line.
+    write(dir.path(), "bad.lcov", "SF:a.c\nDA:1,x\nend_of_record\n");
+    let e = run(dir.path(), &["bad.lcov"]).unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
 }

@@ -1,7 +1,9 @@
 //! The Coverage area's actions: `coverage report` reads the workspace's
-//! coverage reports and holds its areas to their thresholds. It runs as a
-//! job with progress and cancel, and every run that completes is recorded
-//! with its commit for the history (see `coverage_history.rs`).
+//! coverage reports and holds its areas to their thresholds (every run that
+//! completes is recorded with its commit for the history, see
+//! `coverage_history.rs`); `coverage patch` measures the lines a branch
+//! changes since its merge base (a read: nothing is recorded). Both run as
+//! jobs with progress and cancel.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use std::sync::Arc;
 use super::coverage_history::commit_context;
 use super::record::{Event, Records};
 use super::Shipdeck;
-use crate::coverage::{self, CoverageReport, ReportOptions};
+use crate::coverage::{self, CoverageReport, PatchOptions, PatchReport, ReportOptions};
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::NewCoverageRun;
@@ -53,6 +55,31 @@ impl Shipdeck {
             Err(_) => Records::default(),
         };
         self.run_recorded(&ws, JobKind::CoverageReport, sink, work, record)
+            .await
+    }
+
+    /// Patch coverage of HEAD against `opts.base`: the changed lines the
+    /// coverage reports measure, and how many ran.
+    pub async fn coverage_patch(
+        &self,
+        path: &Path,
+        opts: PatchOptions,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<PatchReport> {
+        let ws = self.workspace(path).await?;
+        let root = ws.root.clone();
+        self.jobs_ref()
+            .run_unrecorded(Some(&ws.id), JobKind::CoveragePatch, sink, move |p| {
+                let report = coverage::patch(&root, &opts, p)?;
+                Ok(JobOutput {
+                    summary: format!(
+                        "{} of {} changed lines covered ({:.2}%)",
+                        report.patch.covered, report.patch.total, report.patch.pct
+                    ),
+                    result: None,
+                    value: report,
+                })
+            })
             .await
     }
 }
