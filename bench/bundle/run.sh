@@ -19,17 +19,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 routes=${1:-500}
 runs=${RUNS:-5}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/shipdeck-target}
-for t in npm node python3 hyperfine; do
-  command -v "$t" >/dev/null || { echo "bench/bundle: $t missing: run scripts/setup.sh --bench" >&2; exit 1; }
-done
-cd "$root"
-if [ -z "${SHIPDECK_BIN:-}" ]; then
-  cargo build -q --release -p shipdeck
-  bin=$CARGO_TARGET_DIR/release/shipdeck
-else
-  bin=$SHIPDECK_BIN
-fi
+. "$root/bench/lib.sh"
+bench_prepare bundle npm node python3 hyperfine
 
 # Next.js itself, for its figures.
 lock=crates/shipdeck-bundle/tests/fixtures/next15

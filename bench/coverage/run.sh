@@ -15,17 +15,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 size=${1:-50}
 runs=${RUNS:-5}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/shipdeck-target}
-for t in lcov python3 hyperfine jq; do
-  command -v "$t" >/dev/null || { echo "bench/coverage: $t missing: run scripts/setup.sh --bench" >&2; exit 1; }
-done
-cd "$root"
-if [ -z "${SHIPDECK_BIN:-}" ]; then
-  cargo build -q --release -p shipdeck
-  bin=$CARGO_TARGET_DIR/release/shipdeck
-else
-  bin=$SHIPDECK_BIN
-fi
+. "$root/bench/lib.sh"
+bench_prepare coverage lcov python3 hyperfine jq
 
 work=$(mktemp -d /tmp/shipdeck-bench-coverage.XXXXXX)
 cleanup() {

@@ -27,17 +27,8 @@ n_npm=${1:-300}
 n_crates=${2:-100}
 n_pypi=${3:-50}
 runs=${RUNS:-5}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/shipdeck-target}
-for t in npm node python3 hyperfine; do
-  command -v "$t" >/dev/null || { echo "bench/deps: $t missing: run scripts/setup.sh --bench" >&2; exit 1; }
-done
-cd "$root"
-if [ -z "${SHIPDECK_BIN:-}" ]; then
-  cargo build -q --release -p shipdeck
-  bin=$CARGO_TARGET_DIR/release/shipdeck
-else
-  bin=$SHIPDECK_BIN
-fi
+. "$root/bench/lib.sh"
+bench_prepare deps npm node python3 hyperfine
 
 work=$(mktemp -d /tmp/shipdeck-bench-deps.XXXXXX)
 srv=
