@@ -162,3 +162,44 @@ fn mark_reviewed_keeps_a_page_fresh_until_the_code_changes_again() {
         assert_eq!(e["code"], "docs.bad_path", "{page}: {e}");
     }
 }
+
+/// Answers `/ok` with 200 and anything else with 404, at most `n` requests.
+fn tiny_server(n: usize) -> (String, std::thread::JoinHandle<()>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let handle = std::thread::spawn(move || {
+        for _ in 0..n {
+            let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(20)) else {
+                return;
+            };
+            let code = if req.url() == "/ok" { 200 } else { 404 };
+            let _ = req.respond(tiny_http::Response::empty(code));
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn links_checks_external_urls_and_caches_the_answers() {
+    let env = Env::new();
+    let (base, server) = tiny_server(2);
+    let mut repo = Repo::init(&env.path("ws"));
+    repo.write(
+        "README.md",
+        &format!("# App\n\n[ok]({base}/ok)\n[gone]({base}/gone)\n"),
+    );
+    repo.commit("readme");
+    let root = repo.root_str().to_string();
+    env.json(&["-C", &root, "docs", "check", "--json"], 0);
+
+    let v = env.json(&["-C", &root, "docs", "check", "--links", "--json"], 1);
+    assert_eq!(
+        v["docs"][0]["broken_links"],
+        serde_json::json!([{"line": 4, "target": format!("{base}/gone"), "reason": "http_status", "detail": "HTTP 404"}])
+    );
+    server.join().unwrap();
+    // The server took its two requests and is gone: the cache answers.
+    assert!(env.data.path().join("cache/docs-links.json").is_file());
+    let v = env.json(&["-C", &root, "docs", "check", "--links", "--json"], 1);
+    assert_eq!(v["docs"][0]["broken_links"][0]["reason"], "http_status", "{v}");
+}

@@ -9,7 +9,10 @@ use shipdeck_base::jobs::Progress;
 use crate::history::History;
 use crate::model::*;
 use crate::target::{classify, code_span_path, Target};
-use crate::{find, parse, slug, CheckOptions, MAX_PAGE_BYTES};
+use crate::{find, links, parse, slug, CheckOptions, MAX_PAGE_BYTES};
+
+/// At most this many external links are kept (all pages together).
+const MAX_EXTERNAL: usize = 50_000;
 
 /// At most this many commits are listed per stale page.
 const MAX_STALE_COMMITS: usize = 50;
@@ -28,6 +31,7 @@ pub fn check(
     let mut ctx = Ctx {
         root: &root,
         anchors: HashMap::new(),
+        external: Vec::new(),
     };
     let mut docs = Vec::with_capacity(pages.len());
     let mut skipped = Vec::new();
@@ -51,6 +55,9 @@ pub fn check(
             opts.reviews.get(path),
         ));
     }
+    if let Some(lo) = &opts.links {
+        external(&mut docs, std::mem::take(&mut ctx.external), lo, progress)?;
+    }
     docs.sort_by(|a, b| b.stale.cmp(&a.stale).then_with(|| a.path.cmp(&b.path)));
     let summary = Summary {
         docs: docs.len(),
@@ -68,6 +75,43 @@ pub fn check(
     })
 }
 
+/// Asks for every distinct external URL and adds the broken ones to their
+/// pages, in line order.
+fn external(
+    docs: &mut [DocResult],
+    found: Vec<(String, usize, String)>,
+    opts: &links::LinkOptions,
+    progress: &Progress,
+) -> shipdeck_base::error::Result<()> {
+    let urls: Vec<String> = found
+        .iter()
+        .map(|(_, _, u)| u.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let verdicts = links::check(&urls, opts, progress)?;
+    let index: HashMap<String, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.clone(), i))
+        .collect();
+    for (page, line, url) in found {
+        let (Some(Some((reason, detail))), Some(&i)) = (verdicts.get(&url), index.get(&page)) else {
+            continue;
+        };
+        docs[i].broken_links.push(BrokenLink {
+            line,
+            target: url,
+            reason: *reason,
+            detail: detail.clone(),
+        });
+    }
+    for d in docs.iter_mut() {
+        d.broken_links.sort_by_key(|b| b.line);
+    }
+    Ok(())
+}
+
 fn read_page(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if meta.len() > MAX_PAGE_BYTES {
@@ -81,6 +125,8 @@ struct Ctx<'a> {
     root: &'a Path,
     /// Anchors of each Markdown page read so far (`None`: unreadable).
     anchors: HashMap<String, Option<HashSet<String>>>,
+    /// External links seen: page, line, URL as written.
+    external: Vec<(String, usize, String)>,
 }
 
 impl Ctx<'_> {
@@ -99,7 +145,12 @@ impl Ctx<'_> {
                 detail: detail.to_string(),
             };
             match classify(path, dest) {
-                Target::External(_) | Target::Other => {}
+                Target::External(url) => {
+                    if self.external.len() < MAX_EXTERNAL {
+                        self.external.push((path.to_string(), *line, url));
+                    }
+                }
+                Target::Other => {}
                 Target::Outside => broken.push(bad(Reason::MissingFile, "leaves the workspace")),
                 Target::Local { path: target, anchor } => {
                     if find::existing(self.root, &target).is_none() {

@@ -9,6 +9,7 @@ pub mod check;
 pub mod error;
 pub mod find;
 pub mod history;
+pub mod links;
 pub mod model;
 pub mod parse;
 pub mod slug;
@@ -44,6 +45,8 @@ pub struct CheckOptions {
     pub fail_on: FailOn,
     /// Recorded reviews by page path.
     pub reviews: BTreeMap<String, Review>,
+    /// Check external http(s) links too (`--links`), this way.
+    pub links: Option<links::LinkOptions>,
 }
 
 /// Pages larger than this are not read (listed as skipped).

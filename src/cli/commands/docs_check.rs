@@ -13,6 +13,10 @@ use crate::cli::{Global, Output};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Check external http(s) links too (concurrently, a few per host;
+    /// answers cached for a day).
+    #[arg(long)]
+    links: bool,
     /// Record that PAGE (relative to the workspace) was reviewed at HEAD,
     /// then check: it is fresh until a path it references changes again.
     #[arg(long, value_name = "PAGE")]
@@ -30,7 +34,7 @@ pub async fn run(args: CheckArgs, g: &Global, out: &Output) -> Result<ExitCode> 
             println!("marked {page} reviewed at {short}");
         }
     }
-    let report = core.docs_check(&dir, Bar::new(out.json)).await?;
+    let report = core.docs_check(&dir, args.links, Bar::new(out.json)).await?;
     out.print(&report, print_report);
     Ok(if report.passed {
         ExitCode::SUCCESS

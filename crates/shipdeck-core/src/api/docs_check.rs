@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::Shipdeck;
 use crate::config::DocsFailOn;
+use crate::docs_check::links::LinkOptions;
 use crate::docs_check::{self, CheckOptions, DocsReport, FailOn, Review};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
@@ -21,8 +22,14 @@ fn fail_on(configured: Option<&[DocsFailOn]>) -> FailOn {
 
 impl Shipdeck {
     /// Every page of the workspace: its references dated against the git
-    /// history and its broken links.
-    pub async fn docs_check(&self, path: &Path, sink: Arc<dyn ProgressSink>) -> Result<DocsReport> {
+    /// history and its broken links (external ones too with `links`,
+    /// answers cached in the data folder for a day).
+    pub async fn docs_check(
+        &self,
+        path: &Path,
+        links: bool,
+        sink: Arc<dyn ProgressSink>,
+    ) -> Result<DocsReport> {
         let ws = self.workspace(path).await?;
         let config = ws.config_or_default()?;
         let root = ws.root.clone();
@@ -30,6 +37,10 @@ impl Shipdeck {
             globs: config.docs.check.clone(),
             fail_on: fail_on(config.docs.fail_on.as_deref()),
             reviews: self.store_ref().docs_reviews(&ws.id).await?,
+            links: links.then(|| LinkOptions {
+                cache: Some(self.paths().data_dir.join("cache").join("docs-links.json")),
+                ..LinkOptions::default()
+            }),
         };
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DocsCheck, sink, move |p| {
