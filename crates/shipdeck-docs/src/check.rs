@@ -112,6 +112,10 @@ fn external(
     Ok(())
 }
 
+fn is_git(path: &str) -> bool {
+    path == ".git" || path.starts_with(".git/")
+}
+
 fn read_page(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if meta.len() > MAX_PAGE_BYTES {
@@ -157,8 +161,9 @@ impl Ctx<'_> {
                         broken.push(bad(Reason::MissingFile, "no such file or folder"));
                         continue;
                     }
-                    // The page itself and the whole workspace are not code it documents.
-                    if target != path && !target.is_empty() {
+                    // The page itself, the whole workspace and git's own files
+                    // are not code it documents.
+                    if target != path && !target.is_empty() && !is_git(&target) {
                         refs.insert((dest.clone(), RefKind::Link, target.clone()));
                     }
                     if let Some(a) = anchor.filter(|a| !a.is_empty()) {
@@ -173,7 +178,9 @@ impl Ctx<'_> {
             }
         }
         for (_, span) in &page.code_spans {
-            if let Some(p) = code_span_path(span).filter(|p| find::existing(self.root, p).is_some()) {
+            let named = code_span_path(span)
+                .filter(|p| p != path && !is_git(p) && find::existing(self.root, p).is_some());
+            if let Some(p) = named {
                 refs.insert((span.clone(), RefKind::CodeSpan, p));
             }
         }

@@ -344,3 +344,18 @@ fn cancelled_check_stops() {
     let err = check(r.root(), &CheckOptions::default(), &Progress::detached(token)).unwrap_err();
     assert!(matches!(err, shipdeck_base::error::Error::Cancelled), "{err:?}");
 }
+
+#[test]
+fn git_internals_are_not_references() {
+    let r = Repo::new();
+    r.write(
+        "README.md",
+        "See `.git/HEAD`, [config](.git/config) and `README.md`.\n",
+    );
+    r.commit(1, "Ada", "readme");
+    let report = r.check();
+    let d = doc(&report, "README.md");
+    let targets: Vec<_> = d.references.iter().map(|x| x.target.as_str()).collect();
+    assert!(targets.is_empty(), "{targets:?}");
+    assert!(d.broken_links.is_empty());
+}
