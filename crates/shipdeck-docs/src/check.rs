@@ -141,7 +141,8 @@ impl Ctx<'_> {
             .or_insert_with(|| Some(slug::anchors(page.headings.iter().map(String::as_str))));
         let mut refs = BTreeSet::new();
         let mut broken = Vec::new();
-        for (line, dest) in &page.links {
+        let images = page.images.iter().map(|(l, d)| (l, d, true));
+        for (line, dest, is_image) in page.links.iter().map(|(l, d)| (l, d, false)).chain(images) {
             let bad = |reason, detail: &str| BrokenLink {
                 line: *line,
                 target: dest.clone(),
@@ -161,9 +162,9 @@ impl Ctx<'_> {
                         broken.push(bad(Reason::MissingFile, "no such file or folder"));
                         continue;
                     }
-                    // The page itself, the whole workspace and git's own files
-                    // are not code it documents.
-                    if target != path && !target.is_empty() && !is_git(&target) {
+                    // Images, the page itself, the whole workspace and git's
+                    // own files are not code it documents.
+                    if !is_image && target != path && !target.is_empty() && !is_git(&target) {
                         refs.insert((dest.clone(), RefKind::Link, target.clone()));
                     }
                     if let Some(a) = anchor.filter(|a| !a.is_empty()) {
@@ -184,6 +185,7 @@ impl Ctx<'_> {
                 refs.insert((span.clone(), RefKind::CodeSpan, p));
             }
         }
+        broken.sort_by_key(|b| b.line);
         (refs.into_iter().collect(), broken)
     }
 

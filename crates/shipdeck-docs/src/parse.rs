@@ -7,15 +7,17 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// The comment that opts the next link (or path-like code span) out.
 pub const IGNORE_NEXT: &str = "shipdeck:ignore-next-link";
 
-/// At most this many links and code spans are read from one page.
+/// At most this many links, images and code spans are read from one page.
 pub const MAX_ITEMS: usize = 10_000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     /// Heading texts, in order.
     pub headings: Vec<String>,
-    /// Link and image destinations as written, with their 1-based line.
+    /// Link destinations as written, with their 1-based line.
     pub links: Vec<(usize, String)>,
+    /// Image sources as written, with their 1-based line.
+    pub images: Vec<(usize, String)>,
     /// Inline code spans, with their 1-based line.
     pub code_spans: Vec<(usize, String)>,
 }
@@ -28,7 +30,7 @@ pub fn parse(text: &str) -> Page {
     let mut skip_next = false;
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        if page.links.len() + page.code_spans.len() >= MAX_ITEMS {
+        if page.links.len() + page.images.len() + page.code_spans.len() >= MAX_ITEMS {
             break;
         }
         match event {
@@ -41,10 +43,11 @@ pub fn parse(text: &str) -> Page {
             }
             // The guards consume a pending ignore comment: the link or
             // code span it drops falls through to `_`.
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if !std::mem::take(&mut skip_next) =>
-            {
+            Event::Start(Tag::Link { dest_url, .. }) if !std::mem::take(&mut skip_next) => {
                 page.links.push((lines.line(range.start), dest_url.to_string()));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !std::mem::take(&mut skip_next) => {
+                page.images.push((lines.line(range.start), dest_url.to_string()));
             }
             Event::Code(t) if !std::mem::take(&mut skip_next) => {
                 page.code_spans.push((lines.line(range.start), t.to_string()));
@@ -83,7 +86,8 @@ mod tests {
     fn links_code_spans_and_headings_with_lines() {
         let p = parse("# Title `x`\n\nSee [a](docs/a.md) and ![i](img.png).\n\nRun `src/main.rs`.\n");
         assert_eq!(p.headings, vec!["Title x"]);
-        assert_eq!(p.links, vec![(3, "docs/a.md".into()), (3, "img.png".into())]);
+        assert_eq!(p.links, vec![(3, "docs/a.md".into())]);
+        assert_eq!(p.images, vec![(3, "img.png".into())]);
         assert_eq!(p.code_spans, vec![(5, "src/main.rs".into())]);
     }
 

@@ -359,3 +359,17 @@ fn git_internals_are_not_references() {
     assert!(targets.is_empty(), "{targets:?}");
     assert!(d.broken_links.is_empty());
 }
+
+#[test]
+fn images_are_checked_but_are_not_references() {
+    let r = Repo::new();
+    r.write("docs/shot.png", "png");
+    r.write("docs/page.md", "![shot](shot.png)\n\n![gone](gone.png)\n");
+    r.commit(1, "Ada", "page");
+    r.write("docs/shot.png", "png, retaken");
+    r.commit(2, "Ada", "new screenshot");
+    let report = r.check();
+    let d = doc(&report, "docs/page.md");
+    assert!(!d.stale && d.references.is_empty(), "{d:#?}");
+    assert_eq!(broken(d), vec![(3, "gone.png", Reason::MissingFile)]);
+}
