@@ -112,6 +112,13 @@ fn external(
     Ok(())
 }
 
+/// A page's anchors: its headings' slugs and the anchors set in HTML.
+fn anchors_of(page: &parse::Page) -> HashSet<String> {
+    let mut set = slug::anchors(page.headings.iter().map(String::as_str));
+    set.extend(page.html_anchors.iter().cloned());
+    set
+}
+
 fn is_git(path: &str) -> bool {
     path == ".git" || path.starts_with(".git/")
 }
@@ -138,7 +145,7 @@ impl Ctx<'_> {
     fn links(&mut self, path: &str, page: &parse::Page) -> (Vec<(String, RefKind, String)>, Vec<BrokenLink>) {
         self.anchors
             .entry(path.to_string())
-            .or_insert_with(|| Some(slug::anchors(page.headings.iter().map(String::as_str))));
+            .or_insert_with(|| Some(anchors_of(page)));
         let mut refs = BTreeSet::new();
         let mut broken = Vec::new();
         let images = page.images.iter().map(|(l, d)| (l, d, true));
@@ -200,7 +207,7 @@ impl Ctx<'_> {
             let real = find::existing(root, file)?;
             let text = read_page(&real)?;
             let page = parse::parse(&text);
-            Some(slug::anchors(page.headings.iter().map(String::as_str)))
+            Some(anchors_of(&page))
         });
         match set {
             Some(s) => !s.contains(anchor) && !s.contains(&anchor.to_lowercase()),

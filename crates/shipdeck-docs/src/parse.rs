@@ -14,6 +14,8 @@ pub const MAX_ITEMS: usize = 10_000;
 pub struct Page {
     /// Heading texts, in order.
     pub headings: Vec<String>,
+    /// Anchors set in HTML: `id` and `name` attributes (`<a name="x">`).
+    pub html_anchors: Vec<String>,
     /// Link destinations as written, with their 1-based line.
     pub links: Vec<(usize, String)>,
     /// Image sources as written, with their 1-based line.
@@ -52,11 +54,39 @@ pub fn parse(text: &str) -> Page {
             Event::Code(t) if !std::mem::take(&mut skip_next) => {
                 page.code_spans.push((lines.line(range.start), t.to_string()));
             }
-            Event::Html(h) | Event::InlineHtml(h) if h.contains(IGNORE_NEXT) => skip_next = true,
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if h.contains(IGNORE_NEXT) {
+                    skip_next = true;
+                } else if page.html_anchors.len() < MAX_ITEMS {
+                    html_anchors(&h, &mut page.html_anchors);
+                }
+            }
             _ => {}
         }
     }
     page
+}
+
+/// The `id` and `name` attributes of the tags in an HTML fragment, read
+/// with an XML reader: it stops quietly at what is not well-formed, which
+/// only means an anchor there is not seen.
+fn html_anchors(html: &str, out: &mut Vec<String>) {
+    use quick_xml::events::Event as Xml;
+    let mut reader = quick_xml::Reader::from_str(html);
+    reader.config_mut().check_end_names = false;
+    for _ in 0..64 {
+        match reader.read_event() {
+            Ok(Xml::Start(t) | Xml::Empty(t)) => {
+                for a in t.attributes().flatten() {
+                    if matches!(a.key.into_inner(), "id" | "name") {
+                        out.push(a.value.to_string());
+                    }
+                }
+            }
+            Ok(Xml::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// Byte offset → 1-based line number.
@@ -101,6 +131,14 @@ mod tests {
     fn ignore_comment_drops_only_the_next_link() {
         let p = parse("<!-- shipdeck:ignore-next-link -->\n[a](gone.md) [b](b.md)\n");
         assert_eq!(p.links, vec![(2, "b.md".into())]);
+    }
+
+    #[test]
+    fn html_anchors_are_read_and_broken_html_is_passed_over() {
+        let p = parse(
+            "<a name=\"legacy\"></a>\n\n# T <span id=\"inline\">x</span>\n\n<div id=\"x\" <<< broken\n",
+        );
+        assert_eq!(p.html_anchors, vec!["legacy", "inline"]);
     }
 
     #[test]

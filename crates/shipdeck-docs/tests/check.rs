@@ -227,7 +227,14 @@ fn every_link_rule() {
 fn anchors_in_other_pages_follow_their_own_duplicates() {
     let r = Repo::new();
     r.write("docs/a.md", "# Setup\n\n# Setup\n\n[b](b.md#setup-1)\n");
-    r.write("docs/b.md", "# Setup\n\n[a](a.md#setup-1) [a2](./a.md#setup-2)\n");
+    r.write(
+        "docs/b.md",
+        "# Setup\n\n[a](a.md#setup-1) [a2](./a.md#setup-2)\n\n<a name=\"old-setup\"></a>\n",
+    );
+    r.write(
+        "docs/c.md",
+        "[html](b.md#old-setup) [html-missing](b.md#older-setup)\n",
+    );
     r.commit(1, "Ada", "pages");
     let report = r.check();
     assert_eq!(
