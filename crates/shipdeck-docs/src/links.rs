@@ -73,7 +73,7 @@ pub fn check(
     let mut out = HashMap::new();
     let mut todo = Vec::new();
     for u in urls {
-        match cache.get(u) {
+        match cache.get(&cache_key(u)) {
             Some(a) if now - a.checked_at < opts.ttl.as_secs() as i64 && now >= a.checked_at => {
                 out.insert(u.clone(), a.broken.clone());
             }
@@ -84,7 +84,7 @@ pub fn check(
     let fresh = run_blocking(&todo, opts, progress)?;
     for (u, broken) in fresh {
         cache.insert(
-            u.clone(),
+            cache_key(&u),
             Answer {
                 broken: broken.clone(),
                 checked_at: now,
@@ -194,6 +194,19 @@ async fn ask(client: &reqwest::Client, raw: &str) -> Verdict {
         Err(e) if e.is_redirect() => Some((Reason::Unreachable, "too many redirects".into())),
         Err(e) if e.is_connect() => Some((Reason::Unreachable, "connection failed".into())),
         Err(_) => Some((Reason::Unreachable, "request failed".into())),
+    }
+}
+
+/// The URL the cache files an answer under: without any credentials
+/// written into it, so none reach the disk.
+fn cache_key(raw: &str) -> String {
+    match reqwest::Url::parse(raw) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => raw.chars().take(2000).collect(),
     }
 }
 

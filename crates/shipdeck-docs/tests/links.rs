@@ -107,7 +107,8 @@ fn external_links_404_slow_redirects_and_head_refused() {
         ),
     )
     .unwrap();
-    let report = run(ws.path(), &opts(None));
+    let cache = ws.path().join("cache.json");
+    let report = run(ws.path(), &opts(Some(cache.clone())));
     let d = &report.docs[0];
     assert_eq!(
         rows(&d.broken_links),
@@ -122,6 +123,11 @@ fn external_links_404_slow_redirects_and_head_refused() {
     assert!(
         seen.iter().all(|(_, _, auth)| !auth),
         "credentials sent: {seen:?}"
+    );
+    let cached = std::fs::read_to_string(&cache).unwrap();
+    assert!(
+        cached.contains("/secret") && !cached.contains("hunter2"),
+        "credentials cached: {cached}"
     );
     assert!(
         seen.contains(&("GET".into(), "/nohead".into(), false)),
