@@ -15,6 +15,7 @@ mod demo;
 mod deps;
 mod deps_propose;
 mod docs;
+mod docs_check;
 mod doctor;
 mod env;
 mod errors;

@@ -55,6 +55,7 @@ pub enum JobKind {
     CoverageReport,
     CoveragePatch,
     BundleAnalyze,
+    DocsCheck,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -79,6 +80,7 @@ string_enum!(JobKind {
     CoverageReport => "coverage_report",
     CoveragePatch => "coverage_patch",
     BundleAnalyze => "bundle_analyze",
+    DocsCheck => "docs_check",
     Unknown => "unknown",
 });
 

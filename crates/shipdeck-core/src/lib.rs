@@ -22,6 +22,7 @@ pub use shipdeck_benchmarks as benchmarks;
 pub use shipdeck_bundle as bundle;
 pub use shipdeck_coverage as coverage;
 pub use shipdeck_dependencies as dependencies;
+pub use shipdeck_docs as docs_check;
 pub use shipdeck_environments as environments;
 pub use shipdeck_migrations as migrations;
 pub use shipdeck_releases as releases;

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use shipdeck_core::api::SchemaDoc;
 use shipdeck_core::{DatabaseChoice, Result};
 
+pub use super::docs_check::CheckArgs;
 use super::open_core;
 use crate::cli::{Global, Output};
 
@@ -12,6 +13,10 @@ pub enum DocsCmd {
     /// The domain model page of a database (docs/domain-model.md): a Mermaid
     /// ER diagram and a section per table, from the live schema.
     Schema(SchemaArgs),
+    /// Markdown pages against the code they reference (stale when it
+    /// changed after them) and their links; exit 1 on a stale page or a
+    /// broken link (`[docs] fail_on`).
+    Check(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -32,7 +37,10 @@ pub struct SchemaArgs {
 }
 
 pub async fn run(cmd: DocsCmd, g: &Global, out: &Output) -> Result<ExitCode> {
-    let DocsCmd::Schema(args) = cmd;
+    let args = match cmd {
+        DocsCmd::Schema(a) => a,
+        DocsCmd::Check(a) => return super::docs_check::run(a, g, out).await,
+    };
     let dir = g.workspace_dir();
     let core = open_core().await?;
     let choice = DatabaseChoice {

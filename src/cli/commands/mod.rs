@@ -10,6 +10,7 @@ pub mod coverage_history;
 pub mod demo;
 pub mod dependencies;
 pub mod docs;
+pub mod docs_check;
 pub mod environments;
 pub mod migrations;
 pub mod releases;

@@ -117,7 +117,7 @@ impl From<&str> for EnvFile {
     }
 }
 
-/// `[docs]`: where generated documentation goes.
+/// `[docs]`: where generated documentation goes, and what `docs check` reads.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocsConfig {
@@ -125,6 +125,22 @@ pub struct DocsConfig {
     /// `docs/domain-model.md`); `{database}` is replaced by the database's
     /// name.
     pub domain_model: Option<String>,
+    /// More pages for `docs check`, as globs relative to the workspace
+    /// (`README*` and `docs/**/*.md` are always read).
+    #[serde(default)]
+    pub check: Vec<String>,
+    /// What makes `docs check` exit 1 (default: both).
+    pub fail_on: Option<Vec<DocsFailOn>>,
+}
+
+/// A finding of `docs check` that fails it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocsFailOn {
+    /// A page whose referenced code changed after it.
+    Stale,
+    /// A broken link.
+    Broken,
 }
 
 /// `[security]`: where vulnerability advisories come from.

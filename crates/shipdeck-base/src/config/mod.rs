@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorPayload, Result};
 mod areas;
 pub use areas::{
     AdvisorConfig, BundleBudget, BundleConfig, CoverageArea, CoverageConfig, DependenciesConfig, DocsConfig,
-    EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds, VulnsConfig,
+    DocsFailOn, EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds, VulnsConfig,
 };
 
 pub const FILE_NAME: &str = "shipdeck.toml";

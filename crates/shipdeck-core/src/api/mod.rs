@@ -10,6 +10,7 @@ mod coverage_history;
 mod dependencies;
 mod dependencies_labels;
 mod docs;
+mod docs_check;
 mod environments;
 mod migrations;
 mod record;

@@ -6,6 +6,7 @@ mod advisor;
 mod benchmarks;
 mod bundle;
 mod coverage;
+mod docs;
 mod environments;
 mod jobs;
 mod migrations;
