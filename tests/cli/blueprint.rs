@@ -194,3 +194,47 @@ fn a_missing_variable_is_an_error_without_a_terminal() {
     assert!(text(&out.stderr).contains("blueprints.missing_variable"));
     assert!(!env.path("ws/services").exists());
 }
+
+#[test]
+fn a_missing_variable_is_asked_for_on_a_terminal_until_allowed() {
+    let env = Env::new();
+    let mut repo = Repo::init(&env.path("ws"));
+    repo.write(
+        "blueprints/note/blueprint.toml",
+        "description = \"d\"\n[[variables]]\nname = \"name\"\nprompt = \"Note name\"\npattern = \"[A-Za-z ]+\"\n",
+    );
+    repo.write(
+        "blueprints/note/files/{{ name | kebab_case }}.txt",
+        "{{ name | snake_case }}\n",
+    );
+    repo.commit("init");
+    // `script` gives the command a real pseudo-terminal fed from our stdin.
+    let command = format!(
+        "{} -C {} blueprint new note",
+        env!("CARGO_BIN_EXE_shipdeck"),
+        repo.root_str()
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("SHIPDECK_DATA_DIR", env.data.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs the command on a terminal");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"1 bad\nOrder Sync\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = text(&out.stdout);
+    assert!(out.status.success(), "{shown}{}", text(&out.stderr));
+    assert!(shown.contains("Note name: "), "{shown}");
+    assert!(shown.contains("does not match the pattern"), "{shown}");
+    assert!(shown.contains("Allowed: values matching [A-Za-z ]+."), "{shown}");
+    let made = std::fs::read_to_string(env.path("ws/order-sync.txt")).unwrap();
+    assert_eq!(made, "order_sync\n");
+}

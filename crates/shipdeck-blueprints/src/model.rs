@@ -93,6 +93,9 @@ pub(crate) fn parse(name: &str, text: &str, source: Source, dir: Option<PathBuf>
         if let Some(p) = &v.pattern {
             crate::values::full_match(p).map_err(|e| bad(name, format!("{}: {e}", v.name)))?;
         }
+        if let Some(d) = &v.default {
+            crate::values::check(v, d).map_err(|e| bad(name, format!("the default of {e}")))?;
+        }
     }
     Ok(Blueprint {
         name: name.to_string(),

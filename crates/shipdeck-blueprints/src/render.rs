@@ -64,7 +64,8 @@ pub(crate) fn render(env: &Environment<'_>, file: &str, source: &str, ctx: &Valu
         limit: MAX_OUTPUT_BYTES,
     };
     if let Err(e) = tmpl.render_captured_to(ctx, &mut out) {
-        if out.buf.len() >= MAX_OUTPUT_BYTES / 2 || e.kind() == minijinja::ErrorKind::WriteFailure {
+        // The only write that fails is the one past the limit.
+        if e.kind() == minijinja::ErrorKind::WriteFailure {
             return Err(BlueprintError::TooLarge {
                 what: format!("the output of {file}"),
                 limit: MAX_OUTPUT_BYTES,

@@ -229,6 +229,15 @@ fn templates_read_nothing_outside_and_their_work_is_bounded() {
         ["blueprints.too_large", "blueprints.render"].contains(&err.code()),
         "{err}"
     );
+    // Output alone past the limit, with little work: stopped by the writer.
+    write(root, "blueprints/big/blueprint.toml", "description = \"d\"\n");
+    write(
+        root,
+        "blueprints/big/files/a.txt",
+        "{% for i in range(60000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}",
+    );
+    let err = generate(root, "big", &BTreeMap::new(), true).unwrap_err();
+    assert_eq!(err.code(), "blueprints.too_large", "{err}");
 
     // A link among the templates is refused: it could read any file.
     write(root, "blueprints/link/blueprint.toml", "description = \"d\"\n");
@@ -250,6 +259,15 @@ fn a_bad_blueprint_toml_is_a_typed_error() {
         "description = \"d\"\n[[variables]]\nname = \"ecosystems\"\nprompt = \"p\"\n",
     );
     assert_eq!(list(ws.path()).unwrap_err().code(), "blueprints.bad_blueprint");
+    // A default outside its own choices is the blueprint's fault, found when listed.
+    write(
+        ws.path(),
+        "blueprints/bad/blueprint.toml",
+        "description = \"d\"\n[[variables]]\nname = \"k\"\nprompt = \"p\"\ndefault = \"c\"\nchoices = [\"a\", \"b\"]\n",
+    );
+    let err = list(ws.path()).unwrap_err();
+    assert_eq!(err.code(), "blueprints.bad_blueprint");
+    assert!(err.to_string().contains("the default of k"), "{err}");
 }
 
 #[test]

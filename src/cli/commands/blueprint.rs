@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use shipdeck_core::blueprints::{values, Blueprint, Generation};
+use shipdeck_core::error::Coded;
 use shipdeck_core::{Error, Result};
 
 use super::open_core;
@@ -133,7 +134,7 @@ fn ask_missing(bp: &Blueprint, given: &mut BTreeMap<String, String>) -> Result<(
                     given.insert(v.name.clone(), answer);
                     break;
                 }
-                Err(e) => eprintln!("{e}"),
+                Err(e) => eprintln!("{e}. {}", e.hint().unwrap_or_default()),
             }
         }
     }
