@@ -82,6 +82,9 @@ pub enum Command {
     /// Bundle: what each route of a web app loads, packages, budgets.
     #[command(subcommand)]
     Bundle(commands::bundle::BundleCmd),
+    /// Feature blueprints: list them, render one into the workspace.
+    #[command(subcommand, visible_alias = "blueprints")]
+    Blueprint(commands::blueprint::BlueprintCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

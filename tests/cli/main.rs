@@ -6,6 +6,7 @@
 mod advisor;
 mod area_names;
 mod bench;
+mod blueprint;
 mod bundle;
 mod bundle_next;
 mod config_paths;

@@ -87,8 +87,14 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::BundleView::export_all(&cfg)?;
     crate::api::BundleViewRequest::export_all(&cfg)?;
     export_dependencies(&cfg)?;
+    export_blueprints(&cfg)?;
     export_coverage(&cfg)?;
     crate::docs_check::DocsReport::export_all(&cfg)
+}
+
+fn export_blueprints(cfg: &Config) -> Result<(), ExportError> {
+    crate::api::BlueprintList::export_all(cfg)?;
+    crate::blueprints::Generation::export_all(cfg)
 }
 
 fn export_coverage(cfg: &Config) -> Result<(), ExportError> {

@@ -19,6 +19,7 @@ pub mod store;
 pub use shipdeck_advisor as advisor;
 pub use shipdeck_base::{config, db, duration, error, net, plan_digest, secrets, tls, workspace};
 pub use shipdeck_benchmarks as benchmarks;
+pub use shipdeck_blueprints as blueprints;
 pub use shipdeck_bundle as bundle;
 pub use shipdeck_coverage as coverage;
 pub use shipdeck_dependencies as dependencies;

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod advisor;
 pub mod benchmarks;
+pub mod blueprint;
 pub mod bundle;
 pub mod coverage;
 pub mod coverage_history;
@@ -43,6 +44,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Security(cmd) => security::run(cmd, g, out).await,
         Command::Coverage(cmd) => coverage::run(cmd, g, out).await,
         Command::Bundle(cmd) => bundle::run(cmd, g, out).await,
+        Command::Blueprint(cmd) => blueprint::run(cmd, g, out).await,
         Command::Dependencies(cmd) => dependencies::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,

@@ -4,6 +4,7 @@
 
 mod advisor;
 mod benchmarks;
+mod blueprints;
 mod bundle;
 mod coverage;
 mod coverage_history;
@@ -21,6 +22,7 @@ mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
+pub use blueprints::BlueprintList;
 pub use bundle::{BundleHistoryEntry, BundleView, BundleViewRequest};
 pub use coverage_history::CoverageView;
 pub use docs::SchemaDoc;

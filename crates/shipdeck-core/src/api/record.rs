@@ -157,6 +157,8 @@ pub(crate) enum AuditAction {
     DepsUpdate,
     /// Update branches pushed and their pull requests opened or updated.
     DepsPropose,
+    /// Files generated from a blueprint.
+    BlueprintCreate,
 }
 
 impl AuditAction {
@@ -173,6 +175,7 @@ impl AuditAction {
             AuditAction::DemoCreate => "demo.create".into(),
             AuditAction::DepsUpdate => "deps.update".into(),
             AuditAction::DepsPropose => "deps.propose".into(),
+            AuditAction::BlueprintCreate => "blueprint.create".into(),
         }
     }
 }
@@ -307,6 +310,7 @@ mod tests {
         assert_eq!(AuditAction::EnvReveal.name(), "env.reveal");
         assert_eq!(AuditAction::SecretRm.name(), "secret.rm");
         assert_eq!(AuditAction::DepsPropose.name(), "deps.propose");
+        assert_eq!(AuditAction::BlueprintCreate.name(), "blueprint.create");
         assert_eq!(AuditAction::AdvisorDismiss.name(), "advisor.dismiss");
         assert_eq!(
             AuditAction::SecuritySecretDismiss.name(),
