@@ -86,6 +86,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::SarifFilter::export_all(&cfg)?;
     crate::api::BundleView::export_all(&cfg)?;
     crate::api::BundleViewRequest::export_all(&cfg)?;
+    crate::api::DocsCheckRequest::export_all(&cfg)?;
     export_dependencies(&cfg)?;
     export_blueprints(&cfg)?;
     export_coverage(&cfg)?;

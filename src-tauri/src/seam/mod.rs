@@ -16,7 +16,7 @@ use shipdeck_core::{
     advisor::{CheckInfo, Suggestion},
     api::{
         AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BundleView, BundleViewRequest,
-        CompareReport, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HealthReport,
+        CompareReport, CreateMigrationRequest, DocsCheckRequest, DismissRequest, DownRequest, EnvRunKind, HealthReport,
         HttpLoad, LintReport, MigrationDetail, ParityView, PublishRequest, ReleaseHistory, RepairRequest,
         SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
     },
@@ -24,6 +24,7 @@ use shipdeck_core::{
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
     charts::{Chart, Theme},
     dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest},
+    docs_check::{DocsReport, Review},
     doctor::DoctorReport,
     environments::readiness::ReadinessRow,
     environments::{ParityFilter, ParityReport},
