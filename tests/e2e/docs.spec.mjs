@@ -120,6 +120,11 @@ test("the stale page first with its commit, diff stat and broken links, as the C
     await s.text(await s.find('[data-testid="docs-summary"]')),
     /2 pages · 1 stale · 2 broken links/,
   );
+  // Let the window paint the view before the capture.
+  await s.execute(
+    "document.querySelector('.page').scrollIntoView({ block: 'start' })",
+  );
+  await new Promise((r) => setTimeout(r, 500));
   await shot(s, "docs-check");
 });
 

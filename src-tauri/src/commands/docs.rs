@@ -29,8 +29,7 @@ pub async fn docs_check(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<DocsReport> {
     let sink = Arc::new(ChannelSink(on_progress));
-    core.docs_check(&input::path(&path)?, request.links, sink)
-        .await
+    core.docs_check(&input::path(&path)?, request.links, sink).await
 }
 
 /// `page` is relative to the workspace; the core keeps it inside.
@@ -41,6 +40,5 @@ pub async fn docs_mark_reviewed(core: &Shipdeck, path: String, page: String) -> 
             reason: "not a valid page path".into(),
         });
     }
-    core.docs_mark_reviewed(&input::path(&path)?, page.trim())
-        .await
+    core.docs_mark_reviewed(&input::path(&path)?, page.trim()).await
 }

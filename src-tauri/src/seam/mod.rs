@@ -16,9 +16,9 @@ use shipdeck_core::{
     advisor::{CheckInfo, Suggestion},
     api::{
         AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BundleView, BundleViewRequest,
-        CompareReport, CreateMigrationRequest, DocsCheckRequest, DismissRequest, DownRequest, EnvRunKind, HealthReport,
-        HttpLoad, LintReport, MigrationDetail, ParityView, PublishRequest, ReleaseHistory, RepairRequest,
-        SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
+        CompareReport, CreateMigrationRequest, DismissRequest, DocsCheckRequest, DownRequest, EnvRunKind,
+        HealthReport, HttpLoad, LintReport, MigrationDetail, ParityView, PublishRequest, ReleaseHistory,
+        RepairRequest, SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
