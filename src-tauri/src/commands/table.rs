@@ -75,6 +75,10 @@ macro_rules! with_commands {
 
             /// The domain model page of a database, written into the workspace when `write`.
             docs::docs_schema(path: String, database: Option<String>, write: bool) -> SchemaDoc;
+            /// Pages against the code they reference (stale first) and their links; `links` checks external ones too.
+            docs::docs_check(path: String, request: DocsCheckRequest; on_progress: Channel<ProgressEvent>) -> DocsReport;
+            /// Records the page (relative to the workspace) reviewed at HEAD.
+            docs::docs_mark_reviewed(path: String, page: String) -> Review;
 
             advisor::advisor_checks() -> Vec<CheckInfo>;
             advisor::advisor_run(path: String, request: AdvisorRunRequest; on_progress: Channel<ProgressEvent>) -> AdvisorView;

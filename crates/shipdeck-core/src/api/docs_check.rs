@@ -6,12 +6,23 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::Deserialize;
+use ts_rs::TS;
+
 use super::Shipdeck;
 use crate::config::DocsFailOn;
 use crate::docs_check::links::LinkOptions;
 use crate::docs_check::{self, CheckOptions, DocsReport, FailOn, Review};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
+
+/// What the Docs view asks for.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct DocsCheckRequest {
+    /// Check external links too (answers cached for a day).
+    #[serde(default)]
+    pub links: bool,
+}
 
 fn fail_on(configured: Option<&[DocsFailOn]>) -> FailOn {
     configured.map_or_else(FailOn::default, |v| FailOn {

@@ -26,6 +26,7 @@ pub use blueprints::BlueprintList;
 pub use bundle::{BundleHistoryEntry, BundleView, BundleViewRequest};
 pub use coverage_history::CoverageView;
 pub use docs::SchemaDoc;
+pub use docs_check::DocsCheckRequest;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
 pub use releases::ReleaseHistory;

@@ -19,6 +19,9 @@ import type { CredentialInfo } from "../CredentialInfo";
 import type { CutResult } from "../CutResult";
 import type { DatabaseInfo } from "../DatabaseInfo";
 import type { DismissRequest } from "../DismissRequest";
+import type { DocReview } from "../DocReview";
+import type { DocsCheckRequest } from "../DocsCheckRequest";
+import type { DocsReport } from "../DocsReport";
 import type { DoctorReport } from "../DoctorReport";
 import type { DownRequest } from "../DownRequest";
 import type { EnvRun } from "../EnvRun";
@@ -125,6 +128,8 @@ export const COMMANDS = [
   "environments_history",
   "environments_history_chart",
   "docs_schema",
+  "docs_check",
+  "docs_mark_reviewed",
   "advisor_checks",
   "advisor_run",
   "advisor_latest",
@@ -261,6 +266,12 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
     /** The domain model page of a database, written into the workspace when `write`. */
     docsSchema: (path: string, database: string | null, write: boolean): Promise<SchemaDoc> =>
       invoke<SchemaDoc>("docs_schema", { path, database, write }),
+    /** Pages against the code they reference (stale first) and their links; `links` checks external ones too. */
+    docsCheck: (path: string, request: DocsCheckRequest, onProgress: (message: ProgressEvent) => void): Promise<DocsReport> =>
+      invoke<DocsReport>("docs_check", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** Records the page (relative to the workspace) reviewed at HEAD. */
+    docsMarkReviewed: (path: string, page: string): Promise<DocReview> =>
+      invoke<DocReview>("docs_mark_reviewed", { path, page }),
     advisorChecks: (): Promise<Array<AdvisorCheck>> =>
       invoke<Array<AdvisorCheck>>("advisor_checks"),
     advisorRun: (path: string, request: AdvisorRunRequest, onProgress: (message: ProgressEvent) => void): Promise<AdvisorView> =>
