@@ -94,6 +94,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
 
 fn export_blueprints(cfg: &Config) -> Result<(), ExportError> {
     crate::api::BlueprintList::export_all(cfg)?;
+    crate::api::BlueprintRequest::export_all(cfg)?;
     crate::blueprints::Generation::export_all(cfg)
 }
 

@@ -15,13 +15,14 @@ pub use spec::{ArgSpec, CommandSpec, TsType};
 use shipdeck_core::{
     advisor::{CheckInfo, Suggestion},
     api::{
-        AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BundleView, BundleViewRequest,
-        CompareReport, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HealthReport,
-        HttpLoad, LintReport, MigrationDetail, ParityView, PublishRequest, ReleaseHistory, RepairRequest,
-        SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
+        AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BlueprintList, BlueprintRequest,
+        BundleView, BundleViewRequest, CompareReport, CreateMigrationRequest, DismissRequest, DownRequest,
+        EnvRunKind, HealthReport, HttpLoad, LintReport, MigrationDetail, ParityView, PublishRequest,
+        ReleaseHistory, RepairRequest, SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
     benchmarks::scenario::{ScenarioInfo, ScenarioResult},
+    blueprints::Generation,
     charts::{Chart, Theme},
     dependencies::{OutdatedReport, ProposeOutcome, ProposeRequest, UpdateOutcome, UpdateRequest},
     doctor::DoctorReport,
