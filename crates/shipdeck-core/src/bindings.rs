@@ -84,12 +84,16 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::SarifImportSummary::export_all(&cfg)?;
     crate::api::SarifList::export_all(&cfg)?;
     crate::api::SarifFilter::export_all(&cfg)?;
-    crate::api::BundleView::export_all(&cfg)?;
-    crate::api::BundleViewRequest::export_all(&cfg)?;
+    export_bundle(&cfg)?;
     export_dependencies(&cfg)?;
     export_blueprints(&cfg)?;
     export_coverage(&cfg)?;
     crate::docs_check::DocsReport::export_all(&cfg)
+}
+
+fn export_bundle(cfg: &Config) -> Result<(), ExportError> {
+    crate::api::BundleView::export_all(cfg)?;
+    crate::api::BundleViewRequest::export_all(cfg)
 }
 
 fn export_blueprints(cfg: &Config) -> Result<(), ExportError> {
