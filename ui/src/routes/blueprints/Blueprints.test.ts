@@ -133,6 +133,17 @@ describe("Blueprints wizard", () => {
     expect(calls.find((c) => c.cmd === "blueprints_create")!.request).toEqual(sent);
   });
 
+  it("drops a preview once a value changes, so Create never writes what was not previewed", async () => {
+    backend();
+    render(Blueprints, { workspace: workspace() });
+    await pickApi();
+    await userEvent.type(screen.getByTestId("var-name"), "list orders");
+    await userEvent.click(screen.getByTestId("blueprint-preview"));
+    await screen.findByTestId("blueprint-diff");
+    await userEvent.selectOptions(screen.getByTestId("var-method"), "DELETE");
+    expect(screen.queryByTestId("blueprint-create")).toBeNull();
+  });
+
   it("shows the app's refusal with its hint", async () => {
     backend({
       code: "blueprints.exists",
