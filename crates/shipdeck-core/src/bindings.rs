@@ -103,6 +103,7 @@ fn export_docs_check(cfg: &Config) -> Result<(), ExportError> {
 
 fn export_blueprints(cfg: &Config) -> Result<(), ExportError> {
     crate::api::BlueprintList::export_all(cfg)?;
+    crate::api::BlueprintRequest::export_all(cfg)?;
     crate::blueprints::Generation::export_all(cfg)
 }
 

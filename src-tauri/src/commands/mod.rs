@@ -6,6 +6,7 @@ pub mod activity;
 pub mod advisor;
 pub mod app;
 pub mod benchmarks;
+pub mod blueprints;
 pub mod bundle;
 pub mod coverage;
 pub mod dependencies;

@@ -125,6 +125,13 @@ macro_rules! with_commands {
 
             /// The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`.
             bundle::bundle_view(path: String, request: BundleViewRequest; on_progress: Channel<ProgressEvent>) -> BundleView;
+
+            /// The workspace's blueprints and the shipped ones, with their variables.
+            blueprints::blueprints_list(path: String) -> BlueprintList;
+            /// What `blueprints_create` would write, as a diff; writes nothing.
+            blueprints::blueprints_preview(path: String, request: BlueprintRequest) -> Generation;
+            /// Writes every file of the generation or none (an existing file refuses it); audited.
+            blueprints::blueprints_create(path: String, request: BlueprintRequest) -> Generation;
         }
     };
 }

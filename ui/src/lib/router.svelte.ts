@@ -13,6 +13,7 @@ export const ROUTES = [
   { id: "coverage", label: "Coverage", key: "" },
   { id: "bundle", label: "Bundle", key: "" },
   { id: "docs", label: "Docs", key: "" },
+  { id: "blueprints", label: "Blueprints", key: "" },
   { id: "activity", label: "Activity", key: "7" },
   { id: "logs", label: "Logs", key: "8" },
   { id: "doctor", label: "Doctor", key: "9" },

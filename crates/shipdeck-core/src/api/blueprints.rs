@@ -5,13 +5,21 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::record::AuditAction;
 use super::Shipdeck;
 use crate::blueprints::{self, Blueprint, Generation};
 use crate::error::Result;
+
+/// What the wizard asks for: a blueprint and the values of its variables
+/// (a variable left out takes its default).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BlueprintRequest {
+    pub name: String,
+    pub values: BTreeMap<String, String>,
+}
 
 /// `blueprint list`: every blueprint, by name.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -22,7 +22,7 @@ mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use benchmarks::{BenchRunView, CompareReport};
-pub use blueprints::BlueprintList;
+pub use blueprints::{BlueprintList, BlueprintRequest};
 pub use bundle::{BundleHistoryEntry, BundleView, BundleViewRequest};
 pub use coverage_history::CoverageView;
 pub use docs::SchemaDoc;

@@ -7,6 +7,8 @@ import type { AdvisorRunRequest } from "../AdvisorRunRequest";
 import type { AdvisorView } from "../AdvisorView";
 import type { BaselineReport } from "../BaselineReport";
 import type { BenchRunView } from "../BenchRunView";
+import type { BlueprintList } from "../BlueprintList";
+import type { BlueprintRequest } from "../BlueprintRequest";
 import type { BundleView } from "../BundleView";
 import type { BundleViewRequest } from "../BundleViewRequest";
 import type { Chart } from "../Chart";
@@ -26,6 +28,7 @@ import type { DoctorReport } from "../DoctorReport";
 import type { DownRequest } from "../DownRequest";
 import type { EnvRun } from "../EnvRun";
 import type { EnvRunKind } from "../EnvRunKind";
+import type { Generation } from "../Generation";
 import type { HealthReport } from "../HealthReport";
 import type { HistoryStats } from "../HistoryStats";
 import type { HttpLoad } from "../HttpLoad";
@@ -161,6 +164,9 @@ export const COMMANDS = [
   "coverage_chart",
   "coverage_source",
   "bundle_view",
+  "blueprints_list",
+  "blueprints_preview",
+  "blueprints_create",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -342,5 +348,14 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
     /** The build output's routes, chunks, packages and budgets (recorded by commit), with the treemap and trend charts; `dir` as `--dir`. */
     bundleView: (path: string, request: BundleViewRequest, onProgress: (message: ProgressEvent) => void): Promise<BundleView> =>
       invoke<BundleView>("bundle_view", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    /** The workspace's blueprints and the shipped ones, with their variables. */
+    blueprintsList: (path: string): Promise<BlueprintList> =>
+      invoke<BlueprintList>("blueprints_list", { path }),
+    /** What `blueprints_create` would write, as a diff; writes nothing. */
+    blueprintsPreview: (path: string, request: BlueprintRequest): Promise<Generation> =>
+      invoke<Generation>("blueprints_preview", { path, request }),
+    /** Writes every file of the generation or none (an existing file refuses it); audited. */
+    blueprintsCreate: (path: string, request: BlueprintRequest): Promise<Generation> =>
+      invoke<Generation>("blueprints_create", { path, request }),
   };
 }
