@@ -411,3 +411,53 @@ fn shipped_frontend_component_follows_the_framework_in_package_json() {
     .unwrap_err();
     assert_eq!(err.code(), "blueprints.bad_value");
 }
+
+/// The UI's node_modules (scripts/setup.sh runs `npm ci` there): Svelte 5,
+/// Vitest, Testing Library and jsdom, the stack the component targets.
+fn ui_modules() -> std::path::PathBuf {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules");
+    assert!(
+        modules.join(".bin/vitest").is_file() && modules.join("@testing-library/svelte").is_dir(),
+        "Vitest and Testing Library are missing under {}: run scripts/setup.sh (npm ci in ui/)",
+        modules.display()
+    );
+    modules.canonicalize().unwrap()
+}
+
+#[test]
+fn shipped_frontend_component_passes_vitest_in_a_fresh_svelte_workspace() {
+    let modules = ui_modules();
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path().canonicalize().unwrap();
+    write(
+        &root,
+        "package.json",
+        "{\"name\": \"shop\", \"private\": true, \"type\": \"module\", \"devDependencies\": {\"svelte\": \"^5\"}}\n",
+    );
+    // node_modules is a link to the UI's: Vite's file-serving check would
+    // refuse the real paths it resolves to.
+    write(
+        &root,
+        "vitest.config.mjs",
+        "import { svelte } from \"@sveltejs/vite-plugin-svelte\";\n\
+         import { svelteTesting } from \"@testing-library/svelte/vite\";\n\
+         export default { plugins: [svelte(), svelteTesting()], server: { fs: { strict: false } }, test: { environment: \"jsdom\" } };\n",
+    );
+    std::os::unix::fs::symlink(&modules, root.join("node_modules")).unwrap();
+    let set = values(&[("name", "order summary"), ("title", "Your order")]);
+    let g = generate(&root, "frontend-component", &set, false).unwrap();
+    let paths: Vec<&str> = g.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "docs/features/order-summary.md",
+            "src/lib/components/OrderSummary.svelte",
+            "src/lib/components/OrderSummary.test.js"
+        ]
+    );
+    let out = run(Command::new(modules.join(".bin/vitest"))
+        .args(["run", "--root"])
+        .arg(&root)
+        .current_dir(&root));
+    assert!(out.contains("1 passed"), "{out}");
+}
