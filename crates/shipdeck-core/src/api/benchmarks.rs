@@ -54,21 +54,15 @@ pub struct CompareReport {
     pub failed: usize,
 }
 
-/// HEAD's commit, branch and the tags pointing at it.
+/// HEAD's commit, branch and tags, and the machine measured on.
 pub(super) fn context(ws: &Workspace) -> RunContext {
-    let mut ctx = RunContext {
+    let c = super::commit_context(ws);
+    RunContext {
+        commit_sha: c.commit_sha,
+        branch: c.branch,
+        tags: c.tags,
         machine: crate::benchmarks::machine_fingerprint(),
-        ..RunContext::default()
-    };
-    let Ok(repo) = ws.repo() else { return ctx };
-    let Ok(head) = repo.head() else { return ctx };
-    ctx.branch = head.shorthand().filter(|b| *b != "HEAD").map(str::to_string);
-    let Ok(commit) = head.peel_to_commit() else {
-        return ctx;
-    };
-    ctx.commit_sha = Some(commit.id().to_string());
-    ctx.tags = shipdeck_git::tags_at(&repo, commit.id()).unwrap_or_default();
-    ctx
+    }
 }
 
 impl Shipdeck {

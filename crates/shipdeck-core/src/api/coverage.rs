@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::coverage_history::commit_context;
+use super::commit_context;
 use super::record::{Event, Records};
 use super::Shipdeck;
 use crate::coverage::{self, CoverageReport, PatchOptions, PatchReport, ReportOptions};

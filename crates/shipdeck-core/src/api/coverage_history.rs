@@ -15,8 +15,7 @@ use crate::coverage::source::{read_source, SourceText};
 use crate::coverage::{file_rows, CoverageReport, FileRow};
 use crate::error::{Error, Result};
 use crate::jobs::ProgressSink;
-use crate::store::{CommitContext, CoverageRun, MAX_COVERAGE_RUNS};
-use crate::workspace::Workspace;
+use crate::store::{CoverageRun, MAX_COVERAGE_RUNS};
 
 /// `coverage report` with its per-file table: what the Coverage view shows.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -24,20 +23,6 @@ pub struct CoverageView {
     pub report: CoverageReport,
     /// Every source file of the reports, most uncovered lines first.
     pub files: Vec<FileRow>,
-}
-
-/// HEAD's commit, branch and the release tags pointing at it.
-pub(super) fn commit_context(ws: &Workspace) -> CommitContext {
-    let mut ctx = CommitContext::default();
-    let Ok(repo) = ws.repo() else { return ctx };
-    let Ok(head) = repo.head() else { return ctx };
-    ctx.branch = head.shorthand().filter(|b| *b != "HEAD").map(str::to_string);
-    let Ok(commit) = head.peel_to_commit() else {
-        return ctx;
-    };
-    ctx.commit_sha = Some(commit.id().to_string());
-    ctx.tags = shipdeck_git::tags_at(&repo, commit.id()).unwrap_or_default();
-    ctx
 }
 
 /// `#12 v1.4.0`, or `#12 5e0c72a` off a release: runs read within one

@@ -99,6 +99,22 @@ pub struct CredentialInfo {
     pub present: bool,
 }
 
+/// HEAD's commit, branch and the release tags pointing at it: where a
+/// recorded run (benchmark, coverage, bundle) measured. Empty outside a
+/// repository or before its first commit.
+pub(super) fn commit_context(ws: &Workspace) -> crate::store::CommitContext {
+    let mut ctx = crate::store::CommitContext::default();
+    let Ok(repo) = ws.repo() else { return ctx };
+    let Ok(head) = repo.head() else { return ctx };
+    ctx.branch = head.shorthand().filter(|b| *b != "HEAD").map(str::to_string);
+    let Ok(commit) = head.peel_to_commit() else {
+        return ctx;
+    };
+    ctx.commit_sha = Some(commit.id().to_string());
+    ctx.tags = shipdeck_git::tags_at(&repo, commit.id()).unwrap_or_default();
+    ctx
+}
+
 fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
