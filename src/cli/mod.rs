@@ -85,6 +85,12 @@ pub enum Command {
     /// Feature blueprints: list them, render one into the workspace.
     #[command(subcommand, visible_alias = "blueprints")]
     Blueprint(commands::blueprint::BlueprintCmd),
+    /// Release readiness: one verdict for the candidate at HEAD from every area; exit 1 on fail.
+    #[command(visible_alias = "readiness")]
+    Ready(commands::readiness::ReadyArgs),
+    /// Rollback: an environment back to a previous release (deploy, database, release, verify).
+    #[command(subcommand)]
+    Rollback(commands::rollback::RollbackCmd),
     /// Generated documentation: the domain model page of a database.
     #[command(subcommand)]
     Docs(commands::docs::DocsCmd),

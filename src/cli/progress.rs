@@ -50,6 +50,7 @@ impl ProgressSink for Bar {
                 }
                 self.bar.set_message(message.clone());
             }
+            ProgressEvent::AwaitingConfirmation { .. } => {}
             ProgressEvent::Finished { .. } => self.bar.finish_and_clear(),
         }
     }

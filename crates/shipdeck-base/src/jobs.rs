@@ -56,6 +56,8 @@ pub enum JobKind {
     CoveragePatch,
     BundleAnalyze,
     DocsCheck,
+    ReadinessGate,
+    RollbackRun,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -81,6 +83,8 @@ string_enum!(JobKind {
     CoveragePatch => "coverage_patch",
     BundleAnalyze => "bundle_analyze",
     DocsCheck => "docs_check",
+    ReadinessGate => "readiness_gate",
+    RollbackRun => "rollback_run",
     Unknown => "unknown",
 });
 
@@ -130,6 +134,14 @@ pub enum ProgressEvent {
         /// Unknown while the job is still discovering how much there is.
         total: Option<u64>,
         message: String,
+    },
+    /// The job waits for the user to confirm step `step` (1-based) of
+    /// `total` before it runs it (a rollback run without `--yes`).
+    AwaitingConfirmation {
+        job_id: i64,
+        step: u32,
+        total: u32,
+        description: String,
     },
     Finished {
         job_id: i64,

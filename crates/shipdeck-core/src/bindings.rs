@@ -25,13 +25,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::api::CredentialInfo::export_all(&cfg)?;
     crate::doctor::DoctorReport::export_all(&cfg)?;
     crate::demo::DemoSummary::export_all(&cfg)?;
-    crate::releases::ReleasePlan::export_all(&cfg)?;
-    crate::releases::PlanRequest::export_all(&cfg)?;
-    crate::releases::rollback::RollbackRequest::export_all(&cfg)?;
-    crate::api::PublishRequest::export_all(&cfg)?;
-    crate::releases::cut::CutResult::export_all(&cfg)?;
-    crate::releases::publish::PublishResult::export_all(&cfg)?;
-    crate::releases::rollback::RollbackResult::export_all(&cfg)?;
+    export_releases(&cfg)?;
     crate::api::ReleaseHistory::export_all(&cfg)?;
     crate::migrations::target::DatabaseInfo::export_all(&cfg)?;
     crate::migrations::run::MigrationStatus::export_all(&cfg)?;
@@ -88,7 +82,37 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     export_dependencies(&cfg)?;
     export_blueprints(&cfg)?;
     export_coverage(&cfg)?;
-    export_docs_check(&cfg)
+    export_docs_check(&cfg)?;
+    export_release_ops(&cfg)
+}
+
+fn export_releases(cfg: &Config) -> Result<(), ExportError> {
+    crate::releases::ReleasePlan::export_all(cfg)?;
+    crate::releases::PlanRequest::export_all(cfg)?;
+    crate::releases::rollback::RollbackRequest::export_all(cfg)?;
+    crate::api::PublishRequest::export_all(cfg)?;
+    crate::releases::cut::CutResult::export_all(cfg)?;
+    crate::releases::publish::PublishResult::export_all(cfg)?;
+    crate::releases::rollback::RollbackResult::export_all(cfg)
+}
+
+fn export_release_ops(cfg: &Config) -> Result<(), ExportError> {
+    export_readiness(cfg)?;
+    export_rollback(cfg)
+}
+
+fn export_readiness(cfg: &Config) -> Result<(), ExportError> {
+    crate::api::ReadinessReportRequest::export_all(cfg)?;
+    crate::readiness::ReadinessRun::export_all(cfg)?;
+    crate::readiness::ReadinessHistoryEntry::export_all(cfg)
+}
+
+fn export_rollback(cfg: &Config) -> Result<(), ExportError> {
+    crate::api::RollbackPlanRequest::export_all(cfg)?;
+    crate::api::RollbackRunRequest::export_all(cfg)?;
+    crate::rollback::RollbackPlan::export_all(cfg)?;
+    crate::rollback::RollbackRunResult::export_all(cfg)?;
+    crate::rollback::Runbook::export_all(cfg)
 }
 
 fn export_bundle(cfg: &Config) -> Result<(), ExportError> {

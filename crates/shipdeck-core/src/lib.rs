@@ -26,7 +26,9 @@ pub use shipdeck_dependencies as dependencies;
 pub use shipdeck_docs as docs_check;
 pub use shipdeck_environments as environments;
 pub use shipdeck_migrations as migrations;
+pub use shipdeck_readiness as readiness;
 pub use shipdeck_releases as releases;
+pub use shipdeck_rollback as rollback;
 pub use shipdeck_security as security;
 
 pub use api::{CredentialInfo, DatabaseChoice, Paths, Shipdeck};

@@ -132,6 +132,19 @@ macro_rules! with_commands {
             blueprints::blueprints_preview(path: String, request: BlueprintRequest) -> Generation;
             /// Writes every file of the generation or none (an existing file refuses it); audited.
             blueprints::blueprints_create(path: String, request: BlueprintRequest) -> Generation;
+
+            /// Every area's check for the candidate at HEAD, as one job; stored.
+            readiness::readiness_gate(path: String; on_progress: Channel<ProgressEvent>) -> ReadinessRun;
+            readiness::readiness_history(path: String, limit: Option<i64>) -> Vec<ReadinessHistoryEntry>;
+            readiness::readiness_run(path: String, run_id: i64) -> ReadinessRun;
+            /// Writes the stored run's self-contained HTML or PDF report; returns the file.
+            readiness::readiness_report(path: String, request: ReadinessReportRequest) -> String;
+
+            rollback::rollback_plan(path: String, request: RollbackPlanRequest) -> RollbackPlan;
+            /// Runs the plan as one job; unless `yes`, each step waits for `rollback_confirm`.
+            rollback::rollback_run(path: String, request: RollbackRunRequest; on_progress: Channel<ProgressEvent>) -> RollbackRunResult;
+            rollback::rollback_confirm(job_id: i64, step: u32, proceed: bool) -> ();
+            rollback::rollback_runbook(path: String, write: bool) -> Runbook;
         }
     };
 }

@@ -14,7 +14,9 @@ pub mod docs;
 pub mod docs_check;
 pub mod environments;
 pub mod migrations;
+pub mod readiness;
 pub mod releases;
+pub mod rollback;
 pub mod secrets;
 pub mod security;
 pub mod workspace;
@@ -46,6 +48,8 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Bundle(cmd) => bundle::run(cmd, g, out).await,
         Command::Blueprint(cmd) => blueprint::run(cmd, g, out).await,
         Command::Dependencies(cmd) => dependencies::run(cmd, g, out).await,
+        Command::Ready(args) => readiness::run(args, g, out).await,
+        Command::Rollback(cmd) => rollback::run(cmd, g, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,
         Command::Doctor => doctor(g, out).await,

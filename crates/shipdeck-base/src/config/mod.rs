@@ -18,10 +18,13 @@ use ts_rs::TS;
 use crate::error::{Error, ErrorPayload, Result};
 
 mod areas;
+mod release_ops;
 pub use areas::{
     AdvisorConfig, BundleBudget, BundleConfig, CoverageArea, CoverageConfig, DependenciesConfig, DocsConfig,
     DocsFailOn, EnvFile, EnvFileOptions, Schedule, SecurityConfig, Thresholds, VulnsConfig,
 };
+
+pub use release_ops::{CheckLevel, Contact, DeployConfig, ReadinessConfig, RollbackConfig};
 
 pub const FILE_NAME: &str = "shipdeck.toml";
 
@@ -52,6 +55,10 @@ pub struct Config {
     pub coverage: CoverageConfig,
     #[serde(default)]
     pub bundle: BundleConfig,
+    #[serde(default)]
+    pub readiness: ReadinessConfig,
+    #[serde(default)]
+    pub rollback: RollbackConfig,
 }
 
 /// `[bench]`: scenarios (also read from `bench/*.toml`) and the regression
@@ -275,6 +282,8 @@ pub struct EnvironmentConfig {
     /// OTLP/HTTP endpoint (e.g. `http://collector:4318`), or `env:KEY` to
     /// read it from the environment's files.
     pub otlp_endpoint: Option<String>,
+    /// How this environment is deployed and rolled back.
+    pub deploy: Option<DeployConfig>,
 }
 
 /// A log-shipping target.

@@ -14,9 +14,11 @@ mod docs;
 mod docs_check;
 mod environments;
 mod migrations;
+mod readiness;
 mod record;
 mod releases;
 mod requests;
+mod rollback;
 mod security;
 mod security_sarif;
 
@@ -29,11 +31,13 @@ pub use docs::SchemaDoc;
 pub use docs_check::DocsCheckRequest;
 pub use environments::{HealthReport, ParityView};
 pub use migrations::{DatabaseChoice, LintReport, MigrationDetail};
+pub use readiness::{ReadinessReportFormat, ReadinessReportRequest};
 pub use releases::ReleaseHistory;
 pub use requests::{
     AdvisorRunRequest, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HttpLoad,
     PublishRequest, RepairRequest,
 };
+pub use rollback::{RollbackPlanRequest, RollbackRunRequest};
 pub use security_sarif::{
     SarifFileImport, SarifFilter, SarifImportSummary, SarifList, SarifRow, SarifStatus, SarifToolState,
 };

@@ -10,4 +10,4 @@ export type ProgressEvent = { "event": "started", job_id: number, kind: JobKind,
 /**
  * Unknown while the job is still discovering how much there is.
  */
-total: number | null, message: string, } | { "event": "finished", job_id: number, outcome: JobOutcome, summary: string | null, error: ErrorPayload | null, };
+total: number | null, message: string, } | { "event": "awaiting_confirmation", job_id: number, step: number, total: number, description: string, } | { "event": "finished", job_id: number, outcome: JobOutcome, summary: string | null, error: ErrorPayload | null, };

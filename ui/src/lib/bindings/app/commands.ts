@@ -52,14 +52,22 @@ import type { ProposeOutcome } from "../ProposeOutcome";
 import type { ProposeRequest } from "../ProposeRequest";
 import type { PublishRequest } from "../PublishRequest";
 import type { PublishResult } from "../PublishResult";
+import type { ReadinessHistoryEntry } from "../ReadinessHistoryEntry";
+import type { ReadinessReportRequest } from "../ReadinessReportRequest";
 import type { ReadinessRow } from "../ReadinessRow";
+import type { ReadinessRun } from "../ReadinessRun";
 import type { RecentWorkspace } from "../RecentWorkspace";
 import type { ReleaseHistory } from "../ReleaseHistory";
 import type { ReleasePlan } from "../ReleasePlan";
 import type { RepairReport } from "../RepairReport";
 import type { RepairRequest } from "../RepairRequest";
+import type { RollbackPlan } from "../RollbackPlan";
+import type { RollbackPlanRequest } from "../RollbackPlanRequest";
 import type { RollbackRequest } from "../RollbackRequest";
 import type { RollbackResult } from "../RollbackResult";
+import type { RollbackRunRequest } from "../RollbackRunRequest";
+import type { RollbackRunResult } from "../RollbackRunResult";
+import type { RollbackRunbook } from "../RollbackRunbook";
 import type { RunReport } from "../RunReport";
 import type { RunningJob } from "../RunningJob";
 import type { SarifFilter } from "../SarifFilter";
@@ -167,6 +175,14 @@ export const COMMANDS = [
   "blueprints_list",
   "blueprints_preview",
   "blueprints_create",
+  "readiness_gate",
+  "readiness_history",
+  "readiness_run",
+  "readiness_report",
+  "rollback_plan",
+  "rollback_run",
+  "rollback_confirm",
+  "rollback_runbook",
 ] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
@@ -357,5 +373,24 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
     /** Writes every file of the generation or none (an existing file refuses it); audited. */
     blueprintsCreate: (path: string, request: BlueprintRequest): Promise<Generation> =>
       invoke<Generation>("blueprints_create", { path, request }),
+    /** Every area's check for the candidate at HEAD, as one job; stored. */
+    readinessGate: (path: string, onProgress: (message: ProgressEvent) => void): Promise<ReadinessRun> =>
+      invoke<ReadinessRun>("readiness_gate", { path, onProgress: channel<ProgressEvent>(onProgress) }),
+    readinessHistory: (path: string, limit: number | null): Promise<Array<ReadinessHistoryEntry>> =>
+      invoke<Array<ReadinessHistoryEntry>>("readiness_history", { path, limit }),
+    readinessRun: (path: string, runId: number): Promise<ReadinessRun> =>
+      invoke<ReadinessRun>("readiness_run", { path, runId }),
+    /** Writes the stored run's self-contained HTML or PDF report; returns the file. */
+    readinessReport: (path: string, request: ReadinessReportRequest): Promise<string> =>
+      invoke<string>("readiness_report", { path, request }),
+    rollbackPlan: (path: string, request: RollbackPlanRequest): Promise<RollbackPlan> =>
+      invoke<RollbackPlan>("rollback_plan", { path, request }),
+    /** Runs the plan as one job; unless `yes`, each step waits for `rollback_confirm`. */
+    rollbackRun: (path: string, request: RollbackRunRequest, onProgress: (message: ProgressEvent) => void): Promise<RollbackRunResult> =>
+      invoke<RollbackRunResult>("rollback_run", { path, request, onProgress: channel<ProgressEvent>(onProgress) }),
+    rollbackConfirm: (jobId: number, step: number, proceed: boolean): Promise<void> =>
+      invoke<void>("rollback_confirm", { jobId, step, proceed }),
+    rollbackRunbook: (path: string, write: boolean): Promise<RollbackRunbook> =>
+      invoke<RollbackRunbook>("rollback_runbook", { path, write }),
   };
 }

@@ -1,0 +1,55 @@
+//! `shipdeck ready`: the release readiness gate; exit 1 when the verdict is
+//! `fail`. `--json` prints the report exactly (`{verdict, candidate, checks}`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use shipdeck_core::api::ReadinessReportFormat;
+use shipdeck_core::readiness::{ReadinessRun, Verdict};
+use shipdeck_core::Result;
+
+use super::open_core;
+use crate::cli::progress::{cancel_on_ctrl_c, Bar};
+use crate::cli::{Global, Output};
+
+#[derive(Args, Debug)]
+pub struct ReadyArgs {
+    /// Also write the report: `.html` (self-contained) or `.pdf`.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+pub async fn run(args: ReadyArgs, g: &Global, out: &Output) -> Result<ExitCode> {
+    let dir = g.workspace_dir();
+    let core = open_core().await?;
+    cancel_on_ctrl_c(&core);
+    let run = core.readiness_gate(&dir, Bar::new(out.json)).await?;
+    if let Some(file) = &args.report {
+        let format = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            ReadinessReportFormat::Pdf
+        } else {
+            ReadinessReportFormat::Html
+        };
+        core.readiness_report(&dir, &run, format, file).await?;
+    }
+    out.print(&run.report, |_| print_run(&run));
+    Ok(if run.report.verdict == Verdict::Fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_run(run: &ReadinessRun) {
+    let r = &run.report;
+    for c in &r.checks {
+        println!(
+            "{:<8} {:<16} {}",
+            format!("{:?}", c.status).to_lowercase(),
+            c.area.as_str(),
+            c.summary
+        );
+    }
+    println!("verdict: {:?}", r.verdict);
+}
