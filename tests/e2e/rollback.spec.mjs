@@ -123,7 +123,7 @@ test("a run asks before each step, runs the confirmed one and stops where told",
 
   await s.waitForText(
     '[data-testid="rollback-summary"]',
-    "Stopped at step 2",
+    "Stopped at step 2, as you asked",
     20_000,
   );
   const states = (await shownSteps()).map((st) => st[2]);
@@ -144,7 +144,7 @@ test("a run asks before each step, runs the confirmed one and stops where told",
   const summary = await s.text(
     await s.find('[data-testid="rollback-summary"]'),
   );
-  assert.match(summary, /Done: steps 1\./);
+  assert.match(summary, /Done: step 1\./);
   assert.ok(
     !(await s.find('[data-testid="rollback-proceed"]')),
     "nothing asks any more",

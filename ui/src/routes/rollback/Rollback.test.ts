@@ -199,8 +199,8 @@ describe("Rollback view", () => {
 
     const summary = await screen.findByTestId("rollback-summary");
     expect(summary.dataset.completed).toBe("false");
-    expect(summary.textContent).toContain("Stopped at step 2");
-    expect(summary.textContent).toContain("Done: steps 1. Remaining: steps 2, 3.");
+    expect(summary.textContent).toContain("Stopped at step 2, as you asked");
+    expect(summary.textContent).toContain("Done: step 1. Remaining: steps 2, 3.");
     expect(states()).toEqual(["done", "declined", "not_run"]);
     expect(screen.getAllByTestId("rollback-output")[0]!.textContent).toContain("rolled back");
     expect(calls.filter((c) => c.cmd === "rollback_confirm").map((c) => c.args)).toEqual([
