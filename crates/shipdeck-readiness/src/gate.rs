@@ -54,11 +54,7 @@ pub fn weigh(mut outcome: AreaOutcome, level: CheckLevel) -> AreaOutcome {
 
 /// `warn: 9 pass, 1 warn, 1 skipped`: the verdict, then each status's count.
 pub fn summary(checks: &[Check]) -> String {
-    let verdict = match Verdict::of(checks) {
-        Verdict::Pass => "pass",
-        Verdict::Warn => "warn",
-        Verdict::Fail => "fail",
-    };
+    let verdict = verdict_name(Verdict::of(checks));
     let counts: Vec<String> = CheckStatus::ALL
         .into_iter()
         .filter_map(|s| {
@@ -75,6 +71,14 @@ pub fn status_name(s: CheckStatus) -> &'static str {
         CheckStatus::Warn => "warn",
         CheckStatus::Fail => "fail",
         CheckStatus::Skipped => "skipped",
+    }
+}
+
+pub fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Warn => "warn",
+        Verdict::Fail => "fail",
     }
 }
 
