@@ -22,7 +22,10 @@ fn workspace(env: &Env, extra_config: &str) -> Repo {
         "migrations/20260101000000_create_users.up.sql",
         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n",
     );
-    repo.write("migrations/20260101000000_create_users.down.sql", "DROP TABLE users;\n");
+    repo.write(
+        "migrations/20260101000000_create_users.down.sql",
+        "DROP TABLE users;\n",
+    );
     repo.commit("feat: users");
     repo
 }
@@ -69,7 +72,10 @@ fn assert_exit_matches(out: &Output, v: &serde_json::Value) {
 fn the_demo_gate_judges_every_operations_area_without_an_error() {
     let env = Env::new();
     let dir = env.path("demo");
-    assert_code(&env.run(&["demo", "create", dir.to_str().unwrap(), "--seed", "7"]), 0);
+    assert_code(
+        &env.run(&["demo", "create", dir.to_str().unwrap(), "--seed", "7"]),
+        0,
+    );
     let out = env.run(&["-C", dir.to_str().unwrap(), "ready", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_exit_matches(&out, &v);
@@ -93,14 +99,20 @@ fn the_demo_gate_judges_every_operations_area_without_an_error() {
     assert_eq!(status(&v, "advisor"), "skipped");
     assert_eq!(summary(&v, "advisor"), "no advisor run yet: shipdeck advisor run");
     assert_eq!(status(&v, "benchmarks"), "skipped");
-    assert_eq!(check(&v, "migrations")["command"], "shipdeck migrations status --database main");
+    assert_eq!(
+        check(&v, "migrations")["command"],
+        "shipdeck migrations status --database main"
+    );
     assert_ne!(v["verdict"], "fail", "{v:#}");
 
     // The table: a row per area, then the verdict.
     let out = env.run(&["-C", dir.to_str().unwrap(), "ready"]);
     assert_code(&out, 0);
     let table = text(&out.stdout);
-    assert!(table.contains("releases") && table.contains("shipdeck releases plan"), "{table}");
+    assert!(
+        table.contains("releases") && table.contains("shipdeck releases plan"),
+        "{table}"
+    );
     assert!(table.contains("verdict: warn"), "{table}");
 }
 
@@ -113,8 +125,14 @@ fn pending_migrations_warn_when_reversible_and_fail_when_irreversible() {
     assert_exit_matches(&out, &v);
     assert_eq!(status(&v, "migrations"), "pass", "{v:#}");
 
-    repo.write("migrations/20260102000000_add_name.up.sql", "ALTER TABLE users ADD COLUMN name TEXT;\n");
-    repo.write("migrations/20260102000000_add_name.down.sql", "ALTER TABLE users DROP COLUMN name;\n");
+    repo.write(
+        "migrations/20260102000000_add_name.up.sql",
+        "ALTER TABLE users ADD COLUMN name TEXT;\n",
+    );
+    repo.write(
+        "migrations/20260102000000_add_name.down.sql",
+        "ALTER TABLE users DROP COLUMN name;\n",
+    );
     repo.commit("feat: names");
     let (out, v) = ready(&env, &repo);
     assert_eq!(status(&v, "migrations"), "warn", "{v:#}");
@@ -122,7 +140,10 @@ fn pending_migrations_warn_when_reversible_and_fail_when_irreversible() {
     assert_exit_matches(&out, &v);
     assert_code(&out, 0);
 
-    repo.write("migrations/20260103000000_audit.sql", "CREATE TABLE audit (at TEXT);\n");
+    repo.write(
+        "migrations/20260103000000_audit.sql",
+        "CREATE TABLE audit (at TEXT);\n",
+    );
     repo.commit("feat: audit");
     let (out, v) = ready(&env, &repo);
     assert_eq!(status(&v, "migrations"), "fail", "{v:#}");
@@ -163,15 +184,24 @@ fn checksum_drift_fails_migrations() {
     repo.commit("fix: users");
     let (out, v) = ready(&env, &repo);
     assert_eq!(status(&v, "migrations"), "fail", "{v:#}");
-    assert!(summary(&v, "migrations").contains("changed after applying"), "{v:#}");
+    assert!(
+        summary(&v, "migrations").contains("changed after applying"),
+        "{v:#}"
+    );
     assert_code(&out, 1);
 }
 
 #[test]
 fn readiness_checks_warn_and_off_weigh_the_areas() {
     let env = Env::new();
-    let mut repo = workspace(&env, "\n[readiness.checks]\nmigrations = \"warn\"\nbenchmarks = \"off\"\n");
-    repo.write("migrations/20260102000000_audit.sql", "CREATE TABLE audit (at TEXT);\n");
+    let mut repo = workspace(
+        &env,
+        "\n[readiness.checks]\nmigrations = \"warn\"\nbenchmarks = \"off\"\n",
+    );
+    repo.write(
+        "migrations/20260102000000_audit.sql",
+        "CREATE TABLE audit (at TEXT);\n",
+    );
     repo.commit("feat: audit");
     let (out, v) = ready(&env, &repo);
     assert_eq!(status(&v, "migrations"), "warn", "{v:#}");
@@ -197,7 +227,11 @@ fn an_unknown_area_in_readiness_checks_is_a_typed_error() {
 #[test]
 fn an_unreachable_database_fails_its_area_with_the_message_and_hint() {
     let env = Env::new();
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut repo = Repo::init(&env.path("app"));
     repo.write(
         "shipdeck.toml",
@@ -222,16 +256,28 @@ fn an_unreachable_database_fails_its_area_with_the_message_and_hint() {
     assert_code(&out, 1);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status(&v, "migrations"), "fail", "{v:#}");
-    assert!(summary(&v, "migrations").contains("database unreachable"), "{v:#}");
+    assert!(
+        summary(&v, "migrations").contains("database unreachable"),
+        "{v:#}"
+    );
     let out = run(false);
     assert_code(&out, 1);
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(all.contains("  migrations: Check that the server runs"), "the hint is shown: {all}");
+    assert!(
+        all.contains("  migrations: Check that the server runs"),
+        "the hint is shown: {all}"
+    );
     assert!(!all.contains("s3cr3t-pw"), "{all}");
 }
 
 /// A health endpoint on 127.0.0.1 that reports `version`, until dropped.
-fn health_server(version: &'static str) -> (u16, std::thread::JoinHandle<()>, std::sync::Arc<tiny_http::Server>) {
+fn health_server(
+    version: &'static str,
+) -> (
+    u16,
+    std::thread::JoinHandle<()>,
+    std::sync::Arc<tiny_http::Server>,
+) {
     let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
     let port = server.server_addr().to_ip().unwrap().port();
     let s = server.clone();
@@ -279,7 +325,11 @@ fn environments_warn_on_version_drift_and_fail_when_one_is_down() {
     assert!(summary(&v, "environments").contains("version drift"), "{v:#}");
     assert_exit_matches(&out, &v);
 
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let env3 = Env::new();
     let repo3 = env_workspace(&env3, a, closed);
     let (out, v) = ready(&env3, &repo3);
@@ -311,7 +361,10 @@ fn a_benchmark_regression_since_the_last_release_fails() {
     let import = |name: &str, times: &[f64]| {
         std::fs::write(env.path(name), hyperfine(times)).unwrap();
         let file = env.path(name);
-        assert_code(&env.run(&["-C", &root, "bench", "import", file.to_str().unwrap()]), 0);
+        assert_code(
+            &env.run(&["-C", &root, "bench", "import", file.to_str().unwrap()]),
+            0,
+        );
     };
     let base: Vec<f64> = (0..30)
         .map(|i| 1.0 + 0.01 * ((i * 7 % 11) as f64 - 5.0) / 5.0)
@@ -325,7 +378,10 @@ fn a_benchmark_regression_since_the_last_release_fails() {
     import("slow.json", &slower);
     let (out, v) = ready(&env, &repo);
     assert_eq!(status(&v, "benchmarks"), "fail", "{v:#}");
-    assert!(summary(&v, "benchmarks").contains("regression against v1.0.0"), "{v:#}");
+    assert!(
+        summary(&v, "benchmarks").contains("regression against v1.0.0"),
+        "{v:#}"
+    );
     assert_eq!(v["verdict"], "fail");
     assert_code(&out, 1);
 }

@@ -53,14 +53,26 @@ async fn every_run_is_stored_and_listed_newest_first_by_its_workspace_only() {
     std::fs::write(a.join("dirty.txt"), "x").unwrap();
     let second = core.readiness_gate(&a, Arc::new(NoProgress)).await.unwrap();
     assert_eq!(first.report.verdict, Verdict::Pass, "{:#?}", first.report);
-    assert_eq!(second.report.verdict, Verdict::Fail, "a dirty tree: {:#?}", second.report);
+    assert_eq!(
+        second.report.verdict,
+        Verdict::Fail,
+        "a dirty tree: {:#?}",
+        second.report
+    );
     assert!(second.id > first.id);
 
     let history = core.readiness_history(&a, 10).await.unwrap();
-    assert_eq!(history.iter().map(|h| h.id).collect::<Vec<_>>(), vec![second.id, first.id]);
+    assert_eq!(
+        history.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![second.id, first.id]
+    );
     assert_eq!(history[0].verdict, Verdict::Fail);
     assert_eq!(history[0].candidate, second.report.candidate);
-    let releases = history[0].statuses.iter().find(|s| s.area == Area::Releases).unwrap();
+    let releases = history[0]
+        .statuses
+        .iter()
+        .find(|s| s.area == Area::Releases)
+        .unwrap();
     assert_eq!(releases.status, CheckStatus::Fail);
     assert_eq!(history[0].statuses.len(), Area::ALL.len());
     assert_eq!(core.readiness_history(&a, 1).await.unwrap().len(), 1, "bounded");
@@ -108,7 +120,11 @@ async fn a_cancelled_gate_is_the_jobs_cancelled_error_and_stores_nothing() {
     });
     let deadline = Instant::now() + Duration::from_secs(20);
     let id = loop {
-        if let Some(job) = core.running_jobs().into_iter().find(|j| j.kind == JobKind::ReadinessGate) {
+        if let Some(job) = core
+            .running_jobs()
+            .into_iter()
+            .find(|j| j.kind == JobKind::ReadinessGate)
+        {
             break job.id;
         }
         assert!(Instant::now() < deadline, "the gate never showed as running");
@@ -118,7 +134,10 @@ async fn a_cancelled_gate_is_the_jobs_cancelled_error_and_stores_nothing() {
     core.cancel_job(id).unwrap();
     let err = gate.await.unwrap().unwrap_err();
     assert_eq!(err.code(), "job.cancelled");
-    assert!(started.elapsed() < Duration::from_secs(10), "cancel stops waiting at once");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cancel stops waiting at once"
+    );
     assert!(core.readiness_history(&root, 10).await.unwrap().is_empty());
     server.unblock();
 }

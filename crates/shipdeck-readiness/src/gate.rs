@@ -16,7 +16,8 @@ pub const MAX_LINES: usize = 50;
 /// otherwise. An area name the gate does not know is a configuration
 /// error that names the known ones.
 pub fn levels(config: &BTreeMap<String, CheckLevel>) -> Result<BTreeMap<Area, CheckLevel>, ReadinessError> {
-    let mut out: BTreeMap<Area, CheckLevel> = Area::ALL.into_iter().map(|a| (a, CheckLevel::Required)).collect();
+    let mut out: BTreeMap<Area, CheckLevel> =
+        Area::ALL.into_iter().map(|a| (a, CheckLevel::Required)).collect();
     for (name, level) in config {
         let Some(area) = Area::parse(name) else {
             let known = Area::ALL.map(Area::as_str).join(", ");

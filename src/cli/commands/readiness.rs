@@ -55,7 +55,13 @@ fn mark(s: CheckStatus) -> &'static str {
 /// details), then the verdict and the candidate.
 fn print_run(run: &ReadinessRun) {
     let r = &run.report;
-    let width = r.checks.iter().map(|c| c.summary.chars().count()).max().unwrap_or(0).min(72);
+    let width = r
+        .checks
+        .iter()
+        .map(|c| c.summary.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
     for c in &r.checks {
         println!(
             "{:<10} {:<16} {:<width$}  {}",

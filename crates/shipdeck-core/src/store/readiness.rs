@@ -7,7 +7,17 @@ use crate::readiness::{
     AreaDetails, AreaStatus, Candidate, Check, ReadinessHistoryEntry, ReadinessReport, ReadinessRun, Verdict,
 };
 
-type RunRow = (i64, i64, i64, Option<String>, String, String, String, String, Option<String>);
+type RunRow = (
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 const COLUMNS: &str = "id, at, duration_ms, version, commit_sha, verdict, checks, details, changelog";
 

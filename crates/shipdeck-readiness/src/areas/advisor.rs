@@ -23,8 +23,7 @@ pub struct SeverityCounts {
 }
 
 pub fn judge(dbs: &[AdvisorFacts]) -> AreaOutcome {
-    let ran: Vec<(&AdvisorFacts, SeverityCounts)> =
-        dbs.iter().filter_map(|d| Some((d, d.latest?))).collect();
+    let ran: Vec<(&AdvisorFacts, SeverityCounts)> = dbs.iter().filter_map(|d| Some((d, d.latest?))).collect();
     if ran.is_empty() {
         return AreaOutcome::skipped("no advisor run yet: shipdeck advisor run");
     }
@@ -41,15 +40,32 @@ pub fn judge(dbs: &[AdvisorFacts]) -> AreaOutcome {
             "{}: {} critical, {} warning, {} info",
             d.database, c.critical, c.warning, c.info
         ));
-        lines.extend(d.critical_lines.iter().map(|l| format!("{}: critical: {l}", d.database)));
+        lines.extend(
+            d.critical_lines
+                .iter()
+                .map(|l| format!("{}: critical: {l}", d.database)),
+        );
     }
-    let names = ran.iter().map(|(d, _)| d.database.as_str()).collect::<Vec<_>>().join(", ");
+    let names = ran
+        .iter()
+        .map(|(d, _)| d.database.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let (status, summary) = if critical > 0 {
-        (CheckStatus::Fail, format!("{} on {names}", count(critical, "critical finding")))
+        (
+            CheckStatus::Fail,
+            format!("{} on {names}", count(critical, "critical finding")),
+        )
     } else if warning > 0 {
-        (CheckStatus::Warn, format!("{} on {names}, none critical", count(warning, "warning")))
+        (
+            CheckStatus::Warn,
+            format!("{} on {names}, none critical", count(warning, "warning")),
+        )
     } else if info > 0 {
-        (CheckStatus::Pass, format!("{} on {names}, nothing at risk", count(info, "info finding")))
+        (
+            CheckStatus::Pass,
+            format!("{} on {names}, nothing at risk", count(info, "info finding")),
+        )
     } else {
         (CheckStatus::Pass, format!("no findings on {names}"))
     };

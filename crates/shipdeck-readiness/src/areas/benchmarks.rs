@@ -42,12 +42,19 @@ pub fn judge(f: &BenchFacts) -> AreaOutcome {
             let mut o = if !regressions.is_empty() {
                 AreaOutcome::new(
                     CheckStatus::Fail,
-                    format!("{} against {base}: {}", count(regressions.len(), "regression"), regressions.join(", ")),
+                    format!(
+                        "{} against {base}: {}",
+                        count(regressions.len(), "regression"),
+                        regressions.join(", ")
+                    ),
                 )
             } else if !failed.is_empty() {
                 AreaOutcome::new(
                     CheckStatus::Warn,
-                    format!("{} with failed iterations against {base}", count(failed.len(), "metric")),
+                    format!(
+                        "{} with failed iterations against {base}",
+                        count(failed.len(), "metric")
+                    ),
                 )
             } else {
                 AreaOutcome::new(

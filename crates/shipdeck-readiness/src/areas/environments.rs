@@ -65,7 +65,10 @@ pub fn judge(f: &EnvFacts) -> AreaOutcome {
         warns.push(format!("version drift: {v}"));
     }
     let (status, summary) = if !fails.is_empty() {
-        (CheckStatus::Fail, fails.into_iter().chain(warns).collect::<Vec<_>>().join("; "))
+        (
+            CheckStatus::Fail,
+            fails.into_iter().chain(warns).collect::<Vec<_>>().join("; "),
+        )
     } else if !warns.is_empty() {
         (CheckStatus::Warn, warns.join("; "))
     } else {
@@ -74,7 +77,10 @@ pub fn judge(f: &EnvFacts) -> AreaOutcome {
         } else {
             format!("{} healthy", count(f.health.len(), "environment"))
         };
-        (CheckStatus::Pass, format!("{} in parity, {polled}", f.environments.join(", ")))
+        (
+            CheckStatus::Pass,
+            format!("{} in parity, {polled}", f.environments.join(", ")),
+        )
     };
     let mut o = AreaOutcome::new(status, summary);
     o.lines = lines;
@@ -116,11 +122,19 @@ mod tests {
     fn an_environment_down_fails_and_drift_warns() {
         let mut f = facts();
         f.drift = true;
-        f.versions = vec![("staging".into(), "1.2.0".into()), ("production".into(), "1.1.0".into())];
+        f.versions = vec![
+            ("staging".into(), "1.2.0".into()),
+            ("production".into(), "1.1.0".into()),
+        ];
         let o = judge(&f);
         assert_eq!(o.status, CheckStatus::Warn);
         assert!(o.summary.contains("production 1.1.0"), "{}", o.summary);
-        f.health[0] = ("staging".into(), false, "unreachable".into(), Some("refused".into()));
+        f.health[0] = (
+            "staging".into(),
+            false,
+            "unreachable".into(),
+            Some("refused".into()),
+        );
         let o = judge(&f);
         assert_eq!(o.status, CheckStatus::Fail);
         assert!(o.summary.contains("staging down"), "{}", o.summary);

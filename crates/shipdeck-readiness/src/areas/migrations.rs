@@ -40,12 +40,21 @@ pub fn judge(dbs: &[DatabaseFacts]) -> AreaOutcome {
     for db in dbs {
         let n = &db.name;
         if !db.changed.is_empty() {
-            fails.push(format!("{} changed after applying on {n}", count(db.changed.len(), "migration")));
+            fails.push(format!(
+                "{} changed after applying on {n}",
+                count(db.changed.len(), "migration")
+            ));
             lines.push(format!("{n}: checksum drift: {}", versions(&db.changed)));
         }
         if !db.missing_file.is_empty() {
-            fails.push(format!("{} applied on {n} without a file", count(db.missing_file.len(), "migration")));
-            lines.push(format!("{n}: applied, file missing: {}", versions(&db.missing_file)));
+            fails.push(format!(
+                "{} applied on {n} without a file",
+                count(db.missing_file.len(), "migration")
+            ));
+            lines.push(format!(
+                "{n}: applied, file missing: {}",
+                versions(&db.missing_file)
+            ));
         }
         if !db.dirty.is_empty() {
             fails.push(format!("{} dirty on {n}", count(db.dirty.len(), "migration")));
@@ -56,7 +65,10 @@ pub fn judge(dbs: &[DatabaseFacts]) -> AreaOutcome {
                 "{} pending on {n} without a .down.sql",
                 count(db.pending_irreversible.len(), "irreversible migration")
             ));
-            lines.push(format!("{n}: pending, irreversible: {}", versions(&db.pending_irreversible)));
+            lines.push(format!(
+                "{n}: pending, irreversible: {}",
+                versions(&db.pending_irreversible)
+            ));
         }
         if !db.pending_reversible.is_empty() {
             warns.push(format!("{} pending on {n}", db.pending_reversible.len()));
@@ -72,7 +84,10 @@ pub fn judge(dbs: &[DatabaseFacts]) -> AreaOutcome {
         lines.extend(db.lint_lines.iter().map(|l| format!("{n}: {l}")));
     }
     let (status, summary) = if !fails.is_empty() {
-        (CheckStatus::Fail, fails.into_iter().chain(warns).collect::<Vec<_>>().join("; "))
+        (
+            CheckStatus::Fail,
+            fails.into_iter().chain(warns).collect::<Vec<_>>().join("; "),
+        )
     } else if !warns.is_empty() {
         (CheckStatus::Warn, warns.join("; "))
     } else {

@@ -18,7 +18,10 @@ pub struct ReleaseFacts {
 
 pub fn judge(f: &ReleaseFacts) -> AreaOutcome {
     if let Some(reason) = &f.refusal {
-        let mut o = AreaOutcome::new(CheckStatus::Fail, format!("the release cut would refuse: {reason}"));
+        let mut o = AreaOutcome::new(
+            CheckStatus::Fail,
+            format!("the release cut would refuse: {reason}"),
+        );
         o.lines.push(reason.clone());
         return o;
     }
@@ -53,7 +56,9 @@ pub fn judge(f: &ReleaseFacts) -> AreaOutcome {
     o.lines = f
         .releasing
         .iter()
-        .map(|(name, version, section)| format!("{name} {version}: {} changelog lines", section.lines().count()))
+        .map(|(name, version, section)| {
+            format!("{name} {version}: {} changelog lines", section.lines().count())
+        })
         .collect();
     o
 }

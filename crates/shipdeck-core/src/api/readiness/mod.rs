@@ -124,9 +124,14 @@ impl Shipdeck {
 }
 
 /// The candidate, then every area's check at once, weighed by its level.
-async fn gate_run(cx: &GateContext, levels: &BTreeMap<Area, CheckLevel>, p: &Progress) -> Result<ReadinessRun> {
+async fn gate_run(
+    cx: &GateContext,
+    levels: &BTreeMap<Area, CheckLevel>,
+    p: &Progress,
+) -> Result<ReadinessRun> {
     let (root, config, token) = (cx.ws.root.clone(), cx.config.clone(), cx.token.clone());
-    let (candidate, changelog) = tokio::task::spawn_blocking(move || candidate(&root, &config, token)).await??;
+    let (candidate, changelog) =
+        tokio::task::spawn_blocking(move || candidate(&root, &config, token)).await??;
     p.checkpoint()?;
     let checks: Vec<(Area, run::CheckFuture<'_>)> = Area::ALL
         .into_iter()
@@ -220,12 +225,25 @@ fn candidate(root: &Path, config: &Config, token: CancellationToken) -> Result<(
         .map(|c| c.to_string())
         .unwrap_or_default();
     let progress = Progress::detached(token);
-    let plan = match plan(&repo, root, Some(config), &PlanRequest::default(), &mut NoCache, Some(&progress)) {
+    let plan = match plan(
+        &repo,
+        root,
+        Some(config),
+        &PlanRequest::default(),
+        &mut NoCache,
+        Some(&progress),
+    ) {
         Ok(plan) => plan,
         Err(e) if e.code() == "job.cancelled" => return Err(e),
         Err(e) => {
             tracing::debug!(error = %e.payload().message, "readiness: no release plan");
-            return Ok((Candidate { version: None, commit }, None));
+            return Ok((
+                Candidate {
+                    version: None,
+                    commit,
+                },
+                None,
+            ));
         }
     };
     let releasing: Vec<_> = plan

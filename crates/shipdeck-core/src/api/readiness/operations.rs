@@ -34,12 +34,24 @@ pub(super) async fn releases(cx: &GateContext) -> Result<AreaOutcome> {
 }
 
 /// The plan, and what a dry-run cut (which writes nothing) would refuse.
-fn release_facts(root: &Path, config: &crate::config::Config, token: CancellationToken) -> Result<ReleaseFacts> {
+fn release_facts(
+    root: &Path,
+    config: &crate::config::Config,
+    token: CancellationToken,
+) -> Result<ReleaseFacts> {
     let repo = git2::Repository::open(root)?;
     let progress = Progress::detached(token);
     let req = PlanRequest::default();
     let plan = plan(&repo, root, Some(config), &req, &mut NoCache, Some(&progress))?;
-    let refusal = match cut(&repo, root, Some(config), &req, true, &mut NoCache, Some(&progress)) {
+    let refusal = match cut(
+        &repo,
+        root,
+        Some(config),
+        &req,
+        true,
+        &mut NoCache,
+        Some(&progress),
+    ) {
         Ok(_) => None,
         Err(e) if e.code() == "release.nothing_to_release" => None,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
@@ -62,7 +74,10 @@ pub(super) fn databases(cx: &GateContext) -> Vec<String> {
     if cx.config.databases.is_empty() && !cx.ws.root.join("migrations").is_dir() {
         return Vec::new();
     }
-    target::specs(Some(&cx.config)).into_iter().map(|s| s.name).collect()
+    target::specs(Some(&cx.config))
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
 }
 
 fn choice(name: &str) -> DatabaseChoice {
@@ -106,7 +121,11 @@ pub(super) async fn migrations(cx: &GateContext) -> Result<AreaOutcome> {
             .iter()
             .take(LINES_PER_SOURCE)
             .map(|f| {
-                let level = if f.severity == LintSeverity::Error { "error" } else { "warning" };
+                let level = if f.severity == LintSeverity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
                 format!("{level} {}:{} {}: {}", f.file, f.line, f.rule, f.message)
             })
             .collect();
@@ -169,11 +188,23 @@ pub(super) async fn environments(cx: &GateContext) -> Result<AreaOutcome> {
             .report
             .findings
             .iter()
-            .map(|f| (f.severity == crate::environments::Severity::Error, format!("{}: {}", f.env, f.message)))
+            .map(|f| {
+                (
+                    f.severity == crate::environments::Severity::Error,
+                    format!("{}: {}", f.env, f.message),
+                )
+            })
             .collect(),
         health: results
             .iter()
-            .map(|r| (r.env.clone(), r.status.is_healthy(), r.status.label().to_string(), r.message.clone()))
+            .map(|r| {
+                (
+                    r.env.clone(),
+                    r.status.is_healthy(),
+                    r.status.label().to_string(),
+                    r.message.clone(),
+                )
+            })
             .collect(),
         versions: drift
             .versions
@@ -229,14 +260,19 @@ pub(super) async fn benchmarks(cx: &GateContext) -> Result<AreaOutcome> {
 
 /// The last release tag and the newest run's commit at or before it, or
 /// why there is none.
-fn baseline(ws: &crate::workspace::Workspace, shas: &[String]) -> Result<std::result::Result<(String, String), String>> {
+fn baseline(
+    ws: &crate::workspace::Workspace,
+    shas: &[String],
+) -> Result<std::result::Result<(String, String), String>> {
     let repo = ws.repo()?;
     let Some(tag) = crate::workspace::nearest_version_tag(&repo)? else {
         return Ok(Err("no release tag to compare the benchmarks with".into()));
     };
     let tag_commit = repo.revparse_single(&tag.name)?.peel_to_commit()?.id();
     for sha in shas {
-        let Ok(oid) = git2::Oid::from_str(sha) else { continue };
+        let Ok(oid) = git2::Oid::from_str(sha) else {
+            continue;
+        };
         if oid == tag_commit || repo.graph_descendant_of(tag_commit, oid).unwrap_or(false) {
             return Ok(Ok((tag.name, sha.clone())));
         }

@@ -31,7 +31,11 @@ pub(super) struct Finished {
 
 /// A check that errors, panics or runs out of time fails its area, with
 /// the error's (redacted) message as the summary; it never stops the gate.
-fn settle(area: Area, r: std::result::Result<std::thread::Result<Result<AreaOutcome>>, tokio::time::error::Elapsed>, limit: Duration) -> Finished {
+fn settle(
+    area: Area,
+    r: std::result::Result<std::thread::Result<Result<AreaOutcome>>, tokio::time::error::Elapsed>,
+    limit: Duration,
+) -> Finished {
     let failed = |payload: ErrorPayload| Finished {
         area,
         outcome: AreaOutcome::new(CheckStatus::Fail, payload.message.clone()),
@@ -55,19 +59,32 @@ fn settle(area: Area, r: std::result::Result<std::thread::Result<Result<AreaOutc
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "no message".into());
             tracing::error!(area = area.as_str(), panic = %redact(&what), "readiness check panicked");
-            failed(Error::Internal(format!("the {} check stopped unexpectedly: {what}", area.as_str())).payload())
+            failed(
+                Error::Internal(format!(
+                    "the {} check stopped unexpectedly: {what}",
+                    area.as_str()
+                ))
+                .payload(),
+            )
         }
         Err(_) => failed(ErrorPayload {
             code: "readiness.timed_out".into(),
             message: format!("timed out after {} s", limit.as_secs()),
-            hint: Some(format!("Run `shipdeck ready` again, or look at the {} area on its own.", area.as_str())),
+            hint: Some(format!(
+                "Run `shipdeck ready` again, or look at the {} area on its own.",
+                area.as_str()
+            )),
         }),
     }
 }
 
 /// Runs `checks` concurrently, reporting `3/11 migrations: warn` as each
 /// finishes; `Err(Cancelled)` as soon as the job is cancelled.
-pub(super) async fn gather(checks: Vec<(Area, CheckFuture<'_>)>, limit: Duration, progress: &Progress) -> Result<Vec<Finished>> {
+pub(super) async fn gather(
+    checks: Vec<(Area, CheckFuture<'_>)>,
+    limit: Duration,
+    progress: &Progress,
+) -> Result<Vec<Finished>> {
     let total = checks.len();
     let token = progress.cancellation();
     let mut pending: FuturesUnordered<_> = checks
@@ -127,7 +144,9 @@ mod tests {
                 }),
             ),
         ];
-        let out = gather(checks, Duration::from_millis(300), &progress).await.unwrap();
+        let out = gather(checks, Duration::from_millis(300), &progress)
+            .await
+            .unwrap();
         let of = |a: Area| out.iter().find(|f| f.area == a).unwrap();
         assert_eq!(of(Area::Releases).outcome.status, CheckStatus::Pass);
         let docs = of(Area::Docs);
@@ -135,11 +154,19 @@ mod tests {
         assert!(docs.outcome.summary.contains("boom"), "{}", docs.outcome.summary);
         let bundle = of(Area::Bundle);
         assert_eq!(bundle.outcome.status, CheckStatus::Fail);
-        assert!(!bundle.outcome.summary.contains("hunter22"), "{}", bundle.outcome.summary);
+        assert!(
+            !bundle.outcome.summary.contains("hunter22"),
+            "{}",
+            bundle.outcome.summary
+        );
         assert_eq!(bundle.error.as_ref().unwrap().code, "internal");
         let cov = of(Area::Coverage);
         assert_eq!(cov.outcome.status, CheckStatus::Fail);
-        assert!(cov.outcome.summary.contains("timed out"), "{}", cov.outcome.summary);
+        assert!(
+            cov.outcome.summary.contains("timed out"),
+            "{}",
+            cov.outcome.summary
+        );
     }
 
     #[tokio::test]
@@ -158,7 +185,10 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(50)).await;
             token.cancel();
         });
-        let err = gather(checks, Duration::from_secs(60), &progress).await.err().unwrap();
+        let err = gather(checks, Duration::from_secs(60), &progress)
+            .await
+            .err()
+            .unwrap();
         canceller.await.unwrap();
         assert_eq!(err.code(), "job.cancelled");
         assert!(started.elapsed() < Duration::from_secs(10));
