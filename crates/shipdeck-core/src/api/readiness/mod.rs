@@ -129,9 +129,9 @@ async fn gate_run(
     levels: &BTreeMap<Area, CheckLevel>,
     p: &Progress,
 ) -> Result<ReadinessRun> {
-    let (root, config, token) = (cx.ws.root.clone(), cx.config.clone(), cx.token.clone());
+    let (root, config, token) = (cx.ws.root.clone(), cx.ws.config_owned()?, cx.token.clone());
     let (candidate, changelog) =
-        tokio::task::spawn_blocking(move || candidate(&root, &config, token)).await??;
+        tokio::task::spawn_blocking(move || candidate(&root, config.as_ref(), token)).await??;
     p.checkpoint()?;
     let checks: Vec<(Area, run::CheckFuture<'_>)> = Area::ALL
         .into_iter()
@@ -219,7 +219,11 @@ fn command(cx: &GateContext, area: Area) -> String {
 /// `name@x.y.z` of each releasing package joined with `, ` when there are
 /// several; `None` when nothing is releasable. The changelog is every
 /// releasing package's section.
-fn candidate(root: &Path, config: &Config, token: CancellationToken) -> Result<(Candidate, Option<String>)> {
+fn candidate(
+    root: &Path,
+    config: Option<&Config>,
+    token: CancellationToken,
+) -> Result<(Candidate, Option<String>)> {
     let repo = git2::Repository::open(root)?;
     let commit = crate::workspace::head_commit(&repo)?
         .map(|c| c.to_string())
@@ -228,7 +232,7 @@ fn candidate(root: &Path, config: &Config, token: CancellationToken) -> Result<(
     let plan = match plan(
         &repo,
         root,
-        Some(config),
+        config,
         &PlanRequest::default(),
         &mut NoCache,
         Some(&progress),

@@ -28,30 +28,22 @@ use crate::releases::{cut::cut, plan, NoCache, PlanRequest};
 const LINES_PER_SOURCE: usize = 20;
 
 pub(super) async fn releases(cx: &GateContext) -> Result<AreaOutcome> {
-    let (root, config, token) = (cx.ws.root.clone(), cx.config.clone(), cx.token.clone());
-    let facts = tokio::task::spawn_blocking(move || release_facts(&root, &config, token)).await??;
+    let (root, config, token) = (cx.ws.root.clone(), cx.ws.config_owned()?, cx.token.clone());
+    let facts = tokio::task::spawn_blocking(move || release_facts(&root, config.as_ref(), token)).await??;
     Ok(releases::judge(&facts))
 }
 
 /// The plan, and what a dry-run cut (which writes nothing) would refuse.
 fn release_facts(
     root: &Path,
-    config: &crate::config::Config,
+    config: Option<&crate::config::Config>,
     token: CancellationToken,
 ) -> Result<ReleaseFacts> {
     let repo = git2::Repository::open(root)?;
     let progress = Progress::detached(token);
     let req = PlanRequest::default();
-    let plan = plan(&repo, root, Some(config), &req, &mut NoCache, Some(&progress))?;
-    let refusal = match cut(
-        &repo,
-        root,
-        Some(config),
-        &req,
-        true,
-        &mut NoCache,
-        Some(&progress),
-    ) {
+    let plan = plan(&repo, root, config, &req, &mut NoCache, Some(&progress))?;
+    let refusal = match cut(&repo, root, config, &req, true, &mut NoCache, Some(&progress)) {
         Ok(_) => None,
         Err(e) if e.code() == "release.nothing_to_release" => None,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
