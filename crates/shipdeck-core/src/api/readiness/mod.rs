@@ -266,11 +266,12 @@ fn candidate(
         ),
     };
     let changelog = (!releasing.is_empty()).then(|| {
-        releasing
+        let text = releasing
             .iter()
             .map(|(p, _)| p.changelog.trim_end())
             .collect::<Vec<_>>()
-            .join("\n\n")
+            .join("\n\n");
+        crate::secrets::redact(&text).into_owned()
     });
     Ok((Candidate { version, commit }, changelog))
 }
