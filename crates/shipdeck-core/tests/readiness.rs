@@ -97,10 +97,12 @@ async fn a_cancelled_gate_is_the_jobs_cancelled_error_and_stores_nothing() {
     let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
     let port = server.server_addr().to_ip().unwrap().port();
     let held = server.clone();
+    let (asked, polled) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut open = Vec::new();
         while let Ok(req) = held.recv() {
             open.push(req);
+            let _ = asked.send(());
         }
     });
     let data = tempfile::tempdir().unwrap();
@@ -130,6 +132,11 @@ async fn a_cancelled_gate_is_the_jobs_cancelled_error_and_stores_nothing() {
         assert!(Instant::now() < deadline, "the gate never showed as running");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
+    // The environments check is waiting on the endpoint: the checks run.
+    tokio::task::spawn_blocking(move || polled.recv_timeout(Duration::from_secs(20)))
+        .await
+        .unwrap()
+        .expect("the health endpoint was polled");
     let started = Instant::now();
     core.cancel_job(id).unwrap();
     let err = gate.await.unwrap().unwrap_err();
