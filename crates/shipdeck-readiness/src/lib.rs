@@ -3,7 +3,9 @@
 //! verdict over them. The areas' data is gathered by the API layer; this
 //! crate turns it into checks, applies `[readiness]` and renders the report.
 
+pub mod areas;
 mod error;
+pub mod gate;
 mod model;
 pub mod report;
 

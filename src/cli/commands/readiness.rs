@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use shipdeck_core::api::ReadinessReportFormat;
-use shipdeck_core::readiness::{ReadinessRun, Verdict};
+use shipdeck_core::readiness::gate::{summary, verdict_name};
+use shipdeck_core::readiness::{CheckStatus, ReadinessRun, Verdict};
 use shipdeck_core::Result;
 
 use super::open_core;
@@ -41,15 +42,46 @@ pub async fn run(args: ReadyArgs, g: &Global, out: &Output) -> Result<ExitCode> 
     })
 }
 
+fn mark(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "✓ pass",
+        CheckStatus::Warn => "! warn",
+        CheckStatus::Fail => "✗ fail",
+        CheckStatus::Skipped => "- skipped",
+    }
+}
+
+/// One row per area (status, area, summary, the command with the
+/// details), then the verdict and the candidate.
 fn print_run(run: &ReadinessRun) {
     let r = &run.report;
+    let width = r
+        .checks
+        .iter()
+        .map(|c| c.summary.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
     for c in &r.checks {
         println!(
-            "{:<8} {:<16} {}",
-            format!("{:?}", c.status).to_lowercase(),
+            "{:<10} {:<16} {:<width$}  {}",
+            mark(c.status),
             c.area.as_str(),
-            c.summary
+            c.summary,
+            c.command
         );
     }
-    println!("verdict: {:?}", r.verdict);
+    for d in &run.details {
+        if let Some(hint) = d.error.as_ref().and_then(|e| e.hint.as_deref()) {
+            println!("  {}: {hint}", d.area.as_str());
+        }
+    }
+    let version = r.candidate.version.as_deref().unwrap_or("nothing to release");
+    let commit: String = r.candidate.commit.chars().take(12).collect();
+    println!();
+    println!(
+        "verdict: {}  (candidate {version} at {commit}, {})",
+        verdict_name(r.verdict),
+        summary(&r.checks)
+    );
 }

@@ -10,6 +10,7 @@ mod docs;
 mod environments;
 mod jobs;
 mod migrations;
+mod readiness;
 mod releases;
 mod security;
 
