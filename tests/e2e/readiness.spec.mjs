@@ -79,7 +79,8 @@ test("running the gate shows, area by area, the statuses the CLI reports", async
     "the new run in the history",
     async () =>
       (await s.findAll('[data-testid="readiness-history-row"]')).length ===
-        before + 1 && !(await s.find('[data-testid="readiness-progress"]'))
+        before + 1 &&
+      (await s.findAll('[data-testid="readiness-progress"]')).length === 0
         ? true
         : null,
     25_000,

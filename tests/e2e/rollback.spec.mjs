@@ -145,8 +145,9 @@ test("a run asks before each step, runs the confirmed one and stops where told",
     await s.find('[data-testid="rollback-summary"]'),
   );
   assert.match(summary, /Done: step 1\./);
-  assert.ok(
-    !(await s.find('[data-testid="rollback-proceed"]')),
+  assert.equal(
+    (await s.findAll('[data-testid="rollback-proceed"]')).length,
+    0,
     "nothing asks any more",
   );
 });
