@@ -1,11 +1,10 @@
-// Rollback in the real window, on the demo workspace with a command deploy
-// for staging whose rollback only prints what it would do: the plan the
+// Rollback in the real window, on the demo workspace, whose staging deploys
+// by command with a rollback script that only prints what it would do: the plan the
 // view shows is the CLI's, step by step; a run asks before each step, runs
 // the first one when told to, and "Stop here" on the second leaves it
 // declined and the rest not run, which the summary says.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -15,9 +14,6 @@ let s;
 let demo;
 /** `shipdeck rollback plan --env staging --json`: what the view must show. */
 let plan;
-
-const git = (...args) =>
-  execFileSync("git", ["-C", demo, ...args], { encoding: "utf8" });
 
 /** The steps on screen as [n, kind, state]. */
 function shownSteps() {
@@ -30,17 +26,14 @@ function shownSteps() {
 before(async () => {
   demo = join(tempDir("rollback-"), "orbit");
   cli(["demo", "create", demo, "--seed", "42", "--json"]);
-  const toml = join(demo, "shipdeck.toml");
-  assert.doesNotMatch(
-    readFileSync(toml, "utf8"),
-    /\[environments\.staging\.deploy\]/,
+  // The demo deploys staging by command: its rollback script only prints
+  // what it would do.
+  const toml = readFileSync(join(demo, "shipdeck.toml"), "utf8");
+  const deploy = toml.slice(toml.indexOf("[environments.staging.deploy]"));
+  assert.match(
+    deploy,
+    /^\[environments\.staging\.deploy\]\nkind = "command"\n/,
   );
-  appendFileSync(
-    toml,
-    '\n[environments.staging.deploy]\nkind = "command"\n' +
-      'rollback = "echo rolled back {environment} to {version}"\n',
-  );
-  git("commit", "-q", "-am", "chore: staging deploys by command");
   plan = cli(["-C", demo, "rollback", "plan", "--env", "staging", "--json"]);
   assert.equal(plan.env, "staging");
   assert.equal(plan.steps[0].kind, "deploy", "the plan starts with the deploy");
@@ -69,7 +62,7 @@ test("the plan for an environment is the CLI's, step by step", async () => {
   const first = await s.find('[data-testid="rollback-step"][data-step="1"]');
   const text = await s.text(first);
   assert.ok(text.includes(plan.steps[0].description), text);
-  assert.ok(text.includes(`echo rolled back staging to ${plan.to}`), text);
+  assert.ok(text.includes(plan.steps[0].command), text);
   for (const [i, st] of plan.steps.entries()) {
     const el = await s.find(
       `[data-testid="rollback-step"][data-step="${i + 1}"]`,
@@ -137,10 +130,7 @@ test("a run asks before each step, runs the confirmed one and stops where told",
       '[data-testid="rollback-step"][data-step="1"] [data-testid="rollback-output"]',
     ),
   );
-  assert.match(
-    output,
-    new RegExp(`rolled back staging to ${plan.to.replace(/\./g, "\\.")}`),
-  );
+  assert.ok(output.includes("staging") && output.includes(plan.to), output);
   const summary = await s.text(
     await s.find('[data-testid="rollback-summary"]'),
   );
