@@ -3,6 +3,7 @@
 //! verdict over them. The areas' data is gathered by the API layer; this
 //! crate turns it into checks, applies `[readiness]` and renders the report.
 
+pub mod areas;
 mod error;
 mod model;
 pub mod report;
