@@ -21,6 +21,7 @@ mod doctor;
 mod env;
 mod errors;
 mod migrate;
+mod ready_artifacts;
 mod release;
 mod secret;
 mod security;

@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use super::record::{AuditAction, Records};
 use super::Shipdeck;
+use crate::config::Config;
 use crate::dependencies::propose::notes::parse_declared;
 use crate::dependencies::propose::{propose, ProposeOptions};
 use crate::dependencies::{
     self, OutdatedOptions, OutdatedReport, ProposeOutcome, ProposeRequest, Rules, UpdateOptions,
     UpdateOutcome, UpdateRequest, UserEnv,
 };
-use crate::config::Config;
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, Progress, ProgressSink};
 

@@ -11,11 +11,11 @@ use ts_rs::TS;
 
 use super::Shipdeck;
 use crate::config::{Config, DocsFailOn};
-use crate::workspace::Workspace;
 use crate::docs_check::links::LinkOptions;
 use crate::docs_check::{self, CheckOptions, DocsReport, FailOn, Review};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
+use crate::workspace::Workspace;
 
 /// What the Docs view asks for.
 #[derive(Debug, Clone, Default, Deserialize, TS)]

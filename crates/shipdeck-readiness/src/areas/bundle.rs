@@ -12,7 +12,7 @@ use crate::{AreaOutcome, CheckStatus};
 /// The summary names the routes with the largest First Load JS.
 fn largest(report: &BundleReport) -> Vec<String> {
     let mut routes: Vec<&RouteSize> = report.routes.iter().collect();
-    routes.sort_by(|a, b| b.first_load_js_gzip_bytes.cmp(&a.first_load_js_gzip_bytes));
+    routes.sort_by_key(|r| std::cmp::Reverse(r.first_load_js_gzip_bytes));
     routes
         .iter()
         .map(|r| format!("{} {}", r.route, pretty_bytes(r.first_load_js_gzip_bytes)))
@@ -54,7 +54,11 @@ pub fn judge(report: &BundleReport) -> AreaOutcome {
             .collect();
         (
             CheckStatus::Fail,
-            format!("{} over budget: {}", count(over.len(), "route", "routes"), named(&names)),
+            format!(
+                "{} over budget: {}",
+                count(over.len(), "route", "routes"),
+                named(&names)
+            ),
         )
     } else if !report.warnings.is_empty() {
         (
@@ -64,12 +68,27 @@ pub fn judge(report: &BundleReport) -> AreaOutcome {
     } else if report.budgets.is_empty() {
         (
             CheckStatus::Pass,
-            format!("{build}, no budget set (First Load JS gzip: {})", named(&largest(report))),
+            format!(
+                "{build}, no budget set (First Load JS gzip: {})",
+                named(&largest(report))
+            ),
         )
     } else {
+        let held: Vec<String> = report
+            .budgets
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {} ≤ {}",
+                    b.route,
+                    pretty_bytes(b.actual_bytes),
+                    pretty_bytes(b.limit_bytes)
+                )
+            })
+            .collect();
         (
             CheckStatus::Pass,
-            format!("{build}, every budget held ({})", count(report.budgets.len(), "budget", "budgets")),
+            format!("{build}, every budget held: {}", named(&held)),
         )
     };
     let mut outcome = AreaOutcome::new(status, summary);
@@ -131,7 +150,10 @@ mod tests {
 
     #[test]
     fn a_route_over_budget_fails_naming_route_and_figures() {
-        let o = judge(&report(vec![budget("index.html", 1_000, 1_530), budget("admin.html", 5_000, 2_400)]));
+        let o = judge(&report(vec![
+            budget("index.html", 1_000, 1_530),
+            budget("admin.html", 5_000, 2_400),
+        ]));
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(o.summary, "1 route over budget: index.html 1.53 kB > 1 kB");
         assert_eq!(
@@ -144,7 +166,10 @@ mod tests {
     fn budgets_held_pass() {
         let o = judge(&report(vec![budget("index.html", 20_000, 1_530)]));
         assert_eq!(o.status, CheckStatus::Pass);
-        assert_eq!(o.summary, "vite build in web/dist, 2 routes, every budget held (1 budget)");
+        assert_eq!(
+            o.summary,
+            "vite build in web/dist, 2 routes, every budget held: index.html 1.53 kB ≤ 20 kB"
+        );
     }
 
     #[test]

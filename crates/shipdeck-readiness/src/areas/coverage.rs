@@ -57,7 +57,10 @@ pub fn judge(report: &CoverageReport) -> AreaOutcome {
             .iter()
             .map(|a| format!("{} ≥ {}%", figure(a), a.threshold))
             .collect();
-        (CheckStatus::Pass, format!("every threshold met: {}", named(&names)))
+        (
+            CheckStatus::Pass,
+            format!("every threshold met: {}", named(&names)),
+        )
     };
     let mut outcome = AreaOutcome::new(status, summary);
     outcome.lines = bounded(
@@ -65,7 +68,12 @@ pub fn judge(report: &CoverageReport) -> AreaOutcome {
             .areas
             .iter()
             .map(line)
-            .chain(report.skipped.iter().map(|s| format!("{}: not read: {}", s.path, s.reason)))
+            .chain(
+                report
+                    .skipped
+                    .iter()
+                    .map(|s| format!("{}: not read: {}", s.path, s.reason)),
+            )
             .collect(),
     );
     outcome
@@ -77,7 +85,11 @@ mod tests {
     use shipdeck_coverage::{Counts, ReportSummary};
 
     fn area(name: &str, covered: u64, total: u64, threshold: f64) -> AreaResult {
-        let pct = if total == 0 { 100.0 } else { covered as f64 * 100.0 / total as f64 };
+        let pct = if total == 0 {
+            100.0
+        } else {
+            covered as f64 * 100.0 / total as f64
+        };
         AreaResult {
             name: name.into(),
             globs: vec![],
@@ -116,7 +128,10 @@ mod tests {
 
     #[test]
     fn every_measured_area_met_passes_and_unmeasured_ones_are_listed() {
-        let o = judge(&report(vec![area("core", 86, 100, 80.0), area("frontend", 0, 0, 50.0)]));
+        let o = judge(&report(vec![
+            area("core", 86, 100, 80.0),
+            area("frontend", 0, 0, 50.0),
+        ]));
         assert_eq!(o.status, CheckStatus::Pass);
         assert_eq!(o.summary, "every threshold met: core 86.0% ≥ 80%");
         assert_eq!(o.lines[1], "frontend: no line measured (threshold 50%)");
@@ -124,7 +139,10 @@ mod tests {
 
     #[test]
     fn an_area_under_its_threshold_fails_naming_pct_and_threshold() {
-        let o = judge(&report(vec![area("api", 62, 100, 70.0), area("core", 90, 100, 80.0)]));
+        let o = judge(&report(vec![
+            area("api", 62, 100, 70.0),
+            area("core", 90, 100, 80.0),
+        ]));
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(o.summary, "1 area under threshold: api 62.0% < 70%");
         assert_eq!(o.lines[0], "api: 62.0% of 100 lines, threshold 70% — under");

@@ -16,11 +16,61 @@ fn target(d: &Outdated) -> &str {
 }
 
 fn from_to(d: &Outdated) -> String {
-    format!("{} {} → {}", d.name, d.current.as_deref().unwrap_or("?"), target(d))
+    format!(
+        "{} {} → {}",
+        d.name,
+        d.current.as_deref().unwrap_or("?"),
+        target(d)
+    )
 }
 
 fn security_line(d: &Outdated) -> String {
-    format!("{} ({}): fixes {}", from_to(d), d.manifest, d.advisories.join(", "))
+    format!(
+        "{} ({}): fixes {}",
+        from_to(d),
+        d.manifest,
+        d.advisories.join(", ")
+    )
+}
+
+/// The rows the rules look at.
+struct Findings<'a> {
+    security: Vec<&'a Outdated>,
+    majors: Vec<&'a Outdated>,
+    unchecked: Vec<&'a Outdated>,
+}
+
+fn lines(f: &Findings, warnings: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = f.security.iter().map(|d| security_line(d)).collect();
+    lines.extend(
+        f.majors
+            .iter()
+            .map(|d| format!("{} ({}): major", from_to(d), d.manifest)),
+    );
+    lines.extend(f.unchecked.iter().map(|d| {
+        let why = d.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
+        format!("{} ({}): not checked: {why}", d.name, d.manifest)
+    }));
+    lines.extend(warnings.iter().cloned());
+    lines
+}
+
+/// What warns, in words: majors behind, rows not checked, advisories not asked.
+fn notes(f: &Findings, warnings: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !f.majors.is_empty() {
+        notes.push(format!("{} behind", count(f.majors.len(), "major", "majors")));
+    }
+    if !f.unchecked.is_empty() {
+        notes.push(format!(
+            "{} not checked",
+            count(f.unchecked.len(), "dependency", "dependencies")
+        ));
+    }
+    if !warnings.is_empty() {
+        notes.push("advisories not checked".to_string());
+    }
+    notes
 }
 
 pub fn judge(report: &OutdatedReport) -> AreaOutcome {
@@ -28,65 +78,51 @@ pub fn judge(report: &OutdatedReport) -> AreaOutcome {
     if deps.is_empty() {
         return AreaOutcome::skipped("no dependency to check");
     }
-    let security: Vec<&Outdated> = deps.iter().filter(|d| !d.advisories.is_empty()).collect();
-    let majors: Vec<&Outdated> = deps
-        .iter()
-        .filter(|d| d.class == Some(Class::Major) && d.advisories.is_empty())
-        .collect();
-    let unchecked: Vec<&Outdated> = deps.iter().filter(|d| d.error.is_some()).collect();
+    let f = Findings {
+        security: deps.iter().filter(|d| !d.advisories.is_empty()).collect(),
+        majors: deps
+            .iter()
+            .filter(|d| d.class == Some(Class::Major) && d.advisories.is_empty())
+            .collect(),
+        unchecked: deps.iter().filter(|d| d.error.is_some()).collect(),
+    };
     let behind = deps.iter().filter(|d| d.class.is_some()).count();
-
-    let mut lines: Vec<String> = security.iter().map(|d| security_line(d)).collect();
-    lines.extend(majors.iter().map(|d| format!("{} ({}): major", from_to(d), d.manifest)));
-    lines.extend(unchecked.iter().map(|d| {
-        let why = d.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
-        format!("{} ({}): not checked: {why}", d.name, d.manifest)
-    }));
-    lines.extend(report.warnings.iter().cloned());
-
-    let mut notes = Vec::new();
-    if !majors.is_empty() {
-        notes.push(format!("{} behind", count(majors.len(), "major", "majors")));
-    }
-    if !unchecked.is_empty() {
-        notes.push(format!("{} not checked", count(unchecked.len(), "dependency", "dependencies")));
-    }
-    if !report.warnings.is_empty() {
-        notes.push("advisories not checked".to_string());
-    }
-    let (status, summary) = if !security.is_empty() {
-        let names: Vec<String> = security.iter().map(|d| from_to(d)).collect();
+    let all = count(deps.len(), "dependency", "dependencies");
+    let notes = notes(&f, &report.warnings);
+    let (status, summary) = if !f.security.is_empty() {
+        let names: Vec<String> = f.security.iter().map(|d| from_to(d)).collect();
         let mut s = format!(
             "{} pending: {}",
-            count(security.len(), "security update", "security updates"),
+            count(f.security.len(), "security update", "security updates"),
             named(&names)
         );
         if !notes.is_empty() {
             s.push_str(&format!("; {}", notes.join(", ")));
         }
         (CheckStatus::Fail, s)
-    } else if unchecked.len() == deps.len() {
-        let why = unchecked[0].error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+    } else if f.unchecked.len() == deps.len() {
+        let why = f.unchecked[0]
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
         (
             CheckStatus::Fail,
-            format!("no registry answered for any of {}: {why}", count(deps.len(), "dependency", "dependencies")),
+            format!("no registry answered for any of {all}: {why}"),
         )
     } else if !notes.is_empty() {
         (
             CheckStatus::Warn,
-            format!("{} of {} behind: {}", behind, count(deps.len(), "dependency", "dependencies"), notes.join(", ")),
+            format!("{behind} of {all} behind: {}", notes.join(", ")),
         )
     } else {
         (
             CheckStatus::Pass,
-            format!(
-                "{behind} of {} behind, no major, no pending security update",
-                count(deps.len(), "dependency", "dependencies")
-            ),
+            format!("{behind} of {all} behind, no major, no pending security update"),
         )
     };
     let mut outcome = AreaOutcome::new(status, summary);
-    outcome.lines = bounded(lines);
+    outcome.lines = bounded(lines(&f, &report.warnings));
     outcome
 }
 
@@ -137,7 +173,10 @@ mod tests {
             dep("debug", "4.3.1", "4.4.0", Some(Class::Minor)),
         ]));
         assert_eq!(o.status, CheckStatus::Pass);
-        assert_eq!(o.summary, "1 of 2 dependencies behind, no major, no pending security update");
+        assert_eq!(
+            o.summary,
+            "1 of 2 dependencies behind, no major, no pending security update"
+        );
     }
 
     #[test]
@@ -156,7 +195,10 @@ mod tests {
     fn a_pending_security_update_fails_even_as_a_patch() {
         let mut lodash = dep("lodash", "4.17.20", "4.17.21", Some(Class::Patch));
         lodash.advisories = vec!["GHSA-35jh-r3h4-6jhm".into()];
-        let o = judge(&report(vec![lodash, dep("semver", "6.3.1", "7.6.0", Some(Class::Major))]));
+        let o = judge(&report(vec![
+            lodash,
+            dep("semver", "6.3.1", "7.6.0", Some(Class::Major)),
+        ]));
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(
             o.summary,
@@ -178,7 +220,11 @@ mod tests {
         });
         let o = judge(&report(vec![down.clone(), dep("debug", "4.3.1", "4.3.1", None)]));
         assert_eq!(o.status, CheckStatus::Warn);
-        assert!(o.lines[0].ends_with("not checked: registry.npmjs.org: connection refused"), "{:?}", o.lines);
+        assert!(
+            o.lines[0].ends_with("not checked: registry.npmjs.org: connection refused"),
+            "{:?}",
+            o.lines
+        );
         let o = judge(&report(vec![down]));
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(
@@ -189,6 +235,9 @@ mod tests {
         r.warnings.push("security advisories not checked: timeout".into());
         let o = judge(&r);
         assert_eq!(o.status, CheckStatus::Warn);
-        assert_eq!(o.lines, vec!["security advisories not checked: timeout".to_string()]);
+        assert_eq!(
+            o.lines,
+            vec!["security advisories not checked: timeout".to_string()]
+        );
     }
 }

@@ -35,14 +35,22 @@ pub fn judge(report: &DocsReport, fail_on: FailOn) -> AreaOutcome {
     let mut parts = Vec::new();
     if !stale.is_empty() {
         let names: Vec<String> = stale.iter().map(|d| d.path.clone()).collect();
-        parts.push(format!("{} stale ({})", count(stale.len(), "page", "pages"), named(&names)));
+        parts.push(format!(
+            "{} stale ({})",
+            count(stale.len(), "page", "pages"),
+            named(&names)
+        ));
     }
     if !broken.is_empty() {
         let names: Vec<String> = broken
             .iter()
             .map(|b| b.split(' ').next().unwrap_or("").to_string())
             .collect();
-        parts.push(format!("{} ({})", count(broken.len(), "broken link", "broken links"), named(&names)));
+        parts.push(format!(
+            "{} ({})",
+            count(broken.len(), "broken link", "broken links"),
+            named(&names)
+        ));
     }
     let fails = (fail_on.stale && !stale.is_empty()) || (fail_on.broken && !broken.is_empty());
     let status = if fails {
@@ -111,13 +119,22 @@ mod tests {
         }
     }
 
-    const BOTH: FailOn = FailOn { stale: true, broken: true };
-    const NONE: FailOn = FailOn { stale: false, broken: false };
+    const BOTH: FailOn = FailOn {
+        stale: true,
+        broken: true,
+    };
+    const NONE: FailOn = FailOn {
+        stale: false,
+        broken: false,
+    };
 
     #[test]
     fn no_page_is_skipped_and_fresh_pages_pass() {
         assert_eq!(judge(&report(vec![]), BOTH).status, CheckStatus::Skipped);
-        let o = judge(&report(vec![page("README.md", false, &[]), page("docs/a.md", false, &[])]), BOTH);
+        let o = judge(
+            &report(vec![page("README.md", false, &[]), page("docs/a.md", false, &[])]),
+            BOTH,
+        );
         assert_eq!(o.status, CheckStatus::Pass);
         assert_eq!(o.summary, "2 pages fresh, no broken link");
     }
@@ -130,7 +147,17 @@ mod tests {
         assert_eq!(o.summary, "1 page stale (docs/arch.md)");
         assert_eq!(o.lines[0], "docs/arch.md: stale, changed since: src/lib.rs (3)");
         assert_eq!(judge(&r, NONE).status, CheckStatus::Warn);
-        assert_eq!(judge(&r, FailOn { stale: false, broken: true }).status, CheckStatus::Warn);
+        assert_eq!(
+            judge(
+                &r,
+                FailOn {
+                    stale: false,
+                    broken: true
+                }
+            )
+            .status,
+            CheckStatus::Warn
+        );
     }
 
     #[test]
@@ -140,6 +167,16 @@ mod tests {
         assert_eq!(o.status, CheckStatus::Fail);
         assert_eq!(o.summary, "1 broken link (README.md:7)");
         assert_eq!(o.lines[0], "README.md:7 docs/gone.md (no such file)");
-        assert_eq!(judge(&r, FailOn { stale: true, broken: false }).status, CheckStatus::Warn);
+        assert_eq!(
+            judge(
+                &r,
+                FailOn {
+                    stale: true,
+                    broken: false
+                }
+            )
+            .status,
+            CheckStatus::Warn
+        );
     }
 }

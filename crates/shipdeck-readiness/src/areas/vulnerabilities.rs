@@ -49,7 +49,11 @@ pub fn judge(report: &VulnsReport) -> AreaOutcome {
             CheckStatus::Pass,
             format!(
                 "no known vulnerabilities in {} ({})",
-                count(report.packages_scanned as usize, "locked package", "locked packages"),
+                count(
+                    report.packages_scanned as usize,
+                    "locked package",
+                    "locked packages"
+                ),
                 count(report.lockfiles.len(), "lockfile", "lockfiles")
             ),
         );
@@ -130,7 +134,10 @@ mod tests {
         assert_eq!(judge(&VulnsReport::default()).status, CheckStatus::Skipped);
         let o = judge(&report(vec![]));
         assert_eq!(o.status, CheckStatus::Pass);
-        assert_eq!(o.summary, "no known vulnerabilities in 12 locked packages (1 lockfile)");
+        assert_eq!(
+            o.summary,
+            "no known vulnerabilities in 12 locked packages (1 lockfile)"
+        );
     }
 
     #[test]
