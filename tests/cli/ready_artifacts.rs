@@ -34,6 +34,7 @@ struct Demo {
     home: PathBuf,
     registry: Arc<AtomicUsize>,
     osv: Arc<AtomicUsize>,
+    osv_url: String,
 }
 
 /// Built at run time, so this file holds no key a scanner would flag.
@@ -79,6 +80,7 @@ impl Demo {
             home,
             registry,
             osv,
+            osv_url,
         }
     }
 
@@ -216,6 +218,24 @@ fn a_major_behind_warns_in_dependencies() {
     assert_eq!(status, "warn", "{summary}");
     assert_eq!(summary, "1 of 2 dependencies behind: 1 major behind");
     assert_eq!(check(&report, "vulnerabilities").0, "pass");
+}
+
+#[test]
+fn an_unreachable_osv_api_fails_vulnerabilities_and_leaves_dependencies_unlabelled() {
+    let mut demo = Demo::new();
+    let configured = format!("osv_url = \"{}\"", demo.osv_url);
+    demo.configure(
+        &configured,
+        "osv_url = \"http://127.0.0.1:9\"",
+        "chore: OSV mirror moved",
+    );
+    let (out, report, _) = demo.ready();
+    assert_code(&out, 1);
+    let (status, summary) = check(&report, "vulnerabilities");
+    assert_eq!(status, "fail", "{summary}");
+    let (status, summary) = check(&report, "dependencies");
+    assert_eq!(status, "warn", "{summary}");
+    assert!(summary.ends_with("advisories not checked"), "{summary}");
 }
 
 #[test]

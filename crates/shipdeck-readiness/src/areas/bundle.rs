@@ -32,7 +32,13 @@ fn budget_line(b: &BudgetResult) -> String {
     )
 }
 
+/// The check's outcome, every line one line of bounded length, secrets
+/// the redactor knows removed.
 pub fn judge(report: &BundleReport) -> AreaOutcome {
+    super::clean(outcome(report))
+}
+
+fn outcome(report: &BundleReport) -> AreaOutcome {
     let over: Vec<&BudgetResult> = report.budgets.iter().filter(|b| !b.passed).collect();
     let build = format!(
         "{} build in {}, {}",

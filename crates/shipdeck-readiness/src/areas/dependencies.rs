@@ -73,7 +73,13 @@ fn notes(f: &Findings, warnings: &[String]) -> Vec<String> {
     notes
 }
 
+/// The check's outcome, every line one line of bounded length, secrets
+/// the redactor knows removed.
 pub fn judge(report: &OutdatedReport) -> AreaOutcome {
+    super::clean(outcome(report))
+}
+
+fn outcome(report: &OutdatedReport) -> AreaOutcome {
     let deps = &report.dependencies;
     if deps.is_empty() {
         return AreaOutcome::skipped("no dependency to check");

@@ -12,7 +12,13 @@ fn at(f: &SecretFinding) -> String {
     format!("{}:{}", f.file, f.start_line)
 }
 
+/// The check's outcome, every line one line of bounded length, secrets
+/// the redactor knows removed.
 pub fn judge(report: &SecretsReport) -> AreaOutcome {
+    super::clean(outcome(report))
+}
+
+fn outcome(report: &SecretsReport) -> AreaOutcome {
     let dismissed = if report.ignored > 0 {
         format!(", {} dismissed", report.ignored)
     } else {
