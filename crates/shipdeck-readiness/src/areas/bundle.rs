@@ -32,6 +32,9 @@ fn budget_line(b: &BudgetResult) -> String {
     )
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck bundle analyze";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &BundleReport) -> AreaOutcome {

@@ -27,6 +27,9 @@ fn line(a: &AreaResult) -> String {
     )
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck coverage report";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &CoverageReport) -> AreaOutcome {

@@ -73,6 +73,9 @@ fn notes(f: &Findings, warnings: &[String]) -> Vec<String> {
     notes
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck deps outdated";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &OutdatedReport) -> AreaOutcome {

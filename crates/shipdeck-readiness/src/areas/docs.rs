@@ -18,6 +18,9 @@ fn stale_line(d: &DocResult) -> String {
     format!("{}: stale, changed since: {}", d.path, named(&changed))
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck docs check";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &DocsReport, fail_on: FailOn) -> AreaOutcome {

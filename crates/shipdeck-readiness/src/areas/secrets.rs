@@ -12,6 +12,9 @@ fn at(f: &SecretFinding) -> String {
     format!("{}:{}", f.file, f.start_line)
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck security secrets --no-git";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &SecretsReport) -> AreaOutcome {

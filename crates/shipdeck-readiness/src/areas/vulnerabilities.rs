@@ -39,6 +39,9 @@ fn line(v: &Vulnerability) -> String {
     )
 }
 
+/// The command that shows what this check judged.
+pub const COMMAND: &str = "shipdeck security vulns";
+
 /// The check's outcome, every line one line of bounded length, secrets
 /// the redactor knows removed.
 pub fn judge(report: &VulnsReport) -> AreaOutcome {
