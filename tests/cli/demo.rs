@@ -44,7 +44,10 @@ fn demo_is_deterministic_and_complete() {
     let info = env.json(&["-C", a.to_str().unwrap(), "workspace", "info", "--json"], 0);
     assert_eq!(info["branch"], "main");
     assert_eq!(info["last_tag"], "v1.4.2");
-    assert_eq!(info["dirty"], false, "env files and data/ are ignored");
+    assert_eq!(
+        info["dirty"], false,
+        "env files, data/ and the web build are ignored"
+    );
     assert_eq!(info["ecosystems"], serde_json::json!(["cargo", "npm"]));
     assert_eq!(info["config"]["valid"], true);
     for env_file in [".env.development", ".env.staging", ".env.production"] {
@@ -53,6 +56,21 @@ fn demo_is_deterministic_and_complete() {
 
     // The history has what later areas rely on.
     let repo = git2::Repository::open(&a).unwrap();
+    let head = repo.head().unwrap().peel_to_tree().unwrap();
+    for committed in [
+        "coverage/lcov.info",
+        "docs/architecture.md",
+        "web/package-lock.json",
+    ] {
+        assert!(
+            head.get_path(std::path::Path::new(committed)).is_ok(),
+            "{committed}"
+        );
+    }
+    assert!(
+        a.join("web/dist/.vite/manifest.json").is_file(),
+        "the web app's build output"
+    );
     let origin = repo.find_remote("origin").unwrap();
     assert_eq!(origin.url(), Some("https://github.com/shipdeck-demo/orbit.git"));
     assert!(

@@ -25,7 +25,7 @@ const NO_OSV: &str = "[security.vulns]\nosv_url = \"http://127.0.0.1:9\"\n";
 
 /// An npm registry on 127.0.0.1 answering `/NAME` from the fixtures; its
 /// URL and the count of requests it served.
-fn registry() -> (String, Arc<AtomicUsize>) {
+pub(crate) fn registry() -> (String, Arc<AtomicUsize>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", server.server_addr().to_ip().unwrap());
     let served = Arc::new(AtomicUsize::new(0));

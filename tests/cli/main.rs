@@ -22,6 +22,8 @@ mod env;
 mod errors;
 mod migrate;
 mod ready;
+mod ready_artifacts;
+mod ready_report;
 mod release;
 mod secret;
 mod security;

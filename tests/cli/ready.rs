@@ -70,14 +70,9 @@ fn assert_exit_matches(out: &Output, v: &serde_json::Value) {
 
 #[test]
 fn the_demo_gate_judges_every_operations_area_without_an_error() {
-    let env = Env::new();
-    let dir = env.path("demo");
-    assert_code(
-        &env.run(&["demo", "create", dir.to_str().unwrap(), "--seed", "7"]),
-        0,
-    );
-    let out = env.run(&["-C", dir.to_str().unwrap(), "ready", "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo with its registries on local servers (no network in tests).
+    let demo = crate::ready_artifacts::Demo::new();
+    let (out, v, _) = demo.ready();
     assert_exit_matches(&out, &v);
     // The JSON contract, exactly.
     assert_eq!(keys(&v), BTreeSet::from(["verdict", "candidate", "checks"]));
@@ -106,7 +101,14 @@ fn the_demo_gate_judges_every_operations_area_without_an_error() {
     assert_ne!(v["verdict"], "fail", "{v:#}");
 
     // The table: a row per area, then the verdict.
-    let out = env.run(&["-C", dir.to_str().unwrap(), "ready"]);
+    let out = demo
+        .env
+        .cmd()
+        .env("HOME", &demo.home)
+        .env("CARGO_HOME", demo.home.join(".cargo"))
+        .args(["-C", demo.repo.root_str(), "ready"])
+        .output()
+        .unwrap();
     assert_code(&out, 0);
     let table = text(&out.stdout);
     assert!(

@@ -108,6 +108,10 @@ impl Repo {
         std::fs::write(p, content).unwrap();
     }
 
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
     /// Stages everything and commits; returns the sha.
     pub fn commit(&mut self, message: &str) -> String {
         self.clock += 3600;

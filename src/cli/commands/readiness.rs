@@ -25,6 +25,10 @@ pub async fn run(args: ReadyArgs, g: &Global, out: &Output) -> Result<ExitCode> 
     let dir = g.workspace_dir();
     let core = open_core().await?;
     cancel_on_ctrl_c(&core);
+    // A report that cannot be written is refused before the gate runs.
+    if let Some(file) = &args.report {
+        shipdeck_core::readiness::report::target_path(file)?;
+    }
     let run = core.readiness_gate(&dir, Bar::new(out.json)).await?;
     if let Some(file) = &args.report {
         let format = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
@@ -32,7 +36,10 @@ pub async fn run(args: ReadyArgs, g: &Global, out: &Output) -> Result<ExitCode> 
         } else {
             ReadinessReportFormat::Html
         };
-        core.readiness_report(&dir, &run, format, file).await?;
+        let written = core.readiness_report(&dir, &run, format, file).await?;
+        if !out.json {
+            eprintln!("report written to {}", written.display());
+        }
     }
     out.print(&run.report, |_| print_run(&run));
     Ok(if run.report.verdict == Verdict::Fail {

@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::Shipdeck;
 use crate::bundle::{self, AnalyzeOptions, BaseRun, BundleError, BundleReport};
 use crate::charts::{self, Chart, Theme};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::store::{BundleRouteRow, BundleRun};
@@ -63,6 +64,15 @@ fn resolve(ws: &Workspace, reference: &str) -> Result<String> {
     Ok(id.to_string())
 }
 
+/// `bundle analyze`'s options: `dir`, else `[bundle] dir`, else found;
+/// held to `[bundle.budgets]`.
+pub(super) fn analyze_options(config: &Config, dir: Option<PathBuf>) -> AnalyzeOptions {
+    AnalyzeOptions {
+        dir: dir.or_else(|| config.bundle.dir.clone().map(PathBuf::from)),
+        config: config.bundle.clone(),
+    }
+}
+
 impl Shipdeck {
     /// The build output found in the workspace (or under `dir`, relative to
     /// it), read into per-route sizes, held to `[bundle.budgets]`, recorded
@@ -81,10 +91,7 @@ impl Shipdeck {
             None => None,
         };
         let root = ws.root.clone();
-        let opts = AnalyzeOptions {
-            dir: dir.or_else(|| config.bundle.dir.clone().map(PathBuf::from)),
-            config: config.bundle,
-        };
+        let opts = analyze_options(&config, dir);
         let mut report = self
             .jobs_ref()
             .run(Some(&ws.id), JobKind::BundleAnalyze, sink, move |p| {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::commit_context;
 use super::record::{Event, Records};
 use super::Shipdeck;
+use crate::config::Config;
 use crate::coverage::{self, CoverageReport, PatchOptions, PatchReport, ReportOptions};
 use crate::error::Result;
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
@@ -23,6 +24,15 @@ fn summary(r: &CoverageReport) -> String {
         r.reports.len(),
         r.areas.len()
     )
+}
+
+/// `coverage report`'s options: `files` (none: every report found) against
+/// `[coverage.areas]`.
+pub(super) fn report_options(config: &Config, files: Vec<PathBuf>) -> ReportOptions {
+    ReportOptions {
+        files,
+        areas: config.coverage.areas.clone(),
+    }
 }
 
 impl Shipdeck {
@@ -38,10 +48,7 @@ impl Shipdeck {
         let config = ws.config_or_default()?;
         let ctx = commit_context(&ws);
         let root = ws.root.clone();
-        let opts = ReportOptions {
-            files,
-            areas: config.coverage.areas,
-        };
+        let opts = report_options(&config, files);
         let work = move |p: &_| {
             let report = coverage::report(&root, &opts, p)?;
             Ok(JobOutput {

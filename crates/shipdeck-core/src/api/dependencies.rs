@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use super::record::{AuditAction, Records};
 use super::Shipdeck;
+use crate::config::Config;
 use crate::dependencies::propose::notes::parse_declared;
 use crate::dependencies::propose::{propose, ProposeOptions};
 use crate::dependencies::{
@@ -20,7 +21,7 @@ use crate::dependencies::{
     UpdateOutcome, UpdateRequest, UserEnv,
 };
 use crate::error::Result;
-use crate::jobs::{JobKind, JobOutput, ProgressSink};
+use crate::jobs::{JobKind, JobOutput, Progress, ProgressSink};
 
 /// The Node.js version npm would run under, for its preference of versions
 /// whose `engines.node` allows it; None without a working `node`.
@@ -68,10 +69,27 @@ fn update_audit(o: &UpdateOutcome) -> serde_json::Value {
     })
 }
 
+/// `deps outdated`: the registries read, `[dependencies]` applied, the rows
+/// labelled with the advisories their update fixes (`[security.vulns]
+/// osv_url`, asked while the registries are read).
+pub(super) fn outdated_report(
+    root: &Path,
+    config: &Config,
+    opts: &OutdatedOptions,
+    p: &Progress,
+) -> Result<OutdatedReport> {
+    let labels = super::dependencies_labels::start(root, config.security.vulns.osv_url.clone());
+    let mut report = dependencies::outdated(root, opts, p)?;
+    report.dependencies = config.dependencies.apply(report.dependencies);
+    report.schedule = config.dependencies.schedule;
+    labels.label(&mut report);
+    Ok(report)
+}
+
 impl Shipdeck {
     /// How the Dependencies area reaches the registries: the user's
     /// environment, the cache under the data folder, the running Node.js.
-    async fn registry_options(&self) -> OutdatedOptions {
+    pub(super) async fn registry_options(&self) -> OutdatedOptions {
         OutdatedOptions {
             cache_dir: Some(self.paths.data_dir.join("cache").join("registries")),
             env: UserEnv::from_process(),
@@ -89,11 +107,7 @@ impl Shipdeck {
         let root = ws.root.clone();
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DepsOutdated, sink, move |p| {
-                let labels = super::dependencies_labels::start(&root, config.security.vulns.osv_url);
-                let mut report = dependencies::outdated(&root, &opts, p)?;
-                report.dependencies = config.dependencies.apply(report.dependencies);
-                report.schedule = config.dependencies.schedule;
-                labels.label(&mut report);
+                let report = outdated_report(&root, &config, &opts, p)?;
                 Ok(JobOutput {
                     summary: summary(&report),
                     result: None,

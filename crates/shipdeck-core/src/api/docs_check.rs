@@ -10,11 +10,12 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::Shipdeck;
-use crate::config::DocsFailOn;
+use crate::config::{Config, DocsFailOn};
 use crate::docs_check::links::LinkOptions;
 use crate::docs_check::{self, CheckOptions, DocsReport, FailOn, Review};
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
+use crate::workspace::Workspace;
 
 /// What the Docs view asks for.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -32,6 +33,25 @@ fn fail_on(configured: Option<&[DocsFailOn]>) -> FailOn {
 }
 
 impl Shipdeck {
+    /// `docs check`'s options: `[docs] check` and `fail_on`, the recorded
+    /// reviews, and external links (cached in the data folder) with `links`.
+    pub(super) async fn docs_check_options(
+        &self,
+        ws: &Workspace,
+        config: &Config,
+        links: bool,
+    ) -> Result<CheckOptions> {
+        Ok(CheckOptions {
+            globs: config.docs.check.clone(),
+            fail_on: fail_on(config.docs.fail_on.as_deref()),
+            reviews: self.store_ref().docs_reviews(&ws.id).await?,
+            links: links.then(|| LinkOptions {
+                cache: Some(self.paths().data_dir.join("cache").join("docs-links.json")),
+                ..LinkOptions::default()
+            }),
+        })
+    }
+
     /// Every page of the workspace: its references dated against the git
     /// history and its broken links (external ones too with `links`,
     /// answers cached in the data folder for a day).
@@ -44,15 +64,7 @@ impl Shipdeck {
         let ws = self.workspace(path).await?;
         let config = ws.config_or_default()?;
         let root = ws.root.clone();
-        let opts = CheckOptions {
-            globs: config.docs.check.clone(),
-            fail_on: fail_on(config.docs.fail_on.as_deref()),
-            reviews: self.store_ref().docs_reviews(&ws.id).await?,
-            links: links.then(|| LinkOptions {
-                cache: Some(self.paths().data_dir.join("cache").join("docs-links.json")),
-                ..LinkOptions::default()
-            }),
-        };
+        let opts = self.docs_check_options(&ws, &config, links).await?;
         self.jobs_ref()
             .run_unrecorded(Some(&ws.id), JobKind::DocsCheck, sink, move |p| {
                 let report = docs_check::check(&root, &opts, p)?;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::record::{AuditAction, Records};
 use super::Shipdeck;
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::jobs::{JobKind, JobOutput, ProgressSink};
 use crate::security::secrets::{self, ReportFormat, SecretsOptions, SecretsReport};
@@ -79,17 +80,35 @@ fn check_report_path(ws: &Workspace, out: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// `security secrets`' options as the workspace reads them: a relative
+/// baseline is the workspace's.
+pub(super) fn secrets_options(ws: &Workspace, mut opts: SecretsOptions) -> SecretsOptions {
+    opts.baseline = in_workspace(ws, opts.baseline.take());
+    opts
+}
+
+/// `security vulns`' options as the workspace reads them: the API is
+/// `opts.osv_url`, else `[security.vulns] osv_url`, else the engine's
+/// default; a relative offline folder is the workspace's.
+pub(super) fn vulns_options(ws: &Workspace, config: &Config, mut opts: VulnsOptions) -> VulnsOptions {
+    if opts.osv_url.is_none() {
+        opts.osv_url = config.security.vulns.osv_url.clone();
+    }
+    opts.offline = in_workspace(ws, opts.offline.take());
+    opts
+}
+
 impl Shipdeck {
     /// Scans the workspace for secrets (tree and history) as a recorded
     /// job; its row keeps the counts, never a match.
     pub async fn security_secrets_scan(
         &self,
         path: &Path,
-        mut opts: SecretsOptions,
+        opts: SecretsOptions,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<SecretsReport> {
         let ws = self.registered(path).await?;
-        opts.baseline = in_workspace(&ws, opts.baseline.take());
+        let opts = secrets_options(&ws, opts);
         let root = ws.root.clone();
         self.run_recorded(
             &ws,
@@ -177,14 +196,11 @@ impl Shipdeck {
     pub async fn security_vulns_scan(
         &self,
         path: &Path,
-        mut opts: VulnsOptions,
+        opts: VulnsOptions,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<VulnsReport> {
         let ws = self.registered(path).await?;
-        if opts.osv_url.is_none() {
-            opts.osv_url = ws.config_or_default()?.security.vulns.osv_url;
-        }
-        opts.offline = in_workspace(&ws, opts.offline.take());
+        let opts = vulns_options(&ws, &ws.config_or_default()?, opts);
         let root = ws.root.clone();
         self.run_recorded(
             &ws,

@@ -235,6 +235,26 @@ health_url = "http://127.0.0.1:8002/health"
 files = [".env.production"]
 health_url = "http://127.0.0.1:8003/health"
 
+[dependencies]
+ignore = ["cargo:orbit-*"]  # the workspace's own crates, not on a registry
+
+[coverage.areas.core]
+globs = ["crates/core/src/**"]
+threshold = 80
+
+[coverage.areas.api]
+globs = ["crates/api/src/**"]
+threshold = 70
+
+[bundle]
+dir = "web"
+
+[bundle.budgets]
+"index.html" = "20 kB"      # First Load JS, gzip
+
+[docs]
+fail_on = ["broken", "stale"]
+
 [[bench.scenario]]
 name = "health endpoint"
 kind = "http"
@@ -275,7 +295,7 @@ SELECT id, actor_id, action, at FROM audit_events ORDER BY at DESC LIMIT 50;
 SELECT id, name, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY name;
 ";
 
-pub const GITIGNORE: &str = "/target\nnode_modules/\n/data/\n.env.*\n!.env.example\n";
+pub const GITIGNORE: &str = "/target\nnode_modules/\n/web/dist/\n/data/\n.env.*\n!.env.example\n";
 
 pub const README: &str = "# Orbit\n\nOrbit tracks projects, releases and deployments.\n\n\
 - `crates/core`: the domain model\n- `crates/api`: the HTTP API\n- `web/`: the browser app\n- `migrations/`: SQLite schema (sqlx layout)\n";
@@ -311,14 +331,28 @@ pub fn cargo_lock(version: &str) -> String {
 
 pub fn package_json(version: &str) -> String {
     format!(
-        "{{\n  \"name\": \"orbit-web\",\n  \"version\": \"{version}\",\n  \"private\": true,\n  \"scripts\": {{\n    \"build\": \"node build.js\",\n    \"test\": \"node --test\"\n  }}\n}}\n"
+        "{{\n  \"name\": \"orbit-web\",\n  \"version\": \"{version}\",\n  \"private\": true,\n  \"scripts\": {{\n    \"build\": \"vite build\",\n    \"test\": \"node --test\"\n  }},\n  \"dependencies\": {{\n    \"ms\": \"^2.1.3\"\n  }}\n}}\n"
     )
 }
 
+/// The web app's lock: `ms` from the npm registry.
 pub fn package_lock(version: &str) -> String {
-    format!(
-        "{{\n  \"name\": \"orbit-web\",\n  \"version\": \"{version}\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": {{\n    \"\": {{\n      \"name\": \"orbit-web\",\n      \"version\": \"{version}\"\n    }}\n  }}\n}}\n"
-    )
+    let lock = serde_json::json!({
+        "name": "orbit-web",
+        "version": version,
+        "lockfileVersion": 3,
+        "requires": true,
+        "packages": {
+            "": {"name": "orbit-web", "version": version, "dependencies": {"ms": "^2.1.3"}},
+            "node_modules/ms": {
+                "version": "2.1.3",
+                "resolved": "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz",
+                "integrity": "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",
+                "license": "MIT"
+            }
+        }
+    });
+    serde_json::to_string_pretty(&lock).unwrap_or_default() + "\n"
 }
 
 /// Environment files with drifts the Environments area should find: a key

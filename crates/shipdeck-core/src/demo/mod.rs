@@ -4,6 +4,7 @@
 //! v1.4.2, with breaking changes, a revert, a merge, a squash-merge body,
 //! migrations, drifting environment files and queries for the advisor.
 
+mod artifacts;
 mod content;
 mod repo;
 
@@ -70,8 +71,9 @@ pub fn create(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
     repo.config()?
         .set_str("remote.origin.pushurl", &bare.to_string_lossy())?;
     // The initial commit, each segment and its release commit, the unreleased
-    // tail, plus the extra commits of the merge (1) and the revert pair (2).
-    let planned = 1 + RELEASES.iter().map(|r| r.1 + 1).sum::<usize>() + UNRELEASED + 3;
+    // tail, plus the extra commits of the merge (1) and the revert pair (2),
+    // and the coverage report and architecture page that close it (2).
+    let planned = 1 + RELEASES.iter().map(|r| r.1 + 1).sum::<usize>() + UNRELEASED + 3 + 2;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let start = opts.until - Duration::days(365);
     let times = commit_times(&mut rng, start, planned);
@@ -93,6 +95,8 @@ pub fn create(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary> {
         b.release(version, &notes)?;
     }
     b.segment(RELEASES.len(), UNRELEASED, Segment::Unreleased)?;
+    b.artifacts()?;
+    b.build_web()?;
     for (name, text) in ENV_FILES {
         b.write(name, text)?;
     }

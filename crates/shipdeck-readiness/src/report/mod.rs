@@ -10,10 +10,13 @@
 mod markdown;
 pub mod pdf;
 
+use std::path::{Path, PathBuf};
+
 use minijinja::{context, AutoEscape, Environment};
 use serde::Serialize;
 use shipdeck_charts::{Chart, Datum};
 
+use crate::error::ReadinessError;
 use crate::model::{Area, CheckStatus, ReadinessRun, Verdict};
 
 const TEMPLATE: &str = include_str!("report.html");
@@ -184,6 +187,22 @@ pub fn html(input: &ReportInput<'_>, redact: &dyn Fn(&str) -> String) -> String 
     env.get_template("report.html")
         .and_then(|t| t.render(ctx))
         .expect("the report template renders its own context")
+}
+
+/// The file a report goes to: its folder must exist; a folder, or a path
+/// through a missing folder, is refused before any work is done.
+pub fn target_path(file: &Path) -> Result<PathBuf, ReadinessError> {
+    let refuse = |message: &str| ReadinessError::ReportPath {
+        path: file.display().to_string(),
+        message: message.into(),
+    };
+    if file.as_os_str().is_empty() || file.is_dir() {
+        return Err(refuse("is a folder, not a file"));
+    }
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() && !p.is_dir() => Err(refuse("its folder does not exist")),
+        _ => Ok(file.to_path_buf()),
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use super::Shipdeck;
 use crate::config::{CheckLevel, Config};
 use crate::error::Result;
 use crate::jobs::{CancellationToken, JobKind, JobOutput, Progress, ProgressSink};
+use crate::readiness::areas;
 use crate::readiness::gate::{self, level_name};
 use crate::readiness::{
     Area, AreaDetails, Candidate, Check, ReadinessError, ReadinessHistoryEntry, ReadinessReport,
@@ -206,12 +207,12 @@ fn command(cx: &GateContext, area: Area) -> String {
         Area::Advisor => format!("shipdeck advisor history{database}"),
         Area::Environments => "shipdeck environments health".into(),
         Area::Benchmarks => "shipdeck benchmarks history".into(),
-        Area::Secrets => "shipdeck security secrets".into(),
-        Area::Vulnerabilities => "shipdeck security vulns".into(),
-        Area::Dependencies => "shipdeck dependencies outdated".into(),
-        Area::Coverage => "shipdeck coverage report".into(),
-        Area::Bundle => "shipdeck bundle analyze".into(),
-        Area::Docs => "shipdeck docs check".into(),
+        Area::Secrets => areas::secrets::COMMAND.into(),
+        Area::Vulnerabilities => areas::vulnerabilities::COMMAND.into(),
+        Area::Dependencies => areas::dependencies::COMMAND.into(),
+        Area::Coverage => areas::coverage::COMMAND.into(),
+        Area::Bundle => areas::bundle::COMMAND.into(),
+        Area::Docs => areas::docs::COMMAND.into(),
     }
 }
 

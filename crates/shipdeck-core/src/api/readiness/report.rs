@@ -68,7 +68,7 @@ impl Shipdeck {
         format: ReadinessReportFormat,
         file: &Path,
     ) -> Result<PathBuf> {
-        let out = report_path(file)?;
+        let out = report::target_path(file)?;
         let ws = self.workspace(path).await?;
         let charts = self.report_charts(path).await;
         let generated_at = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
@@ -94,24 +94,4 @@ impl Shipdeck {
         .map_err(|e| crate::error::Error::Internal(format!("the report task stopped: {e}")))??;
         Ok(written)
     }
-}
-
-/// The file to write: its folder must exist; a folder or a path through
-/// a missing folder is refused before any work.
-fn report_path(file: &Path) -> Result<PathBuf> {
-    let refuse = |message: &str| ReadinessError::ReportPath {
-        path: file.display().to_string(),
-        message: message.into(),
-    };
-    if file.as_os_str().is_empty() || file.is_dir() {
-        return Err(refuse("is a folder, not a file").into());
-    }
-    let parent = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(refuse("its folder does not exist").into());
-    }
-    Ok(file.to_path_buf())
 }
