@@ -2,10 +2,12 @@
 // the view shows, area by area, the statuses `shipdeck ready --json`
 // reports; every run is stored (the CLI's too) and a stored run opens from
 // the history; the shown run exports as a self-contained HTML file beside
-// the workspace.
+// the workspace. The vulnerability check asks a local OSV stand-in that
+// knows no advisory, so nothing leaves the machine.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -13,21 +15,23 @@ import { CLI, cli, launch, shot, tempDir } from "./lib/env.mjs";
 
 let s;
 let demo;
+let osv;
 /** What the CLI's gate reported for the same HEAD. */
 let expected;
 
-/** `shipdeck ready --json`: exit 1 on a failing verdict, 0 otherwise. */
-function ready() {
-  const out = spawnSync(CLI, ["-C", demo, "ready", "--json"], {
-    encoding: "utf8",
-  });
-  assert.ok(
-    out.status === 0 || out.status === 1,
-    `ready exited ${out.status}\n${out.stderr}`,
-  );
-  const report = JSON.parse(out.stdout);
+/** `shipdeck ready --json`: exit 1 on a failing verdict, 0 otherwise. Run
+ * without blocking: the OSV stand-in answers from this process. */
+async function ready() {
+  const child = spawn(CLI, ["-C", demo, "ready", "--json"]);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const status = await new Promise((resolve) => child.on("close", resolve));
+  assert.ok(status === 0 || status === 1, `ready exited ${status}\n${stderr}`);
+  const report = JSON.parse(stdout);
   assert.equal(
-    out.status,
+    status,
     report.verdict === "fail" ? 1 : 0,
     "exit code follows the verdict",
   );
@@ -42,16 +46,47 @@ function shownStatuses() {
   );
 }
 
+/** An OSV-compatible API that knows no vulnerability. */
+function osvStandIn() {
+  return new Promise((resolve, reject) => {
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const queries = JSON.parse(body || "{}").queries ?? [];
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ results: queries.map(() => ({})) }));
+      });
+    });
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
 before(async () => {
   demo = join(tempDir("ready-"), "orbit");
   cli(["demo", "create", demo, "--seed", "42", "--json"]);
-  expected = ready();
+  osv = await osvStandIn();
+  appendFileSync(
+    join(demo, "shipdeck.toml"),
+    `\n[security.vulns]\nosv_url = "http://127.0.0.1:${osv.address().port}"\n`,
+  );
+  execFileSync("git", [
+    "-C",
+    demo,
+    "commit",
+    "-q",
+    "-am",
+    "chore: a local OSV API",
+  ]);
+  expected = await ready();
   s = await launch([demo]);
   await s.waitForText('[data-testid="branch"]', "main");
 });
 
 after(async () => {
   await s?.end();
+  osv?.close();
 });
 
 test("Overview links to the gate with the latest verdict", async () => {
