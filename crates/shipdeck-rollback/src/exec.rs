@@ -1,0 +1,141 @@
+//! Runs a step's command: exec'd without a shell, in the workspace, with a
+//! timeout, its output kept (bounded, redacted); a cancel kills it.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Output kept per stream.
+const MAX_OUTPUT: usize = 16 * 1024;
+
+/// How a command ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandOutcome {
+    pub success: bool,
+    /// stdout then stderr, bounded and redacted, with a last line saying
+    /// how it ended when it did not exit 0.
+    pub output: String,
+}
+
+fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = r.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let room = MAX_OUTPUT.saturating_sub(kept.len());
+            kept.extend_from_slice(&buf[..n.min(room)]);
+        }
+        kept
+    })
+}
+
+/// Runs `argv` in `dir`; gives up after `timeout`, or when `cancelled()`.
+pub fn run_command(argv: &[String], dir: &Path, timeout: Duration, cancelled: &dyn Fn() -> bool) -> CommandOutcome {
+    let Some((program, args)) = argv.split_first() else {
+        return CommandOutcome {
+            success: false,
+            output: "empty command".into(),
+        };
+    };
+    let mut child = match Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            return CommandOutcome {
+                success: false,
+                output: format!("cannot start {program}: {e}"),
+            }
+        }
+    };
+    let out = child.stdout.take().map(drain);
+    let err = child.stderr.take().map(drain);
+    let start = Instant::now();
+    let ending = loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break None,
+            Ok(Some(status)) => break Some(format!("{program} exited with {status}")),
+            Ok(None) if cancelled() => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Some("cancelled: the command was stopped".into());
+            }
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Some(format!("timed out after {}s: the command was stopped", timeout.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => break Some(format!("cannot wait for {program}: {e}")),
+        }
+    };
+    let mut text = String::new();
+    for h in [out, err].into_iter().flatten() {
+        // A grandchild may hold the pipe open: do not wait for it forever.
+        let bytes = h.join().unwrap_or_default();
+        text.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    if let Some(e) = &ending {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(e);
+    }
+    CommandOutcome {
+        success: ending.is_none(),
+        output: shipdeck_base::secrets::redact(text.trim_end()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Vec<String> {
+        vec!["sh".into(), "-c".into(), script.into()]
+    }
+
+    #[test]
+    fn a_command_that_exits_0_succeeds_with_its_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = run_command(&sh("echo hello; echo oops >&2"), dir.path(), Duration::from_secs(10), &|| false);
+        assert!(r.success);
+        assert_eq!(r.output, "hello\noops");
+    }
+
+    #[test]
+    fn a_failing_command_says_how_it_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = run_command(&sh("echo half; exit 3"), dir.path(), Duration::from_secs(10), &|| false);
+        assert!(!r.success);
+        assert!(r.output.starts_with("half\n"), "{}", r.output);
+        assert!(r.output.contains("exit status: 3"), "{}", r.output);
+    }
+
+    #[test]
+    fn a_command_past_its_timeout_is_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let r = run_command(&sh("exec sleep 30"), dir.path(), Duration::from_millis(200), &|| false);
+        assert!(!r.success);
+        assert!(r.output.contains("timed out"), "{}", r.output);
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn output_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = run_command(&sh("head -c 200000 /dev/zero | tr '\\0' x"), dir.path(), Duration::from_secs(10), &|| false);
+        assert!(r.success);
+        assert!(r.output.len() <= MAX_OUTPUT);
+    }
+}
