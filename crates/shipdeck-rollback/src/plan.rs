@@ -112,7 +112,7 @@ fn database_step(input: &PlanInput) -> Option<RollbackStep> {
         return Some(RollbackStep {
             kind: StepKind::Database,
             description: format!(
-                "Database {db}: already at {target}, the schema {} expects ({source}); nothing to undo",
+                "Database {db}: no applied migration above {target}, the schema {} expects ({source}); nothing to undo",
                 input.to
             ),
             command: None,

@@ -63,11 +63,14 @@ fn environment(md: &mut String, env: &RunbookEnv, input: &RunbookInput<'_>) {
         let _ = writeln!(md, "- Note: {note}");
     }
     md.push_str("\nSteps:\n\n");
-    let _ = writeln!(
-        md,
-        "1. Deploy: `{}`",
-        env.rollback_command.as_deref().unwrap_or("(no deploy table: roll back by hand)")
-    );
+    let _ = match &env.rollback_command {
+        Some(c) => writeln!(md, "1. Deploy: `{c}`"),
+        None => writeln!(
+            md,
+            "1. Deploy: no `[environments.{}.deploy]` table: roll back by hand",
+            env.name
+        ),
+    };
     let _ = writeln!(
         md,
         "2. Database: `shipdeck migrate down --to <SCHEMA OF PREVIOUS>` (see Database procedure)"

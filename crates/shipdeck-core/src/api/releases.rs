@@ -171,7 +171,7 @@ impl Shipdeck {
         let mut cache = self.cache();
         let root = ws.root.clone();
         let reason = req.reason.clone();
-        self.run_recorded(
+        let cut = self.run_recorded(
             &ws,
             JobKind::ReleaseCut,
             sink,
@@ -196,7 +196,12 @@ impl Shipdeck {
             },
             |result| cut_records(result, dry_run, reason.as_deref()),
         )
-        .await
+        .await?;
+        if !dry_run {
+            let tags = cut.releases.iter().map(|r| (r.package.clone(), r.version.clone(), r.tag.clone()));
+            self.record_release_schemas(&ws, tags.collect()).await;
+        }
+        Ok(cut)
     }
 
     /// Pushes the release commit and tags, then creates the forge releases.
@@ -241,6 +246,11 @@ impl Shipdeck {
                 publish_records,
             )
             .await?;
+        if !dry_run {
+            let r = &published.result.releases;
+            let tags = r.iter().map(|r| (r.package.clone(), r.version.clone(), r.tag.clone()));
+            self.record_release_schemas(&ws, tags.collect()).await;
+        }
         match published.forge_failure {
             Some((_, e)) => Err(e),
             None => Ok(published.result),

@@ -11,6 +11,7 @@ mod environments;
 mod jobs;
 mod migrations;
 mod releases;
+mod rollback;
 mod security;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
+pub use rollback::NewRollbackRun;
 pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
