@@ -22,6 +22,7 @@ mod env;
 mod errors;
 mod migrate;
 mod release;
+mod rollback;
 mod secret;
 mod security;
 mod util;
