@@ -24,13 +24,18 @@ impl ProgressSink for Events {
 async fn next_ask(rx: &mut mpsc::UnboundedReceiver<ProgressEvent>) -> (i64, u32) {
     let wait = async {
         loop {
-            if let Some(ProgressEvent::AwaitingConfirmation { job_id, step, total, .. }) = rx.recv().await {
+            if let Some(ProgressEvent::AwaitingConfirmation {
+                job_id, step, total, ..
+            }) = rx.recv().await
+            {
                 assert_eq!(total, 4);
                 return (job_id, step);
             }
         }
     };
-    tokio::time::timeout(Duration::from_secs(60), wait).await.expect("asked in time")
+    tokio::time::timeout(Duration::from_secs(60), wait)
+        .await
+        .expect("asked in time")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,10 +83,18 @@ async fn each_step_waits_for_its_confirmation_and_a_decline_stops_the_run() {
     let statuses: Vec<StepStatus> = result.steps.iter().map(|s| s.status).collect();
     assert_eq!(
         statuses,
-        vec![StepStatus::Done, StepStatus::Declined, StepStatus::NotRun, StepStatus::NotRun]
+        vec![
+            StepStatus::Done,
+            StepStatus::Declined,
+            StepStatus::NotRun,
+            StepStatus::NotRun
+        ]
     );
     assert!(!result.completed);
     let jobs = core.activity(None, 10).await.unwrap();
-    let recorded = jobs.iter().find(|j| j.id == job).expect("the run is one recorded job");
+    let recorded = jobs
+        .iter()
+        .find(|j| j.id == job)
+        .expect("the run is one recorded job");
     assert_eq!(recorded.kind.as_str(), "rollback_run");
 }

@@ -26,7 +26,11 @@ fn statement(s: &Statement) -> Option<String> {
         )),
         Statement::Truncate(t) => Some(format!(
             "TRUNCATE {}",
-            t.table_names.iter().map(|n| n.name.to_string()).collect::<Vec<_>>().join(", ")
+            t.table_names
+                .iter()
+                .map(|n| n.name.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         Statement::Delete(_) => Some("DELETE".into()),
         Statement::AlterTable(at) => at
@@ -40,7 +44,10 @@ fn statement(s: &Statement) -> Option<String> {
 
 fn by_words(sql: &str) -> Vec<String> {
     let upper = sql.to_ascii_uppercase();
-    let words: Vec<&str> = upper.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut found = Vec::new();
     for pair in words.windows(2) {
         match pair {
@@ -59,8 +66,14 @@ mod tests {
 
     #[test]
     fn drops_truncates_and_deletes_lose_data() {
-        assert_eq!(data_loss("DROP TABLE feature_flags;"), vec!["DROP TABLE feature_flags"]);
-        assert_eq!(data_loss("ALTER TABLE t DROP COLUMN c;"), vec!["ALTER TABLE t DROP COLUMN"]);
+        assert_eq!(
+            data_loss("DROP TABLE feature_flags;"),
+            vec!["DROP TABLE feature_flags"]
+        );
+        assert_eq!(
+            data_loss("ALTER TABLE t DROP COLUMN c;"),
+            vec!["ALTER TABLE t DROP COLUMN"]
+        );
         assert_eq!(data_loss("DELETE FROM t WHERE 1;"), vec!["DELETE"]);
         assert_eq!(data_loss("TRUNCATE TABLE t;"), vec!["TRUNCATE t"]);
     }
@@ -73,6 +86,9 @@ mod tests {
 
     #[test]
     fn unparseable_sql_is_read_on_the_safe_side() {
-        assert_eq!(data_loss("DROP TABLE IF EXISTS x CASCADE ??? ;"), vec!["DROP TABLE"]);
+        assert_eq!(
+            data_loss("DROP TABLE IF EXISTS x CASCADE ??? ;"),
+            vec!["DROP TABLE"]
+        );
     }
 }

@@ -34,7 +34,12 @@ fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> 
 }
 
 /// Runs `argv` in `dir`; gives up after `timeout`, or when `cancelled()`.
-pub fn run_command(argv: &[String], dir: &Path, timeout: Duration, cancelled: &dyn Fn() -> bool) -> CommandOutcome {
+pub fn run_command(
+    argv: &[String],
+    dir: &Path,
+    timeout: Duration,
+    cancelled: &dyn Fn() -> bool,
+) -> CommandOutcome {
     let Some((program, args)) = argv.split_first() else {
         return CommandOutcome {
             success: false,
@@ -72,7 +77,10 @@ pub fn run_command(argv: &[String], dir: &Path, timeout: Duration, cancelled: &d
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                break Some(format!("timed out after {}s: the command was stopped", timeout.as_secs()));
+                break Some(format!(
+                    "timed out after {}s: the command was stopped",
+                    timeout.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => break Some(format!("cannot wait for {program}: {e}")),
@@ -107,7 +115,12 @@ mod tests {
     #[test]
     fn a_command_that_exits_0_succeeds_with_its_output() {
         let dir = tempfile::tempdir().unwrap();
-        let r = run_command(&sh("echo hello; echo oops >&2"), dir.path(), Duration::from_secs(10), &|| false);
+        let r = run_command(
+            &sh("echo hello; echo oops >&2"),
+            dir.path(),
+            Duration::from_secs(10),
+            &|| false,
+        );
         assert!(r.success);
         assert_eq!(r.output, "hello\noops");
     }
@@ -115,7 +128,12 @@ mod tests {
     #[test]
     fn a_failing_command_says_how_it_ended() {
         let dir = tempfile::tempdir().unwrap();
-        let r = run_command(&sh("echo half; exit 3"), dir.path(), Duration::from_secs(10), &|| false);
+        let r = run_command(
+            &sh("echo half; exit 3"),
+            dir.path(),
+            Duration::from_secs(10),
+            &|| false,
+        );
         assert!(!r.success);
         assert!(r.output.starts_with("half\n"), "{}", r.output);
         assert!(r.output.contains("exit status: 3"), "{}", r.output);
@@ -125,7 +143,12 @@ mod tests {
     fn a_command_past_its_timeout_is_killed() {
         let dir = tempfile::tempdir().unwrap();
         let start = Instant::now();
-        let r = run_command(&sh("exec sleep 30"), dir.path(), Duration::from_millis(200), &|| false);
+        let r = run_command(
+            &sh("exec sleep 30"),
+            dir.path(),
+            Duration::from_millis(200),
+            &|| false,
+        );
         assert!(!r.success);
         assert!(r.output.contains("timed out"), "{}", r.output);
         assert!(start.elapsed() < Duration::from_secs(10));
@@ -134,7 +157,12 @@ mod tests {
     #[test]
     fn output_is_bounded() {
         let dir = tempfile::tempdir().unwrap();
-        let r = run_command(&sh("head -c 200000 /dev/zero | tr '\\0' x"), dir.path(), Duration::from_secs(10), &|| false);
+        let r = run_command(
+            &sh("head -c 200000 /dev/zero | tr '\\0' x"),
+            dir.path(),
+            Duration::from_secs(10),
+            &|| false,
+        );
         assert!(r.success);
         assert!(r.output.len() <= MAX_OUTPUT);
     }

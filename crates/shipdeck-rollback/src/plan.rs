@@ -87,9 +87,15 @@ pub fn build(input: &PlanInput) -> RollbackPlan {
                 "Poll {}'s health until it reports {} (up to {}s)",
                 input.env, input.to, input.verify_timeout_secs
             ),
-            None => format!("{} has no health_url: nothing can confirm it runs {}", input.env, input.to),
+            None => format!(
+                "{} has no health_url: nothing can confirm it runs {}",
+                input.env, input.to
+            ),
         },
-        command: input.health_url.as_ref().map(|u| format!("GET {}", shipdeck_base::secrets::redact(u))),
+        command: input
+            .health_url
+            .as_ref()
+            .map(|u| format!("GET {}", shipdeck_base::secrets::redact(u))),
         sql: None,
         reversible: true,
     });
@@ -121,7 +127,12 @@ fn database_step(input: &PlanInput) -> Option<RollbackStep> {
         });
     }
     let names: Vec<String> = input.undo.iter().map(Undo::label).collect();
-    let missing: Vec<String> = input.undo.iter().filter(|u| u.down_sql.is_none()).map(Undo::label).collect();
+    let missing: Vec<String> = input
+        .undo
+        .iter()
+        .filter(|u| u.down_sql.is_none())
+        .map(Undo::label)
+        .collect();
     let lossy: Vec<String> = input
         .undo
         .iter()
@@ -192,11 +203,21 @@ mod tests {
         let kinds: Vec<StepKind> = plan.steps.iter().map(|s| s.kind).collect();
         assert_eq!(
             kinds,
-            vec![StepKind::Deploy, StepKind::Database, StepKind::Release, StepKind::Verify]
+            vec![
+                StepKind::Deploy,
+                StepKind::Database,
+                StepKind::Release,
+                StepKind::Verify
+            ]
         );
         assert!(plan.steps[1].reversible);
-        assert_eq!(plan.steps[1].sql.as_deref(), Some("-- 20240201000000 index\nDROP INDEX i;\n"));
-        assert!(plan.steps[1].description.contains("read from the migrations in its tag"));
+        assert_eq!(
+            plan.steps[1].sql.as_deref(),
+            Some("-- 20240201000000 index\nDROP INDEX i;\n")
+        );
+        assert!(plan.steps[1]
+            .description
+            .contains("read from the migrations in its tag"));
     }
 
     #[test]
@@ -215,7 +236,15 @@ mod tests {
         ]));
         let db = &plan.steps[1];
         assert!(!db.reversible);
-        assert!(db.description.contains("DATA LOSS: 2 flags (DROP TABLE flags)"), "{}", db.description);
-        assert!(db.description.contains("IRREVERSIBLE, no down file: 1 backfill"), "{}", db.description);
+        assert!(
+            db.description.contains("DATA LOSS: 2 flags (DROP TABLE flags)"),
+            "{}",
+            db.description
+        );
+        assert!(
+            db.description.contains("IRREVERSIBLE, no down file: 1 backfill"),
+            "{}",
+            db.description
+        );
     }
 }

@@ -45,7 +45,8 @@ pub fn check_version(v: &str) -> Result<(), RollbackError> {
     let ok = !v.is_empty()
         && v.len() <= 64
         && v.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
     if ok {
         Ok(())
     } else {
@@ -57,11 +58,15 @@ pub fn check_version(v: &str) -> Result<(), RollbackError> {
 pub fn check_env_name(name: &str) -> Result<(), RollbackError> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     if ok {
         Ok(())
     } else {
-        Err(RollbackError::InvalidEnvName { name: name.to_string() })
+        Err(RollbackError::InvalidEnvName {
+            name: name.to_string(),
+        })
     }
 }
 
@@ -124,7 +129,11 @@ pub fn rollback_action(
                     format!("deployment/{deployment}"),
                     format!("{c}={i}:{to}"),
                 ]),
-                _ => argv.extend(["rollout".into(), "undo".into(), format!("deployment/{deployment}")]),
+                _ => argv.extend([
+                    "rollout".into(),
+                    "undo".into(),
+                    format!("deployment/{deployment}"),
+                ]),
             }
             DeployAction::Command(argv)
         }
@@ -172,7 +181,9 @@ mod tests {
     use super::*;
 
     fn cmd(d: &DeployConfig) -> String {
-        rollback_action(d, "staging", Some("1.4.0"), "1.3.0").unwrap().display()
+        rollback_action(d, "staging", Some("1.4.0"), "1.3.0")
+            .unwrap()
+            .display()
     }
 
     #[test]
@@ -184,7 +195,10 @@ mod tests {
             container: None,
             image: None,
         };
-        assert_eq!(cmd(&undo), "kubectl --context eu-1 --namespace prod rollout undo deployment/api");
+        assert_eq!(
+            cmd(&undo),
+            "kubectl --context eu-1 --namespace prod rollout undo deployment/api"
+        );
         let set = DeployConfig::Kubernetes {
             deployment: "api".into(),
             namespace: None,
@@ -192,7 +206,10 @@ mod tests {
             container: Some("web".into()),
             image: Some("ghcr.io/acme/api".into()),
         };
-        assert_eq!(cmd(&set), "kubectl set image deployment/api 'web=ghcr.io/acme/api:1.3.0'");
+        assert_eq!(
+            cmd(&set),
+            "kubectl set image deployment/api 'web=ghcr.io/acme/api:1.3.0'"
+        );
     }
 
     #[test]
@@ -210,7 +227,10 @@ mod tests {
             app: "orbit".into(),
             image: None,
         };
-        assert_eq!(cmd(&fly), "fly deploy --app orbit --image registry.fly.io/orbit:1.3.0");
+        assert_eq!(
+            cmd(&fly),
+            "fly deploy --app orbit --image registry.fly.io/orbit:1.3.0"
+        );
     }
 
     #[test]

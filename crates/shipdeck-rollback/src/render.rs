@@ -32,7 +32,9 @@ fn client() -> Result<reqwest::Client, RollbackError> {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
-        .map_err(|e| RollbackError::Render { detail: e.to_string() })
+        .map_err(|e| RollbackError::Render {
+            detail: e.to_string(),
+        })
 }
 
 async fn body(resp: reqwest::Response, what: &str) -> Result<String, RollbackError> {
@@ -42,15 +44,17 @@ async fn body(resp: reqwest::Response, what: &str) -> Result<String, RollbackErr
             detail: format!("{what} answered {status} (a redirect); the key is not sent on"),
         });
     }
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| RollbackError::Render { detail: e.to_string() })?;
+    let bytes = resp.bytes().await.map_err(|e| RollbackError::Render {
+        detail: e.to_string(),
+    })?;
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned();
     if !status.is_success() {
         let shown: String = text.chars().take(300).collect();
         return Err(RollbackError::Render {
-            detail: format!("{what} answered {status}: {}", shipdeck_base::secrets::redact(&shown)),
+            detail: format!(
+                "{what} answered {status}: {}",
+                shipdeck_base::secrets::redact(&shown)
+            ),
         });
     }
     Ok(text)
@@ -70,7 +74,9 @@ pub async fn rollback(api: &str, service: &str, key: &str, commit: &str) -> Resu
     let client = client()?;
     let list = base
         .join(&format!("v1/services/{service}/deploys?limit=100"))
-        .map_err(|e| RollbackError::Render { detail: e.to_string() })?;
+        .map_err(|e| RollbackError::Render {
+            detail: e.to_string(),
+        })?;
     let resp = client
         .get(list)
         .bearer_auth(key)
@@ -93,7 +99,9 @@ pub async fn rollback(api: &str, service: &str, key: &str, commit: &str) -> Resu
         })?;
     let post = base
         .join(&format!("v1/services/{service}/rollback"))
-        .map_err(|e| RollbackError::Render { detail: e.to_string() })?;
+        .map_err(|e| RollbackError::Render {
+            detail: e.to_string(),
+        })?;
     let resp = client
         .post(post)
         .bearer_auth(key)

@@ -75,7 +75,10 @@ fn environment(md: &mut String, env: &RunbookEnv, input: &RunbookInput<'_>) {
         md,
         "2. Database: `shipdeck migrate down --to <SCHEMA OF PREVIOUS>` (see Database procedure)"
     );
-    let _ = writeln!(md, "3. Release: `shipdeck release rollback <CURRENT> --reason \"…\"`");
+    let _ = writeln!(
+        md,
+        "3. Release: `shipdeck release rollback <CURRENT> --reason \"…\"`"
+    );
     let _ = writeln!(
         md,
         "4. Verify: {}\n",
@@ -136,9 +139,9 @@ fn emergency(md: &mut String, cfg: &RollbackConfig) {
     let _ = writeln!(
         md,
         "{}",
-        cfg.freeze
-            .as_deref()
-            .unwrap_or("Not configured (`[rollback] freeze`): tell the team to stop merging to the release branch.")
+        cfg.freeze.as_deref().unwrap_or(
+            "Not configured (`[rollback] freeze`): tell the team to stop merging to the release branch."
+        )
     );
 }
 
@@ -164,7 +167,9 @@ mod tests {
             envs: vec![RunbookEnv {
                 name: "staging".into(),
                 platform: "fly".into(),
-                rollback_command: Some("fly deploy --app orbit --image registry.fly.io/orbit:<PREVIOUS>".into()),
+                rollback_command: Some(
+                    "fly deploy --app orbit --image registry.fly.io/orbit:<PREVIOUS>".into(),
+                ),
                 health_url: Some("http://127.0.0.1:8002/health".into()),
                 last_rehearsed: None,
             }],

@@ -136,14 +136,20 @@ async fn prompt(core: Shipdeck, mut asks: mpsc::UnboundedReceiver<(i64, u32, u32
     }
 }
 
-async fn run_rollback(core: &Shipdeck, dir: &std::path::Path, request: RollbackRunRequest, out: &Output) -> Result<ExitCode> {
+async fn run_rollback(
+    core: &Shipdeck,
+    dir: &std::path::Path,
+    request: RollbackRunRequest,
+    out: &Output,
+) -> Result<ExitCode> {
     let result = if request.yes {
         core.rollback_run(dir, request, Bar::new(out.json)).await?
     } else {
         if !std::io::stdin().is_terminal() {
             return Err(Error::InvalidInput {
                 field: "--yes",
-                reason: "stdin is not a terminal, so no step can be confirmed: pass --yes to run every step".into(),
+                reason: "stdin is not a terminal, so no step can be confirmed: pass --yes to run every step"
+                    .into(),
             });
         }
         let (tx, rx) = mpsc::unbounded_channel();
@@ -196,10 +202,21 @@ pub async fn run(cmd: RollbackCmd, g: &Global, out: &Output) -> Result<ExitCode>
                 if check {
                     match b.up_to_date {
                         true => println!("{} is up to date", b.path),
-                        false => println!("{} differs from the configuration: run `shipdeck rollback runbook --write`", b.path),
+                        false => println!(
+                            "{} differs from the configuration: run `shipdeck rollback runbook --write`",
+                            b.path
+                        ),
                     }
                 } else if write {
-                    println!("{} {}", b.path, if b.written { "written" } else { "already up to date" });
+                    println!(
+                        "{} {}",
+                        b.path,
+                        if b.written {
+                            "written"
+                        } else {
+                            "already up to date"
+                        }
+                    );
                 } else {
                     print!("{}", b.markdown);
                 }

@@ -110,7 +110,14 @@ pub fn edit_config(dir: &Path, edit: impl FnOnce(String) -> String) {
 }
 
 /// Adds a migration, commits it as `message`, cuts a release; the new version.
-pub fn release_with_migration(env: &Env, dir: &Path, name: &str, up: &str, down: Option<&str>, message: &str) -> String {
+pub fn release_with_migration(
+    env: &Env,
+    dir: &Path,
+    name: &str,
+    up: &str,
+    down: Option<&str>,
+    message: &str,
+) -> String {
     let base = dir.join("migrations").join(name);
     match down {
         Some(down) => {

@@ -52,14 +52,22 @@ fn plans_name_the_exact_platform_commands_and_keep_the_contract() {
     let d = dir.to_str().unwrap();
     edit_config(&dir, |t| t + PLATFORMS);
     let plan = env.json(&["-C", d, "rollback", "plan", "--env", "k8s", "--json"], 0);
-    assert_eq!(keys(&plan), ["env", "from", "steps", "to"].map(String::from).into());
+    assert_eq!(
+        keys(&plan),
+        ["env", "from", "steps", "to"].map(String::from).into()
+    );
     for step in plan["steps"].as_array().unwrap() {
         assert_eq!(
             keys(step),
-            ["command", "description", "kind", "reversible", "sql"].map(String::from).into()
+            ["command", "description", "kind", "reversible", "sql"]
+                .map(String::from)
+                .into()
         );
     }
-    assert_eq!((plan["from"].as_str(), plan["to"].as_str()), (Some("1.4.2"), Some("1.4.1")));
+    assert_eq!(
+        (plan["from"].as_str(), plan["to"].as_str()),
+        (Some("1.4.2"), Some("1.4.1"))
+    );
     assert_eq!(
         plan["steps"][0]["command"],
         "kubectl --context kind-orbit --namespace orbit rollout undo deployment/orbit-api"
@@ -68,15 +76,29 @@ fn plans_name_the_exact_platform_commands_and_keep_the_contract() {
         command(&env, d, "k8s-image"),
         "kubectl set image deployment/orbit-api 'api=ghcr.io/acme/orbit:1.4.1'"
     );
-    assert_eq!(command(&env, d, "vercel"), "vercel rollback --timeout 5m --scope acme");
-    assert_eq!(command(&env, d, "fly"), "fly deploy --app orbit --image registry.fly.io/orbit:1.4.1");
+    assert_eq!(
+        command(&env, d, "vercel"),
+        "vercel rollback --timeout 5m --scope acme"
+    );
+    assert_eq!(
+        command(&env, d, "fly"),
+        "fly deploy --app orbit --image registry.fly.io/orbit:1.4.1"
+    );
     // Shell syntax in a template stays inside its one argument.
     assert_eq!(
         command(&env, d, "hostile"),
         "sh scripts/rollback.sh '1.4.1; rm -rf /' hostile"
     );
-    let to = env.json(&["-C", d, "rollback", "plan", "--env", "fly", "--to", "1.3.0", "--json"], 0);
-    assert_eq!(to["steps"][0]["command"], "fly deploy --app orbit --image registry.fly.io/orbit:1.3.0");
+    let to = env.json(
+        &[
+            "-C", d, "rollback", "plan", "--env", "fly", "--to", "1.3.0", "--json",
+        ],
+        0,
+    );
+    assert_eq!(
+        to["steps"][0]["command"],
+        "fly deploy --app orbit --image registry.fly.io/orbit:1.3.0"
+    );
 }
 
 #[test]
@@ -84,17 +106,35 @@ fn unknown_versions_hostile_versions_and_env_names_are_refused() {
     let env = Env::new();
     let dir = demo(&env);
     let d = dir.to_str().unwrap();
-    let e = env.json(&["-C", d, "rollback", "plan", "--env", "staging", "--to", "9.9.9", "--json"], 1);
+    let e = env.json(
+        &[
+            "-C", d, "rollback", "plan", "--env", "staging", "--to", "9.9.9", "--json",
+        ],
+        1,
+    );
     assert_eq!(e["code"], "rollback.unknown_version");
     assert!(e["hint"].as_str().unwrap().contains("1.4.2, 1.4.1"), "{e}");
     let e = env.json(
-        &["-C", d, "rollback", "plan", "--env", "staging", "--to", "1.0;$(id)", "--json"],
+        &[
+            "-C",
+            d,
+            "rollback",
+            "plan",
+            "--env",
+            "staging",
+            "--to",
+            "1.0;$(id)",
+            "--json",
+        ],
         1,
     );
     assert_eq!(e["code"], "rollback.invalid_version");
     let e = env.json(&["-C", d, "rollback", "plan", "--env", "prod;ls", "--json"], 1);
     assert_eq!(e["code"], "rollback.invalid_env");
-    let e = env.json(&["-C", d, "rollback", "plan", "--env", "development", "--json"], 1);
+    let e = env.json(
+        &["-C", d, "rollback", "plan", "--env", "development", "--json"],
+        1,
+    );
     assert_eq!(e["code"], "rollback.no_deploy");
 }
 
@@ -116,7 +156,9 @@ fn server(answer: impl Fn(&str, &str) -> (u16, String, Option<String>) + Send + 
                 .find(|h| h.field.equiv("Authorization"))
                 .map(|h| h.value.to_string());
             let (method, url) = (req.method().to_string(), req.url().to_string());
-            log.lock().unwrap().push((method.clone(), url.clone(), auth, body));
+            log.lock()
+                .unwrap()
+                .push((method.clone(), url.clone(), auth, body));
             let (status, reply, location) = answer(&method, &url);
             let mut resp = tiny_http::Response::from_string(reply).with_status_code(status);
             if let Some(l) = location {
@@ -142,7 +184,13 @@ fn render_rolls_back_to_the_deploy_of_the_target_commit_with_the_key_sent_only_t
     let dir = demo(&env);
     let d = dir.to_str().unwrap();
     let repo = git2::Repository::open(&dir).unwrap();
-    let sha = repo.revparse_single("v1.4.1").unwrap().peel_to_commit().unwrap().id().to_string();
+    let sha = repo
+        .revparse_single("v1.4.1")
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .id()
+        .to_string();
     let list = serde_json::json!([
         {"deploy": {"id": "dep-new", "commit": {"id": "0000000000000000000000000000000000000000"}}, "cursor": "a"},
         {"deploy": {"id": "dep-old", "commit": {"id": sha}}, "cursor": "b"}
@@ -155,10 +203,15 @@ fn render_rolls_back_to_the_deploy_of_the_target_commit_with_the_key_sent_only_t
     edit_config(&dir, |t| t + &render_config(&api));
     commit_all(&dir, "chore: render environment");
     let plan = env.json(&["-C", d, "rollback", "plan", "--env", "render", "--json"], 0);
-    assert!(plan["steps"][0]["command"].as_str().unwrap().contains(&format!("POST {api}/v1/services/srv-orbit/rollback")));
+    assert!(plan["steps"][0]["command"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("POST {api}/v1/services/srv-orbit/rollback")));
     let out = env
         .cmd()
-        .args(["-C", d, "rollback", "run", "--env", "render", "--yes", "--to", "1.4.1", "--json"])
+        .args([
+            "-C", d, "rollback", "run", "--env", "render", "--yes", "--to", "1.4.1", "--json",
+        ])
         .env("ORBIT_RENDER_KEY", KEY)
         .output()
         .unwrap();
@@ -169,9 +222,15 @@ fn render_rolls_back_to_the_deploy_of_the_target_commit_with_the_key_sent_only_t
     assert!(run["steps"][0]["output"].as_str().unwrap().contains("dep-old"));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2, "{seen:?}");
-    assert_eq!((seen[0].0.as_str(), seen[0].1.as_str()), ("GET", "/v1/services/srv-orbit/deploys?limit=100"));
+    assert_eq!(
+        (seen[0].0.as_str(), seen[0].1.as_str()),
+        ("GET", "/v1/services/srv-orbit/deploys?limit=100")
+    );
     assert_eq!(seen[0].2.as_deref(), Some(format!("Bearer {KEY}").as_str()));
-    assert_eq!((seen[1].0.as_str(), seen[1].1.as_str()), ("POST", "/v1/services/srv-orbit/rollback"));
+    assert_eq!(
+        (seen[1].0.as_str(), seen[1].1.as_str()),
+        ("POST", "/v1/services/srv-orbit/rollback")
+    );
     assert_eq!(seen[1].2.as_deref(), Some(format!("Bearer {KEY}").as_str()));
     let body: serde_json::Value = serde_json::from_str(&seen[1].3).unwrap();
     assert_eq!(body, serde_json::json!({"deployId": "dep-old"}));
@@ -196,7 +255,13 @@ fn a_render_redirect_to_another_origin_does_not_carry_the_key() {
     assert!(!(text(&out.stdout) + &text(&out.stderr)).contains(KEY));
     let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(run["steps"][0]["status"], "failed");
-    assert!(run["steps"][0]["output"].as_str().unwrap().contains("redirect"), "{run}");
+    assert!(
+        run["steps"][0]["output"].as_str().unwrap().contains("redirect"),
+        "{run}"
+    );
     assert_eq!(seen.lock().unwrap().len(), 1);
-    assert!(stolen.lock().unwrap().is_empty(), "nothing reached the other origin");
+    assert!(
+        stolen.lock().unwrap().is_empty(),
+        "nothing reached the other origin"
+    );
 }

@@ -41,7 +41,12 @@ impl Store {
     }
 
     /// The recorded schema of a release (any package), if any.
-    pub async fn release_schema(&self, workspace_id: &str, version: &str, database: &str) -> Result<Option<i64>> {
+    pub async fn release_schema(
+        &self,
+        workspace_id: &str,
+        version: &str,
+        database: &str,
+    ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT migration_version FROM release_schema
              WHERE workspace_id = ? AND version = ? AND database = ? ORDER BY recorded_at DESC LIMIT 1",

@@ -11,15 +11,23 @@ use crate::jobs::{Progress, ProgressEvent, ProgressSink};
 use crate::rollback::RollbackError;
 
 /// Job id → (the step it waits at, the way to answer it).
-static WAITING: LazyLock<Mutex<HashMap<i64, (u32, oneshot::Sender<bool>)>>> = LazyLock::new(Default::default);
+type Waiting = HashMap<i64, (u32, oneshot::Sender<bool>)>;
 
-fn waiting() -> std::sync::MutexGuard<'static, HashMap<i64, (u32, oneshot::Sender<bool>)>> {
+static WAITING: LazyLock<Mutex<Waiting>> = LazyLock::new(Default::default);
+
+fn waiting() -> std::sync::MutexGuard<'static, Waiting> {
     WAITING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Asks to confirm step `step` of `total` and waits for the answer:
 /// `true` to run it; `false` when declined or the job was cancelled.
-pub(super) async fn ask(progress: &Progress, sink: &Arc<dyn ProgressSink>, step: u32, total: u32, description: &str) -> bool {
+pub(super) async fn ask(
+    progress: &Progress,
+    sink: &Arc<dyn ProgressSink>,
+    step: u32,
+    total: u32,
+    description: &str,
+) -> bool {
     let job_id = progress.job_id();
     let (tx, rx) = oneshot::channel();
     waiting().insert(job_id, (step, tx));

@@ -46,7 +46,10 @@ impl Shipdeck {
     /// The steps back to `to` (default: the release before the one the
     /// environment runs); a read: runs nothing.
     pub async fn rollback_plan(&self, path: &Path, request: &RollbackPlanRequest) -> Result<RollbackPlan> {
-        Ok(self.prepare(path, &request.env, request.to.as_deref()).await?.plan)
+        Ok(self
+            .prepare(path, &request.env, request.to.as_deref())
+            .await?
+            .plan)
     }
 
     /// Runs the plan as one job; unless `yes`, each step waits for

@@ -39,7 +39,11 @@ fn find_env(config: &Config, name: &str) -> Result<(EnvironmentConfig, DeployCon
     let (_, env) = envs.iter().find(|(n, _)| n == name).ok_or_else(|| {
         Error::area(RollbackError::UnknownEnv {
             name: name.to_string(),
-            known: envs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            known: envs
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     })?;
     let deploy = env.deploy.clone().ok_or_else(|| {
@@ -60,7 +64,10 @@ async fn release_list(ws: &Workspace, config: &Config) -> Result<Vec<ReleaseEntr
     })
     .await??;
     let package = all.first().map(|r| r.package.clone());
-    Ok(all.into_iter().filter(|r| Some(&r.package) == package.as_ref()).collect())
+    Ok(all
+        .into_iter()
+        .filter(|r| Some(&r.package) == package.as_ref())
+        .collect())
 }
 
 pub(super) fn http_client() -> Result<reqwest::Client> {
@@ -77,12 +84,20 @@ fn unknown(version: &str, list: &[ReleaseEntry]) -> Error {
     let known: Vec<&str> = list.iter().take(20).map(|r| r.version.as_str()).collect();
     Error::area(RollbackError::UnknownVersion {
         version: version.to_string(),
-        known: if known.is_empty() { "none".into() } else { known.join(", ") },
+        known: if known.is_empty() {
+            "none".into()
+        } else {
+            known.join(", ")
+        },
     })
 }
 
 /// `from` and the index of `to` in `list`.
-fn versions(list: &[ReleaseEntry], reported: Option<&str>, to: Option<&str>) -> Result<(Option<String>, usize)> {
+fn versions(
+    list: &[ReleaseEntry],
+    reported: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<String>, usize)> {
     let from = reported
         .map(bare)
         .filter(|v| list.iter().any(|r| r.version == *v))
@@ -91,7 +106,9 @@ fn versions(list: &[ReleaseEntry], reported: Option<&str>, to: Option<&str>) -> 
     let index = match to {
         Some(to) => {
             check_version(to).map_err(Error::area)?;
-            list.iter().position(|r| r.version == bare(to)).ok_or_else(|| unknown(to, list))?
+            list.iter()
+                .position(|r| r.version == bare(to))
+                .ok_or_else(|| unknown(to, list))?
         }
         None => {
             let from = from.clone().ok_or_else(|| unknown("(previous)", list))?;
@@ -139,16 +156,30 @@ impl Shipdeck {
         let folders: Vec<(String, String)> = config
             .databases
             .iter()
-            .map(|(n, d)| (n.clone(), d.migrations.clone().unwrap_or_else(|| "migrations".into())))
+            .map(|(n, d)| {
+                (
+                    n.clone(),
+                    d.migrations.clone().unwrap_or_else(|| "migrations".into()),
+                )
+            })
             .collect();
         let root = ws.root.clone();
         let found = tokio::task::spawn_blocking(move || -> Result<Vec<(String, String, String, i64)>> {
             let repo = git2::Repository::open(&root)?;
             let mut out = Vec::new();
             for (package, version, tag) in &tags {
-                let sha = repo.revparse_single(&format!("refs/tags/{tag}"))?.peel_to_commit()?.id().to_string();
+                let sha = repo
+                    .revparse_single(&format!("refs/tags/{tag}"))?
+                    .peel_to_commit()?
+                    .id()
+                    .to_string();
                 for (db, folder) in &folders {
-                    out.push((package.clone(), version.clone(), db.clone(), schema_in_tree(&root, &sha, folder)?));
+                    out.push((
+                        package.clone(),
+                        version.clone(),
+                        db.clone(),
+                        schema_in_tree(&root, &sha, folder)?,
+                    ));
                 }
             }
             Ok(out)
@@ -160,7 +191,11 @@ impl Shipdeck {
             Err(e) => return tracing::warn!(error = %e, "release schema not recorded"),
         };
         for (package, version, db, v) in rows {
-            if let Err(e) = self.store_ref().record_release_schema(&ws.id, &package, &version, &db, v).await {
+            if let Err(e) = self
+                .store_ref()
+                .record_release_schema(&ws.id, &package, &version, &db, v)
+                .await
+            {
                 tracing::warn!(error = %e, "release schema not recorded");
             }
         }
@@ -179,14 +214,15 @@ impl Shipdeck {
         let target = &list[index];
         let verify_timeout = parse_timeout(Some(config.rollback.verify_timeout.as_deref().unwrap_or("2m")))
             .map_err(|reason| Error::InvalidInput {
-                field: "rollback.verify_timeout",
-                reason,
-            })?;
+            field: "rollback.verify_timeout",
+            reason,
+        })?;
         let mut input = PlanInput {
             env: env_name.to_string(),
             from: from.clone(),
             to: target.version.clone(),
-            deploy: rollback_action(&deploy, env_name, from.as_deref(), &target.version).map_err(Error::area)?,
+            deploy: rollback_action(&deploy, env_name, from.as_deref(), &target.version)
+                .map_err(Error::area)?,
             database: None,
             schema: None,
             undo: Vec::new(),
@@ -198,7 +234,8 @@ impl Shipdeck {
         }
         if let Some((db, cfg)) = config.databases.iter().next() {
             let folder = cfg.migrations.clone().unwrap_or_else(|| "migrations".into());
-            self.database_part(&ws, db, &folder, &target.sha, &mut input).await?;
+            self.database_part(&ws, db, &folder, &target.sha, &mut input)
+                .await?;
         }
         Ok(Prepared {
             plan: build(&input),
@@ -214,7 +251,14 @@ impl Shipdeck {
 
     /// The schema target (recorded, else read from the tag's tree) and the
     /// applied migrations above it, newest first, with their down SQL.
-    async fn database_part(&self, ws: &Workspace, db: &str, folder: &str, sha: &str, input: &mut PlanInput) -> Result<()> {
+    async fn database_part(
+        &self,
+        ws: &Workspace,
+        db: &str,
+        folder: &str,
+        sha: &str,
+        input: &mut PlanInput,
+    ) -> Result<()> {
         let recorded = self.store_ref().release_schema(&ws.id, &input.to, db).await?;
         let schema = match recorded {
             Some(v) => (v, SchemaSource::Recorded),
@@ -259,7 +303,11 @@ fn read_down(root: &Path, up: &str) -> Option<String> {
     let path = crate::workspace::inside(root, "migration", &down).ok()?;
     use std::io::Read;
     let mut text = String::new();
-    std::fs::File::open(path).ok()?.take(MAX_DOWN_FILE).read_to_string(&mut text).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_DOWN_FILE)
+        .read_to_string(&mut text)
+        .ok()?;
     Some(text)
 }
 
@@ -282,11 +330,17 @@ mod tests {
     #[test]
     fn to_defaults_to_the_release_before_the_one_reported() {
         let list = vec![entry("1.2.0"), entry("1.1.0"), entry("1.0.0")];
-        assert_eq!(versions(&list, Some("v1.1.0"), None).unwrap(), (Some("1.1.0".into()), 2));
+        assert_eq!(
+            versions(&list, Some("v1.1.0"), None).unwrap(),
+            (Some("1.1.0".into()), 2)
+        );
         assert_eq!(versions(&list, None, None).unwrap(), (Some("1.2.0".into()), 1));
         let e = versions(&list, None, Some("0.9.0")).unwrap_err();
         assert_eq!(e.code(), "rollback.unknown_version");
         assert!(e.hint().unwrap().contains("1.2.0, 1.1.0, 1.0.0"));
-        assert_eq!(versions(&list, None, Some("1.0;id")).unwrap_err().code(), "rollback.invalid_version");
+        assert_eq!(
+            versions(&list, None, Some("1.0;id")).unwrap_err().code(),
+            "rollback.invalid_version"
+        );
     }
 }

@@ -125,7 +125,8 @@ impl Shipdeck {
             steps,
             completed,
         };
-        self.finish(&ws.id, (job_id, started_at), &result, &progress, &sink).await?;
+        self.finish(&ws.id, (job_id, started_at), &result, &progress, &sink)
+            .await?;
         Ok(result)
     }
 
@@ -150,7 +151,11 @@ impl Shipdeck {
                 && (yes || confirm::ask(progress, sink, n, total, &step.description).await);
             let start = Instant::now();
             let (status, output) = if !proceed {
-                let why = if progress.is_cancelled() { "cancelled" } else { "declined" };
+                let why = if progress.is_cancelled() {
+                    "cancelled"
+                } else {
+                    "declined"
+                };
                 (StepStatus::Declined, why.to_string())
             } else {
                 match self.run_step(path, p, step.kind, progress).await {
@@ -169,7 +174,10 @@ impl Shipdeck {
                 "kind": step.kind, "status": status, "command": step.command,
             });
             if let Err(e) = self
-                .write_records(&p.ws, Records::default().audited(AuditAction::RollbackStep, detail))
+                .write_records(
+                    &p.ws,
+                    Records::default().audited(AuditAction::RollbackStep, detail),
+                )
                 .await
             {
                 tracing::warn!(error = %e, "rollback step audit entry not written");

@@ -44,7 +44,12 @@ impl Shipdeck {
             };
             envs.push(RunbookEnv {
                 name: name.clone(),
-                platform: env.deploy.as_ref().map(platform).unwrap_or("not configured").to_string(),
+                platform: env
+                    .deploy
+                    .as_ref()
+                    .map(platform)
+                    .unwrap_or("not configured")
+                    .to_string(),
                 rollback_command: command,
                 health_url: env.health_url.clone(),
                 last_rehearsed: last.map(date),
@@ -53,7 +58,12 @@ impl Shipdeck {
         let databases = config
             .databases
             .iter()
-            .map(|(n, d)| (n.clone(), d.migrations.clone().unwrap_or_else(|| "migrations".into())))
+            .map(|(n, d)| {
+                (
+                    n.clone(),
+                    d.migrations.clone().unwrap_or_else(|| "migrations".into()),
+                )
+            })
             .collect();
         let markdown = render(&RunbookInput {
             workspace: &ws.name,

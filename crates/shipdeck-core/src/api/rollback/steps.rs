@@ -152,7 +152,10 @@ impl Shipdeck {
 /// Polls the health endpoint until it reports `to`, up to the deadline.
 async fn verify(p: &Prepared, progress: &Progress) -> Result<String, String> {
     if p.env.health_url.is_none() {
-        return Err(format!("{} has no health_url: nothing confirms the rollback", p.plan.env));
+        return Err(format!(
+            "{} has no health_url: nothing confirms the rollback",
+            p.plan.env
+        ));
     }
     let client = http_client().map_err(message)?;
     let deadline = Instant::now() + p.verify_timeout;
