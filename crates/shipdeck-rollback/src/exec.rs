@@ -4,10 +4,14 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Output kept per stream.
 const MAX_OUTPUT: usize = 16 * 1024;
+
+/// How long the output is awaited once the command ended.
+const GRACE: Duration = Duration::from_secs(2);
 
 /// How a command ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,19 +22,43 @@ pub struct CommandOutcome {
     pub output: String,
 }
 
-fn drain(mut r: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+/// Output read so far, and whether the stream ended.
+type Kept = Arc<Mutex<(Vec<u8>, bool)>>;
+
+fn drain(mut r: impl Read + Send + 'static) -> Kept {
+    let kept: Kept = Arc::default();
+    let out = kept.clone();
     std::thread::spawn(move || {
-        let mut kept = Vec::new();
         let mut buf = [0u8; 8192];
-        while let Ok(n) = r.read(&mut buf) {
+        loop {
+            let n = r.read(&mut buf).unwrap_or(0);
+            let mut k = out.lock().unwrap_or_else(|e| e.into_inner());
             if n == 0 {
+                k.1 = true;
                 break;
             }
-            let room = MAX_OUTPUT.saturating_sub(kept.len());
-            kept.extend_from_slice(&buf[..n.min(room)]);
+            let room = MAX_OUTPUT.saturating_sub(k.0.len());
+            k.0.extend_from_slice(&buf[..n.min(room)]);
         }
-        kept
-    })
+    });
+    kept
+}
+
+/// What the streams hold once they end, or after `GRACE` (a process the
+/// command left running in the background may keep a pipe open).
+fn collect(streams: &[Kept]) -> String {
+    let until = Instant::now() + GRACE;
+    while Instant::now() < until
+        && !streams
+            .iter()
+            .all(|k| k.lock().unwrap_or_else(|e| e.into_inner()).1)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    streams
+        .iter()
+        .map(|k| String::from_utf8_lossy(&k.lock().unwrap_or_else(|e| e.into_inner()).0).into_owned())
+        .collect()
 }
 
 /// Runs `argv` in `dir`; gives up after `timeout`, or when `cancelled()`.
@@ -86,12 +114,8 @@ pub fn run_command(
             Err(e) => break Some(format!("cannot wait for {program}: {e}")),
         }
     };
-    let mut text = String::new();
-    for h in [out, err].into_iter().flatten() {
-        // A grandchild may hold the pipe open: do not wait for it forever.
-        let bytes = h.join().unwrap_or_default();
-        text.push_str(&String::from_utf8_lossy(&bytes));
-    }
+    let streams: Vec<Kept> = [out, err].into_iter().flatten().collect();
+    let mut text = collect(&streams);
     if let Some(e) = &ending {
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
@@ -152,6 +176,25 @@ mod tests {
         assert!(!r.success);
         assert!(r.output.contains("timed out"), "{}", r.output);
         assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_background_process_holding_the_pipe_does_not_hold_the_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let r = run_command(
+            &sh("echo started; sleep 5 & exit 0"),
+            dir.path(),
+            Duration::from_secs(10),
+            &|| false,
+        );
+        assert!(r.success);
+        assert_eq!(r.output, "started");
+        assert!(
+            start.elapsed() < Duration::from_millis(4500),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

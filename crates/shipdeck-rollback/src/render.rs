@@ -71,6 +71,14 @@ pub async fn rollback(api: &str, service: &str, key: &str, commit: &str) -> Resu
     let base = url::Url::parse(api).map_err(|e| RollbackError::Render {
         detail: format!("api_url {api:?}: {e}"),
     })?;
+    let local = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    if base.scheme() != "https" && !(base.scheme() == "http" && local) {
+        return Err(RollbackError::Render {
+            detail: format!(
+                "api_url {api} is not https: the key would cross the network in the clear; it was not sent"
+            ),
+        });
+    }
     let client = client()?;
     let list = base
         .join(&format!("v1/services/{service}/deploys?limit=100"))
@@ -113,4 +121,25 @@ pub async fn rollback(api: &str, service: &str, key: &str, commit: &str) -> Resu
         })?;
     body(resp, "the rollback").await?;
     Ok(format!("Render rolls {service} back to deploy {}", deploy.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_plain_http_api_on_another_machine_never_gets_the_key() {
+        let e = rollback("http://render.example", "srv-x", "rnd_key", "abc")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not https"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_service_id_that_is_not_one_is_refused() {
+        let e = rollback("https://api.render.com", "../admin", "rnd_key", "abc")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("not a service id"), "{e}");
+    }
 }
