@@ -198,6 +198,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cancel_kills_the_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = Instant::now();
+        let cancel_at = start + Duration::from_millis(200);
+        let r = run_command(&sh("exec sleep 30"), dir.path(), Duration::from_secs(60), &|| {
+            Instant::now() > cancel_at
+        });
+        assert!(!r.success);
+        assert!(r.output.contains("cancelled"), "{}", r.output);
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
     fn output_is_bounded() {
         let dir = tempfile::tempdir().unwrap();
         let r = run_command(
