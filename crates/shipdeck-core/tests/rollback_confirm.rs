@@ -38,6 +38,29 @@ async fn next_ask(rx: &mut mpsc::UnboundedReceiver<ProgressEvent>) -> (i64, u32)
         .expect("asked in time")
 }
 
+/// Commits the edited configuration (a rollback needs a clean tree).
+fn commit_all(dir: &std::path::Path) {
+    let repo = git2::Repository::open(dir).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        "chore: touch on rollback",
+        &tree,
+        &[&parent],
+    )
+    .unwrap();
+    let mut config = repo.config().unwrap();
+    config.set_str("user.name", "Test").unwrap();
+    config.set_str("user.email", "test@example.com").unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_step_waits_for_its_confirmation_and_a_decline_stops_the_run() {
     let (data, scratch) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -50,6 +73,7 @@ async fn each_step_waits_for_its_confirmation_and_a_decline_stops_the_run() {
         1,
     );
     std::fs::write(&toml, text).unwrap();
+    commit_all(&dir);
     let core = Shipdeck::open(Paths::resolve(Some(data.path().to_path_buf())).unwrap())
         .await
         .unwrap();

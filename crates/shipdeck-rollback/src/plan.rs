@@ -49,6 +49,9 @@ pub struct PlanInput {
     pub undo: Vec<Undo>,
     pub health_url: Option<String>,
     pub verify_timeout_secs: u64,
+    /// Releases between `to` and `from`, newest first: the release step
+    /// rolls back `from` only, so these stay released.
+    pub between: Vec<String>,
 }
 
 pub fn build(input: &PlanInput) -> RollbackPlan {
@@ -63,11 +66,18 @@ pub fn build(input: &PlanInput) -> RollbackPlan {
         steps.push(step);
     }
     if let Some(from) = &input.from {
+        let mut description = format!(
+            "Roll back release {from} (a revert commit and a patch release, or the tag removed when it was never pushed)"
+        );
+        if !input.between.is_empty() {
+            description.push_str(&format!(
+                "; {} stay released (`shipdeck release rollback VERSION` for each, if they must go too)",
+                input.between.join(", ")
+            ));
+        }
         steps.push(RollbackStep {
             kind: StepKind::Release,
-            description: format!(
-                "Roll back release {from} (a revert commit and a patch release, or the tag removed when it was never pushed)"
-            ),
+            description,
             command: Some(shell_words::join([
                 "shipdeck",
                 "release",
@@ -190,6 +200,7 @@ mod tests {
             undo,
             health_url: Some("http://127.0.0.1:1/health".into()),
             verify_timeout_secs: 120,
+            between: Vec::new(),
         }
     }
 
@@ -246,5 +257,14 @@ mod tests {
             "{}",
             db.description
         );
+    }
+
+    #[test]
+    fn releases_between_the_two_are_named_as_staying() {
+        let mut i = input(Vec::new());
+        i.between = vec!["1.3.1".into()];
+        let plan = build(&i);
+        let release = &plan.steps[2].description;
+        assert!(release.contains("; 1.3.1 stay released"), "{release}");
     }
 }

@@ -99,6 +99,12 @@ fn plans_name_the_exact_platform_commands_and_keep_the_contract() {
         to["steps"][0]["command"],
         "fly deploy --app orbit --image registry.fly.io/orbit:1.3.0"
     );
+    let release = to["steps"][2]["description"].as_str().unwrap();
+    assert!(release.starts_with("Roll back release 1.4.2"), "{release}");
+    assert!(
+        release.contains("; 1.4.1, 1.4.0, 1.3.1 stay released"),
+        "{release}"
+    );
 }
 
 #[test]
@@ -245,6 +251,7 @@ fn a_render_redirect_to_another_origin_does_not_carry_the_key() {
     let target = format!("{elsewhere}/steal");
     let (api, seen) = server(move |_, _| (307, String::new(), Some(target.clone())));
     edit_config(&dir, |t| t + &render_config(&api));
+    commit_all(&dir, "chore: render environment");
     let out = env
         .cmd()
         .args(["-C", d, "rollback", "run", "--env", "render", "--yes", "--json"])

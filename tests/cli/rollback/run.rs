@@ -156,6 +156,7 @@ fn a_failing_step_stops_the_run_and_says_what_remains() {
             "rollback = \"sh -c 'echo half-way; exit 3'\"",
         )
     });
+    commit_all(&dir, "chore: a rollback that fails");
     let out = env.run(&["-C", d, "rollback", "run", "--env", "production", "--yes"]);
     assert_code(&out, 1);
     let stdout = text(&out.stdout);
@@ -299,4 +300,33 @@ fn a_migration_without_a_down_file_is_named_and_refused() {
     );
     assert_eq!(refused["code"], "rollback.irreversible");
     assert!(refused["hint"].as_str().unwrap().contains("backup"));
+}
+
+#[test]
+fn a_release_step_that_cannot_run_refuses_the_run_before_the_deploy() {
+    let env = Env::new();
+    let dir = demo(&env);
+    edit_config(&dir, |t| {
+        t.replacen(
+            "rollback = \"sh scripts/rollback.sh {environment} {previous_version}\"",
+            "rollback = \"touch data/deployed\"",
+            1,
+        )
+    });
+    // shipdeck.toml is edited and not committed: the release rollback would refuse.
+    let refused = env.json(
+        &[
+            "-C",
+            dir.to_str().unwrap(),
+            "rollback",
+            "run",
+            "--env",
+            "staging",
+            "--yes",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(refused["code"], "release.dirty_tree", "{refused}");
+    assert!(!dir.join("data/deployed").exists(), "the deploy never ran");
 }

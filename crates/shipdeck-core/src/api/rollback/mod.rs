@@ -66,6 +66,7 @@ impl Shipdeck {
         self.registered(path).await?;
         let prepared = self.prepare(path, &request.env, request.to.as_deref()).await?;
         run::refuse(&prepared, request.allow_data_loss)?;
+        self.release_preflight(&prepared).await?;
         self.run_steps(path, &prepared, request.yes, sink).await
     }
 

@@ -122,6 +122,18 @@ fn versions(
     Ok((from, index))
 }
 
+/// The releases strictly between `from` and the one at `to`.
+fn between(list: &[ReleaseEntry], from: Option<&str>, to: usize) -> Vec<String> {
+    let Some(at) = from.and_then(|f| list.iter().position(|r| r.version == f)) else {
+        return Vec::new();
+    };
+    list.get(at + 1..to)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.version.clone())
+        .collect()
+}
+
 /// The highest migration version in `folder` in the tree of `sha`.
 pub(super) fn schema_in_tree(root: &Path, sha: &str, folder: &str) -> Result<i64> {
     let repo = git2::Repository::open(root)?;
@@ -228,6 +240,7 @@ impl Shipdeck {
             undo: Vec::new(),
             health_url: env.health_url.clone(),
             verify_timeout_secs: verify_timeout.as_secs(),
+            between: between(&list, from.as_deref(), index),
         };
         if from.as_deref() == Some(target.version.as_str()) {
             input.from = None;

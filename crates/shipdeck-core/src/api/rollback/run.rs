@@ -83,6 +83,31 @@ pub fn summary(r: &RollbackRunResult) -> String {
 }
 
 impl Shipdeck {
+    /// The release step's dry run, before anything runs: a dirty tree, a
+    /// wrong branch or a missing tag is refused now, not after the deploy
+    /// and the database went back.
+    pub(super) async fn release_preflight(&self, p: &Prepared) -> Result<()> {
+        let Some(from) = p.plan.from.clone() else {
+            return Ok(());
+        };
+        let (root, config, package) = (p.ws.root.clone(), p.ws.config_owned()?, p.package.clone());
+        tokio::task::spawn_blocking(move || {
+            let repo = git2::Repository::open(&root)?;
+            crate::releases::rollback::rollback(
+                &repo,
+                &root,
+                config.as_ref(),
+                Some(&package),
+                &from,
+                "rollback preflight",
+                None,
+                true,
+            )
+            .map(|_| ())
+        })
+        .await?
+    }
+
     pub(super) async fn run_steps(
         &self,
         path: &Path,
