@@ -25,6 +25,7 @@ mod ready;
 mod ready_artifacts;
 mod ready_report;
 mod release;
+mod rollback;
 mod secret;
 mod security;
 mod util;

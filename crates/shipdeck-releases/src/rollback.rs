@@ -77,8 +77,17 @@ pub fn remote_has_tag(repo: &Repository, remote_name: &str, tag: &str) -> Result
     if repo.find_remote(remote_name).is_err() {
         return Ok(false);
     }
+    let target = super::publish::push_target(repo, remote_name)?;
+    // A remote on this machine is read directly: listing an empty remote
+    // through a connection trips a precondition in libgit2's bindings.
+    let local = target.strip_prefix("file://").unwrap_or(&target);
+    if Path::new(local).is_dir() {
+        if let Ok(bare) = Repository::open(local) {
+            return Ok(bare.find_reference(&format!("refs/tags/{tag}")).is_ok());
+        }
+    }
     shipdeck_base::tls::ensure_ca_loaded();
-    let mut remote = repo.remote_anonymous(&super::publish::push_target(repo, remote_name)?)?;
+    let mut remote = repo.remote_anonymous(&target)?;
     let git_config = repo.config()?;
     let mut callbacks = git2::RemoteCallbacks::new();
     let mut attempts = 0;

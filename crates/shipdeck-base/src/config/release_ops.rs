@@ -32,6 +32,10 @@ pub enum CheckLevel {
 pub enum DeployConfig {
     Kubernetes {
         deployment: String,
+        /// The container whose image is rolled back (with `image`):
+        /// `kubectl set image` to `IMAGE:VERSION` instead of `rollout undo`.
+        container: Option<String>,
+        image: Option<String>,
         namespace: Option<String>,
         context: Option<String>,
     },
@@ -50,11 +54,16 @@ pub enum DeployConfig {
         service: String,
         /// The API key: `env:VAR` or `keyring:NAME`, never a literal.
         api_key: Option<String>,
+        /// The API's origin (default `https://api.render.com`); the key is
+        /// sent to this origin only.
+        api_url: Option<String>,
     },
     Command {
         /// Templates with `{version}`, `{previous_version}`, `{environment}`.
         deploy: Option<String>,
         rollback: String,
+        /// Give the command up after this long (default `10m`).
+        timeout: Option<String>,
     },
 }
 

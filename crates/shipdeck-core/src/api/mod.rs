@@ -37,7 +37,7 @@ pub use requests::{
     AdvisorRunRequest, CreateMigrationRequest, DismissRequest, DownRequest, EnvRunKind, HttpLoad,
     PublishRequest, RepairRequest,
 };
-pub use rollback::{RollbackPlanRequest, RollbackRunRequest};
+pub use rollback::{rollback_summary, RollbackPlanRequest, RollbackRunRequest};
 pub use security_sarif::{
     SarifFileImport, SarifFilter, SarifImportSummary, SarifList, SarifRow, SarifStatus, SarifToolState,
 };

@@ -159,6 +159,8 @@ pub(crate) enum AuditAction {
     DepsPropose,
     /// Files generated from a blueprint.
     BlueprintCreate,
+    /// One step of a rollback run (ran, failed or declined).
+    RollbackStep,
 }
 
 impl AuditAction {
@@ -176,6 +178,7 @@ impl AuditAction {
             AuditAction::DepsUpdate => "deps.update".into(),
             AuditAction::DepsPropose => "deps.propose".into(),
             AuditAction::BlueprintCreate => "blueprint.create".into(),
+            AuditAction::RollbackStep => "rollback.step".into(),
         }
     }
 }

@@ -171,32 +171,41 @@ impl Shipdeck {
         let mut cache = self.cache();
         let root = ws.root.clone();
         let reason = req.reason.clone();
-        self.run_recorded(
-            &ws,
-            JobKind::ReleaseCut,
-            sink,
-            move |progress| {
-                let repo = git2::Repository::open(&root)?;
-                let (result, _) = cut(
-                    &repo,
-                    &root,
-                    config.as_ref(),
-                    &req,
-                    dry_run,
-                    &mut cache,
-                    Some(progress),
-                )?;
-                let tags: Vec<&str> = result.releases.iter().map(|r| r.tag.as_str()).collect();
-                let summary = format!("{}{}", if dry_run { "dry run: " } else { "" }, tags.join(", "));
-                Ok(JobOutput {
-                    value: result,
-                    summary,
-                    result: None,
-                })
-            },
-            |result| cut_records(result, dry_run, reason.as_deref()),
-        )
-        .await
+        let cut = self
+            .run_recorded(
+                &ws,
+                JobKind::ReleaseCut,
+                sink,
+                move |progress| {
+                    let repo = git2::Repository::open(&root)?;
+                    let (result, _) = cut(
+                        &repo,
+                        &root,
+                        config.as_ref(),
+                        &req,
+                        dry_run,
+                        &mut cache,
+                        Some(progress),
+                    )?;
+                    let tags: Vec<&str> = result.releases.iter().map(|r| r.tag.as_str()).collect();
+                    let summary = format!("{}{}", if dry_run { "dry run: " } else { "" }, tags.join(", "));
+                    Ok(JobOutput {
+                        value: result,
+                        summary,
+                        result: None,
+                    })
+                },
+                |result| cut_records(result, dry_run, reason.as_deref()),
+            )
+            .await?;
+        if !dry_run {
+            let tags = cut
+                .releases
+                .iter()
+                .map(|r| (r.package.clone(), r.version.clone(), r.tag.clone()));
+            self.record_release_schemas(&ws, tags.collect()).await;
+        }
+        Ok(cut)
     }
 
     /// Pushes the release commit and tags, then creates the forge releases.
@@ -241,6 +250,13 @@ impl Shipdeck {
                 publish_records,
             )
             .await?;
+        if !dry_run {
+            let r = &published.result.releases;
+            let tags = r
+                .iter()
+                .map(|r| (r.package.clone(), r.version.clone(), r.tag.clone()));
+            self.record_release_schemas(&ws, tags.collect()).await;
+        }
         match published.forge_failure {
             Some((_, e)) => Err(e),
             None => Ok(published.result),

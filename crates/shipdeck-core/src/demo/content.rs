@@ -231,9 +231,19 @@ health_url = "http://127.0.0.1:8001/health"
 files = [".env.staging"]
 health_url = "http://127.0.0.1:8002/health"
 
+[environments.staging.deploy]
+kind = "command"
+deploy = "sh scripts/deploy.sh {environment} {version}"
+rollback = "sh scripts/rollback.sh {environment} {previous_version}"
+
 [environments.production]
 files = [".env.production"]
 health_url = "http://127.0.0.1:8003/health"
+
+[environments.production.deploy]
+kind = "command"
+deploy = "sh scripts/deploy.sh {environment} {version}"
+rollback = "sh scripts/rollback.sh {environment} {previous_version}"
 
 [dependencies]
 ignore = ["cargo:orbit-*"]  # the workspace's own crates, not on a registry
@@ -272,7 +282,17 @@ query = "SELECT name FROM sqlite_master WHERE type = 'table'"
 iterations = 2000
 concurrency = 2
 thresholds = ["p99 < 50ms"]
+
+[rollback]
+contacts = [{ name = "Orbit on-call", role = "primary", reach = "chat: orbit-oncall" }]
+feature_flags = ["new_deploy_pipeline"]
+freeze = "Set the `deploy-freeze` label on the release branch's open pull requests."
+verify_timeout = "1m"
 "#;
+
+/// The demo's deploy scripts: they only say what they would do.
+pub const DEPLOY_SH: &str = "#!/bin/sh\n# Orbit demo: a real deploy would ship release $2 to $1.\necho \"would deploy orbit $2 to $1\"\n";
+pub const ROLLBACK_SH: &str = "#!/bin/sh\n# Orbit demo: a real rollback would put $1 back on release $2.\necho \"would roll $1 back to orbit $2\"\n";
 
 /// Queries the product runs, for the database advisor (it plans
 /// `queries/**/*.sql`): a filter on a foreign key sorted by another column,

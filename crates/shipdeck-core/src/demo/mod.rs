@@ -140,6 +140,8 @@ impl Builder {
             ("README.md", README.into()),
             (".gitignore", GITIGNORE.into()),
             ("shipdeck.toml", SHIPDECK_TOML.into()),
+            ("scripts/deploy.sh", DEPLOY_SH.into()),
+            ("scripts/rollback.sh", ROLLBACK_SH.into()),
             ("CHANGELOG.md", CHANGELOG_HEADER.into()),
             ("Cargo.toml", root_cargo_toml("0.0.0")),
             ("Cargo.lock", cargo_lock("0.0.0")),

@@ -12,6 +12,7 @@ mod jobs;
 mod migrations;
 mod readiness;
 mod releases;
+mod rollback;
 mod security;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub use environments::EnvRun;
 pub use jobs::NewJob;
 pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
+pub use rollback::NewRollbackRun;
 pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

@@ -2,16 +2,24 @@
 //! (deploy, database, release, verify), its run as one job with each step
 //! confirmed, and the generated runbook.
 
+mod confirm;
+mod plan;
+mod run;
+mod runbook;
+mod steps;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::Shipdeck;
+use super::{DatabaseChoice, Shipdeck};
 use crate::error::{Error, Result};
 use crate::jobs::ProgressSink;
 use crate::rollback::{RollbackPlan, RollbackRunResult, Runbook};
+
+pub use run::summary as rollback_summary;
 
 /// What `rollback plan` and the Rollback view ask for.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -35,32 +43,45 @@ pub struct RollbackRunRequest {
 }
 
 impl Shipdeck {
+    /// The steps back to `to` (default: the release before the one the
+    /// environment runs); a read: runs nothing.
     pub async fn rollback_plan(&self, path: &Path, request: &RollbackPlanRequest) -> Result<RollbackPlan> {
-        let _ = (path, request);
-        Err(Error::Internal("rollback plan: not built yet".into()))
+        Ok(self
+            .prepare(path, &request.env, request.to.as_deref())
+            .await?
+            .plan)
     }
 
     /// Runs the plan as one job; unless `yes`, each step waits for
     /// [`Shipdeck::rollback_confirm`] (the view) or the CLI's prompt.
+    /// Refused before anything runs when a migration to undo has no down
+    /// file (`rollback.irreversible`) or loses data without
+    /// `allow_data_loss` (`rollback.data_loss`).
     pub async fn rollback_run(
         &self,
         path: &Path,
         request: RollbackRunRequest,
         sink: Arc<dyn ProgressSink>,
     ) -> Result<RollbackRunResult> {
-        let _ = (path, request, sink);
-        Err(Error::Internal("rollback run: not built yet".into()))
+        self.registered(path).await?;
+        let prepared = self.prepare(path, &request.env, request.to.as_deref()).await?;
+        run::refuse(&prepared, request.allow_data_loss)?;
+        self.release_preflight(&prepared).await?;
+        self.run_steps(path, &prepared, request.yes, sink).await
     }
 
     /// Answers the running rollback job `job_id` waiting at `step`.
     pub fn rollback_confirm(&self, job_id: i64, step: u32, proceed: bool) -> Result<()> {
-        let _ = (job_id, step, proceed);
-        Err(Error::Internal("rollback confirm: not built yet".into()))
+        confirm::answer(job_id, step, proceed).map_err(Error::area)
     }
 
     /// `docs/rollback-procedures.md` from the configuration; written when `write`.
     pub async fn rollback_runbook(&self, path: &Path, write: bool) -> Result<Runbook> {
-        let _ = (path, write);
-        Err(Error::Internal("rollback runbook: not built yet".into()))
+        let ws = if write {
+            self.registered(path).await?
+        } else {
+            self.workspace(path).await?
+        };
+        self.runbook(&ws, write).await
     }
 }
