@@ -2,11 +2,16 @@
 // the view shows, area by area, the statuses `shipdeck ready --json`
 // reports; every run is stored (the CLI's too) and a stored run opens from
 // the history; the shown run exports as a self-contained HTML file beside
-// the workspace. The vulnerability check asks a local OSV stand-in that
-// knows no advisory, so nothing leaves the machine.
+// the workspace. The vulnerability and dependency checks ask local
+// stand-ins for OSV and the npm registry, so nothing leaves the machine.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
@@ -15,12 +20,12 @@ import { CLI, cli, launch, shot, tempDir } from "./lib/env.mjs";
 
 let s;
 let demo;
-let osv;
+let remote;
 /** What the CLI's gate reported for the same HEAD. */
 let expected;
 
 /** `shipdeck ready --json`: exit 1 on a failing verdict, 0 otherwise. Run
- * without blocking: the OSV stand-in answers from this process. */
+ * without blocking: the stand-in answers from this process. */
 async function ready() {
   const child = spawn(CLI, ["-C", demo, "ready", "--json"]);
   let stdout = "";
@@ -46,16 +51,36 @@ function shownStatuses() {
   );
 }
 
-/** An OSV-compatible API that knows no vulnerability. */
-function osvStandIn() {
+/** An npm registry's document of a package whose latest is `version`. */
+function packument(name, version) {
+  const time = "2022-12-01T00:00:00.000Z";
+  return {
+    name,
+    "dist-tags": { latest: version },
+    versions: { [version]: { name, version } },
+    time: { created: time, modified: time, [version]: time },
+  };
+}
+
+/** The remote APIs the gate asks, on 127.0.0.1: an OSV-compatible API that
+ * knows no vulnerability, and an npm registry where the demo's one
+ * dependency is up to date. */
+function standIn() {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
-        const queries = JSON.parse(body || "{}").queries ?? [];
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ results: queries.map(() => ({})) }));
+        res.setHeader("content-type", "application/json");
+        if (req.method === "POST" && req.url === "/v1/querybatch") {
+          const queries = JSON.parse(body || "{}").queries ?? [];
+          res.end(JSON.stringify({ results: queries.map(() => ({})) }));
+        } else if (req.method === "GET" && req.url === "/ms") {
+          res.end(JSON.stringify(packument("ms", "2.1.3")));
+        } else {
+          res.statusCode = 404;
+          res.end('{"error":"Not found"}');
+        }
       });
     });
     server.once("error", reject);
@@ -66,18 +91,21 @@ function osvStandIn() {
 before(async () => {
   demo = join(tempDir("ready-"), "orbit");
   cli(["demo", "create", demo, "--seed", "42", "--json"]);
-  osv = await osvStandIn();
+  remote = await standIn();
+  const url = `http://127.0.0.1:${remote.address().port}`;
   appendFileSync(
     join(demo, "shipdeck.toml"),
-    `\n[security.vulns]\nosv_url = "http://127.0.0.1:${osv.address().port}"\n`,
+    `\n[security.vulns]\nosv_url = "${url}"\n`,
   );
+  writeFileSync(join(demo, ".npmrc"), `registry=${url}/\n`);
+  execFileSync("git", ["-C", demo, "add", "-A"]);
   execFileSync("git", [
     "-C",
     demo,
     "commit",
     "-q",
-    "-am",
-    "chore: a local OSV API",
+    "-m",
+    "chore: local OSV API and npm registry",
   ]);
   expected = await ready();
   s = await launch([demo]);
@@ -86,7 +114,7 @@ before(async () => {
 
 after(async () => {
   await s?.end();
-  osv?.close();
+  remote?.close();
 });
 
 test("Overview links to the gate with the latest verdict", async () => {
