@@ -8,6 +8,7 @@ use super::spec::CommandSpec;
 
 /// What the main window may use besides the app's own commands.
 const PLUGIN_PERMISSIONS: &str = r#"    "dialog:allow-open",
+    "dialog:allow-save",
     {
       "identifier": "opener:allow-open-url",
       "allow": [

@@ -3,7 +3,7 @@
 // from the command table (bindings/app/commands.ts); errors arrive as
 // {code, message, hint} and are rethrown as ApiError.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
 import { commands } from "./bindings/app/commands";
@@ -63,6 +63,16 @@ export const api = {
   /** The native folder picker; null when the user cancels. */
   async pickFolder(): Promise<string | null> {
     const picked = await open({ directory: true, multiple: false, title: "Open a workspace" });
+    return typeof picked === "string" ? picked : null;
+  },
+
+  /** The native save dialog starting at `path`; null when the user cancels. */
+  async pickSaveFile(path: string, name: string, extension: string): Promise<string | null> {
+    const picked = await save({
+      defaultPath: path,
+      title: "Export the readiness report",
+      filters: [{ name, extensions: [extension] }],
+    });
     return typeof picked === "string" ? picked : null;
   },
 

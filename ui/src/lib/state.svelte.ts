@@ -120,7 +120,7 @@ class AppState {
       this.jobs = this.jobs.map((j) =>
         j.id === e.job_id ? { ...j, done: e.done, total: e.total, message: e.message } : j,
       );
-    } else {
+    } else if (e.event === "finished") {
       this.jobs = this.jobs.filter((j) => j.id !== e.job_id);
       this.jobsFinished += 1;
     }

@@ -20,4 +20,19 @@ describe("job progress tracking", () => {
     expect(app.jobs).toEqual([]);
     expect(app.jobsFinished).toBe(before + 1);
   });
+
+  it("keeps a job that waits for a confirmation running", () => {
+    app.jobs = [];
+    const before = app.jobsFinished;
+    app.onProgress({ event: "started", job_id: 8, kind: "rollback_run" });
+    app.onProgress({
+      event: "awaiting_confirmation",
+      job_id: 8,
+      step: 1,
+      total: 4,
+      description: "Redeploy 1.4.1",
+    });
+    expect(app.jobs.map((j) => j.id)).toEqual([8]);
+    expect(app.jobsFinished).toBe(before);
+  });
 });

@@ -1,4 +1,5 @@
 import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { Chart } from "../../lib/bindings/Chart";
@@ -78,6 +79,23 @@ describe("release cadence table", () => {
     expect(rows.map((r) => r[0])).toEqual(months);
     expect(rows.find((r) => r[0] === "2026-05")?.[1]).toBe("0");
     expect(rows.find((r) => r[0] === "2026-11")?.[1]).toBe("1");
+  });
+});
+
+describe("release history rows", () => {
+  it("offer an environment rollback to that release", async () => {
+    const chosen: string[] = [];
+    render(History, {
+      history: history(),
+      chart: null,
+      onrollback: () => {},
+      onenvrollback: (r) => chosen.push(r.version),
+    });
+    const rows = screen.getAllByTestId("release-row");
+    await userEvent.click(within(rows[1]!).getByTestId("release-env-rollback"));
+    expect(chosen).toEqual(["1.0.0"]);
+    // The release's own rollback stays the row's first button.
+    expect(within(rows[0]!).getAllByRole("button")[0]!.textContent).toBe("Roll back…");
   });
 });
 
