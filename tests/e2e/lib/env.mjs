@@ -33,6 +33,14 @@ export async function launch(args = []) {
   return Session.start(DRIVER, APP, args);
 }
 
-export function shot(session, name) {
+/** A screenshot once the last change is painted: WebKit may hand back the
+ * previous frame when the DOM changed just before (two animation frames,
+ * then a moment for the compositor). */
+export async function shot(session, name) {
+  await session.cmd("POST", "/execute/async", {
+    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+    args: [],
+  });
+  await new Promise((r) => setTimeout(r, 300));
   return session.screenshot(join(SHOTS, `${name}.png`));
 }
