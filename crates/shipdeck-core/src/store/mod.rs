@@ -1,6 +1,7 @@
 //! Shipdeck's own history in SQLite (WAL, busy timeout): recent workspaces,
 //! job runs, credential names and an append-only audit log. The schema is the
-//! top-level `migrations/` folder, embedded at build time.
+//! top-level `migrations/sqlite/` folder (`migrations/postgres/` for a shared
+//! PostgreSQL store), embedded at build time.
 
 mod advisor;
 mod benchmarks;
@@ -42,7 +43,7 @@ pub use releases::{NewReleaseEvent, ReleaseEvent};
 pub use rollback::NewRollbackRun;
 pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 pub const DB_FILE: &str = "shipdeck.db";
 
