@@ -5,6 +5,7 @@ ALTER TABLE job_runs ADD COLUMN user_name TEXT;
 ALTER TABLE job_runs ADD COLUMN host TEXT;
 ALTER TABLE job_runs ADD COLUMN heartbeat_at INTEGER;
 ALTER TABLE release_events ADD COLUMN host TEXT;
+ALTER TABLE bench_runs ADD COLUMN host TEXT;
 
 -- The audit log names the area, what was acted on (database, environment,
 -- package) and the outcome as columns, so it can be filtered.

@@ -90,6 +90,12 @@ pub enum Error {
     #[error("database unreachable: {detail}")]
     DatabaseUnreachable { detail: String },
 
+    /// The shared store (`SHIPDECK_STORE_URL` or `store_url` in the user
+    /// settings) cannot be reached or opened. `location` is the URL without
+    /// its password.
+    #[error("cannot reach the shared store at {location}: {detail}")]
+    StoreUnreachable { location: String, detail: String },
+
     /// An area's own error: it knows its code, hint and kind (see
     /// [`Coded`]); areas convert into it with `From`, so this file needs
     /// no change when an area adds an error.
@@ -122,6 +128,7 @@ impl Error {
             Error::JobNotFound { .. } => "job.not_found",
             Error::DemoTargetNotEmpty { .. } => "demo.target_not_empty",
             Error::DatabaseUnreachable { .. } => "database.unreachable",
+            Error::StoreUnreachable { .. } => "store.unreachable",
             Error::Area(e) => e.code(),
             Error::Internal(_) => "internal",
         }
@@ -191,6 +198,9 @@ impl Error {
             Error::DatabaseUnreachable { .. } => {
                 "Check that the server runs and that the URL, user and password are right.".to_string()
             }
+            Error::StoreUnreachable { .. } => "Check that the PostgreSQL server runs and that the user and password are right, \
+                 then retry; or switch back to the local store with `shipdeck store use-local`."
+                .to_string(),
             Error::JobNotFound { .. } => "The job may have finished already; see Activity.".to_string(),
             Error::Internal(_) => {
                 "This is a bug in Shipdeck. The log file in the data folder has details.".to_string()

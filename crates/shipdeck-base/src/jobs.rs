@@ -118,6 +118,10 @@ pub struct JobRecord {
     pub outcome: JobOutcome,
     pub summary: Option<String>,
     pub error: Option<ErrorPayload>,
+    /// The OS account that ran it (absent on runs recorded before).
+    pub user: Option<String>,
+    /// The machine it ran on (absent on runs recorded before).
+    pub host: Option<String>,
 }
 
 /// What a running job tells its watchers.

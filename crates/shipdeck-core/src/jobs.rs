@@ -46,8 +46,10 @@ impl JobRunner {
         F: FnOnce(&Progress) -> Result<JobOutput<T>> + Send + 'static,
     {
         let job_id = self.store.job_started(NewJob { workspace_id, kind }).await?;
+        let alive = self.store.keep_alive(job_id);
         let (state, summary, result, error, outcome) =
             self.execute(job_id, workspace_id, kind, sink.clone(), work).await;
+        drop(alive);
         self.store
             .job_finished(job_id, state, summary.as_deref(), result.as_ref(), error.as_ref())
             .await?;

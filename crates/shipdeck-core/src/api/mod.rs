@@ -177,7 +177,7 @@ impl Shipdeck {
     /// Opens the store now instead of at its first use, so that a store that
     /// cannot be opened is reported at start (the desktop app).
     pub async fn open_store(&self) -> Result<()> {
-        self.store.pool().await.map(|_| ())
+        self.store.db().await.map(|_| ())
     }
 
     /// From now on, every call naming a workspace must name one the user

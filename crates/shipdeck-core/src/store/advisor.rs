@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{actor, now_ms, Store};
+use super::{actor, now_ms, q, Store};
 use crate::advisor::{AdvisorReport, Finding, Metrics, Notice};
 use crate::error::Result;
 use crate::migrations::Engine;
@@ -62,10 +62,10 @@ fn word<T: Serialize>(v: &T) -> String {
 impl Store {
     /// Stores a run and its findings; returns the run's id.
     pub async fn advisor_run(&self, workspace_id: &str, report: &AdvisorReport) -> Result<i64> {
-        let mut tx = self.pool().await?.begin().await?;
-        let id = sqlx::query(
+        let mut tx = self.db().await?.begin().await?;
+        let id = q(
             "INSERT INTO advisor_runs (workspace_id, database, engine, at, duration_ms, checks, notices, findings, metrics)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(workspace_id)
         .bind(&report.database)
@@ -76,19 +76,20 @@ impl Store {
         .bind(json(&report.notices))
         .bind(report.findings.len() as i64)
         .bind(json(&report.metrics))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .scalar::<i64>(&mut tx)
+        .await?;
         for f in &report.findings {
-            sqlx::query(
-                "INSERT OR REPLACE INTO advisor_findings (run_id, key, check_id, severity, detail) VALUES (?, ?, ?, ?, ?)",
+            q(
+                "INSERT INTO advisor_findings (run_id, key, check_id, severity, detail) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (run_id, key) DO UPDATE SET check_id = excluded.check_id, severity = excluded.severity,
+                     detail = excluded.detail",
             )
             .bind(id)
             .bind(&f.key)
             .bind(&f.check)
             .bind(word(&f.severity))
             .bind(json(f))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -102,14 +103,14 @@ impl Store {
         database: &str,
         limit: i64,
     ) -> Result<Vec<AdvisorRun>> {
-        let rows: Vec<(i64, i64, i64, i64, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(i64, i64, i64, i64, String, String, String)> = q(
             "SELECT id, at, duration_ms, findings, metrics, checks, notices FROM advisor_runs
-             WHERE workspace_id = ? AND database = ? ORDER BY at DESC, id DESC LIMIT ?",
+             WHERE workspace_id = $1 AND database = $2 ORDER BY at DESC, id DESC LIMIT $3",
         )
         .bind(workspace_id)
         .bind(database)
         .bind(limit)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -133,19 +134,19 @@ impl Store {
         workspace_id: &str,
         database: &str,
     ) -> Result<Option<(i64, Engine, Vec<Finding>)>> {
-        let Some((run, engine)): Option<(i64, String)> = sqlx::query_as(
-            "SELECT id, engine FROM advisor_runs WHERE workspace_id = ? AND database = ? ORDER BY at DESC, id DESC LIMIT 1",
+        let Some((run, engine)): Option<(i64, String)> = q(
+            "SELECT id, engine FROM advisor_runs WHERE workspace_id = $1 AND database = $2 ORDER BY at DESC, id DESC LIMIT 1",
         )
         .bind(workspace_id)
         .bind(database)
-        .fetch_optional(self.pool().await?)
+        .fetch_optional(self.db().await?)
         .await?
         else {
             return Ok(None);
         };
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT detail FROM advisor_findings WHERE run_id = ?")
+        let rows: Vec<(String,)> = q("SELECT detail FROM advisor_findings WHERE run_id = $1")
             .bind(run)
-            .fetch_all(self.pool().await?)
+            .fetch_all(self.db().await?)
             .await?;
         let engine: Engine = serde_json::from_value(serde_json::Value::String(engine))
             .map_err(|e| crate::error::Error::Internal(format!("stored engine: {e}")))?;
@@ -160,14 +161,12 @@ impl Store {
 
     /// First sighting and number of runs of every finding of `database`.
     pub async fn advisor_history(&self, workspace_id: &str, database: &str) -> Result<Vec<FindingHistory>> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT f.key, min(r.at), count(*) FROM advisor_findings f
+        let rows: Vec<(String, i64, i64)> = q("SELECT f.key, min(r.at), count(*) FROM advisor_findings f
              JOIN advisor_runs r ON r.id = f.run_id
-             WHERE r.workspace_id = ? AND r.database = ? GROUP BY f.key",
-        )
+             WHERE r.workspace_id = $1 AND r.database = $2 GROUP BY f.key")
         .bind(workspace_id)
         .bind(database)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -186,9 +185,11 @@ impl Store {
         finding: &Finding,
         reason: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT OR REPLACE INTO advisor_dismissals (workspace_id, database, key, check_id, reason, actor, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        q(
+            "INSERT INTO advisor_dismissals (workspace_id, database, key, check_id, reason, actor, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (workspace_id, database, key) DO UPDATE SET check_id = excluded.check_id,
+                 reason = excluded.reason, actor = excluded.actor, at = excluded.at",
         )
         .bind(workspace_id)
         .bind(database)
@@ -197,31 +198,28 @@ impl Store {
         .bind(reason)
         .bind(actor())
         .bind(now_ms())
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
 
     /// Returns whether there was a dismissal to remove.
     pub async fn advisor_restore(&self, workspace_id: &str, database: &str, key: &str) -> Result<bool> {
-        let done =
-            sqlx::query("DELETE FROM advisor_dismissals WHERE workspace_id = ? AND database = ? AND key = ?")
-                .bind(workspace_id)
-                .bind(database)
-                .bind(key)
-                .execute(self.pool().await?)
-                .await?;
-        Ok(done.rows_affected() > 0)
+        let done = q("DELETE FROM advisor_dismissals WHERE workspace_id = $1 AND database = $2 AND key = $3")
+            .bind(workspace_id)
+            .bind(database)
+            .bind(key)
+            .execute(self.db().await?)
+            .await?;
+        Ok(done > 0)
     }
 
     pub async fn advisor_dismissals(&self, workspace_id: &str, database: &str) -> Result<Vec<Dismissal>> {
-        Ok(sqlx::query_as(
-            "SELECT key, check_id, reason, actor, at FROM advisor_dismissals
-             WHERE workspace_id = ? AND database = ? ORDER BY at DESC",
-        )
+        q("SELECT key, check_id, reason, actor, at FROM advisor_dismissals
+             WHERE workspace_id = $1 AND database = $2 ORDER BY at DESC")
         .bind(workspace_id)
         .bind(database)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 }

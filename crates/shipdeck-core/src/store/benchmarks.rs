@@ -6,9 +6,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::jobs::process_alive;
-use sqlx::SqlitePool;
 
-use super::{now_ms, Store};
+use super::{host, now_ms, q, Db, Store};
 use crate::benchmarks::Metric;
 use crate::error::Result;
 
@@ -75,9 +74,9 @@ impl Store {
         name: &str,
         ctx: &RunContext,
     ) -> Result<i64> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO bench_runs (workspace_id, started_at, pid, status, source, name, commit_sha, branch, tags, machine)
-             VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?) RETURNING id",
+        let (id,): (i64,) = q(
+            "INSERT INTO bench_runs (workspace_id, started_at, pid, status, source, name, commit_sha, branch, tags, machine, host)
+             VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -88,18 +87,22 @@ impl Store {
         .bind(&ctx.branch)
         .bind(serde_json::to_string(&ctx.tags).unwrap_or_else(|_| "[]".into()))
         .bind(&ctx.machine)
-        .fetch_one(self.pool().await?)
+        .bind(host())
+        .fetch_one(self.db().await?)
         .await?;
         Ok(id)
     }
 
     /// Saves (or replaces) metrics of a run as soon as they are measured.
     pub async fn bench_metrics_save(&self, run_id: i64, metrics: &[Metric]) -> Result<()> {
-        let mut tx = self.pool().await?.begin().await?;
+        let mut tx = self.db().await?.begin().await?;
         for m in metrics {
-            sqlx::query(
-                "INSERT OR REPLACE INTO bench_metrics (run_id, name, unit, lower_is_better, value, stddev, n, samples, failed)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            q(
+                "INSERT INTO bench_metrics (run_id, name, unit, lower_is_better, value, stddev, n, samples, failed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (run_id, name) DO UPDATE SET unit = excluded.unit,
+                     lower_is_better = excluded.lower_is_better, value = excluded.value, stddev = excluded.stddev,
+                     n = excluded.n, samples = excluded.samples, failed = excluded.failed",
             )
             .bind(run_id)
             .bind(&m.name)
@@ -110,7 +113,7 @@ impl Store {
             .bind(m.n.map(|n| n as i64))
             .bind(serde_json::to_string(&thin(&m.samples)).unwrap_or_else(|_| "[]".into()))
             .bind(m.failed.map(|n| n as i64))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -123,34 +126,34 @@ impl Store {
         status: &str,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        sqlx::query("UPDATE bench_runs SET status = ?, finished_at = ?, detail = ? WHERE id = ?")
+        q("UPDATE bench_runs SET status = $1, finished_at = $2, detail = $3 WHERE id = $4")
             .bind(status)
             .bind(now_ms())
             .bind(detail.to_string())
             .bind(run_id)
-            .execute(self.pool().await?)
+            .execute(self.db().await?)
             .await?;
         Ok(())
     }
 
     /// Newest first.
     pub async fn bench_runs(&self, workspace_id: &str, limit: i64) -> Result<Vec<BenchRun>> {
-        Ok(sqlx::query_as(
+        q(
             "SELECT id, started_at, finished_at, status, source, name, commit_sha, branch, tags, machine, detail
-             FROM bench_runs WHERE workspace_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+             FROM bench_runs WHERE workspace_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
         )
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 
     pub async fn bench_metrics(&self, run_id: i64) -> Result<Vec<Metric>> {
-        let rows: Vec<MetricRow> = sqlx::query_as(
-            "SELECT name, unit, lower_is_better, value, stddev, n, samples, failed FROM bench_metrics WHERE run_id = ? ORDER BY name",
+        let rows: Vec<MetricRow> = q(
+            "SELECT name, unit, lower_is_better, value, stddev, n, samples, failed FROM bench_metrics WHERE run_id = $1 ORDER BY name",
         )
         .bind(run_id)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -172,13 +175,17 @@ impl Store {
 
 /// Runs left `running` by a process that no longer exists: `partial`,
 /// with whatever metrics they saved.
-pub(super) async fn mark_orphaned_bench_runs(pool: &SqlitePool) -> Result<()> {
-    let running: Vec<(i64, i64)> = sqlx::query_as("SELECT id, pid FROM bench_runs WHERE status = 'running'")
-        .fetch_all(pool)
-        .await?;
+/// Marks this machine's running benchmark runs whose process died
+/// `partial` (a pid means nothing on another machine).
+pub(super) async fn mark_orphaned_bench_runs(pool: &Db) -> Result<()> {
+    let running: Vec<(i64, i64)> =
+        q("SELECT id, pid FROM bench_runs WHERE status = 'running' AND (host IS NULL OR host = $1)")
+            .bind(host())
+            .fetch_all(pool)
+            .await?;
     for (id, pid) in running {
         if !process_alive(pid) {
-            sqlx::query("UPDATE bench_runs SET status = 'partial' WHERE id = ? AND status = 'running'")
+            q("UPDATE bench_runs SET status = 'partial' WHERE id = $1 AND status = 'running'")
                 .bind(id)
                 .execute(pool)
                 .await?;
@@ -224,14 +231,12 @@ mod tests {
         assert_eq!(got[0].samples.len(), MAX_SAMPLES, "thinned");
         assert_eq!(got[0].n, Some(5_000));
         // A run of a process that is gone becomes partial on the next start.
-        sqlx::query("UPDATE bench_runs SET pid = 999999999 WHERE id = ?")
+        q("UPDATE bench_runs SET pid = 999999999 WHERE id = $1")
             .bind(id)
-            .execute(store.pool().await.unwrap())
+            .execute(store.db().await.unwrap())
             .await
             .unwrap();
-        mark_orphaned_bench_runs(store.pool().await.unwrap())
-            .await
-            .unwrap();
+        mark_orphaned_bench_runs(store.db().await.unwrap()).await.unwrap();
         let runs = store.bench_runs("w", 10).await.unwrap();
         assert_eq!(runs[0].status, "partial");
         assert_eq!(runs[0].tags, r#"["v1.0.0"]"#);

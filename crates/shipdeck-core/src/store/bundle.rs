@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{now_ms, RunContext, Store};
+use super::{now_ms, q, RunContext, Store};
 use crate::bundle::{BundleReport, RouteFigures};
 use crate::error::Result;
 
@@ -61,17 +61,17 @@ impl Store {
         ctx: &RunContext,
         r: &BundleReport,
     ) -> Result<i64> {
-        let mut tx = self.pool().await?.begin().await?;
+        let mut tx = self.db().await?.begin().await?;
         let packages: Vec<_> = r
             .packages
             .iter()
             .take(STORED_PACKAGES)
             .map(|p| serde_json::json!({"name": p.name, "bytes": p.bytes}))
             .collect();
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = q(
             "INSERT INTO bundle_runs (workspace_id, recorded_at, commit_sha, branch, tags, framework, version, dir, passed,
                                       total_bytes, total_gzip_bytes, shared_bytes, shared_gzip_bytes, packages)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -87,12 +87,16 @@ impl Store {
         .bind(i(r.shared.bytes))
         .bind(i(r.shared.gzip_bytes))
         .bind(serde_json::Value::Array(packages).to_string())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         for route in &r.routes {
-            sqlx::query(
-                "INSERT OR REPLACE INTO bundle_routes (run_id, route, router, first_load_js_bytes, first_load_js_gzip_bytes, size_bytes, size_gzip_bytes)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            q(
+                "INSERT INTO bundle_routes (run_id, route, router, first_load_js_bytes, first_load_js_gzip_bytes, size_bytes, size_gzip_bytes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (run_id, route) DO UPDATE SET router = excluded.router,
+                     first_load_js_bytes = excluded.first_load_js_bytes,
+                     first_load_js_gzip_bytes = excluded.first_load_js_gzip_bytes,
+                     size_bytes = excluded.size_bytes, size_gzip_bytes = excluded.size_gzip_bytes",
             )
             .bind(id)
             .bind(&route.route)
@@ -101,7 +105,7 @@ impl Store {
             .bind(i(route.first_load_js_gzip_bytes))
             .bind(i(route.size_bytes))
             .bind(i(route.size_gzip_bytes))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         tx.commit().await?;
@@ -110,34 +114,34 @@ impl Store {
 
     /// Newest first.
     pub async fn bundle_runs(&self, workspace_id: &str, limit: i64) -> Result<Vec<BundleRun>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {RUN_COLUMNS} FROM bundle_runs WHERE workspace_id = ? ORDER BY recorded_at DESC, id DESC LIMIT ?"
+        q(format!(
+            "SELECT {RUN_COLUMNS} FROM bundle_runs WHERE workspace_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2"
         ))
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 
     /// The newest run at `commit`.
     pub async fn bundle_run_at(&self, workspace_id: &str, commit: &str) -> Result<Option<BundleRun>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {RUN_COLUMNS} FROM bundle_runs WHERE workspace_id = ? AND commit_sha = ? ORDER BY recorded_at DESC, id DESC LIMIT 1"
+        q(format!(
+            "SELECT {RUN_COLUMNS} FROM bundle_runs WHERE workspace_id = $1 AND commit_sha = $2 ORDER BY recorded_at DESC, id DESC LIMIT 1"
         ))
         .bind(workspace_id)
         .bind(commit)
-        .fetch_optional(self.pool().await?)
-        .await?)
+        .fetch_optional(self.db().await?)
+        .await
     }
 
     /// A run's routes, by name.
     pub async fn bundle_routes(&self, run_id: i64) -> Result<Vec<BundleRouteRow>> {
-        let rows: Vec<RouteRow> = sqlx::query_as(
+        let rows: Vec<RouteRow> = q(
             "SELECT route, router, first_load_js_bytes, first_load_js_gzip_bytes, size_bytes, size_gzip_bytes
-             FROM bundle_routes WHERE run_id = ? ORDER BY route",
+             FROM bundle_routes WHERE run_id = $1 ORDER BY route",
         )
         .bind(run_id)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         Ok(rows
             .into_iter()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now_ms, Store};
+use super::{now_ms, q, Store};
 use crate::coverage::{AreaResult, Counts, CoverageReport, ReportSummary};
 use crate::error::Result;
 
@@ -117,10 +117,10 @@ impl Store {
     pub async fn coverage_run_save(&self, workspace_id: &str, run: &NewCoverageRun) -> Result<i64> {
         let (ctx, (covered, total)) = (&run.ctx, run.lines);
         let tags: Vec<String> = ctx.tags.iter().take(MAX_TAGS).map(|t| bounded(t)).collect();
-        let mut tx = self.pool().await?.begin().await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let mut tx = self.db().await?.begin().await?;
+        let (id,): (i64,) = q(
             "INSERT INTO coverage_runs (workspace_id, at, commit_sha, branch, tags, passed, lines_covered, lines_total)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -130,12 +130,15 @@ impl Store {
         .bind(run.passed)
         .bind(int(covered))
         .bind(int(total))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         for a in run.areas.iter().take(MAX_AREAS) {
-            sqlx::query(
-                "INSERT OR REPLACE INTO coverage_run_areas (run_id, name, lines_covered, lines_total, lines_pct, threshold, passed)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            q(
+                "INSERT INTO coverage_run_areas (run_id, name, lines_covered, lines_total, lines_pct, threshold, passed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (run_id, name) DO UPDATE SET lines_covered = excluded.lines_covered,
+                     lines_total = excluded.lines_total, lines_pct = excluded.lines_pct,
+                     threshold = excluded.threshold, passed = excluded.passed",
             )
             .bind(id)
             .bind(bounded(&a.name))
@@ -144,13 +147,13 @@ impl Store {
             .bind(a.lines_pct)
             .bind(a.threshold)
             .bind(a.passed)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         for (i, r) in run.reports.iter().take(MAX_REPORTS).enumerate() {
-            sqlx::query(
+            q(
                 "INSERT INTO coverage_run_reports (run_id, ord, path, format, lines_covered, lines_total, branches_covered, branches_total)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id)
             .bind(i as i64)
@@ -160,17 +163,15 @@ impl Store {
             .bind(int(r.lines.total))
             .bind(r.branches.map(|b| int(b.covered)))
             .bind(r.branches.map(|b| int(b.total)))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
-        sqlx::query(
-            "DELETE FROM coverage_runs WHERE workspace_id = ? AND id NOT IN
-             (SELECT id FROM coverage_runs WHERE workspace_id = ? ORDER BY at DESC, id DESC LIMIT ?)",
-        )
+        q("DELETE FROM coverage_runs WHERE workspace_id = $1 AND id NOT IN
+             (SELECT id FROM coverage_runs WHERE workspace_id = $2 ORDER BY at DESC, id DESC LIMIT $3)")
         .bind(workspace_id)
         .bind(workspace_id)
         .bind(MAX_COVERAGE_RUNS)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -178,10 +179,10 @@ impl Store {
 
     /// The newest `limit` runs, newest first.
     pub async fn coverage_runs(&self, workspace_id: &str, limit: i64) -> Result<Vec<CoverageRun>> {
-        let pool = self.pool().await?;
-        let runs: Vec<RunRow> = sqlx::query_as(
+        let pool = self.db().await?;
+        let runs: Vec<RunRow> = q(
             "SELECT id, at, commit_sha, branch, tags, passed, lines_covered, lines_total
-             FROM coverage_runs WHERE workspace_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+             FROM coverage_runs WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(workspace_id)
         .bind(limit)
@@ -192,20 +193,20 @@ impl Store {
         };
         let newest = runs.iter().map(|r| r.0).max().unwrap_or(oldest);
         let oldest = runs.iter().map(|r| r.0).min().unwrap_or(oldest);
-        let areas: Vec<CoverageAreaPoint> = sqlx::query_as(
+        let areas: Vec<CoverageAreaPoint> = q(
             "SELECT a.run_id, a.name, a.lines_covered, a.lines_total, a.lines_pct, a.threshold, a.passed
              FROM coverage_run_areas a JOIN coverage_runs r ON r.id = a.run_id
-             WHERE r.workspace_id = ? AND a.run_id BETWEEN ? AND ? ORDER BY a.run_id, a.name",
+             WHERE r.workspace_id = $1 AND a.run_id BETWEEN $2 AND $3 ORDER BY a.run_id, a.name",
         )
         .bind(workspace_id)
         .bind(oldest)
         .bind(newest)
         .fetch_all(pool)
         .await?;
-        let reports: Vec<ReportRow> = sqlx::query_as(
+        let reports: Vec<ReportRow> = q(
             "SELECT p.run_id, p.path, p.format, p.lines_covered, p.lines_total, p.branches_covered, p.branches_total
              FROM coverage_run_reports p JOIN coverage_runs r ON r.id = p.run_id
-             WHERE r.workspace_id = ? AND p.run_id BETWEEN ? AND ? ORDER BY p.run_id, p.ord",
+             WHERE r.workspace_id = $1 AND p.run_id BETWEEN $2 AND $3 ORDER BY p.run_id, p.ord",
         )
         .bind(workspace_id)
         .bind(oldest)
@@ -327,13 +328,13 @@ mod tests {
             .await
             .unwrap();
         // Pretend the limit was reached: every later run pushes one out.
-        sqlx::query(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        q(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
              INSERT INTO coverage_runs (workspace_id, at, tags, passed, lines_covered, lines_total)
              SELECT 'w', 1 + i, '[]', 1, 0, 0 FROM n",
         )
         .bind(MAX_COVERAGE_RUNS - 1)
-        .execute(store.pool().await.unwrap())
+        .execute(store.db().await.unwrap())
         .await
         .unwrap();
         store

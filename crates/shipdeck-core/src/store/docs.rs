@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{now_ms, Store};
+use super::{now_ms, q, Store};
 use crate::docs_check::{history::rfc3339_ms, Review};
 use crate::error::Result;
 
@@ -11,8 +11,8 @@ impl Store {
     /// review of it); returns the review.
     pub async fn docs_review(&self, workspace_id: &str, path: &str, commit: &str) -> Result<Review> {
         let at = now_ms();
-        sqlx::query(
-            "INSERT INTO docs_reviews (workspace_id, path, commit_sha, reviewed_at) VALUES (?, ?, ?, ?)
+        q(
+            "INSERT INTO docs_reviews (workspace_id, path, commit_sha, reviewed_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (workspace_id, path) DO UPDATE SET commit_sha = excluded.commit_sha,
              reviewed_at = excluded.reviewed_at",
         )
@@ -20,7 +20,7 @@ impl Store {
         .bind(path)
         .bind(commit)
         .bind(at)
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(Review {
             commit: commit.to_string(),
@@ -31,9 +31,9 @@ impl Store {
     /// Every recorded review of the workspace's pages, by page.
     pub async fn docs_reviews(&self, workspace_id: &str) -> Result<BTreeMap<String, Review>> {
         let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT path, commit_sha, reviewed_at FROM docs_reviews WHERE workspace_id = ?")
+            q("SELECT path, commit_sha, reviewed_at FROM docs_reviews WHERE workspace_id = $1")
                 .bind(workspace_id)
-                .fetch_all(self.pool().await?)
+                .fetch_all(self.db().await?)
                 .await?;
         Ok(rows
             .into_iter()

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now_ms, Store};
+use super::{now_ms, q, Store};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
@@ -32,9 +32,9 @@ impl Store {
         (errors, warnings): (i64, i64),
         detail: &serde_json::Value,
     ) -> Result<()> {
-        sqlx::query(
+        q(
             "INSERT INTO env_runs (workspace_id, at, kind, score, errors, warnings, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -43,21 +43,21 @@ impl Store {
         .bind(errors)
         .bind(warnings)
         .bind(detail.to_string())
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
 
     /// Newest first.
     pub async fn env_runs(&self, workspace_id: &str, kind: &str, limit: i64) -> Result<Vec<EnvRun>> {
-        Ok(sqlx::query_as(
+        q(
             "SELECT id, at, kind, score, errors, warnings, detail FROM env_runs
-             WHERE workspace_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT ?",
+             WHERE workspace_id = $1 AND kind = $2 ORDER BY at DESC, id DESC LIMIT $3",
         )
         .bind(workspace_id)
         .bind(kind)
         .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 }

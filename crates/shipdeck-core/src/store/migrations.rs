@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{actor, now_ms, Store};
+use super::{actor, now_ms, q, Store};
 use crate::error::Result;
 use crate::secrets::redact;
 
@@ -36,9 +36,9 @@ pub struct NewMigrationRun<'a> {
 
 impl Store {
     pub async fn migration_run(&self, workspace_id: &str, r: NewMigrationRun<'_>) -> Result<()> {
-        sqlx::query(
+        q(
             "INSERT INTO migration_runs (workspace_id, at, actor, database, url, action, outcome, versions, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -49,7 +49,7 @@ impl Store {
         .bind(r.outcome)
         .bind(serde_json::to_string(r.versions).unwrap_or_else(|_| "[]".into()))
         .bind(redact(&r.detail.to_string()).into_owned())
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
@@ -60,26 +60,26 @@ impl Store {
         database: &str,
         limit: i64,
     ) -> Result<Vec<MigrationRun>> {
-        Ok(sqlx::query_as(
+        q(
             "SELECT id, at, actor, database, url, action, outcome, versions, detail FROM migration_runs
-             WHERE workspace_id = ? AND database = ? ORDER BY at DESC, id DESC LIMIT ?",
+             WHERE workspace_id = $1 AND database = $2 ORDER BY at DESC, id DESC LIMIT $3",
         )
         .bind(workspace_id)
         .bind(database)
         .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 
     /// Keeps the SQL of applied migrations (checksum hex → text). The
     /// caller masks literals first: this table is never a place for secrets.
     pub async fn save_applied_sql(&self, rows: &[(String, String)]) -> Result<()> {
-        let mut tx = self.pool().await?.begin().await?;
+        let mut tx = self.db().await?.begin().await?;
         for (checksum, sql) in rows {
-            sqlx::query("INSERT OR IGNORE INTO applied_sql (checksum, sql) VALUES (?, ?)")
+            q("INSERT INTO applied_sql (checksum, sql) VALUES ($1, $2) ON CONFLICT (checksum) DO NOTHING")
                 .bind(checksum)
                 .bind(sql)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         tx.commit().await?;
@@ -87,11 +87,9 @@ impl Store {
     }
 
     pub async fn applied_sql(&self, checksum: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT sql FROM applied_sql WHERE checksum = ?")
-                .bind(checksum)
-                .fetch_optional(self.pool().await?)
-                .await?,
-        )
+        q("SELECT sql FROM applied_sql WHERE checksum = $1")
+            .bind(checksum)
+            .scalar_optional(self.db().await?)
+            .await
     }
 }

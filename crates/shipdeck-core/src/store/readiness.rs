@@ -1,7 +1,7 @@
 //! Release readiness gate runs: one row per completed `ready`, with the
 //! report (checks as JSON) and its details.
 
-use super::Store;
+use super::{q, Store};
 use crate::error::{Error, Result};
 use crate::readiness::{
     AreaDetails, AreaStatus, Candidate, Check, ReadinessHistoryEntry, ReadinessReport, ReadinessRun, Verdict,
@@ -56,9 +56,9 @@ impl Store {
     pub async fn readiness_save(&self, workspace_id: &str, run: &ReadinessRun) -> Result<i64> {
         let r = &run.report;
         let verdict = crate::readiness::gate::verdict_name(r.verdict);
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = q(
             "INSERT INTO readiness_runs (workspace_id, at, duration_ms, version, commit_sha, verdict, checks, details, changelog)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(workspace_id)
         .bind(run.at)
@@ -69,19 +69,19 @@ impl Store {
         .bind(json(&r.checks)?)
         .bind(json(&run.details)?)
         .bind(&run.changelog)
-        .fetch_one(self.pool().await?)
+        .fetch_one(self.db().await?)
         .await?;
         Ok(id)
     }
 
     /// The workspace's runs, newest first, at most `limit`.
     pub async fn readiness_runs(&self, workspace_id: &str, limit: i64) -> Result<Vec<ReadinessHistoryEntry>> {
-        let rows: Vec<RunRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM readiness_runs WHERE workspace_id = ? ORDER BY at DESC, id DESC LIMIT ?"
+        let rows: Vec<RunRow> = q(format!(
+            "SELECT {COLUMNS} FROM readiness_runs WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2"
         ))
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         rows.into_iter()
             .map(|(id, at, _, version, commit, verdict, checks, _, _)| {
@@ -105,12 +105,12 @@ impl Store {
     /// One run of the workspace; `None` when the id is another
     /// workspace's or unknown.
     pub async fn readiness_run(&self, workspace_id: &str, id: i64) -> Result<Option<ReadinessRun>> {
-        let row: Option<RunRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM readiness_runs WHERE workspace_id = ? AND id = ?"
+        let row: Option<RunRow> = q(format!(
+            "SELECT {COLUMNS} FROM readiness_runs WHERE workspace_id = $1 AND id = $2"
         ))
         .bind(workspace_id)
         .bind(id)
-        .fetch_optional(self.pool().await?)
+        .fetch_optional(self.db().await?)
         .await?;
         row.map(run_of).transpose()
     }

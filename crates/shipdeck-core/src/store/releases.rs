@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{actor, now_ms, Store};
+use super::{actor, host, now_ms, q, Store};
 use crate::error::Result;
 use crate::secrets::redact;
 
@@ -22,6 +22,8 @@ pub struct ReleaseEvent {
     pub outcome: String,
     pub reason: Option<String>,
     pub detail: String,
+    /// The machine it ran on (absent on events recorded before).
+    pub host: Option<String>,
 }
 
 pub struct NewReleaseEvent<'a> {
@@ -40,9 +42,9 @@ const CHUNK: usize = 500;
 
 impl Store {
     pub async fn release_event(&self, workspace_id: &str, e: NewReleaseEvent<'_>) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO release_events (workspace_id, at, actor, action, package, version, tag, sha, outcome, reason, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        q(
+            "INSERT INTO release_events (workspace_id, at, actor, action, package, version, tag, sha, outcome, reason, detail, host)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(workspace_id)
         .bind(now_ms())
@@ -55,43 +57,46 @@ impl Store {
         .bind(e.outcome)
         .bind(e.reason.map(|r| redact(r).into_owned()))
         .bind(redact(&e.detail.to_string()).into_owned())
-        .execute(self.pool().await?)
+        .bind(host())
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
 
     pub async fn release_events(&self, workspace_id: &str, limit: i64) -> Result<Vec<ReleaseEvent>> {
-        Ok(sqlx::query_as(
-            "SELECT id, at, actor, action, package, version, tag, sha, outcome, reason, detail FROM release_events
-             WHERE workspace_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        q(
+            "SELECT id, at, actor, action, package, version, tag, sha, outcome, reason, detail, host FROM release_events
+             WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(workspace_id)
         .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 
     pub async fn cached_commits(&self, shas: &[String]) -> Result<Vec<(String, String)>> {
         let mut out = Vec::with_capacity(shas.len());
         for chunk in shas.chunks(CHUNK) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let sql = format!("SELECT sha, data FROM commit_cache WHERE sha IN ({marks})");
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let mut query = q(format!(
+                "SELECT sha, data FROM commit_cache WHERE sha IN ({})",
+                marks.join(",")
+            ));
             for sha in chunk {
-                q = q.bind(sha);
+                query = query.bind(sha);
             }
-            out.extend(q.fetch_all(self.pool().await?).await?);
+            out.extend(query.fetch_all::<(String, String)>(self.db().await?).await?);
         }
         Ok(out)
     }
 
     pub async fn cache_commits(&self, rows: &[(String, String)]) -> Result<()> {
-        let mut tx = self.pool().await?.begin().await?;
+        let mut tx = self.db().await?.begin().await?;
         for (sha, data) in rows {
-            sqlx::query("INSERT OR REPLACE INTO commit_cache (sha, data) VALUES (?, ?)")
+            q("INSERT INTO commit_cache (sha, data) VALUES ($1, $2) ON CONFLICT (sha) DO UPDATE SET data = excluded.data")
                 .bind(sha)
                 .bind(data)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         tx.commit().await?;

@@ -1,6 +1,6 @@
 //! Rollback: the schema version each release expects, and the runs.
 
-use super::{now_ms, Store};
+use super::{now_ms, q, Store};
 use crate::error::Result;
 
 /// A finished rollback run, as stored.
@@ -25,9 +25,11 @@ impl Store {
         database: &str,
         migration_version: i64,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT OR REPLACE INTO release_schema (workspace_id, package, version, database, migration_version, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+        q(
+            "INSERT INTO release_schema (workspace_id, package, version, database, migration_version, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (workspace_id, package, version, database) DO UPDATE SET
+                 migration_version = excluded.migration_version, recorded_at = excluded.recorded_at",
         )
         .bind(workspace_id)
         .bind(package)
@@ -35,7 +37,7 @@ impl Store {
         .bind(database)
         .bind(migration_version)
         .bind(now_ms())
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
@@ -47,21 +49,19 @@ impl Store {
         version: &str,
         database: &str,
     ) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT migration_version FROM release_schema
-             WHERE workspace_id = ? AND version = ? AND database = ? ORDER BY recorded_at DESC LIMIT 1",
-        )
+        q("SELECT migration_version FROM release_schema
+             WHERE workspace_id = $1 AND version = $2 AND database = $3 ORDER BY recorded_at DESC LIMIT 1")
         .bind(workspace_id)
         .bind(version)
         .bind(database)
-        .fetch_optional(self.pool().await?)
-        .await?)
+        .scalar_optional(self.db().await?)
+        .await
     }
 
     pub async fn rollback_run(&self, workspace_id: &str, r: NewRollbackRun<'_>) -> Result<()> {
-        sqlx::query(
+        q(
             "INSERT INTO rollback_runs (workspace_id, job_id, env, from_version, to_version, completed, steps, started_at, finished_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(workspace_id)
         .bind(r.job_id)
@@ -72,19 +72,19 @@ impl Store {
         .bind(r.steps.to_string())
         .bind(r.started_at)
         .bind(now_ms())
-        .execute(self.pool().await?)
+        .execute(self.db().await?)
         .await?;
         Ok(())
     }
 
     /// When `env` last completed a rollback run (unix milliseconds).
     pub async fn last_rehearsed(&self, workspace_id: &str, env: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT MAX(finished_at) FROM rollback_runs WHERE workspace_id = ? AND env = ? AND completed = 1",
+        q(
+            "SELECT MAX(finished_at) FROM rollback_runs WHERE workspace_id = $1 AND env = $2 AND completed = TRUE",
         )
         .bind(workspace_id)
         .bind(env)
-        .fetch_one(self.pool().await?)
-        .await?)
+        .scalar(self.db().await?)
+        .await
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now_ms, Store};
+use super::{now_ms, q, Store};
 use crate::error::Result;
 use crate::security::sarif::{SarifLevel, SarifResult};
 
@@ -100,10 +100,10 @@ impl Store {
         file: &str,
         results: &[&SarifResult],
     ) -> Result<SarifImported> {
-        let mut tx = self.pool().await?.begin().await?;
-        let import_id: i64 = sqlx::query_scalar(
+        let mut tx = self.db().await?.begin().await?;
+        let import_id: i64 = q(
             "INSERT INTO security_sarif_imports (workspace_id, tool, commit_sha, file, imported_at, results)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(workspace_id)
         .bind(tool)
@@ -111,14 +111,14 @@ impl Store {
         .bind(file)
         .bind(now_ms())
         .bind(results.len() as i64)
-        .fetch_one(&mut *tx)
+        .scalar(&mut tx)
         .await?;
         let mut first_seen = 0;
         for r in results {
-            let (result_id, first): (i64, i64) = sqlx::query_as(
+            let (result_id, first): (i64, i64) = q(
                 "INSERT INTO security_sarif_results
                    (workspace_id, fingerprint, tool, rule_id, level, message, file, line, snippet, first_import, last_import)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                  ON CONFLICT (workspace_id, fingerprint) DO UPDATE SET
                    level = excluded.level, message = excluded.message, file = excluded.file,
                    line = excluded.line, snippet = excluded.snippet, last_import = excluded.last_import
@@ -135,13 +135,13 @@ impl Store {
             .bind(&r.snippet)
             .bind(import_id)
             .bind(import_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await?;
             first_seen += u64::from(first == import_id);
-            sqlx::query("INSERT OR IGNORE INTO security_sarif_seen (import_id, result_id) VALUES (?, ?)")
+            q("INSERT INTO security_sarif_seen (import_id, result_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(import_id)
                 .bind(result_id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         tx.commit().await?;
@@ -153,25 +153,25 @@ impl Store {
 
     /// Every import of the workspace, newest first.
     pub async fn sarif_imports(&self, workspace_id: &str) -> Result<Vec<SarifImportRow>> {
-        Ok(sqlx::query_as(
+        q(
             "SELECT id, tool, commit_sha, file, imported_at, results FROM security_sarif_imports
-             WHERE workspace_id = ? ORDER BY id DESC",
+             WHERE workspace_id = $1 ORDER BY id DESC",
         )
         .bind(workspace_id)
-        .fetch_all(self.pool().await?)
-        .await?)
+        .fetch_all(self.db().await?)
+        .await
     }
 
     /// The results one import held.
     pub async fn sarif_results_of(&self, import_id: i64) -> Result<Vec<StoredSarifResult>> {
-        let rows: Vec<ResultRow> = sqlx::query_as(
+        let rows: Vec<ResultRow> = q(
             "SELECT r.fingerprint, r.tool, r.rule_id, r.level, r.message, r.file, r.line, r.snippet,
                     r.first_import, r.last_import
              FROM security_sarif_seen s JOIN security_sarif_results r ON r.id = s.result_id
-             WHERE s.import_id = ? ORDER BY r.id",
+             WHERE s.import_id = $1 ORDER BY r.id",
         )
         .bind(import_id)
-        .fetch_all(self.pool().await?)
+        .fetch_all(self.db().await?)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }

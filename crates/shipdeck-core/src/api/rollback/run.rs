@@ -124,6 +124,7 @@ impl Shipdeck {
                 kind: JobKind::RollbackRun,
             })
             .await?;
+        let _alive = self.store_ref().keep_alive(job_id);
         let progress = self.jobs_ref().registry().start(
             RunningJob {
                 id: job_id,
