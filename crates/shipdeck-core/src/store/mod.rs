@@ -4,6 +4,7 @@
 //! PostgreSQL store), embedded at build time.
 
 mod advisor;
+mod audit;
 mod benchmarks;
 mod bundle;
 mod coverage;
@@ -15,6 +16,7 @@ mod readiness;
 mod releases;
 mod rollback;
 mod security;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -28,9 +30,9 @@ use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::secrets::redact;
 
 pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
+pub use audit::{area_of, AuditEntry, AuditFacets, AuditFilter, MAX_AUDIT_ENTRIES, MAX_AUDIT_FIELD};
 pub use benchmarks::{BenchRun, RunContext};
 pub use bundle::{BundleRouteRow, BundleRun};
 pub use coverage::{
@@ -42,6 +44,7 @@ pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
 pub use rollback::NewRollbackRun;
 pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
+pub use status::{StoreKind, StoreStatus, SETTINGS_FILE};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -71,16 +74,6 @@ pub struct RecentWorkspace {
     /// False when the folder is gone (moved or deleted) since.
     #[sqlx(skip)]
     pub exists: bool,
-}
-
-#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: i64,
-    pub actor: String,
-    pub workspace_id: Option<String>,
-    pub action: String,
-    pub detail: String,
 }
 
 pub fn now_ms() -> i64 {
@@ -216,36 +209,6 @@ impl Store {
             .await?;
         Ok(done.rows_affected() > 0)
     }
-
-    /// Appends to the audit log. `detail` is redacted before it is stored.
-    pub async fn audit(
-        &self,
-        workspace_id: Option<&str>,
-        action: &str,
-        detail: serde_json::Value,
-    ) -> Result<()> {
-        let detail = redact(&detail.to_string()).into_owned();
-        sqlx::query("INSERT INTO audit_log (at, actor, workspace_id, action, detail) VALUES (?, ?, ?, ?, ?)")
-            .bind(now_ms())
-            .bind(actor())
-            .bind(workspace_id)
-            .bind(action)
-            .bind(detail)
-            .execute(self.pool().await?)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn audit_log(&self, workspace_id: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
-            "SELECT id, at, actor, workspace_id, action, detail FROM audit_log
-             WHERE (?1 IS NULL OR workspace_id = ?1) ORDER BY id DESC LIMIT ?2",
-        )
-        .bind(workspace_id)
-        .bind(limit)
-        .fetch_all(self.pool().await?)
-        .await?)
-    }
 }
 
 /// Holds an exclusive OS lock on `<data dir>/shipdeck.db.lock` (the file
@@ -302,6 +265,32 @@ pub fn actor() -> String {
         .filter(|u| !u.is_empty())
         .or_else(account_name)
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The machine Shipdeck runs on (its host name), "unknown" when the OS
+/// does not say.
+pub fn host() -> String {
+    host_name()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(unix)]
+fn host_name() -> Option<String> {
+    let mut buf = vec![0u8; 256];
+    // SAFETY: `buf` is valid for `buf.len()` bytes; the call writes at
+    // most that many and we read only up to the first NUL inside it.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    Some(String::from_utf8_lossy(&buf[..end]).into_owned())
+}
+
+#[cfg(not(unix))]
+fn host_name() -> Option<String> {
+    std::env::var("COMPUTERNAME").ok()
 }
 
 #[cfg(unix)]
@@ -385,30 +374,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(store.recent_workspaces(10).await.unwrap()[0].id, "a");
-    }
-
-    #[tokio::test]
-    async fn audit_log_is_append_only_and_redacted() {
-        let (_dir, store) = store().await;
-        store
-            .audit(
-                None,
-                "test",
-                serde_json::json!({"url": "postgres://u:topsecret@h/db"}),
-            )
-            .await
-            .unwrap();
-        let rows = store.audit_log(None, 10).await.unwrap();
-        assert_eq!(rows.len(), 1);
-        assert!(!rows[0].detail.contains("topsecret"), "{}", rows[0].detail);
-        let update = sqlx::query("UPDATE audit_log SET action = 'x'")
-            .execute(store.pool().await.unwrap())
-            .await;
-        assert!(update.is_err());
-        let delete = sqlx::query("DELETE FROM audit_log")
-            .execute(store.pool().await.unwrap())
-            .await;
-        assert!(delete.is_err());
     }
 
     #[tokio::test]
