@@ -5,6 +5,10 @@ import type { AdvisorCheck } from "../AdvisorCheck";
 import type { AdvisorRun } from "../AdvisorRun";
 import type { AdvisorRunRequest } from "../AdvisorRunRequest";
 import type { AdvisorView } from "../AdvisorView";
+import type { AuditEntry } from "../AuditEntry";
+import type { AuditExportFormat } from "../AuditExportFormat";
+import type { AuditFacets } from "../AuditFacets";
+import type { AuditFilter } from "../AuditFilter";
 import type { BaselineReport } from "../BaselineReport";
 import type { BenchRunView } from "../BenchRunView";
 import type { BlueprintList } from "../BlueprintList";
@@ -79,6 +83,7 @@ import type { SchemaDoc } from "../SchemaDoc";
 import type { SecretsOptions } from "../SecretsOptions";
 import type { SecretsReport } from "../SecretsReport";
 import type { SourceText } from "../SourceText";
+import type { StoreStatus } from "../StoreStatus";
 import type { Theme } from "../Theme";
 import type { UpdateOutcome } from "../UpdateOutcome";
 import type { UpdateRequest } from "../UpdateRequest";
@@ -218,6 +223,16 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Array<RunningJob>>("activity_running"),
     activityCancel: (id: number): Promise<void> =>
       invoke<void>("activity_cancel", { id }),
+    auditEntries: (filter: AuditFilter): Promise<Array<AuditEntry>> =>
+      invoke<Array<AuditEntry>>("audit_entries", { filter }),
+    auditFacets: (): Promise<AuditFacets> =>
+      invoke<AuditFacets>("audit_facets"),
+    auditExport: (filter: AuditFilter, format: AuditExportFormat, path: string): Promise<string> =>
+      invoke<string>("audit_export", { filter, format, path }),
+    storeStatus: (): Promise<StoreStatus> =>
+      invoke<StoreStatus>("store_status"),
+    storeUseLocal: (): Promise<void> =>
+      invoke<void>("store_use_local"),
     logsRead: (query: LogQuery): Promise<Array<LogLine>> =>
       invoke<Array<LogLine>>("logs_read", { query }),
     /** Streams new log lines; a new call replaces the last. */
