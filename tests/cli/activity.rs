@@ -32,7 +32,16 @@ fn two_users(env: &Env) -> Repo {
     let made = run_as(
         env,
         "alice",
-        &["-C", repo.root_str(), "blueprint", "new", "note", "--set", "name=first", "--json"],
+        &[
+            "-C",
+            repo.root_str(),
+            "blueprint",
+            "new",
+            "note",
+            "--set",
+            "name=first",
+            "--json",
+        ],
     );
     assert_code(&made, 0);
     let demo = env.path("demo");
@@ -68,16 +77,31 @@ fn audit_filters_by_user_area_and_date_across_workspaces() {
         assert!(e.get(k).is_some(), "{k} missing: {e}");
     }
     // Every workspace: both, newest first.
-    assert_eq!(actions(&audit(&env, &repo, &["--all"])), ["demo.create", "blueprint.create"]);
-    assert_eq!(actions(&audit(&env, &repo, &["--all", "--user", "bob"])), ["demo.create"]);
-    assert_eq!(actions(&audit(&env, &repo, &["--all", "--area", "blueprints"])), ["blueprint.create"]);
+    assert_eq!(
+        actions(&audit(&env, &repo, &["--all"])),
+        ["demo.create", "blueprint.create"]
+    );
+    assert_eq!(
+        actions(&audit(&env, &repo, &["--all", "--user", "bob"])),
+        ["demo.create"]
+    );
+    assert_eq!(
+        actions(&audit(&env, &repo, &["--all", "--area", "blueprints"])),
+        ["blueprint.create"]
+    );
     assert!(audit(&env, &repo, &["--all", "--user", "bob", "--area", "blueprints"]).is_empty());
     assert!(audit(&env, &repo, &["--user", "bob"]).is_empty());
     // Dates: a window around today holds both; one that ended before has none.
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let window = ["--all", "--since", &today, "--until", &today];
     assert_eq!(audit(&env, &repo, &window).len(), 2);
-    let past = ["--all", "--since", "2020-01-01", "--until", "2020-01-02T00:00:00Z"];
+    let past = [
+        "--all",
+        "--since",
+        "2020-01-01",
+        "--until",
+        "2020-01-02T00:00:00Z",
+    ];
     assert!(audit(&env, &repo, &past).is_empty());
     let hostile = ["--all", "--user", "alice' OR '1'='1"];
     assert!(audit(&env, &repo, &hostile).is_empty());
@@ -100,8 +124,14 @@ fn audit_csv_has_the_export_columns_and_parses() {
     let rows = parse_csv(&csv_text);
     assert_eq!(rows.len(), 3, "{csv_text}");
     assert!(rows.iter().all(|r| r.len() == 10), "{rows:?}");
-    assert_eq!((rows[1][2].as_str(), rows[1][5].as_str(), rows[1][6].as_str()), ("bob", "demo", "demo.create"));
-    assert_eq!((rows[2][2].as_str(), rows[2][6].as_str()), ("alice", "blueprint.create"));
+    assert_eq!(
+        (rows[1][2].as_str(), rows[1][5].as_str(), rows[1][6].as_str()),
+        ("bob", "demo", "demo.create")
+    );
+    assert_eq!(
+        (rows[2][2].as_str(), rows[2][6].as_str()),
+        ("alice", "blueprint.create")
+    );
     assert!(rows[2][1].ends_with('Z'), "RFC 3339 UTC: {}", rows[2][1]);
     let detail: serde_json::Value = serde_json::from_str(&rows[2][9]).unwrap();
     assert_eq!(detail["blueprint"], "note");
@@ -115,14 +145,33 @@ fn a_bad_date_is_a_usage_error_with_a_hint() {
     let env = Env::new();
     let repo = workspace(&env);
     let v = env.json(
-        &["-C", repo.root_str(), "activity", "--audit", "--since", "last tuesday", "--json"],
+        &[
+            "-C",
+            repo.root_str(),
+            "activity",
+            "--audit",
+            "--since",
+            "last tuesday",
+            "--json",
+        ],
         1,
     );
     assert_eq!(v["code"], "activity.bad_date");
     assert!(v["hint"].as_str().unwrap().contains("YYYY-MM-DD"), "{v}");
-    let out = env.run(&["-C", repo.root_str(), "activity", "--audit", "--until", "2026-02-30"]);
+    let out = env.run(&[
+        "-C",
+        repo.root_str(),
+        "activity",
+        "--audit",
+        "--until",
+        "2026-02-30",
+    ]);
     assert_code(&out, 1);
-    assert!(text(&out.stderr).contains("error[activity.bad_date]"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("error[activity.bad_date]"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -130,16 +179,36 @@ fn jobs_list_is_per_workspace_unless_all() {
     let env = Env::new();
     let repo = workspace(&env);
     let other = Repo::init(&env.path("other"));
-    assert_code(&env.run(&["-C", repo.root_str(), "workspace", "scan", "--json"]), 0);
+    assert_code(
+        &env.run(&["-C", repo.root_str(), "workspace", "scan", "--json"]),
+        0,
+    );
     let here = env.json(&["-C", repo.root_str(), "activity", "--json"], 0);
     let jobs = here["jobs"].as_array().unwrap();
     assert!(!jobs.is_empty(), "{here}");
     let ws = jobs[0]["workspace_id"].clone();
     assert!(jobs.iter().all(|j| j["workspace_id"] == ws), "{here}");
     let there = env.json(&["-C", other.root.to_str().unwrap(), "activity", "--json"], 0);
-    assert!(there["jobs"].as_array().unwrap().iter().all(|j| j["workspace_id"] != ws), "{there}");
-    let all = env.json(&["-C", other.root.to_str().unwrap(), "activity", "--all", "--json"], 0);
-    assert!(all["jobs"].as_array().unwrap().iter().any(|j| j["workspace_id"] == ws), "{all}");
+    assert!(
+        there["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|j| j["workspace_id"] != ws),
+        "{there}"
+    );
+    let all = env.json(
+        &["-C", other.root.to_str().unwrap(), "activity", "--all", "--json"],
+        0,
+    );
+    assert!(
+        all["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["workspace_id"] == ws),
+        "{all}"
+    );
 }
 
 /// RFC 4180, enough for these rows: quoted cells with "" and newlines.

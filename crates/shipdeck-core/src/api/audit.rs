@@ -65,26 +65,47 @@ pub enum AuditExportFormat {
 /// day's local midnight, or, with `end_of_day`, the next day's (so an
 /// exclusive `until` of a day includes the day); RFC 3339 is that instant.
 pub fn parse_date(value: &str, end_of_day: bool) -> Result<i64> {
-    let bad = || Error::from(AuditError::BadDate { value: value.chars().take(100).collect() });
+    let bad = || {
+        Error::from(AuditError::BadDate {
+            value: value.chars().take(100).collect(),
+        })
+    };
     let s = value.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(s) {
         return Ok(at.timestamp_millis());
     }
     let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?;
-    let day = if end_of_day { day.succ_opt().ok_or_else(bad)? } else { day };
+    let day = if end_of_day {
+        day.succ_opt().ok_or_else(bad)?
+    } else {
+        day
+    };
     let midnight = day.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
     // A midnight skipped by a clock change is the first instant after it.
     let local = Local
         .from_local_datetime(&midnight)
         .earliest()
-        .or_else(|| Local.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
+        .or_else(|| {
+            Local
+                .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .ok_or_else(bad)?;
     Ok(local.timestamp_millis())
 }
 
 /// The CSV columns of an export.
 pub const CSV_HEADER: [&str; 10] = [
-    "id", "at", "user", "host", "workspace", "area", "action", "target", "outcome", "detail",
+    "id",
+    "at",
+    "user",
+    "host",
+    "workspace",
+    "area",
+    "action",
+    "target",
+    "outcome",
+    "detail",
 ];
 
 /// The entries as CSV (RFC 4180, header first). Times are RFC 3339 UTC;
@@ -116,7 +137,9 @@ pub fn audit_csv(entries: &[AuditEntry]) -> Result<String> {
         w.write_record(row.iter().map(|cell| safe_cell(cell)))
             .map_err(csv_err)?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Internal(format!("audit CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("audit CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(format!("audit CSV: {e}")))
 }
 
@@ -236,26 +259,47 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0][0], "7");
         assert_eq!(rows[0][1], "2025-11-24T16:00:00.000Z");
-        assert_eq!(rows[0][2..7], ["alice", "build-01", "w1", "migrations", "migrate.up"]);
+        assert_eq!(
+            rows[0][2..7],
+            ["alice", "build-01", "w1", "migrations", "migrate.up"]
+        );
         assert_eq!(rows[0][7], hostile);
         assert_eq!(rows[0][9], r#"{"k":"v,w"}"#);
     }
 
     #[test]
     fn csv_defuses_cells_a_spreadsheet_would_run_as_formulas() {
-        let cells: Vec<String> = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)", "\tx", "ok=fine"]
-            .iter()
-            .map(|t| parse(&audit_csv(&[entry(1, t, json!({}))]).unwrap())[0][7].clone())
-            .collect();
+        let cells: Vec<String> = [
+            "=HYPERLINK(\"http://evil\")",
+            "+1+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "ok=fine",
+        ]
+        .iter()
+        .map(|t| parse(&audit_csv(&[entry(1, t, json!({}))]).unwrap())[0][7].clone())
+        .collect();
         assert_eq!(
             cells,
-            ["'=HYPERLINK(\"http://evil\")", "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "ok=fine"]
+            [
+                "'=HYPERLINK(\"http://evil\")",
+                "'+1+1",
+                "'-2",
+                "'@SUM(A1)",
+                "'\tx",
+                "ok=fine"
+            ]
         );
     }
 
     #[test]
     fn exports_redact_a_password_in_the_detail() {
-        let leaky = entry(1, "main", json!({"url": "postgres://admin:s3cr3t-pass@db:5432/app"}));
+        let leaky = entry(
+            1,
+            "main",
+            json!({"url": "postgres://admin:s3cr3t-pass@db:5432/app"}),
+        );
         let csv_text = audit_csv(std::slice::from_ref(&leaky)).unwrap();
         let json_text = audit_json(&[leaky]).unwrap();
         for text in [&csv_text, &json_text] {
@@ -269,12 +313,23 @@ mod tests {
 
     #[test]
     fn dates_are_days_in_local_time_or_rfc3339_instants() {
-        assert_eq!(parse_date("2026-12-01T09:30:00Z", false).unwrap(), 1_796_117_400_000);
-        assert_eq!(parse_date("2026-12-01T09:30:00+01:00", true).unwrap(), 1_796_113_800_000);
+        assert_eq!(
+            parse_date("2026-12-01T09:30:00Z", false).unwrap(),
+            1_796_117_400_000
+        );
+        assert_eq!(
+            parse_date("2026-12-01T09:30:00+01:00", true).unwrap(),
+            1_796_113_800_000
+        );
         let start = parse_date("2026-12-01", false).unwrap();
         let end = parse_date("2026-12-01", true).unwrap();
         let expected = Local
-            .from_local_datetime(&NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(0, 0, 0).unwrap())
+            .from_local_datetime(
+                &NaiveDate::from_ymd_opt(2026, 12, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+            )
             .earliest()
             .unwrap();
         assert_eq!(start, expected.timestamp_millis());
@@ -293,24 +348,41 @@ mod tests {
             .await
             .unwrap();
         core.store_ref()
-            .audit(None, "secret.set", json!({"name": "gh", "token": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}))
+            .audit(
+                None,
+                "secret.set",
+                json!({"name": "gh", "token": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}),
+            )
             .await
             .unwrap();
-        let filter = AuditFilter { limit: 10, ..AuditFilter::default() };
+        let filter = AuditFilter {
+            limit: 10,
+            ..AuditFilter::default()
+        };
         let out = data.path().join("audit.csv");
-        core.audit_export(&filter, AuditExportFormat::Csv, &out).await.unwrap();
+        core.audit_export(&filter, AuditExportFormat::Csv, &out)
+            .await
+            .unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
         assert_eq!(parse(&text)[0][6], "secret.set");
         assert!(!text.contains("ghp_0123456789"), "{text}");
         let out = data.path().join("audit.json");
-        core.audit_export(&filter, AuditExportFormat::Json, &out).await.unwrap();
+        core.audit_export(&filter, AuditExportFormat::Json, &out)
+            .await
+            .unwrap();
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
         assert_eq!(v["audit"][0]["area"], "secrets");
         let missing = data.path().join("no/such/folder/audit.csv");
-        let e = core.audit_export(&filter, AuditExportFormat::Csv, &missing).await.unwrap_err();
+        let e = core
+            .audit_export(&filter, AuditExportFormat::Csv, &missing)
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), "activity.export_path");
         assert!(!missing.exists());
-        let e = core.audit_export(&filter, AuditExportFormat::Csv, data.path()).await.unwrap_err();
+        let e = core
+            .audit_export(&filter, AuditExportFormat::Csv, data.path())
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), "activity.export_path");
     }
 }

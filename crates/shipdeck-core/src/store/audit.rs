@@ -188,7 +188,10 @@ impl AuditColumns {
 /// area's name where the action uses a shorter word (`migrate.up` →
 /// `migrations`).
 pub fn area_of(action: &str) -> Option<String> {
-    let prefix = action.split('.').next().filter(|p| !p.is_empty() && *p != action)?;
+    let prefix = action
+        .split('.')
+        .next()
+        .filter(|p| !p.is_empty() && *p != action)?;
     let area = match prefix {
         "release" => "releases",
         "migrate" => "migrations",
@@ -206,7 +209,6 @@ fn bounded(s: &str) -> String {
     redact(s).chars().take(MAX_AUDIT_FIELD).collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -221,7 +223,14 @@ mod tests {
 
     /// Writes an entry as `user` at `at` (the columns `audit` derives, by
     /// the same rule).
-    async fn entry(store: &Store, at: i64, user: &str, ws: Option<&str>, action: &str, detail: serde_json::Value) {
+    async fn entry(
+        store: &Store,
+        at: i64,
+        user: &str,
+        ws: Option<&str>,
+        action: &str,
+        detail: serde_json::Value,
+    ) {
         let c = AuditColumns::of(action, &detail);
         sqlx::query(
             "INSERT INTO audit_log (at, actor, workspace_id, action, detail, host, area, target, outcome)
@@ -250,8 +259,24 @@ mod tests {
         store.upsert_workspace("w2", "/w2", "two", false).await.unwrap();
         let up = json!({"database": "main", "outcome": "ok"});
         entry(&store, 1_000, "alice", Some("w1"), "migrate.up", up).await;
-        entry(&store, 2_000, "bob", Some("w1"), "secret.set", json!({"name": "gh"})).await;
-        entry(&store, 3_000, "alice", Some("w2"), "release.cut", json!({"tag": "v1.0.0"})).await;
+        entry(
+            &store,
+            2_000,
+            "bob",
+            Some("w1"),
+            "secret.set",
+            json!({"name": "gh"}),
+        )
+        .await;
+        entry(
+            &store,
+            3_000,
+            "alice",
+            Some("w2"),
+            "release.cut",
+            json!({"tag": "v1.0.0"}),
+        )
+        .await;
         entry(&store, 4_000, "carol", None, "demo.create", json!({"root": "/d"})).await;
         (dir, store)
     }
@@ -287,7 +312,11 @@ mod tests {
     async fn an_entry_keeps_who_where_area_target_and_outcome() {
         let (_dir, store) = store().await;
         store
-            .audit(None, "migrate.up", json!({"database": "main", "outcome": "failed", "url": "x"}))
+            .audit(
+                None,
+                "migrate.up",
+                json!({"database": "main", "outcome": "failed", "url": "x"}),
+            )
             .await
             .unwrap();
         let e = &store.audit_log(None, 1).await.unwrap()[0];
@@ -306,20 +335,53 @@ mod tests {
         assert_eq!(c.target.as_deref(), Some("prod"));
         assert_eq!(c.outcome, None);
         // The first string key wins; a non-string value is passed over.
-        let c = AuditColumns::of("x.y", &json!({"database": 3, "package": "web", "tag": "v1", "ok": false}));
+        let c = AuditColumns::of(
+            "x.y",
+            &json!({"database": 3, "package": "web", "tag": "v1", "ok": false}),
+        );
         assert_eq!(c.target.as_deref(), Some("web"));
         assert_eq!(c.outcome.as_deref(), Some("failed"));
         let c = AuditColumns::of("x.y", &json!({"environment": "stage", "ok": true}));
-        assert_eq!((c.target.as_deref(), c.outcome.as_deref()), (Some("stage"), Some("ok")));
+        assert_eq!(
+            (c.target.as_deref(), c.outcome.as_deref()),
+            (Some("stage"), Some("ok"))
+        );
         let c = AuditColumns::of("noarea", &json!("not an object"));
-        assert_eq!(c, AuditColumns { area: None, target: None, outcome: None });
-        let names: Vec<_> = ["release.cut", "migrate.up", "secret.rm", "deps.update", "blueprint.create", "advisor.accept", "security.secret_dismiss", "rollback.step", "demo.create"]
-            .iter()
-            .map(|a| area_of(a).unwrap())
-            .collect();
+        assert_eq!(
+            c,
+            AuditColumns {
+                area: None,
+                target: None,
+                outcome: None
+            }
+        );
+        let names: Vec<_> = [
+            "release.cut",
+            "migrate.up",
+            "secret.rm",
+            "deps.update",
+            "blueprint.create",
+            "advisor.accept",
+            "security.secret_dismiss",
+            "rollback.step",
+            "demo.create",
+        ]
+        .iter()
+        .map(|a| area_of(a).unwrap())
+        .collect();
         assert_eq!(
             names,
-            ["releases", "migrations", "secrets", "dependencies", "blueprints", "advisor", "security", "rollback", "demo"]
+            [
+                "releases",
+                "migrations",
+                "secrets",
+                "dependencies",
+                "blueprints",
+                "advisor",
+                "security",
+                "rollback",
+                "demo"
+            ]
         );
     }
 
@@ -328,7 +390,11 @@ mod tests {
         let (_dir, store) = store().await;
         let huge = "d".repeat(1024 * 1024);
         store
-            .audit(None, "migrate.up", json!({"database": huge, "outcome": "postgres://u:hunter2secret@h/db"}))
+            .audit(
+                None,
+                "migrate.up",
+                json!({"database": huge, "outcome": "postgres://u:hunter2secret@h/db"}),
+            )
             .await
             .unwrap();
         let e = &store.audit_log(None, 1).await.unwrap()[0];
@@ -354,11 +420,20 @@ mod tests {
         assert_eq!(by(f(|f| f.workspace_id = Some("w1".into()))).await, [2, 1]);
         assert_eq!(by(f(|f| f.user = Some("alice".into()))).await, [3, 1]);
         assert_eq!(by(f(|f| f.area = Some("migrations".into()))).await, [1]);
-        assert_eq!(by(f(|f| f.area = Some("nothing".into()))).await, Vec::<i64>::new());
-        // `since` is inclusive, `until` exclusive.
-        assert_eq!(by(f(|f| (f.since, f.until) = (Some(2_000), Some(4_000)))).await, [3, 2]);
         assert_eq!(
-            by(f(|f| (f.user, f.workspace_id) = (Some("alice".into()), Some("w2".into())))).await,
+            by(f(|f| f.area = Some("nothing".into()))).await,
+            Vec::<i64>::new()
+        );
+        // `since` is inclusive, `until` exclusive.
+        assert_eq!(
+            by(f(|f| (f.since, f.until) = (Some(2_000), Some(4_000)))).await,
+            [3, 2]
+        );
+        assert_eq!(
+            by(f(
+                |f| (f.user, f.workspace_id) = (Some("alice".into()), Some("w2".into()))
+            ))
+            .await,
             [3]
         );
         assert_eq!(by(f(|f| f.limit = 2)).await, [4, 3]);
@@ -366,7 +441,10 @@ mod tests {
         assert_eq!(by(f(|f| f.limit = 0)).await, [4]);
         assert_eq!(by(f(|f| f.limit = i64::MAX)).await.len(), 4);
         // Hostile values are bound, never spliced into SQL.
-        assert_eq!(by(f(|f| f.user = Some("' OR '1'='1".into()))).await, Vec::<i64>::new());
+        assert_eq!(
+            by(f(|f| f.user = Some("' OR '1'='1".into()))).await,
+            Vec::<i64>::new()
+        );
     }
 
     #[tokio::test]
@@ -389,7 +467,10 @@ mod tests {
             .await
             .unwrap();
         let e = &store.audit_log(None, 10).await.unwrap()[0];
-        assert_eq!((e.user.as_str(), e.host.as_deref(), e.area.as_deref()), ("old", None, None));
+        assert_eq!(
+            (e.user.as_str(), e.host.as_deref(), e.area.as_deref()),
+            ("old", None, None)
+        );
         assert!(store.audit_facets(None).await.unwrap().areas.is_empty());
     }
 }

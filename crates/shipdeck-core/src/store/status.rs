@@ -56,10 +56,7 @@ impl Store {
             Err(e) => return Err(Error::io("read", &path)(e)),
         };
         let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_column(&text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_column(&text, s.start)).unwrap_or((1, 1));
             Error::InvalidConfig {
                 path: path.clone(),
                 line,
@@ -119,7 +116,10 @@ mod tests {
         .unwrap();
         Store::use_local(dir.path()).unwrap();
         let after = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(after, "# my settings\ntheme = \"dark\" # kept\n\n[ui]\nzoom = 1.25\n");
+        assert_eq!(
+            after,
+            "# my settings\ntheme = \"dark\" # kept\n\n[ui]\nzoom = 1.25\n"
+        );
         // Again: nothing to remove, nothing changes.
         Store::use_local(dir.path()).unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), after);

@@ -110,6 +110,11 @@ export const COMMANDS = [
   "activity_list",
   "activity_running",
   "activity_cancel",
+  "audit_entries",
+  "audit_facets",
+  "audit_export",
+  "store_status",
+  "store_use_local",
   "logs_read",
   "logs_follow",
   "secrets_set",
@@ -223,14 +228,19 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Array<RunningJob>>("activity_running"),
     activityCancel: (id: number): Promise<void> =>
       invoke<void>("activity_cancel", { id }),
+    /** Audit entries the filter selects, newest first (at most 10 000). */
     auditEntries: (filter: AuditFilter): Promise<Array<AuditEntry>> =>
       invoke<Array<AuditEntry>>("audit_entries", { filter }),
+    /** The users and areas in the audit log, for the filter menus. */
     auditFacets: (): Promise<AuditFacets> =>
       invoke<AuditFacets>("audit_facets"),
+    /** Writes the filtered entries as CSV or JSON to the file picked in the save dialog; returns it. */
     auditExport: (filter: AuditFilter, format: AuditExportFormat, path: string): Promise<string> =>
       invoke<string>("audit_export", { filter, format, path }),
+    /** Whether the store answers; the window shows why not, with Retry and Use the local store. */
     storeStatus: (): Promise<StoreStatus> =>
       invoke<StoreStatus>("store_status"),
+    /** Back to the local store (removes `store_url` from settings.toml). */
     storeUseLocal: (): Promise<void> =>
       invoke<void>("store_use_local"),
     logsRead: (query: LogQuery): Promise<Array<LogLine>> =>
