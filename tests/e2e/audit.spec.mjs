@@ -1,9 +1,11 @@
 // The Audit view in the real window. Before the app starts, the CLI writes
-// into the same data folder what two people did: "release-bot" generates a
-// file from a blueprint in the workspace, "ana" creates a demo workspace
-// (an entry of no workspace). The view lists the workspace's entry with
-// who, where and the area; the area filter narrows it to nothing and back;
-// "All workspaces" shows both, and a row opens to its redacted detail.
+// into the same data folder what three people did: "release-bot" generates
+// a file from a blueprint in the workspace, "dba" applies a migration to its
+// SQLite database, "ana" creates a demo workspace (an entry of no
+// workspace). The view lists the workspace's entries with who, where, the
+// area, the target and the outcome; the area filter narrows them to nothing
+// and back; "All workspaces" shows all three, and a row opens to its
+// redacted detail.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -38,6 +40,7 @@ const rows = () =>
     `return [...document.querySelectorAll('[data-testid="audit-row"]')].map((r) => ({
        who: r.querySelector('[data-testid="audit-who"]').textContent.trim(),
        area: r.dataset.area,
+       outcome: r.querySelector(".badge")?.textContent.trim() ?? null,
        text: r.textContent,
      }))`,
   );
@@ -55,6 +58,15 @@ before(async () => {
     join(ws, "blueprints/note/files/notes/{{ name }}.txt"),
     "{{ name }}\n",
   );
+  mkdirSync(join(ws, "migrations"));
+  writeFileSync(
+    join(ws, "migrations/1_invoices.sql"),
+    "CREATE TABLE invoices (id BIGINT PRIMARY KEY);\n",
+  );
+  writeFileSync(
+    join(ws, "shipdeck.toml"),
+    `[databases.main]\nurl = "sqlite://${join(dir, "billing.db")}"\nmigrations = "migrations"\n`,
+  );
   git("add", "-A");
   git("commit", "-q", "-m", "feat: notes");
   cliAs("release-bot", [
@@ -67,6 +79,7 @@ before(async () => {
     "name=launch",
     "--json",
   ]);
+  cliAs("dba", ["-C", ws, "migrate", "up", "--json"]);
   cliAs("ana", ["demo", "create", join(dir, "demo"), "--json"]);
   s = await launch([ws]);
   await s.waitForText('[data-testid="branch"]', "main");
@@ -77,15 +90,20 @@ after(async () => {
   await s?.end();
 });
 
-test("the workspace's entry shows who, on which machine, and the area", async () => {
+test("the workspace's entries show who, on which machine, the area, target and outcome", async () => {
   await s.waitFor("the audit rows", async () =>
-    (await rows()).length === 1 ? true : null,
+    (await rows()).length === 2 ? true : null,
   );
-  const [row] = await rows();
-  assert.match(row.who, /^release-bot@.+/);
-  assert.equal(row.area, "blueprints");
-  assert.match(row.text, /blueprint\.create/);
-  assert.match(row.text, /billing/);
+  const [migration, blueprint] = await rows();
+  assert.match(migration.who, /^dba@.+/);
+  assert.equal(migration.area, "migrations");
+  assert.match(migration.text, /migrate\.up/);
+  assert.match(migration.text, /main/);
+  assert.equal(migration.outcome, "ok");
+  assert.match(blueprint.who, /^release-bot@.+/);
+  assert.equal(blueprint.area, "blueprints");
+  assert.match(blueprint.text, /blueprint\.create/);
+  assert.match(blueprint.text, /billing/);
 });
 
 test("filtering by another area leaves no row, and clearing it brings it back", async () => {
@@ -98,21 +116,22 @@ test("filtering by another area leaves no row, and clearing it brings it back", 
   await s.waitForText('[data-testid="audit-empty"]', "No entry matches");
   assert.equal((await rows()).length, 0);
   await choose("audit-area", "");
-  await s.waitFor("the row again", async () =>
-    (await rows()).length === 1 ? true : null,
+  await s.waitFor("the rows again", async () =>
+    (await rows()).length === 2 ? true : null,
   );
 });
 
-test("all workspaces list both people's entries; a row opens to its detail", async () => {
+test("all workspaces list every person's entries; a row opens to its detail", async () => {
   await s.click('input[name="audit-scope"][value="all"]');
-  await s.waitFor("both entries", async () =>
-    (await rows()).length === 2 ? true : null,
+  await s.waitFor("all three entries", async () =>
+    (await rows()).length === 3 ? true : null,
   );
-  const [newest, older] = await rows();
+  const [newest] = await rows();
   assert.match(newest.who, /^ana@/);
   assert.equal(newest.area, "demo");
-  assert.match(older.who, /^release-bot@/);
-  await s.click('[data-testid="audit-row"]:last-of-type button.expand');
-  await s.waitForText('[data-testid="audit-detail"]', '"blueprint": "note"');
+  await s.click(
+    '[data-testid="audit-row"][data-area="migrations"] button.expand',
+  );
+  await s.waitForText('[data-testid="audit-detail"]', '"database": "main"');
   await shot(s, "audit");
 });
