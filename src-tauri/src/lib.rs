@@ -32,7 +32,11 @@ pub fn run() {
         .ok();
     let opened = tauri::async_runtime::block_on(async {
         let core = Shipdeck::open(paths).await?;
-        core.open_store().await?;
+        // A store that cannot be opened (a shared one that is down) is
+        // no reason to quit: the window says why and offers the way out.
+        if let Err(e) = core.open_store().await {
+            tracing::warn!(code = %e.code(), "the store cannot be opened: {}", e.payload().message);
+        }
         Ok::<_, shipdeck_core::Error>(core)
     });
     let core = match opened {

@@ -3,6 +3,7 @@
 //! private Secret Service), real PostgreSQL and MariaDB on 127.0.0.1.
 #![allow(clippy::too_many_lines)] // a test reads best as one scenario
 
+mod activity;
 mod advisor;
 mod area_names;
 mod bench;

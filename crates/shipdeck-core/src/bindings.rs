@@ -15,6 +15,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::workspace::HistoryStats::export_all(&cfg)?;
     crate::store::RecentWorkspace::export_all(&cfg)?;
     crate::store::AuditEntry::export_all(&cfg)?;
+    crate::store::AuditFilter::export_all(&cfg)?;
+    crate::store::AuditFacets::export_all(&cfg)?;
+    crate::store::StoreStatus::export_all(&cfg)?;
+    crate::api::AuditExportFormat::export_all(&cfg)?;
     crate::charts::Chart::export_all(&cfg)?;
     crate::charts::Theme::export_all(&cfg)?;
     crate::jobs::JobRecord::export_all(&cfg)?;

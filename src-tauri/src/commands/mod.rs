@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod advisor;
 pub mod app;
+pub mod audit;
 pub mod benchmarks;
 pub mod blueprints;
 pub mod bundle;
@@ -20,6 +21,7 @@ pub mod releases;
 pub mod rollback;
 pub mod secrets;
 pub mod security;
+pub mod store;
 pub mod workspace;
 
 use shipdeck_core::jobs::{ProgressEvent, ProgressSink};

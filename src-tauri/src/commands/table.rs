@@ -32,6 +32,18 @@ macro_rules! with_commands {
             activity::activity_running() -> Vec<RunningJob>;
             activity::activity_cancel(id: i64) -> ();
 
+            /// Audit entries the filter selects, newest first (at most 10 000).
+            audit::audit_entries(filter: AuditFilter) -> Vec<AuditEntry>;
+            /// The users and areas in the audit log, for the filter menus.
+            audit::audit_facets() -> AuditFacets;
+            /// Writes the filtered entries as CSV or JSON to the file picked in the save dialog; returns it.
+            audit::audit_export(filter: AuditFilter, format: AuditExportFormat, path: String) -> String;
+
+            /// Whether the store answers; the window shows why not, with Retry and Use the local store.
+            store::store_status() -> StoreStatus;
+            /// Back to the local store (removes `store_url` from settings.toml).
+            store::store_use_local() -> ();
+
             logs::logs_read(query: LogQuery) -> Vec<LogLine>;
             /// Streams new log lines; a new call replaces the last.
             @app logs::logs_follow(; on_line: Channel<LogLine>) -> ();

@@ -15,10 +15,10 @@ pub use spec::{ArgSpec, CommandSpec, TsType};
 use shipdeck_core::{
     advisor::{CheckInfo, Suggestion},
     api::{
-        AcceptedFinding, AdvisorRunRequest, AdvisorView, BenchRunView, BlueprintList, BlueprintRequest,
-        BundleView, BundleViewRequest, CompareReport, CreateMigrationRequest, DismissRequest,
-        DocsCheckRequest, DownRequest, EnvRunKind, HealthReport, HttpLoad, LintReport, MigrationDetail,
-        ParityView, PublishRequest, ReadinessReportRequest, ReleaseHistory, RepairRequest,
+        AcceptedFinding, AdvisorRunRequest, AdvisorView, AuditExportFormat, BenchRunView, BlueprintList,
+        BlueprintRequest, BundleView, BundleViewRequest, CompareReport, CreateMigrationRequest,
+        DismissRequest, DocsCheckRequest, DownRequest, EnvRunKind, HealthReport, HttpLoad, LintReport,
+        MigrationDetail, ParityView, PublishRequest, ReadinessReportRequest, ReleaseHistory, RepairRequest,
         RollbackPlanRequest, RollbackRunRequest, SarifFilter, SarifImportSummary, SarifList, SchemaDoc,
     },
     benchmarks::loadgen::{HttpLoadRules, HttpReport},
@@ -43,7 +43,9 @@ use shipdeck_core::{
     rollback::{RollbackPlan, RollbackRunResult, Runbook},
     security::secrets::{SecretsOptions, SecretsReport},
     security::vulns::{VulnsOptions, VulnsReport},
-    store::{AdvisorRun, EnvRun, MigrationRun, RecentWorkspace},
+    store::{
+        AdvisorRun, AuditEntry, AuditFacets, AuditFilter, EnvRun, MigrationRun, RecentWorkspace, StoreStatus,
+    },
     workspace::{HistoryStats, WorkspaceInfo},
     CredentialInfo, Result, Shipdeck,
 };

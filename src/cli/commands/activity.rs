@@ -1,8 +1,12 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
+use shipdeck_core::api::{audit_csv, parse_date};
 use shipdeck_core::logs::{LogLevel, LogQuery};
-use shipdeck_core::Result;
+use shipdeck_core::secrets::redact;
+use shipdeck_core::store::{AuditFilter, MAX_AUDIT_ENTRIES};
+use shipdeck_core::{Result, Shipdeck};
 
 use super::open_core;
 use crate::cli::output::ago;
@@ -18,6 +22,21 @@ pub struct ActivityArgs {
     /// The audit log instead: who changed what, and when.
     #[arg(long)]
     pub audit: bool,
+    /// Audit entries of this OS user only.
+    #[arg(long, value_name = "USER", requires = "audit")]
+    pub user: Option<String>,
+    /// Audit entries of this area only (releases, migrations, secrets, …).
+    #[arg(long, value_name = "AREA", requires = "audit")]
+    pub area: Option<String>,
+    /// Audit entries from this day (YYYY-MM-DD, local time) or instant (RFC 3339) on.
+    #[arg(long, value_name = "DATE", requires = "audit")]
+    pub since: Option<String>,
+    /// Audit entries before this instant, or up to the end of this day.
+    #[arg(long, value_name = "DATE", requires = "audit")]
+    pub until: Option<String>,
+    /// Print the audit entries as CSV (the export's columns) instead of a table.
+    #[arg(long, requires = "audit", conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Args, Debug)]
@@ -36,18 +55,7 @@ pub async fn activity(args: ActivityArgs, g: &Global, out: &Output) -> Result<Ex
     let core = open_core().await?;
     let dir = g.workspace_dir();
     if args.audit {
-        let entries = core
-            .audit((!args.all).then_some(dir.as_path()), args.limit)
-            .await?;
-        out.print(&serde_json::json!({ "audit": entries }), |_| {
-            if entries.is_empty() {
-                println!("Nothing changed yet.");
-            }
-            for e in &entries {
-                println!("{:<14} {:<10} {:<20} {}", ago(e.at), e.actor, e.action, e.detail);
-            }
-        });
-        return Ok(ExitCode::SUCCESS);
+        return audit(&core, args, &dir, out).await;
     }
     let jobs = core
         .activity((!args.all).then_some(dir.as_path()), args.limit)
@@ -73,6 +81,44 @@ pub async fn activity(args: ActivityArgs, g: &Global, out: &Output) -> Result<Ex
                 ago(j.started_at),
                 j.outcome.as_str(),
                 took
+            );
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit(core: &Shipdeck, args: ActivityArgs, dir: &Path, out: &Output) -> Result<ExitCode> {
+    let filter = AuditFilter {
+        workspace_id: match args.all {
+            true => None,
+            false => Some(core.workspace_id(dir).await?),
+        },
+        user: args.user,
+        area: args.area,
+        since: args.since.as_deref().map(|d| parse_date(d, false)).transpose()?,
+        until: args.until.as_deref().map(|d| parse_date(d, true)).transpose()?,
+        limit: args.limit.clamp(1, MAX_AUDIT_ENTRIES),
+    };
+    let entries = core.audit_entries(&filter).await?;
+    if args.csv {
+        print!("{}", audit_csv(&entries)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    out.print(&serde_json::json!({ "audit": entries }), |_| {
+        if entries.is_empty() {
+            println!("Nothing changed yet.");
+        }
+        for e in &entries {
+            let who = format!("{}@{}", e.user, e.host.as_deref().unwrap_or("?"));
+            let target = e.target.as_deref().unwrap_or("");
+            let outcome = e.outcome.as_deref().unwrap_or("");
+            println!(
+                "{:<14} {:<24} {:<24} {:<20} {outcome:<8} {}",
+                ago(e.at),
+                who,
+                e.action,
+                target,
+                redact(&e.detail)
             );
         }
     });

@@ -119,6 +119,11 @@ fn a_run_on_the_demo_rolls_back_deploy_database_and_release_and_verifies() {
         .filter(|e| e["action"] == "rollback.step")
         .collect();
     assert_eq!(steps.len(), 4, "{audit}");
+    for step in &steps {
+        assert_eq!(step["area"], "rollback", "{step}");
+        assert_eq!(step["outcome"], "ok", "{step}");
+        assert!(step["target"].is_string(), "the environment: {step}");
+    }
 
     // The runbook says when it was last rehearsed; --check sees edits.
     let book = env.json(&["-C", d, "rollback", "runbook", "--write", "--json"], 0);

@@ -67,10 +67,15 @@ export const api = {
   },
 
   /** The native save dialog starting at `path`; null when the user cancels. */
-  async pickSaveFile(path: string, name: string, extension: string): Promise<string | null> {
+  async pickSaveFile(
+    path: string,
+    name: string,
+    extension: string,
+    title = "Export the readiness report",
+  ): Promise<string | null> {
     const picked = await save({
       defaultPath: path,
-      title: "Export the readiness report",
+      title,
       filters: [{ name, extensions: [extension] }],
     });
     return typeof picked === "string" ? picked : null;

@@ -18,6 +18,7 @@ export const ROUTES = [
   { id: "docs", label: "Docs", key: "" },
   { id: "blueprints", label: "Blueprints", key: "" },
   { id: "activity", label: "Activity", key: "7" },
+  { id: "audit", label: "Audit", key: "" },
   { id: "logs", label: "Logs", key: "8" },
   { id: "doctor", label: "Doctor", key: "9" },
   { id: "settings", label: "Settings", key: "0" },

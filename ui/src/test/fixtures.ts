@@ -1,4 +1,5 @@
 // Realistic data for component tests (shapes from the generated bindings).
+import type { AuditEntry } from "../lib/bindings/AuditEntry";
 import type { HistoryStats } from "../lib/bindings/HistoryStats";
 import type { JobRecord } from "../lib/bindings/JobRecord";
 import type { WorkspaceInfo } from "../lib/bindings/WorkspaceInfo";
@@ -138,6 +139,24 @@ export function packagePlan(overrides: Partial<PackagePlan> = {}): PackagePlan {
     changelog: "## [1.5.0] - 2026-11-25\n\n### Added\n\n- **api:** add request tracing (4bd6c29)\n",
     changelog_path: "CHANGELOG.md",
     override_reason: null,
+    ...overrides,
+  };
+}
+
+export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  const user = overrides.user ?? "ana";
+  return {
+    id: 1,
+    at: Date.now() - 5 * 60_000,
+    actor: user,
+    workspace_id: "cf1d882a935f951a",
+    action: "migrate.up",
+    detail: '{"database":"main","outcome":"ok"}',
+    user,
+    host: "build-01",
+    area: "migrations",
+    target: "main",
+    outcome: "ok",
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@
 //! Areas add their methods in their own files (`releases.rs`, …).
 
 mod advisor;
+mod audit;
 mod benchmarks;
 mod blueprints;
 mod bundle;
@@ -23,6 +24,7 @@ mod security;
 mod security_sarif;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
+pub use audit::{audit_csv, audit_json, parse_date, AuditError, AuditExportFormat, CSV_HEADER};
 pub use benchmarks::{BenchRunView, CompareReport};
 pub use blueprints::{BlueprintList, BlueprintRequest};
 pub use bundle::{BundleHistoryEntry, BundleView, BundleViewRequest};

@@ -4,6 +4,7 @@
 //! PostgreSQL store), embedded at build time.
 
 mod advisor;
+mod audit;
 mod benchmarks;
 mod bundle;
 mod coverage;
@@ -17,6 +18,7 @@ mod releases;
 mod rollback;
 mod security;
 pub mod settings;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -31,10 +33,10 @@ use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::secrets::redact;
 pub use db::{q, Db, Tx};
 
 pub use advisor::{AdvisorRun, Dismissal, FindingHistory};
+pub use audit::{area_of, AuditEntry, AuditFacets, AuditFilter, MAX_AUDIT_ENTRIES, MAX_AUDIT_FIELD};
 pub use benchmarks::{BenchRun, RunContext};
 pub use bundle::{BundleRouteRow, BundleRun};
 pub use coverage::{
@@ -46,6 +48,8 @@ pub use migrations::{MigrationRun, NewMigrationRun};
 pub use releases::{NewReleaseEvent, ReleaseEvent};
 pub use rollback::NewRollbackRun;
 pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
+pub use settings::SETTINGS_FILE;
+pub use status::{StoreKind, StoreStatus};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -114,16 +118,6 @@ pub struct RecentWorkspace {
     /// False when the folder is gone (moved or deleted) since.
     #[sqlx(skip)]
     pub exists: bool,
-}
-
-#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: i64,
-    pub actor: String,
-    pub workspace_id: Option<String>,
-    pub action: String,
-    pub detail: String,
 }
 
 pub fn now_ms() -> i64 {
@@ -291,34 +285,6 @@ impl Store {
             .execute(self.db().await?)
             .await?;
         Ok(done > 0)
-    }
-
-    /// Appends to the audit log. `detail` is redacted before it is stored.
-    pub async fn audit(
-        &self,
-        workspace_id: Option<&str>,
-        action: &str,
-        detail: serde_json::Value,
-    ) -> Result<()> {
-        let detail = redact(&detail.to_string()).into_owned();
-        q("INSERT INTO audit_log (at, actor, workspace_id, action, detail) VALUES ($1, $2, $3, $4, $5)")
-            .bind(now_ms())
-            .bind(actor())
-            .bind(workspace_id)
-            .bind(action)
-            .bind(detail)
-            .execute(self.db().await?)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn audit_log(&self, workspace_id: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-        q("SELECT id, at, actor, workspace_id, action, detail FROM audit_log
-             WHERE ($1 IS NULL OR workspace_id = $1) ORDER BY id DESC LIMIT $2")
-        .bind(workspace_id)
-        .bind(limit)
-        .fetch_all(self.db().await?)
-        .await
     }
 }
 
@@ -543,28 +509,6 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(store.recent_workspaces(10).await.unwrap()[0].id, "a");
-        }
-
-        async fn audit_log_is_append_only_and_redacted(store: Store) {
-            store
-                .audit(
-                    None,
-                    "test",
-                    serde_json::json!({"url": "postgres://u:topsecret@h/db"}),
-                )
-                .await
-                .unwrap();
-            let rows = store.audit_log(None, 10).await.unwrap();
-            assert_eq!(rows.len(), 1);
-            assert!(!rows[0].detail.contains("topsecret"), "{}", rows[0].detail);
-            let update = q("UPDATE audit_log SET action = 'x'")
-                .execute(store.db().await.unwrap())
-                .await;
-            assert!(update.is_err());
-            let delete = q("DELETE FROM audit_log")
-                .execute(store.db().await.unwrap())
-                .await;
-            assert!(delete.is_err());
         }
 
         async fn credential_names_round_trip(store: Store) {

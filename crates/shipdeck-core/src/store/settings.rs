@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::secrets::{Backend, Keyring};
 
-use super::Location;
+use super::{Location, Store};
 
 pub const STORE_URL_ENV: &str = "SHIPDECK_STORE_URL";
 pub const SETTINGS_FILE: &str = "settings.toml";
@@ -45,7 +45,16 @@ fn read_document(data_dir: &Path) -> std::result::Result<toml_edit::DocumentMut,
     let path = settings_path(data_dir);
     match std::fs::read_to_string(&path) {
         Ok(text) => text.parse().map_err(|e: toml_edit::TomlError| e.to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml_edit::DocumentMut::new()),
+        // No settings (a data dir that is not a folder fails later, where
+        // the store is opened, with what is wrong with it).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(toml_edit::DocumentMut::new())
+        }
         Err(e) => Err(e.to_string()),
     }
 }
@@ -114,14 +123,9 @@ pub fn use_shared(data_dir: &Path, url: &str) -> Result<String> {
     Ok(parsed.to_string())
 }
 
-/// Goes back to the SQLite file in the data dir (the shared store and the
-/// keyring's password are left as they are).
+/// Goes back to the SQLite file in the data dir: see [`Store::use_local`].
 pub fn use_local(data_dir: &Path) -> Result<()> {
-    let mut doc = read_document(data_dir).map_err(|reason| bad_settings(data_dir, reason))?;
-    if doc.remove(KEY).is_some() {
-        write_document(data_dir, &doc)?;
-    }
-    Ok(())
+    Store::use_local(data_dir)
 }
 
 /// The URL to connect with: the settings' URL with the keyring's password

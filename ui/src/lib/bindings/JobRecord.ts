@@ -6,4 +6,12 @@ import type { JobOutcome } from "./JobOutcome";
 /**
  * One row of Activity.
  */
-export type JobRecord = { id: number, workspace_id: string | null, kind: JobKind, started_at: number, finished_at: number | null, duration_ms: number | null, outcome: JobOutcome, summary: string | null, error: ErrorPayload | null, };
+export type JobRecord = { id: number, workspace_id: string | null, kind: JobKind, started_at: number, finished_at: number | null, duration_ms: number | null, outcome: JobOutcome, summary: string | null, error: ErrorPayload | null, 
+/**
+ * The OS account that ran it (absent on runs recorded before).
+ */
+user: string | null, 
+/**
+ * The machine it ran on (absent on runs recorded before).
+ */
+host: string | null, };

@@ -8,4 +8,8 @@ action: string, package: string | null, version: string | null, tag: string | nu
 /**
  * `ok`, `failed` or `dry_run`.
  */
-outcome: string, reason: string | null, detail: string, };
+outcome: string, reason: string | null, detail: string, 
+/**
+ * The machine it ran on (absent on events recorded before).
+ */
+host: string | null, };

@@ -198,6 +198,7 @@ impl Shipdeck {
             let detail = serde_json::json!({
                 "env": p.plan.env, "from": p.plan.from, "to": p.plan.to, "step": n,
                 "kind": step.kind, "status": status, "command": step.command,
+                "outcome": step_outcome(status),
             });
             if let Err(e) = self
                 .write_records(
@@ -257,5 +258,15 @@ impl Shipdeck {
                 },
             )
             .await
+    }
+}
+
+/// A step's status in the audit log's words.
+fn step_outcome(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Done => "ok",
+        StepStatus::Failed => "failed",
+        StepStatus::Declined => "declined",
+        StepStatus::NotRun => "not_run",
     }
 }

@@ -5,6 +5,10 @@ import type { AdvisorCheck } from "../AdvisorCheck";
 import type { AdvisorRun } from "../AdvisorRun";
 import type { AdvisorRunRequest } from "../AdvisorRunRequest";
 import type { AdvisorView } from "../AdvisorView";
+import type { AuditEntry } from "../AuditEntry";
+import type { AuditExportFormat } from "../AuditExportFormat";
+import type { AuditFacets } from "../AuditFacets";
+import type { AuditFilter } from "../AuditFilter";
 import type { BaselineReport } from "../BaselineReport";
 import type { BenchRunView } from "../BenchRunView";
 import type { BlueprintList } from "../BlueprintList";
@@ -79,6 +83,7 @@ import type { SchemaDoc } from "../SchemaDoc";
 import type { SecretsOptions } from "../SecretsOptions";
 import type { SecretsReport } from "../SecretsReport";
 import type { SourceText } from "../SourceText";
+import type { StoreStatus } from "../StoreStatus";
 import type { Theme } from "../Theme";
 import type { UpdateOutcome } from "../UpdateOutcome";
 import type { UpdateRequest } from "../UpdateRequest";
@@ -105,6 +110,11 @@ export const COMMANDS = [
   "activity_list",
   "activity_running",
   "activity_cancel",
+  "audit_entries",
+  "audit_facets",
+  "audit_export",
+  "store_status",
+  "store_use_local",
   "logs_read",
   "logs_follow",
   "secrets_set",
@@ -218,6 +228,21 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
       invoke<Array<RunningJob>>("activity_running"),
     activityCancel: (id: number): Promise<void> =>
       invoke<void>("activity_cancel", { id }),
+    /** Audit entries the filter selects, newest first (at most 10 000). */
+    auditEntries: (filter: AuditFilter): Promise<Array<AuditEntry>> =>
+      invoke<Array<AuditEntry>>("audit_entries", { filter }),
+    /** The users and areas in the audit log, for the filter menus. */
+    auditFacets: (): Promise<AuditFacets> =>
+      invoke<AuditFacets>("audit_facets"),
+    /** Writes the filtered entries as CSV or JSON to the file picked in the save dialog; returns it. */
+    auditExport: (filter: AuditFilter, format: AuditExportFormat, path: string): Promise<string> =>
+      invoke<string>("audit_export", { filter, format, path }),
+    /** Whether the store answers; the window shows why not, with Retry and Use the local store. */
+    storeStatus: (): Promise<StoreStatus> =>
+      invoke<StoreStatus>("store_status"),
+    /** Back to the local store (removes `store_url` from settings.toml). */
+    storeUseLocal: (): Promise<void> =>
+      invoke<void>("store_use_local"),
     logsRead: (query: LogQuery): Promise<Array<LogLine>> =>
       invoke<Array<LogLine>>("logs_read", { query }),
     /** Streams new log lines; a new call replaces the last. */
