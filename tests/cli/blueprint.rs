@@ -217,6 +217,7 @@ fn a_missing_variable_is_asked_for_on_a_terminal_until_allowed() {
     let mut child = std::process::Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .env("SHIPDECK_DATA_DIR", env.data.path())
+        .envs(env.store.as_ref().map(|db| ("SHIPDECK_STORE_URL", &db.url)))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -32,7 +32,7 @@ fn set_list_rm_round_trip_never_prints_the_value() {
     assert!(text(&human.stdout).contains("deploy-token") && !text(&human.stdout).contains(CANARY));
 
     // The value is in the OS keyring, not in Shipdeck's store.
-    let db = std::fs::read(env.data.path().join("shipdeck.db")).unwrap();
+    let db = env.store_contents();
     assert!(!db.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()));
 
     assert_code(&env.run(&["-C", ws, "secret", "rm", "deploy-token"]), 0);

@@ -4,17 +4,80 @@ use std::process::{Command, Output, Stdio};
 use git2::{Repository, Signature, Time};
 use tempfile::TempDir;
 
-/// A private data folder for one test, and a way to run the CLI against it.
+/// `SHIPDECK_TEST_STORE=postgres` runs the CLI tests on a shared
+/// PostgreSQL store (a database of each test's own on the test server)
+/// instead of the SQLite file in the data folder.
+pub const STORE_VAR: &str = "SHIPDECK_TEST_STORE";
+
+/// A private data folder (and store) for one test, and a way to run the CLI
+/// against it.
 pub struct Env {
     pub data: TempDir,
     pub scratch: TempDir,
+    /// The test's shared store, under `SHIPDECK_TEST_STORE=postgres`.
+    pub store: Option<SharedStore>,
+}
+
+/// A schema of its own on one database of the test server (a schema is
+/// much cheaper to create than a database, and the tests run in parallel),
+/// dropped with the test.
+pub struct SharedStore {
+    /// The store's URL: the database, with the schema as `search_path`.
+    pub url: String,
+    schema: String,
+}
+
+fn shared_database() -> &'static shipdeck_testkit::Database {
+    static DB: std::sync::OnceLock<shipdeck_testkit::Database> = std::sync::OnceLock::new();
+    DB.get_or_init(|| shipdeck_testkit::postgres::server().database("cli_store"))
+}
+
+impl SharedStore {
+    fn new() -> SharedStore {
+        let db = shared_database();
+        let schema = shipdeck_testkit::unique_name("s");
+        db.exec(&format!("CREATE SCHEMA \"{schema}\""));
+        SharedStore {
+            url: format!("{}?options=-c%20search_path%3D{schema}", db.url),
+            schema,
+        }
+    }
+
+    /// Every row of every table, as text.
+    pub fn rows(&self) -> Vec<String> {
+        let db = shared_database();
+        let tables = db.texts(&format!(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = '{}'",
+            self.schema
+        ));
+        assert!(tables.iter().any(|t| t == "job_runs"), "the store has its schema");
+        tables
+            .iter()
+            .flat_map(|t| db.texts(&format!("SELECT t::text FROM \"{}\".\"{t}\" t", self.schema)))
+            .collect()
+    }
+}
+
+impl Drop for SharedStore {
+    fn drop(&mut self) {
+        let sql = format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema);
+        if std::panic::catch_unwind(|| shared_database().exec(&sql)).is_err() {
+            eprintln!("could not drop the test schema {}", self.schema);
+        }
+    }
 }
 
 impl Env {
     pub fn new() -> Env {
+        let store = match std::env::var(STORE_VAR).as_deref() {
+            Err(_) | Ok("") | Ok("sqlite") => None,
+            Ok("postgres") => Some(SharedStore::new()),
+            Ok(other) => panic!("{STORE_VAR}={other:?}: use sqlite or postgres"),
+        };
         Env {
             data: tempfile::tempdir().unwrap(),
             scratch: tempfile::tempdir().unwrap(),
+            store,
         }
     }
 
@@ -22,7 +85,29 @@ impl Env {
         let mut c = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
         c.env("SHIPDECK_DATA_DIR", self.data.path())
             .env_remove("SHIPDECK_LOG");
+        match &self.store {
+            Some(db) => c.env("SHIPDECK_STORE_URL", &db.url),
+            None => c.env_remove("SHIPDECK_STORE_URL"),
+        };
         c
+    }
+
+    /// Everything the store holds, to search for what must not be there:
+    /// the SQLite file and its WAL, or every row of the shared store as
+    /// text (and then no SQLite file may exist).
+    pub fn store_contents(&self) -> Vec<u8> {
+        let file = self.data.path().join("shipdeck.db");
+        match &self.store {
+            None => {
+                let mut bytes = std::fs::read(&file).expect("the store file exists");
+                bytes.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
+                bytes
+            }
+            Some(db) => {
+                assert!(!file.exists(), "a shared store leaves no SQLite file");
+                db.rows().join("\n").into_bytes()
+            }
+        }
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
