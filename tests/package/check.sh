@@ -34,6 +34,8 @@ ok "$deb ($(du -h "$deb" | cut -f1))"
 
 step "control fields (dpkg-deb --info)"
 field() { dpkg-deb --field "$deb" "$1"; }
+# The package names of a comma-separated relation field, one a line.
+items() { tr ',' '\n' | sed 's/^ *//; s/ .*//'; }
 expect_field() {
   [ "$(field "$1")" = "$2" ] || fail "$1 is '$(field "$1")', expected '$2'"
   ok "$1: $2"
@@ -42,23 +44,22 @@ expect_field Package shipdeck
 expect_field Version "$version"
 expect_field Architecture "$arch"
 depends=$(field Depends)
-# Each name as a whole item of the comma-separated list, not a substring.
 for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libdbus-1-3; do
-  tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/ .*//' | grep -qx "$dep" || fail "Depends lacks $dep: $depends"
+  items <<<"$depends" | grep -qx "$dep" || fail "Depends lacks $dep: $depends"
 done
 ok "Depends: $depends"
-tr ',' '\n' <<<"$(field Recommends)" | sed 's/^ *//; s/ .*//' | grep -qx gnome-keyring ||
+items <<<"$(field Recommends)" | grep -qx gnome-keyring ||
   fail "Recommends lacks gnome-keyring (the Secret Service the keyring talks to)"
 ok "Recommends: $(field Recommends)"
 
 step "file list (dpkg-deb --contents)"
-contents=$(dpkg-deb --contents "$deb" | awk '{print $NF}')
-for f in ./usr/bin/shipdeck-app ./usr/bin/shipdeck ./usr/share/applications/Shipdeck.desktop; do
+contents=$(dpkg-deb --contents "$deb" | awk '{print $NF}' | sed 's|^\./||')
+for f in usr/bin/shipdeck-app usr/bin/shipdeck usr/share/applications/Shipdeck.desktop; do
   grep -qx "$f" <<<"$contents" || fail "$f is not in the package"
   ok "$f"
 done
 for size in 32x32 128x128 512x512; do
-  f=./usr/share/icons/hicolor/$size/apps/shipdeck-app.png
+  f=usr/share/icons/hicolor/$size/apps/shipdeck-app.png
   grep -qx "$f" <<<"$contents" || fail "$f is not in the package"
   ok "$f"
 done
@@ -91,36 +92,42 @@ ok "Icon=$icon: $(tr '\n' ' ' <<<"$icons")"
 step "shared libraries come with declared dependencies"
 # The packages that hold the libraries ldd resolves, against the closure of
 # Depends as apt knows it on this machine.
-closure=$tmp/closure
-tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/ .*//' | xargs apt-cache depends --recurse --no-recommends \
-  --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances 2>/dev/null |
-  sed -n 's/^\([a-z0-9][^ :]*\).*/\1/p; s/^ *Depends: \([^ <:]*\).*/\1/p' | sort -u >"$closure"
+items <<<"$depends" | xargs apt-cache depends --recurse --no-recommends --no-suggests \
+  --no-conflicts --no-breaks --no-replaces --no-enhances 2>/dev/null |
+  sed -n 's/^\([a-z0-9][^ :]*\).*/\1/p; s/^ *Depends: \([^ <:]*\).*/\1/p' | sort -u >"$tmp/closure"
 for bin in "$inst"/usr/bin/*; do
   missing=$(ldd "$bin" | grep 'not found' || true)
   [ -z "$missing" ] || fail "$(basename "$bin") cannot load: $missing"
-  ldd "$bin" | awk '/=> \//{print $3}' | while read -r lib; do
-    # dpkg knows a library by the path its package ships (/lib or /usr/lib).
-    pkg=$(dpkg -S "$lib" 2>/dev/null | head -n1 | cut -d: -f1) ||
-      pkg=$(dpkg -S "$(realpath "$lib")" 2>/dev/null | head -n1 | cut -d: -f1) || true
-    [ -n "$pkg" ] || fail "$(basename "$bin"): $lib belongs to no package"
-    grep -qx "$pkg" "$closure" || fail "$(basename "$bin") loads $lib from $pkg, which Depends does not bring"
-  done
-  ok "usr/bin/$(basename "$bin"): $(ldd "$bin" | grep -c '=> /') libraries, all from declared dependencies"
+  ldd "$bin" | awk '/=> \//{print $3}' >"$tmp/libs.$(basename "$bin")"
+done
+# One dpkg -S for every library, under both names merged /usr gives it.
+sort -u "$tmp"/libs.* >"$tmp/libs"
+sed 's|^/usr/lib/|/lib/|; t; s|^/lib/|/usr/lib/|' "$tmp/libs" | cat - "$tmp/libs" |
+  xargs dpkg -S 2>/dev/null | sed 's/^\([^:]*\):[^ ]* \(.*\)$/\2 \1/' >"$tmp/owners" || true
+while read -r lib; do
+  other=$(sed 's|^/usr/lib/|/lib/|; t; s|^/lib/|/usr/lib/|' <<<"$lib")
+  pkg=$(awk -v a="$lib" -v b="$other" '$1 == a || $1 == b { print $2; exit }' "$tmp/owners")
+  [ -n "$pkg" ] || fail "$lib belongs to no installed package"
+  grep -qx "$pkg" "$tmp/closure" || fail "$lib comes from $pkg, which Depends does not bring"
+done <"$tmp/libs"
+for bin in "$inst"/usr/bin/*; do
+  ok "usr/bin/$(basename "$bin"): $(wc -l <"$tmp/libs.$(basename "$bin")") libraries, all from declared dependencies"
 done
 
 step "the installed CLI"
 cli=$inst/usr/bin/shipdeck
-export HOME=$tmp/home SHIPDECK_DATA_DIR=$tmp/data
-mkdir -p "$HOME"
-printf '[user]\n\tname = Package Check\n\temail = package@example.com\n' >"$HOME/.gitconfig"
-"$cli" --version | grep -qF "$version" || fail "shipdeck --version: $("$cli" --version)"
-ok "shipdeck --version: $("$cli" --version)"
-"$cli" demo create "$tmp/demo" --seed 42 --json >/dev/null
+# A home and data dir of its own: nothing of the user's is read or written.
+mkdir -p "$tmp/home"
+printf '[user]\n\tname = Package Check\n\temail = package@example.com\n' >"$tmp/home/.gitconfig"
+shipdeck() { HOME=$tmp/home SHIPDECK_DATA_DIR=$tmp/data "$cli" "$@"; }
+shipdeck --version | grep -qF "$version" || fail "shipdeck --version: $(shipdeck --version)"
+ok "shipdeck --version: $(shipdeck --version)"
+shipdeck demo create "$tmp/demo" --seed 42 --json >/dev/null
 ok "shipdeck demo create"
-tag=$("$cli" -C "$tmp/demo" workspace info --json | jq -r .last_tag)
+tag=$(shipdeck -C "$tmp/demo" workspace info --json | jq -r .last_tag)
 [ "$tag" = v1.4.2 ] || fail "workspace info: last_tag $tag, expected v1.4.2"
 ok "shipdeck -C demo workspace info --json: last_tag $tag"
-next=$("$cli" -C "$tmp/demo" release plan --json | jq -r '.packages[0].next_version // empty')
+next=$(shipdeck -C "$tmp/demo" release plan --json | jq -r '.packages[0].next_version // empty')
 [ -n "$next" ] || fail "release plan --json has no next version"
 ok "shipdeck -C demo release plan --json: next version $next"
 
