@@ -11,8 +11,10 @@ APP := $(CARGO_TARGET_DIR)/debug/shipdeck-app
 DATA_DIR := $(or $(SHIPDECK_DATA_DIR),$(HOME)/.local/share/shipdeck)
 DEMO ?= $(DATA_DIR)/demo-workspace
 TOOLS := $(or $(SHIPDECK_TOOLS),$(HOME)/.cache/shipdeck-tools)
+# Cargo profile `make package` bundles: release, or debug to reuse `make build`.
+PROFILE ?= release
 
-.PHONY: run test setup ui build lint unit e2e screenshots bindings bench bench-secrets bench-deps bench-bundle bench-coverage clean
+.PHONY: run test setup ui build lint unit e2e package package-check screenshots bindings bench bench-secrets bench-deps bench-bundle bench-coverage clean
 
 setup:
 	@scripts/setup.sh
@@ -43,7 +45,18 @@ unit: build
 e2e: build
 	tests/e2e/run.sh
 
-test: lint unit e2e
+test: lint unit e2e package-check
+
+# The Debian package of the app with the CLI beside it (scripts/package.sh
+# prints its path). PROFILE=debug bundles the build `make build` made.
+package: ui
+	@case "$(PROFILE)" in release|debug) ;; *) echo "PROFILE must be release or debug" >&2; exit 2;; esac
+	cargo build $(if $(filter release,$(PROFILE)),--release) -p shipdeck -p shipdeck-app $(APP_FEATURES)
+	scripts/package.sh $(PROFILE)
+
+# The debug package, installed into a temporary root and run from there.
+package-check: build
+	tests/package/check.sh
 
 # PNGs of every view for the docs.
 screenshots: build

@@ -23,6 +23,7 @@ apt_packages=(
   hyperfine                          # bench: a peer tool whose results we import
   wrk nginx-light jq                 # bench/loadgen: load generator peer, the server both tools hit, JSON
   chromium poppler-utils             # readiness: the PDF report's renderer, and pdftotext for its tests
+  desktop-file-utils                 # package check: desktop-file-validate on the .deb's entry
   # Test servers, each started privately by the test kit (scripts/*-instance.sh,
   # scripts/pg-cluster.sh); the machine's own services are never used.
   postgresql-15 postgresql-15-hypopg postgresql-15-pg-qualstats # PostgreSQL 15 + the advisor's extensions

@@ -5,14 +5,16 @@
 #
 #   tests/e2e/run.sh            all specs
 #   tests/e2e/run.sh SPEC…      some specs
+# SHIPDECK_APP and SHIPDECK_CLI name other binaries than the debug build's
+# (tests/package/check.sh runs the ones the .deb installs).
 # Screenshots go to $SHIPDECK_SCREENSHOTS (default: <target>/e2e-screenshots).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$HOME/.cache/shipdeck-target}
 tools=${SHIPDECK_TOOLS:-$HOME/.cache/shipdeck-tools}
 
-export SHIPDECK_APP=$target/debug/shipdeck-app
-export SHIPDECK_CLI=$target/debug/shipdeck
+export SHIPDECK_APP=${SHIPDECK_APP:-$target/debug/shipdeck-app}
+export SHIPDECK_CLI=${SHIPDECK_CLI:-$target/debug/shipdeck}
 export SHIPDECK_SCREENSHOTS=${SHIPDECK_SCREENSHOTS:-$target/e2e-screenshots}
 # shellcheck source=scripts/tools.env
 . "$root/scripts/tools.env"
