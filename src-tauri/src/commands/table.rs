@@ -41,8 +41,8 @@ macro_rules! with_commands {
 
             /// Whether the store answers; the window shows why not, with Retry and Use the local store.
             store::store_status() -> StoreStatus;
-            /// Back to the local store (removes `store_url` from settings.toml).
-            store::store_use_local() -> ();
+            /// Back to the local store: removes `store_url` from settings.toml and restarts the app.
+            @app store::store_use_local() -> ();
 
             logs::logs_read(query: LogQuery) -> Vec<LogLine>;
             /// Streams new log lines; a new call replaces the last.

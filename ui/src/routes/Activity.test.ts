@@ -9,7 +9,15 @@ import Activity from "./Activity.svelte";
 describe("Activity", () => {
   const jobs = [
     job({ id: 1, started_at: 3000, duration_ms: 500, summary: "first" }),
-    job({ id: 2, started_at: 2000, duration_ms: 9000, outcome: "cancelled", summary: "second" }),
+    job({
+      id: 2,
+      started_at: 2000,
+      duration_ms: 9000,
+      outcome: "cancelled",
+      summary: "second",
+      user: "dba",
+      host: "db-admin-01",
+    }),
     job({
       id: 3,
       started_at: 1000,
@@ -27,12 +35,20 @@ describe("Activity", () => {
   }
 
   const summaries = () =>
-    screen.getAllByTestId("job-row").map((r) => r.querySelectorAll("td")[4]?.textContent);
+    screen.getAllByTestId("job-row").map((r) => r.querySelectorAll("td")[5]?.textContent);
 
   it("lists jobs newest first with outcome and the error of a failed one", async () => {
     await rendered();
     expect(summaries()).toEqual(["first", "second", "object not found"]);
     expect(screen.getByText("cancelled")).toHaveClass("badge");
+  });
+
+  it("says who ran each job and on which machine", async () => {
+    await rendered();
+    const who = screen
+      .getAllByTestId("job-row")
+      .map((r) => r.querySelectorAll("td")[4]?.textContent);
+    expect(who).toEqual(["ann@build-01", "dba@db-admin-01", "ann@build-01"]);
   });
 
   it("sorts by a column when its header is clicked", async () => {

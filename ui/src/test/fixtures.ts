@@ -64,6 +64,8 @@ export function job(overrides: Partial<JobRecord> = {}): JobRecord {
     outcome: "succeeded",
     summary: "296 commits by 5 authors",
     error: null,
+    user: "ann",
+    host: "build-01",
     ...overrides,
   };
 }

@@ -217,6 +217,14 @@ impl Shipdeck {
     /// Goes back to the local store (drops a shared store's URL from the
     /// settings); takes effect when Shipdeck starts again.
     pub fn store_use_local(&self) -> Result<()> {
+        if std::env::var_os(crate::store::settings::STORE_URL_ENV).is_some_and(|v| !v.is_empty()) {
+            return Err(crate::error::Error::InvalidInput {
+                field: crate::store::settings::STORE_URL_ENV,
+                reason:
+                    "the environment chooses the shared store; unset SHIPDECK_STORE_URL to use the local one"
+                        .into(),
+            });
+        }
         Store::use_local(&self.paths.data_dir)
     }
 }
