@@ -7,6 +7,7 @@ mod advisor;
 mod audit;
 mod benchmarks;
 mod bundle;
+pub mod copy;
 mod coverage;
 pub mod db;
 mod docs;
@@ -51,8 +52,8 @@ pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 pub use settings::SETTINGS_FILE;
 pub use status::{StoreKind, StoreStatus};
 
-static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+pub(crate) static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 pub const DB_FILE: &str = "shipdeck.db";
 
