@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use export::{export, read_export, ExportDoc, EXPORT_FORMAT, EXPORT_VERSION};
+pub use export::{export, read_export, ExportDoc, ExportSummary, EXPORT_FORMAT, EXPORT_VERSION};
 pub use spec::{Key, TableSpec, TABLES};
 pub use values::{JsonRow, MAX_VALUE_BYTES};
 
