@@ -451,6 +451,9 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
+mod team_tests;
+
+#[cfg(test)]
 mod tests {
     use super::testing::on_both_engines;
     use super::*;
