@@ -99,6 +99,9 @@ pub enum Command {
     /// Credentials in the OS keyring (names are listed, values never shown).
     #[command(subcommand, visible_alias = "secret")]
     Secrets(commands::secrets::SecretCmd),
+    /// The store that holds the history: status, use a shared one, copy, export, import.
+    #[command(subcommand)]
+    Store(commands::store::StoreCmd),
     /// Job runs recorded by the app and the CLI (newest first).
     Activity(commands::activity::ActivityArgs),
     /// The desktop app's log (newest first), filtered.

@@ -29,5 +29,6 @@ mod release;
 mod rollback;
 mod secret;
 mod security;
+mod store;
 mod util;
 mod workspace;

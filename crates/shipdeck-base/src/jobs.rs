@@ -58,6 +58,8 @@ pub enum JobKind {
     DocsCheck,
     ReadinessGate,
     RollbackRun,
+    /// Copying history between stores (`store migrate-to`, `import`, `export`).
+    StoreCopy,
     /// A kind written by a newer Shipdeck.
     Unknown,
 }
@@ -85,6 +87,7 @@ string_enum!(JobKind {
     DocsCheck => "docs_check",
     ReadinessGate => "readiness_gate",
     RollbackRun => "rollback_run",
+    StoreCopy => "store_copy",
     Unknown => "unknown",
 });
 

@@ -19,6 +19,7 @@ pub mod releases;
 pub mod rollback;
 pub mod secrets;
 pub mod security;
+pub mod store;
 pub mod workspace;
 
 use std::process::ExitCode;
@@ -50,6 +51,7 @@ pub async fn dispatch(cli: Cli, out: &Output) -> Result<ExitCode> {
         Command::Dependencies(cmd) => dependencies::run(cmd, g, out).await,
         Command::Ready(args) => readiness::run(args, g, out).await,
         Command::Rollback(cmd) => rollback::run(cmd, g, out).await,
+        Command::Store(cmd) => store::run(cmd, out).await,
         Command::Activity(args) => activity::activity(args, g, out).await,
         Command::Logs(args) => activity::logs(args, out).await,
         Command::Doctor => doctor(g, out).await,

@@ -22,6 +22,7 @@ mod requests;
 mod rollback;
 mod security;
 mod security_sarif;
+mod store;
 
 pub use advisor::{AcceptedFinding, AdvisorOptions, AdvisorView};
 pub use audit::{audit_csv, audit_json, parse_date, AuditError, AuditExportFormat, CSV_HEADER};
@@ -43,6 +44,7 @@ pub use rollback::{rollback_summary, RollbackPlanRequest, RollbackRunRequest};
 pub use security_sarif::{
     SarifFileImport, SarifFilter, SarifImportSummary, SarifList, SarifRow, SarifStatus, SarifToolState,
 };
+pub use store::{ImportReport, MigrateToReport};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

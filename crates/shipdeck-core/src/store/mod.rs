@@ -7,6 +7,7 @@ mod advisor;
 mod audit;
 mod benchmarks;
 mod bundle;
+pub mod copy;
 mod coverage;
 pub mod db;
 mod docs;
@@ -51,8 +52,8 @@ pub use security::{SarifImportRow, SarifImported, StoredSarifResult};
 pub use settings::SETTINGS_FILE;
 pub use status::{StoreKind, StoreStatus};
 
-static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+pub(crate) static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 pub const DB_FILE: &str = "shipdeck.db";
 
@@ -335,8 +336,25 @@ async fn connect_postgres(url: &str) -> Result<PgPool> {
         .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
-    POSTGRES_MIGRATOR.run(&pool).await?;
+    if !postgres_schema_is_current(&pool).await {
+        POSTGRES_MIGRATOR.run(&pool).await?;
+    }
     Ok(pool)
+}
+
+/// Whether every migration of this build is applied already. The migrator
+/// starts with `CREATE TABLE IF NOT EXISTS`, which needs CREATE on the
+/// schema even when the table exists: an app role that an administrator
+/// migrated for (docs/team.md) has no such right, and needs none.
+async fn postgres_schema_is_current(pool: &PgPool) -> bool {
+    let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+    {
+        Ok(applied) => applied,
+        Err(_) => return false,
+    };
+    POSTGRES_MIGRATOR.iter().all(|m| applied.contains(&m.version))
 }
 
 async fn schema_lock(data_dir: &Path) -> Result<std::fs::File> {
@@ -448,6 +466,9 @@ pub(crate) mod testing {
     }
     pub(crate) use on_both_engines;
 }
+
+#[cfg(test)]
+mod team_tests;
 
 #[cfg(test)]
 mod tests {
