@@ -43,6 +43,7 @@ test("an unreachable shared store gets its own screen with retry and the way bac
   assert.match(text, /Shipdeck can't reach the shared store/);
   assert.match(text, new RegExp(`127\\.0\\.0\\.1:${port}`));
   assert.doesNotMatch(text, /hunter2secret/);
+  assert.match(text, /refused/i, "says why");
   assert.match(text, /Use the local store/);
   await shot(s, "store-unreachable");
 

@@ -27,9 +27,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::{ConnectOptions, Connection, SqlitePool};
 use tokio::sync::OnceCell;
 use ts_rs::TS;
 
@@ -321,6 +321,8 @@ async fn connect_sqlite(data_dir: &Path) -> Result<SqlitePool> {
 /// an advisory lock on PostgreSQL, so clients starting together migrate
 /// once). Any failure to reach it is `store.unreachable`, naming the URL
 /// without its password.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 async fn connect_postgres(url: &str) -> Result<PgPool> {
     let unreachable = |detail: String| Error::StoreUnreachable {
         location: shipdeck_migrations::target::display_url(url),
@@ -330,9 +332,16 @@ async fn connect_postgres(url: &str) -> Result<PgPool> {
         .map_err(|e| unreachable(e.to_string()))?
         .application_name("shipdeck")
         .disable_statement_logging();
+    // One connection first: a pool only says it timed out, this says why
+    // (refused, unknown host, password rejected) as soon as the server does.
+    let first = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+        .await
+        .map_err(|_| unreachable(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    let _ = first.close().await;
     let pool = PgPoolOptions::new()
         .max_connections(4)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(CONNECT_TIMEOUT)
         .connect_with(options)
         .await
         .map_err(|e| unreachable(e.to_string()))?;
@@ -582,6 +591,7 @@ mod tests {
         assert_eq!(err.code(), "store.unreachable");
         let shown = format!("{err} {}", err.hint().unwrap_or_default());
         assert!(shown.contains(&format!("127.0.0.1:{port}")), "{shown}");
+        assert!(shown.to_lowercase().contains("refused"), "says why: {shown}");
         assert!(!shown.contains("hunter2secret"), "{shown}");
         assert!(!store.location().display().contains("hunter2secret"));
     }
