@@ -240,7 +240,7 @@ export function commands(invoke: Invoke, channel: OpenChannel) {
     /** Whether the store answers; the window shows why not, with Retry and Use the local store. */
     storeStatus: (): Promise<StoreStatus> =>
       invoke<StoreStatus>("store_status"),
-    /** Back to the local store (removes `store_url` from settings.toml). */
+    /** Back to the local store: removes `store_url` from settings.toml and restarts the app. */
     storeUseLocal: (): Promise<void> =>
       invoke<void>("store_use_local"),
     logsRead: (query: LogQuery): Promise<Array<LogLine>> =>
