@@ -2,6 +2,8 @@
 //! PostgreSQL store and seen there; export and import between data folders;
 //! two machines (two data folders, two users) sharing one store; several
 //! processes writing at once; a killed process's job marked interrupted.
+//! They choose their stores themselves, so they run on local data folders
+//! whatever `SHIPDECK_TEST_STORE` says.
 
 use std::process::{Child, Output, Stdio};
 
@@ -60,7 +62,7 @@ fn data_files(env: &Env) -> Vec<String> {
 
 #[test]
 fn migrate_to_copies_a_demo_history_that_the_shared_store_then_shows() {
-    let env = Env::new();
+    let env = Env::local();
     let demo = demo_history(&env, &[], "demo");
     let local = json_with(&env, &[], &["-C", &demo, "activity", "--json", "--all"], 0);
     let local_audit = json_with(
@@ -126,7 +128,7 @@ fn reqwest_free_password(url: &str) -> Option<String> {
 
 #[test]
 fn migrate_to_without_local_history_is_refused() {
-    let env = Env::new();
+    let env = Env::local();
     let db = shipdeck_testkit::postgres::server().database("store_none");
     let v = json_with(&env, &[], &["store", "migrate-to", &db.url, "--json"], 1);
     assert_eq!(v["code"], "store.no_local_history");
@@ -143,7 +145,7 @@ fn migrate_to_without_local_history_is_refused() {
 
 #[test]
 fn an_export_imports_into_another_data_folder_once() {
-    let from = Env::new();
+    let from = Env::local();
     let demo = demo_history(&from, &[], "demo");
     let file = from.path("history.json");
     let file = file.to_str().unwrap();
@@ -155,7 +157,7 @@ fn an_export_imports_into_another_data_folder_once() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["format"], "shipdeck-store");
 
-    let to = Env::new();
+    let to = Env::local();
     let v = json_with(&to, &[], &["store", "import", file, "--json"], 0);
     assert!(v["tables"]["job_runs"]["copied"].as_u64().unwrap() >= 1, "{v}");
     let local = json_with(&from, &[], &["-C", &demo, "activity", "--json", "--all"], 0);
@@ -179,7 +181,7 @@ fn an_export_imports_into_another_data_folder_once() {
 #[test]
 fn two_machines_sharing_a_store_see_each_others_jobs_and_audit() {
     let db = shipdeck_testkit::postgres::server().database("store_two");
-    let (alice, bob) = (Env::new(), Env::new());
+    let (alice, bob) = (Env::local(), Env::local());
     let as_alice = [("SHIPDECK_STORE_URL", db.url.as_str()), ("USER", "alice")];
     let as_bob = [("SHIPDECK_STORE_URL", db.url.as_str()), ("USER", "bob")];
     let demo_a = demo_history(&alice, &as_alice, "a");
@@ -217,7 +219,7 @@ fn two_machines_sharing_a_store_see_each_others_jobs_and_audit() {
 #[test]
 fn processes_writing_at_once_to_a_shared_store_lose_nothing() {
     let db = shipdeck_testkit::postgres::server().database("store_many");
-    let env = Env::new();
+    let env = Env::local();
     let shared = [("SHIPDECK_STORE_URL", db.url.as_str())];
     let demo = env.path("demo");
     let demo = demo.to_str().unwrap();
@@ -249,7 +251,7 @@ fn processes_writing_at_once_to_a_shared_store_lose_nothing() {
 #[test]
 fn a_killed_process_leaves_its_job_interrupted_once() {
     let db = shipdeck_testkit::postgres::server().database("store_kill");
-    let env = Env::new();
+    let env = Env::local();
     let shared = [("SHIPDECK_STORE_URL", db.url.as_str())];
     let repo = crate::util::Repo::init(&env.path("app"));
     // A server that accepts connections and never answers: the load test
@@ -335,7 +337,7 @@ fn a_killed_process_leaves_its_job_interrupted_once() {
 #[test]
 fn store_use_keeps_the_password_in_the_keyring_and_use_local_goes_back() {
     let db = shipdeck_testkit::postgres::server().database("store_use");
-    let env = Env::new();
+    let env = Env::local();
     let v = json_with(&env, &[], &["store", "use", &db.url, "--json"], 0);
     assert_eq!(v["kind"], "shared");
     assert_eq!(v["reachable"], true, "{v}");

@@ -81,6 +81,17 @@ impl Env {
         }
     }
 
+    /// An environment on the local SQLite store whatever
+    /// `SHIPDECK_TEST_STORE` says: for the tests of choosing and copying
+    /// stores, which name their shared stores themselves.
+    pub fn local() -> Env {
+        Env {
+            data: tempfile::tempdir().unwrap(),
+            scratch: tempfile::tempdir().unwrap(),
+            store: None,
+        }
+    }
+
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_shipdeck"));
         c.env("SHIPDECK_DATA_DIR", self.data.path())
