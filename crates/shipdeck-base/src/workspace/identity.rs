@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(normalize_remote("ssh://git@host:2222/x"), "host:2222/x");
         assert_eq!(normalize_remote("https://[::1]:443/x"), "[::1]/x");
         assert_eq!(normalize_remote("https://[::1]:8443/x"), "[::1]:8443/x");
-        assert_ne!(normalize_remote("https://a.example/x"), normalize_remote("https://b.example/x"));
+        assert_ne!(
+            normalize_remote("https://a.example/x"),
+            normalize_remote("https://b.example/x")
+        );
     }
 
     #[test]
