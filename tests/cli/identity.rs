@@ -144,3 +144,48 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// History recorded while the repository had no commits went under the
+/// path id, as every workspace's did before ids were identities: the first
+/// command after the first commit moves it, credentials included.
+#[test]
+fn history_under_the_path_id_moves_to_the_identity_audit_entries_included() {
+    let env = Env::new();
+    let mut repo = Repo::init(&env.path("ws"));
+    let ws = repo.root_str().to_string();
+    let path_id = id_of(&env, &repo.root);
+    assert_eq!(path_id, shipdeck_core::workspace::workspace_id(&repo.root));
+    let out = env.run_with_stdin(&["-C", &ws, "secret", "set", "deploy-token"], "v4lue\n");
+    assert_code(&out, 0);
+    env.run(&["-C", &ws, "workspace", "scan", "--json"]);
+    assert_eq!(jobs_of(&env, &repo.root).len(), 1, "a scan job under the path id");
+
+    repo.write("README.md", "x");
+    repo.commit("chore: init");
+    let id = id_of(&env, &repo.root);
+    assert_ne!(id, path_id);
+    let jobs = jobs_of(&env, &repo.root);
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["workspace_id"], id.as_str());
+    let audit = env.json(&["-C", &ws, "activity", "--audit", "--json"], 0);
+    let entries = audit["audit"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "secret.set" && e["workspace_id"] == path_id.as_str()),
+        "the audit log keeps the old id and still shows under the new one: {audit}"
+    );
+    let list = env.json(&["-C", &ws, "secret", "list", "--json"], 0);
+    assert_eq!(list["credentials"][0]["name"], "deploy-token");
+    assert_eq!(list["credentials"][0]["present"], true, "the keyring entry moved");
+    let all = env.json(&["-C", &ws, "activity", "--all", "--json"], 0);
+    assert!(
+        all["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|j| j["workspace_id"] == id.as_str()),
+        "{all}"
+    );
+    assert_code(&env.run(&["-C", &ws, "secret", "rm", "deploy-token"]), 0);
+}
