@@ -141,3 +141,104 @@ pub(crate) async fn adopt(store: &Store, keyring: Keyring, path_id: &str, new_id
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::{Repository, Signature, Time};
+
+    fn commit(
+        repo: &Repository,
+        at: i64,
+        file: &str,
+        parents: &[&git2::Commit],
+        update: Option<&str>,
+    ) -> git2::Oid {
+        std::fs::write(repo.workdir().unwrap().join(file), file).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(file)).unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new("T", "t@example.com", &Time::new(at, 0)).unwrap();
+        repo.commit(update, &sig, &sig, file, &tree, parents).unwrap()
+    }
+
+    fn workspace(dir: &Path) -> Workspace {
+        Workspace::open(dir).unwrap()
+    }
+
+    #[test]
+    fn of_several_roots_the_oldest_is_the_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let newer = commit(&repo, 2_000, "a", &[], Some("HEAD"));
+        // An orphan branch whose root is older.
+        let older = commit(&repo, 1_000, "b", &[], None);
+        repo.branch("orphan", &repo.find_commit(older).unwrap(), false)
+            .unwrap();
+        assert_eq!(oldest_root(&repo), Some(older.to_string()));
+        let ws = workspace(dir.path());
+        assert_eq!(identity(&ws, None), repository_id(&older.to_string(), ""));
+        assert_ne!(newer, older);
+    }
+
+    #[test]
+    fn the_cached_root_is_used_while_the_git_folder_is_the_same() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let root = commit(&repo, 1_000, "a", &[], Some("HEAD")).to_string();
+        let ws = workspace(dir.path());
+        assert_eq!(identity(&ws, Some(data.path())), repository_id(&root, ""));
+        let file = data.path().join("identity").join(&ws.id);
+        let cached = std::fs::read_to_string(&file).unwrap();
+        assert!(cached.starts_with(&root), "{cached}");
+        // A planted root proves the cache is read rather than the history.
+        let planted = "f".repeat(40);
+        std::fs::write(&file, cached.replace(&root, &planted)).unwrap();
+        assert_eq!(identity(&ws, Some(data.path())), repository_id(&planted, ""));
+        // A cache naming something that is no commit id is ignored.
+        std::fs::write(&file, cached.replace(&root, "../../etc/passwd")).unwrap();
+        assert_eq!(identity(&ws, Some(data.path())), repository_id(&root, ""));
+    }
+
+    #[test]
+    fn a_new_clone_in_the_same_folder_is_walked_again() {
+        let data = tempfile::tempdir().unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let (one, two, ws_dir) = (
+            scratch.path().join("one"),
+            scratch.path().join("two"),
+            scratch.path().join("ws"),
+        );
+        let first = Repository::init(&one).unwrap();
+        let first_root = commit(&first, 1_000, "a", &[], Some("HEAD")).to_string();
+        let second = Repository::init(&two).unwrap();
+        let second_root = commit(&second, 1_000, "b", &[], Some("HEAD")).to_string();
+        Repository::clone(one.to_str().unwrap(), &ws_dir).unwrap();
+        let ws = workspace(&ws_dir);
+        let remote = normalize_remote(one.to_str().unwrap());
+        assert_eq!(
+            identity(&ws, Some(data.path())),
+            repository_id(&first_root, &remote)
+        );
+        // Kept elsewhere, so the new `.git` cannot reuse the old inode.
+        std::fs::rename(&ws_dir, scratch.path().join("old")).unwrap();
+        Repository::clone(two.to_str().unwrap(), &ws_dir).unwrap();
+        let ws = workspace(&ws_dir);
+        let remote = normalize_remote(two.to_str().unwrap());
+        assert_eq!(
+            identity(&ws, Some(data.path())),
+            repository_id(&second_root, &remote)
+        );
+    }
+
+    #[test]
+    fn a_repository_without_commits_keeps_its_path_id() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let ws = workspace(dir.path());
+        assert_eq!(identity(&ws, Some(data.path())), ws.id);
+        assert!(!data.path().join("identity").exists(), "nothing to cache");
+    }
+}

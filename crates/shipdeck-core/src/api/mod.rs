@@ -440,7 +440,6 @@ impl Shipdeck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::workspace_id;
 
     #[tokio::test]
     async fn the_app_acts_only_on_workspaces_the_user_opened() {
@@ -456,9 +455,8 @@ mod tests {
             "{:?}",
             err.hint()
         );
-        core.workspace_open(ws.path()).await.unwrap();
+        let id = core.workspace_open(ws.path()).await.unwrap().id;
         assert!(core.migration_databases(ws.path()).await.is_ok());
-        let id = workspace_id(&ws.path().canonicalize().unwrap());
         core.workspace_forget(&id).await.unwrap();
         let err = core.migration_databases(ws.path()).await.unwrap_err();
         assert_eq!(err.code(), "workspace.not_opened");

@@ -58,14 +58,22 @@ impl Store {
             .bind(old)
             .execute(&mut tx)
             .await?;
-        q("INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new)
-            .bind(row.root)
-            .bind(row.name)
-            .bind(row.first_opened_at)
-            .bind(row.last_opened_at)
-            .execute(&mut tx)
-            .await?;
+        // Another process that moved it first leaves nothing to do (the
+        // transaction rolls back when dropped).
+        let inserted = q(
+            "INSERT INTO workspaces (id, root, name, first_opened_at, last_opened_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT(id) DO NOTHING",
+        )
+        .bind(new)
+        .bind(row.root)
+        .bind(row.name)
+        .bind(row.first_opened_at)
+        .bind(row.last_opened_at)
+        .execute(&mut tx)
+        .await?;
+        if inserted == 0 {
+            return Ok(None);
+        }
         for table in tables.iter().filter(|t| !NOT_REKEYED.contains(t)) {
             q(format!(
                 "UPDATE {table} SET workspace_id = $1 WHERE workspace_id = $2"
