@@ -37,6 +37,15 @@ impl Store {
     /// nothing to move.
     pub async fn move_workspace(&self, old: &str, new: &str) -> Result<Option<Vec<String>>> {
         let db = self.db().await?;
+        // Almost every open has nothing to move: one cheap query says so
+        // before the schema is read (checked again in the transaction).
+        let pending: i64 = q("SELECT COUNT(*) FROM workspaces WHERE id = $1")
+            .bind(old)
+            .scalar(db)
+            .await?;
+        if pending == 0 {
+            return Ok(None);
+        }
         let tables = workspace_tables(db).await?;
         let mut tx = db.begin().await?;
         let known: i64 = q("SELECT COUNT(*) FROM workspaces WHERE id = $1")
