@@ -21,6 +21,7 @@ mod docs_check;
 mod doctor;
 mod env;
 mod errors;
+mod identity;
 mod migrate;
 mod ready;
 mod ready_artifacts;

@@ -185,12 +185,17 @@ impl Repo {
             cfg.set_str("user.name", "Release Manager").unwrap();
             cfg.set_str("user.email", "release@example.com").unwrap();
         }
-        // Commits start a month ago, an hour apart: inside the Overview's window.
+        // Commits start a month ago, an hour apart: inside the Overview's
+        // window. A second less per repository: a workspace's id is its root
+        // commit, and two tests building the same files in the same second
+        // would otherwise share an id, and so the keyring's entries.
+        static REPOS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
         let clock = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs() as i64
-            - 30 * 86_400;
+            - 30 * 86_400
+            - REPOS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Repo {
             repo,
             root: root.canonicalize().unwrap(),

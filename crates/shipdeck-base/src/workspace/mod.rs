@@ -4,6 +4,7 @@
 
 mod detect;
 mod history;
+mod identity;
 mod info;
 mod paths;
 mod tags;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 
 pub use detect::{detect_manifests, detect_migration_folders, ecosystems, Manifest, MigrationFolder};
 pub use history::{scan_history, AuthorCount, HistoryStats, TypeCount, WeekCount, WEEKS};
+pub use identity::{normalize_remote, repository_id};
 pub use info::{CommitSummary, WorkspaceInfo};
 pub use paths::{inside, inside_relative, relative};
 pub use tags::{count_commits, head_commit};

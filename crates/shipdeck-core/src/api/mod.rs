@@ -14,6 +14,7 @@ mod dependencies_labels;
 mod docs;
 mod docs_check;
 mod environments;
+mod identity;
 mod migrations;
 mod readiness;
 mod record;
@@ -136,10 +137,15 @@ pub(crate) async fn open_workspace(path: &Path) -> Result<Workspace> {
     tokio::task::spawn_blocking(move || Workspace::open(&path)).await?
 }
 
-/// Reads a workspace's state; needs no store, changes nothing.
+/// Reads a workspace's state; needs no store, changes nothing. Its id is
+/// the repository's identity, found without the cache of a data folder.
 pub async fn workspace_info(path: &Path) -> Result<WorkspaceInfo> {
-    let ws = open_workspace(path).await?;
-    tokio::task::spawn_blocking(move || WorkspaceInfo::read(&ws)).await?
+    let mut ws = open_workspace(path).await?;
+    tokio::task::spawn_blocking(move || {
+        ws.id = identity::identity(&ws, None);
+        WorkspaceInfo::read(&ws)
+    })
+    .await?
 }
 
 #[derive(Clone)]
@@ -200,10 +206,25 @@ impl Shipdeck {
     }
 
     pub(crate) async fn workspace(&self, path: &Path) -> Result<Workspace> {
-        let ws = open_workspace(path).await?;
+        let ws = self.identified(path).await?;
         if self.opened_only && !self.store.is_opened_workspace(&ws.id).await? {
             return Err(Error::WorkspaceNotOpened { path: ws.root });
         }
+        Ok(ws)
+    }
+
+    /// The workspace at `path` under its repository's identity; history the
+    /// store holds under its path id moves to it the first time.
+    async fn identified(&self, path: &Path) -> Result<Workspace> {
+        let ws = open_workspace(path).await?;
+        let data_dir = self.paths.data_dir.clone();
+        let (mut ws, id) = tokio::task::spawn_blocking(move || {
+            let id = identity::identity(&ws, Some(&data_dir));
+            (ws, id)
+        })
+        .await?;
+        let path_id = std::mem::replace(&mut ws.id, id);
+        identity::adopt(&self.store, self.keyring, &path_id, &ws.id).await?;
         Ok(ws)
     }
 
@@ -219,7 +240,8 @@ impl Shipdeck {
 
     /// Reads a workspace's state without recording anything.
     pub async fn workspace_info(&self, path: &Path) -> Result<WorkspaceInfo> {
-        workspace_info(path).await
+        let ws = self.identified(path).await?;
+        tokio::task::spawn_blocking(move || WorkspaceInfo::read(&ws)).await?
     }
 
     /// Opens a workspace in the app: reads it and remembers it as recent
@@ -418,7 +440,6 @@ impl Shipdeck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::workspace_id;
 
     #[tokio::test]
     async fn the_app_acts_only_on_workspaces_the_user_opened() {
@@ -434,9 +455,8 @@ mod tests {
             "{:?}",
             err.hint()
         );
-        core.workspace_open(ws.path()).await.unwrap();
+        let id = core.workspace_open(ws.path()).await.unwrap().id;
         assert!(core.migration_databases(ws.path()).await.is_ok());
-        let id = workspace_id(&ws.path().canonicalize().unwrap());
         core.workspace_forget(&id).await.unwrap();
         let err = core.migration_databases(ws.path()).await.unwrap_err();
         assert_eq!(err.code(), "workspace.not_opened");

@@ -66,6 +66,11 @@ pub struct AuditFacets {
     pub areas: Vec<String>,
 }
 
+/// An entry of the workspace `$1`: written under its id, or under an old id
+/// of it (the log is append-only, so entries keep the id they were written
+/// with; `workspace_aliases` maps it).
+const OF_WORKSPACE: &str =
+    "(workspace_id = $1 OR workspace_id IN (SELECT alias FROM workspace_aliases WHERE workspace_id = $1))";
 const COLUMNS: &str = "id, at, actor, workspace_id, action, detail, host, area, target, outcome";
 
 impl Store {
@@ -112,7 +117,7 @@ impl Store {
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM audit_log
-             WHERE (CAST($1 AS TEXT) IS NULL OR workspace_id = $1)
+             WHERE (CAST($1 AS TEXT) IS NULL OR {OF_WORKSPACE})
                AND (CAST($2 AS TEXT) IS NULL OR actor = $2)
                AND (CAST($3 AS TEXT) IS NULL OR area = $3)
                AND (CAST($4 AS BIGINT) IS NULL OR at >= $4)
@@ -137,15 +142,19 @@ impl Store {
     /// The users and areas that appear in the log (of one workspace or all),
     /// sorted, at most 200 of each.
     pub async fn audit_facets(&self, workspace_id: Option<&str>) -> Result<AuditFacets> {
-        let users: Vec<String> = q("SELECT DISTINCT actor FROM audit_log
-             WHERE (CAST($1 AS TEXT) IS NULL OR workspace_id = $1) ORDER BY actor LIMIT $2")
+        let users: Vec<String> = q(format!(
+            "SELECT DISTINCT actor FROM audit_log
+             WHERE (CAST($1 AS TEXT) IS NULL OR {OF_WORKSPACE}) ORDER BY actor LIMIT $2"
+        ))
         .bind(workspace_id)
         .bind(MAX_FACETS)
         .scalars(self.db().await?)
         .await?;
-        let areas: Vec<String> = q("SELECT DISTINCT area FROM audit_log
-             WHERE area IS NOT NULL AND (CAST($1 AS TEXT) IS NULL OR workspace_id = $1)
-             ORDER BY area LIMIT $2")
+        let areas: Vec<String> = q(format!(
+            "SELECT DISTINCT area FROM audit_log
+             WHERE area IS NOT NULL AND (CAST($1 AS TEXT) IS NULL OR {OF_WORKSPACE})
+             ORDER BY area LIMIT $2"
+        ))
         .bind(workspace_id)
         .bind(MAX_FACETS)
         .scalars(self.db().await?)

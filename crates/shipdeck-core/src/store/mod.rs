@@ -12,6 +12,7 @@ mod coverage;
 pub mod db;
 mod docs;
 mod environments;
+mod identity;
 mod jobs;
 mod migrations;
 mod readiness;

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub use export::{export, read_export, ExportDoc, ExportSummary, EXPORT_FORMAT, EXPORT_VERSION};
 pub use spec::{Key, TableSpec, TABLES};
+pub(crate) use values::columns;
 pub use values::{JsonRow, MAX_VALUE_BYTES};
 
 use crate::error::{Coded, Error, Result};
