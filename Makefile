@@ -42,7 +42,7 @@ unit: build
 	cd ui && npm test --silent
 	PATH="$(TOOLS)/bin:$$PATH" scripts/with-keyring.sh cargo test --workspace --exclude shipdeck-bench-hello $(APP_FEATURES)
 	# The CLI again on a shared PostgreSQL store (a private server of the test kit).
-	SHIPDECK_TEST_STORE=postgres PATH="$(TOOLS)/bin:$$PATH" scripts/with-keyring.sh cargo test -p shipdeck --test cli
+	SHIPDECK_TEST_STORE=postgres PATH="$(TOOLS)/bin:$$PATH" scripts/with-keyring.sh cargo test --workspace --exclude shipdeck-bench-hello $(APP_FEATURES) --test cli
 
 e2e: build
 	tests/e2e/run.sh
