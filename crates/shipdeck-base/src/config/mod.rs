@@ -365,7 +365,9 @@ fn has_password(url: &str) -> bool {
     USERINFO.is_match(url)
 }
 
-fn config_error(
+/// `config.invalid` at the line and column of `span` in `text` (the file at
+/// `path`): for every TOML file Shipdeck reads.
+pub fn config_error(
     path: &Path,
     text: &str,
     span: Option<Range<usize>>,

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::Shipdeck;
 use crate::error::{Error, Result};
 use crate::secrets::redact;
-use crate::store::{AuditEntry, AuditFacets, AuditFilter, Store, StoreStatus};
+use crate::store::{AuditEntry, AuditFacets, AuditFilter, StoreStatus};
 
 /// Errors of reading and exporting the audit log (`activity.*`).
 #[derive(Debug, thiserror::Error)]
@@ -225,7 +225,7 @@ impl Shipdeck {
                         .into(),
             });
         }
-        Store::use_local(&self.paths.data_dir)
+        crate::store::settings::use_local(&self.paths.data_dir)
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::secrets::{Backend, Keyring};
 
-use super::{Location, Store};
+use super::Location;
 
 pub const STORE_URL_ENV: &str = "SHIPDECK_STORE_URL";
 pub const SETTINGS_FILE: &str = "settings.toml";
@@ -41,10 +41,14 @@ pub fn location(data_dir: &Path) -> Location {
     }
 }
 
-fn read_document(data_dir: &Path) -> std::result::Result<toml_edit::DocumentMut, String> {
+/// The settings file as a document (empty when there is none); a broken
+/// file is `config.invalid` at its line and column.
+fn read_document(data_dir: &Path) -> Result<toml_edit::DocumentMut> {
     let path = settings_path(data_dir);
     match std::fs::read_to_string(&path) {
-        Ok(text) => text.parse().map_err(|e: toml_edit::TomlError| e.to_string()),
+        Ok(text) => text.parse().map_err(|e: toml_edit::TomlError| {
+            crate::config::config_error(&path, &text, e.span(), e.message().to_string(), None)
+        }),
         // No settings (a data dir that is not a folder fails later, where
         // the store is opened, with what is wrong with it).
         Err(e)
@@ -55,12 +59,12 @@ fn read_document(data_dir: &Path) -> std::result::Result<toml_edit::DocumentMut,
         {
             Ok(toml_edit::DocumentMut::new())
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Error::io("read", &path)(e)),
     }
 }
 
 fn read_store_url(data_dir: &Path) -> std::result::Result<Option<String>, String> {
-    let doc = read_document(data_dir)?;
+    let doc = read_document(data_dir).map_err(|e| e.to_string())?;
     match doc.get(KEY) {
         None => Ok(None),
         Some(item) => match item.as_str() {
@@ -76,13 +80,6 @@ fn write_document(data_dir: &Path, doc: &toml_edit::DocumentMut) -> Result<()> {
     let tmp = path.with_extension("toml.tmp");
     std::fs::write(&tmp, doc.to_string()).map_err(Error::io("write", &tmp))?;
     std::fs::rename(&tmp, &path).map_err(Error::io("write", &path))
-}
-
-fn bad_settings(data_dir: &Path, reason: String) -> Error {
-    Error::InvalidInput {
-        field: "settings.toml",
-        reason: format!("{}: {reason}", settings_path(data_dir).display()),
-    }
 }
 
 /// Makes `url` (a `postgres://` URL) the store of this data dir. A password
@@ -117,15 +114,25 @@ pub fn use_shared(data_dir: &Path, url: &str) -> Result<String> {
             reason: "put the password in the URL's user part (user:password@host), not in its query".into(),
         });
     }
-    let mut doc = read_document(data_dir).map_err(|reason| bad_settings(data_dir, reason))?;
+    let mut doc = read_document(data_dir).map_err(|e| Error::InvalidInput {
+        field: "settings.toml",
+        reason: e.to_string(),
+    })?;
     doc[KEY] = toml_edit::value(parsed.as_str());
     write_document(data_dir, &doc)?;
     Ok(parsed.to_string())
 }
 
-/// Goes back to the SQLite file in the data dir: see [`Store::use_local`].
+/// Goes back to the SQLite file in the data dir: removes `store_url` from
+/// the settings, keeping the rest of the file as written (the shared store
+/// and the keyring's password are left as they are). Nothing is written when
+/// the file or the key is absent.
 pub fn use_local(data_dir: &Path) -> Result<()> {
-    Store::use_local(data_dir)
+    let mut doc = read_document(data_dir)?;
+    if doc.remove(KEY).is_some() {
+        write_document(data_dir, &doc)?;
+    }
+    Ok(())
 }
 
 /// The URL to connect with: the settings' URL with the keyring's password
@@ -177,5 +184,46 @@ mod tests {
         assert_eq!(err.code(), "input.invalid");
         assert!(!err.to_string().contains("pw@"), "{err}");
         assert!(!settings_path(dir.path()).exists());
+    }
+
+    #[test]
+    fn use_local_removes_only_the_store_url_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = settings_path(dir.path());
+        std::fs::write(
+            &file,
+            "# my settings\ntheme = \"dark\" # kept\nstore_url = \"postgres://u:pw@db:5432/ship\"\n\n[ui]\nzoom = 1.25\n",
+        )
+        .unwrap();
+        use_local(dir.path()).unwrap();
+        let after = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            after,
+            "# my settings\ntheme = \"dark\" # kept\n\n[ui]\nzoom = 1.25\n"
+        );
+        // Again: nothing to remove, nothing changes.
+        use_local(dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), after);
+    }
+
+    #[test]
+    fn use_local_without_a_settings_file_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        use_local(dir.path()).unwrap();
+        assert!(!settings_path(dir.path()).exists());
+    }
+
+    #[test]
+    fn use_local_refuses_a_broken_settings_file_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = settings_path(dir.path());
+        std::fs::write(&file, "theme = \"dark\"\nstore_url = \n").unwrap();
+        let err = use_local(dir.path()).unwrap_err();
+        assert_eq!(err.code(), "config.invalid");
+        assert!(err.to_string().contains(":2:"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "theme = \"dark\"\nstore_url = \n"
+        );
     }
 }
